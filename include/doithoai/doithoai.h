@@ -1,0 +1,7 @@
+// doithoai/doithoai.h: the umbrella header. Include this one.
+#pragma once
+
+#include "doithoai/calendar.h"
+#include "doithoai/error.h"
+#include "doithoai/export.h"
+#include "doithoai/time.h"

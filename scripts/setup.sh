@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of doithoai from Debian's archive.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+PKGS=(g++ cmake ninja-build pkg-config
+      libboost-date-time-dev nlohmann-json3-dev catch2
+      libsqlite3-dev sqlite3 libpq-dev postgresql libssl-dev libicu-dev
+      pybind11-dev python3-pybind11 python3-dev python3-venv python3-pytest python3-hypothesis
+      python3-setuptools python3-wheel python3-pip)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+echo "setup: dependencies present"
