@@ -1,0 +1,147 @@
+// doithoai/commands.h: what callers ask the engine to do.
+//
+// One struct per command, all plain aggregates; `Command` is their variant. Every command
+// has a JSON form {"type": "<name>", ...fields} (docs/json.md). Dates left default
+// (not-a-date) where the doc says "today" take the local date of the engine's clock.
+// A command either produces its events and succeeds, or throws and changes nothing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "doithoai/ids.h"
+#include "doithoai/model.h"
+#include "doithoai/time.h"
+
+namespace doithoai {
+
+struct ItemSpec {
+  std::string topic;  // a topic code of the profile
+  std::string text;   // what was raised, 1..kMaxTextBytes bytes of UTF-8
+};
+
+namespace cmd {
+
+// ---- Directory (R01, R19): by kSystemActor or an administrator of an ancestor unit ----
+struct CreateUnit {
+  std::string name;
+  std::string level;
+  UnitId parent;        // none: a top-level unit (province)
+  std::string code;     // optional portal code, unique among units
+  Date created_on;      // default today
+  bool remote = false;  // a remote area (longer complaint times)
+};
+struct RenameUnit { UnitId unit; std::string name; Date on; };
+// Merges `unit` into `into`: its children, agencies and open items move to `into`.
+struct MergeUnit { UnitId unit; UnitId into; Date on; };
+// Dissolves a unit that has no outstanding items and no active children.
+struct DissolveUnit { UnitId unit; Date on; };
+struct CreateAgency { UnitId unit; std::string name; bool department = false; std::string code; };
+struct CreateOrganization { UnitId unit; std::string name; std::string kind; std::string code; };
+struct RegisterPerson {
+  std::string name;
+  std::string code;
+  std::string phone;
+  std::string citizen_id;
+  std::string address;
+  bool consent_public = false;
+};
+struct GrantRole { PersonId person; Role role = Role::resident; UnitId unit; AgencyId agency; OrganizationId organization; };
+struct RevokeRole { PersonId person; Role role = Role::resident; UnitId unit; AgencyId agency; OrganizationId organization; };
+
+// ---- Conferences (R02, R03, R08): by the unit's heads or office ----
+struct PlanConference {
+  UnitId unit;
+  ConferenceKind kind = ConferenceKind::periodic;
+  std::string audience;  // an audience code of the profile
+  Date planned_on;
+  Date noticed_on;       // public notice date (R03); default today
+  std::string plan_ref;
+  AgencyId department;   // a department's own dialogue, chaired by its head
+  std::string topic;     // required for thematic conferences
+  std::string code;
+};
+struct HoldConference {
+  ConferenceId conference;
+  Date held_on;                 // default today
+  std::vector<PersonId> chairs; // the unit's heads (or the department's head)
+  std::uint32_t attendance = 0;
+  std::string report;
+};
+struct IssueConclusionNotice { ConferenceId conference; std::string number; Date issued_on; std::string text; };
+struct CloseConference { ConferenceId conference; Date on; };
+
+// ---- Opinions and items (R04–R07) ----
+// By the raiser (a person, or a representative of the raising organization), or by the
+// heads, office or front of the unit entering it on their behalf.
+struct SubmitOpinion {
+  UnitId unit;
+  ConferenceId conference;  // required for at_conference and collected_in_advance
+  Channel channel = Channel::letter;
+  PersonId raised_by;
+  OrganizationId raised_by_org;
+  Date raised_on;           // default today
+  std::string topic;        // the opinion's main topic; default: its first item's
+  std::vector<ItemSpec> items;
+};
+struct AnswerOnSpot { ItemId item; PersonId answered_by; std::string gist; };
+struct MergeDuplicate { ItemId item; ItemId into; };
+
+// ---- Follow-up (R09–R12): heads/office assign, escalate, extend; agencies reply ----
+struct Assign { ItemId item; AgencyId agency; std::optional<Date> deadline; };
+struct WriteReply { ItemId item; std::string number; Date date; PersonId signer; std::string text; };
+struct RecordDelivery { ItemId item; Recipient recipient = Recipient::raiser; Date on; };
+struct Escalate {
+  ItemId item;
+  UnitId to_unit;          // a higher unit of the item's unit
+  AgencyId to_agency;      // optional: a department of that unit
+  std::string proposal;    // the formal proposal's text
+  Date on;                 // default today
+  Date raiser_notified_on; // required: the raiser is told (R11)
+};
+struct DecideIntake {
+  ItemId item;
+  Outcome outcome = Outcome::accepted;  // not `escalated` (use Escalate)
+  std::string reason;     // required for refused, more_time
+  std::string target;     // the competent body, for transferred
+  bool complex = false;   // a complex complaint gets the longer statutory time
+  Date on;                // default today
+  Date raiser_notified_on;  // required for refused/transferred/redirected
+};
+struct Extend {
+  ItemId item;
+  Date deadline;            // the new, later deadline
+  std::string notice_number;  // the written notice to the raiser (R12), required
+  Date notice_date;
+  AgencyId agency;          // the responsible agency named in the notice; default: assigned
+  std::string reason;
+};
+
+// ---- Supervision (R14): by the front (and the council where the profile says) ----
+struct RecordFinding { ItemId item; std::string text; bool satisfactory = true; Date on; };
+struct Reopen { ItemId item; std::string reason; std::optional<Date> deadline; Date on; };
+struct CloseItem { ItemId item; std::string note; Date on; };
+
+}  // namespace cmd
+
+using Command = std::variant<
+    cmd::CreateUnit, cmd::RenameUnit, cmd::MergeUnit, cmd::DissolveUnit, cmd::CreateAgency,
+    cmd::CreateOrganization, cmd::RegisterPerson, cmd::GrantRole, cmd::RevokeRole,
+    cmd::PlanConference, cmd::HoldConference, cmd::IssueConclusionNotice, cmd::CloseConference,
+    cmd::SubmitOpinion, cmd::AnswerOnSpot, cmd::MergeDuplicate, cmd::Assign, cmd::WriteReply,
+    cmd::RecordDelivery, cmd::Escalate, cmd::DecideIntake, cmd::Extend, cmd::RecordFinding,
+    cmd::Reopen, cmd::CloseItem>;
+
+// What a successful command returns.
+struct Result {
+  std::uint64_t first_seq = 0;  // sequence numbers of the events it appended
+  std::uint64_t last_seq = 0;
+  std::uint32_t id = 0;         // the entity it created (unit, person, opinion, new item...), or 0
+  std::vector<ItemId> items;    // items it created (SubmitOpinion, Escalate)
+  bool replayed = false;        // true when an idempotency key matched an earlier command
+};
+
+}  // namespace doithoai

@@ -1,0 +1,146 @@
+// doithoai/engine.h: the engine, the one object an integrator holds.
+//
+//   auto engine = doithoai::Engine(doithoai::builtin_profile("hanoi-2200"));
+//   auto ward = engine.execute(doithoai::kSystemActor, doithoai::cmd::CreateUnit{"Phường Bồ Đề", "xa"}).id;
+//
+// execute(actor, command) decides the command against the current state (rules,
+// permissions, deadlines), appends its events to the store and applies them; it either
+// succeeds whole or throws doithoai::Error and changes nothing. A command with an
+// idempotency key that was seen before returns the first result and appends nothing.
+// Thread safety: one Engine may be used from many threads. Queries run concurrently under
+// a shared lock; commands are serialized. Subscribers are called after each commit, in
+// sequence order, on the committing thread, without the state lock held (they may query,
+// and even execute). An exception thrown by a subscriber is caught and counted; it never
+// affects the engine.
+// Ownership: the engine owns its store; calendars and clocks are shared.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "doithoai/calendar.h"
+#include "doithoai/commands.h"
+#include "doithoai/events.h"
+#include "doithoai/export.h"
+#include "doithoai/profile.h"
+#include "doithoai/state.h"
+#include "doithoai/store.h"
+#include "doithoai/time.h"
+
+namespace doithoai {
+
+struct EngineOptions {
+  // Default: the calendar the profile names ("weekend": Monday–Friday).
+  std::shared_ptr<const Calendar> calendar;
+  // Default: the system clock.
+  std::shared_ptr<const Clock> clock;
+  // How often a command is decided again after another writer appended first.
+  int max_conflict_retries = 16;
+};
+
+// The calendar a profile names.
+DOITHOAI_API std::shared_ptr<const Calendar> calendar_for(const Profile& profile);
+
+class Engine;
+
+// Keeps a subscription alive; destroying or reset()ting it unsubscribes.
+class DOITHOAI_API Subscription {
+ public:
+  Subscription() = default;
+  Subscription(Subscription&&) noexcept;
+  Subscription& operator=(Subscription&&) noexcept;
+  ~Subscription();
+  void reset();
+
+ private:
+  friend class Engine;
+  struct Hook;
+  std::weak_ptr<Hook> hook_;
+  std::shared_ptr<Hook> own_;
+};
+
+class DOITHOAI_API Engine {
+ public:
+  // An engine on a fresh in-memory store.
+  explicit Engine(Profile profile, EngineOptions options = {});
+  // An engine on the given store; its events are replayed first.
+  Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  Result execute(PersonId actor, const Command& command, std::string_view idempotency_key = {});
+  // {"actor": 3 | "system", "idempotency_key": "..."?, "command": {"type": ..., ...}}
+  // -> the Result as JSON. Errors are thrown as with execute.
+  nlohmann::json execute_json(const nlohmann::json& request);
+
+  // Runs f(const State&) under the shared lock and returns what it returns.
+  template <class F>
+  auto read(F&& f) const {
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    return f(state_);
+  }
+
+  // Convenience queries (each takes the shared lock once).
+  Item item(ItemId id) const;
+  Unit unit(UnitId id) const;
+  Conference conference(ConferenceId id) const;
+  Opinion opinion(OpinionId id) const;
+  Person person(PersonId id) const;
+  std::vector<ItemId> items(const ItemQuery& q) const;
+  std::vector<ItemId> overdue(Date as_of, std::size_t limit = 100) const;
+  std::vector<ItemId> due_within(Date from, int days, std::size_t limit = 1000) const;
+  // Exact as of any date: a past date is computed on the state rebuilt from the log.
+  Accounting accounting(UnitId unit, Date as_of) const;
+  Reconciliation reconciliation(ConferenceId id) const;
+
+  // R20: every event concerning the entity, in order.
+  std::vector<Recorded> history(ItemId id) const;
+  std::vector<Recorded> history(OpinionId id) const;
+  std::vector<Recorded> history(ConferenceId id) const;
+  // Events with seq >= from, at most limit of them.
+  std::vector<Recorded> events(std::uint64_t from, std::size_t limit) const;
+  // The whole state as it was at instant t (events with at <= t), rebuilt from the log.
+  State state_as_of(Instant t) const;
+
+  Subscription subscribe(std::function<void(const Recorded&)> callback);
+  std::uint64_t callback_errors() const;
+
+  const Profile& profile() const { return profile_; }
+  const Calendar& calendar() const { return *calendar_; }
+  const Clock& clock() const { return *clock_; }
+  Date today() const;
+  std::uint64_t last_seq() const;
+  // Reads events other writers appended to a shared store.
+  void catch_up();
+
+ private:
+  void catch_up_locked();
+  void notify(const std::vector<Recorded>& events);
+  std::vector<Recorded> history_where(const std::function<bool(const Recorded&)>& match) const;
+
+  Profile profile_;
+  std::shared_ptr<const Calendar> calendar_;
+  std::shared_ptr<const Clock> clock_;
+  std::unique_ptr<EventStore> store_;
+  int max_retries_;
+  mutable std::shared_mutex mutex_;
+  State state_;
+  std::unordered_map<std::string, Result> idempotency_;
+  std::recursive_mutex notify_mutex_;
+  std::mutex hooks_mutex_;
+  std::vector<std::weak_ptr<Subscription::Hook>> hooks_;
+  std::atomic<std::uint64_t> callback_errors_{0};
+};
+
+}  // namespace doithoai

@@ -1,0 +1,80 @@
+// doithoai/events.h: the facts the engine records, the one source of truth (R20).
+//
+// One struct per event type; `Event` is their variant. Events hold decided values (ids,
+// deadlines), so applying them needs no clock, profile or calendar. Type names and their
+// JSON fields are a frozen format: a shipped name never changes meaning; new fields get
+// defaults and a new schema version (docs/json.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "doithoai/commands.h"
+#include "doithoai/ids.h"
+#include "doithoai/model.h"
+#include "doithoai/time.h"
+
+namespace doithoai {
+namespace ev {
+
+struct UnitCreated { UnitId unit; std::string code; std::string name; std::string level; UnitId parent; Date on; bool remote = false; };
+struct UnitRenamed { UnitId unit; std::string name; Date on; };
+struct UnitMerged { UnitId unit; UnitId into; Date on; };
+struct UnitDissolved { UnitId unit; Date on; };
+struct AgencyCreated { AgencyId agency; UnitId unit; std::string code; std::string name; bool department = false; };
+struct OrganizationCreated { OrganizationId organization; UnitId unit; std::string code; std::string name; std::string kind; };
+struct PersonRegistered { PersonId person; std::string code; std::string name; std::string phone; std::string citizen_id; std::string address; bool consent_public = false; };
+struct RoleGranted { PersonId person; Role role = Role::resident; UnitId unit; AgencyId agency; OrganizationId organization; };
+struct RoleRevoked { PersonId person; Role role = Role::resident; UnitId unit; AgencyId agency; OrganizationId organization; };
+struct ConferencePlanned { ConferenceId conference; UnitId unit; std::string code; ConferenceKind kind = ConferenceKind::periodic; std::string audience; AgencyId department; std::string topic; std::string plan_ref; Date planned_on; Date noticed_on; };
+struct ConferenceHeld { ConferenceId conference; Date held_on; std::vector<PersonId> chairs; std::uint32_t attendance = 0; std::string report; Date reply_due; Date notice_due; };
+struct ConclusionNoticeIssued { ConferenceId conference; std::string number; Date issued_on; std::string text; Date due; };
+struct ConferenceClosed { ConferenceId conference; Date on; };
+struct OpinionSubmitted { OpinionId opinion; ItemId first_item; UnitId unit; ConferenceId conference; Channel channel = Channel::letter; PersonId raised_by; OrganizationId raised_by_org; UnitId from_unit; Date raised_on; std::string topic; std::vector<ItemSpec> items; Date deadline; };
+struct ItemAnswered { ItemId item; PersonId answered_by; std::string gist; Date on; };
+struct ItemMerged { ItemId item; ItemId into; Date on; };
+struct ItemAssigned { ItemId item; AgencyId agency; Date deadline; Date on; };
+struct ReplyWritten { ItemId item; std::string number; Date date; PersonId signer; AgencyId agency; std::string text; };
+struct ReplyDelivered { ItemId item; Recipient recipient = Recipient::raiser; Date on; bool completes = false; };
+struct ItemEscalated { ItemId item; UnitId to_unit; AgencyId to_agency; OpinionId opinion; ItemId new_item; std::string proposal; Date on; Date deadline; Date raiser_notified_on; };
+struct IntakeDecided { ItemId item; Outcome outcome = Outcome::accepted; std::string reason; std::string target; Date on; Date due; Date raiser_notified_on; };
+struct ItemExtended { ItemId item; Date deadline; std::string notice_number; Date notice_date; AgencyId agency; std::string reason; Date on; };
+struct FindingRecorded { ItemId item; std::string text; bool satisfactory = true; Date on; };
+struct ItemReopened { ItemId item; std::string reason; Date deadline; Date on; };
+struct ItemClosed { ItemId item; std::string note; Date on; };
+
+}  // namespace ev
+
+using Event = std::variant<
+    ev::UnitCreated, ev::UnitRenamed, ev::UnitMerged, ev::UnitDissolved, ev::AgencyCreated,
+    ev::OrganizationCreated, ev::PersonRegistered, ev::RoleGranted, ev::RoleRevoked,
+    ev::ConferencePlanned, ev::ConferenceHeld, ev::ConclusionNoticeIssued, ev::ConferenceClosed,
+    ev::OpinionSubmitted, ev::ItemAnswered, ev::ItemMerged, ev::ItemAssigned, ev::ReplyWritten,
+    ev::ReplyDelivered, ev::ItemEscalated, ev::IntakeDecided, ev::ItemExtended,
+    ev::FindingRecorded, ev::ItemReopened, ev::ItemClosed>;
+
+// An event as recorded: its place in the log, when, and who.
+struct Recorded {
+  std::uint64_t seq = 0;  // global sequence number, gap-free from 1
+  Instant at;             // UTC
+  PersonId actor;
+  Event event;
+};
+
+// The frozen type name of an event ("item_assigned", ...) and its schema version.
+DOITHOAI_API std::string_view event_type(const Event& e);
+DOITHOAI_API int event_schema_version(const Event& e);
+// The items, opinion and conference an event concerns (for history queries).
+struct Subjects {
+  ItemId item;
+  ItemId item2;
+  OpinionId opinion;
+  ConferenceId conference;
+  UnitId unit;
+};
+DOITHOAI_API Subjects subjects_of(const Event& e);
+
+}  // namespace doithoai

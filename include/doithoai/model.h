@@ -1,0 +1,285 @@
+// doithoai/model.h: the domain's vocabulary: enums and the value types queries return.
+//
+// Every enum here is part of the persistent format (events, JSON, stores): values are never
+// renumbered or reused; new values are appended. JSON uses the snake_case names given by
+// to_string/parse_* below, never the numbers. Value types are plain copies owned by the
+// caller; holding one never blocks the engine.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doithoai/export.h"
+#include "doithoai/ids.h"
+#include "doithoai/time.h"
+
+namespace doithoai {
+
+// Input limits (bytes of UTF-8). Longer input is refused with invalid_argument.
+inline constexpr std::size_t kMaxTextBytes = 16 * 1024;  // item text, reply text, findings, notices
+inline constexpr std::size_t kMaxNameBytes = 512;        // names, codes, numbers, references
+
+enum class Role : std::uint8_t {
+  administrator = 1,     // sets up the directory of a unit and its subtree
+  party_head = 2,        // Bí thư cấp ủy
+  government_head = 3,   // Chủ tịch UBND
+  office = 4,            // Văn phòng cấp ủy / UBND: acts for the heads
+  front_chair = 5,       // Chủ tịch Ủy ban MTTQ
+  front_officer = 6,     // cán bộ MTTQ
+  council_member = 7,    // đại biểu HĐND
+  agency_head = 8,       // thủ trưởng cơ quan chuyên môn / giám đốc sở (needs an agency)
+  agency_officer = 9,    // cán bộ cơ quan chuyên môn (needs an agency)
+  organization_rep = 10, // đại diện tổ chức chính trị - xã hội (needs an organization)
+  resident = 11,         // người dân
+};
+
+enum class UnitStatus : std::uint8_t { active = 1, merged = 2, dissolved = 3 };
+
+enum class ConferenceKind : std::uint8_t {
+  periodic = 1,     // định kỳ
+  unscheduled = 2,  // đột xuất
+  thematic = 3,     // chuyên đề
+};
+
+enum class ConferenceStatus : std::uint8_t {
+  planned = 1,    // planned; opinions may be collected in advance
+  held = 2,       // held; items raised and answered
+  concluded = 3,  // conclusion notice issued; follow-up
+  closed = 4,     // every item resolved or handed on
+};
+
+enum class Channel : std::uint8_t {
+  collected_in_advance = 1,  // thu thập trước hội nghị qua MTTQ và các tổ chức
+  at_conference = 2,         // phát biểu tại hội nghị
+  mailbox = 3,               // hòm thư góp ý
+  voter_meeting = 4,         // tiếp xúc cử tri
+  citizen_reception = 5,     // tiếp công dân
+  police_forum = 6,          // diễn đàn "Công an lắng nghe ý kiến nhân dân"
+  letter = 7,                // đơn thư
+  online_portal = 8,         // cổng thông tin trực tuyến
+  escalation = 9,            // đề xuất của cấp dưới (R11), created by the engine only
+};
+
+enum class ItemStatus : std::uint8_t {
+  open = 1,             // raised, not yet assigned
+  assigned = 2,         // assigned to an agency, awaiting its written reply
+  reply_written = 3,    // reply written, not yet delivered to every recipient
+  replied = 4,          // reply delivered to every recipient the profile requires (R10)
+  answered = 5,         // answered on the spot at the conference (R06)
+  handed_on = 6,        // escalated, transferred, redirected or refused (R11)
+  merged = 7,           // a duplicate merged into another item, whose outcome it follows (R07)
+  closed = 8,           // closed for good by the supervising body (R14)
+};
+
+// The accounting bucket of an item (R15): exactly one of these as of any date.
+enum class Standing : std::uint8_t { resolved = 1, not_yet_due = 2, overdue = 3 };
+
+enum class Recipient : std::uint8_t {
+  party_head = 1,       // Bí thư cấp ủy
+  government_head = 2,  // Chủ tịch UBND
+  front_chair = 3,      // Chủ tịch Ủy ban MTTQ
+  raiser = 4,           // the person or organization who raised the item
+};
+
+// Outcomes of intake after the Citizen Reception Law 2013 art. 28, plus escalation (R11).
+enum class Outcome : std::uint8_t {
+  none = 0,
+  accepted = 1,                // tiếp nhận
+  more_time = 2,               // cần thêm thời gian
+  refused = 3,                 // không đủ điều kiện, có lý do
+  transferred = 4,             // chuyển cơ quan có thẩm quyền
+  redirected_complaint = 5,    // hướng dẫn theo thủ tục khiếu nại
+  redirected_denunciation = 6, // hướng dẫn theo thủ tục tố cáo
+  escalated = 7,               // đề xuất cấp trên (R11)
+};
+
+enum class Supervisor : std::uint8_t { front = 1, council = 2 };
+
+DOITHOAI_API std::string_view to_string(Role);
+DOITHOAI_API std::string_view to_string(UnitStatus);
+DOITHOAI_API std::string_view to_string(ConferenceKind);
+DOITHOAI_API std::string_view to_string(ConferenceStatus);
+DOITHOAI_API std::string_view to_string(Channel);
+DOITHOAI_API std::string_view to_string(ItemStatus);
+DOITHOAI_API std::string_view to_string(Standing);
+DOITHOAI_API std::string_view to_string(Recipient);
+DOITHOAI_API std::string_view to_string(Outcome);
+DOITHOAI_API std::string_view to_string(Supervisor);
+// parse_enum<E>("snake_name") throws invalid_argument for an unknown name.
+template <class E>
+E parse_enum(std::string_view name);
+
+// True when the item's status counts as resolved for R15 accounting.
+constexpr bool is_resolved(ItemStatus s) {
+  return s == ItemStatus::replied || s == ItemStatus::answered || s == ItemStatus::handed_on ||
+         s == ItemStatus::closed;
+}
+
+// ---- Value types returned by queries -----------------------------------------------------
+
+struct UnitName {
+  Date from;
+  std::string name;
+};
+
+struct Unit {
+  UnitId id;
+  std::string code;
+  std::string name;
+  std::string level;        // a level name of the profile: "tinh", "huyen", "xa", ...
+  UnitId parent;            // none for a top-level unit (province)
+  UnitStatus status = UnitStatus::active;
+  UnitId successor;         // for a merged unit
+  Date created_on;
+  bool remote = false;      // vùng sâu, vùng xa: longer statutory times (R11)
+  std::optional<Date> ended_on;
+  std::vector<UnitName> names;  // every name it has had, oldest first (R01)
+};
+
+struct Agency {
+  AgencyId id;
+  UnitId unit;
+  std::string code;
+  std::string name;
+  bool department = false;  // a provincial department (sở, ban, ngành) that holds its own dialogues
+};
+
+struct Organization {
+  OrganizationId id;
+  UnitId unit;
+  std::string code;
+  std::string name;
+  std::string kind;  // trade union, youth union, women's union, ...
+};
+
+struct Person {
+  PersonId id;
+  std::string code;
+  std::string name;
+  std::string phone;
+  std::string citizen_id;
+  std::string address;
+  bool consent_public = false;  // may appear by name in public views (R13)
+};
+
+struct RoleGrant {
+  PersonId person;
+  Role role = Role::resident;
+  UnitId unit;
+  AgencyId agency;              // for agency_head / agency_officer
+  OrganizationId organization;  // for organization_rep
+};
+
+struct ConclusionNotice {
+  std::string number;
+  Date issued_on;
+  Date due;  // from the profile (R08)
+  std::string text;
+  bool on_time = true;
+};
+
+struct Conference {
+  ConferenceId id;
+  UnitId unit;
+  std::string code;
+  ConferenceKind kind = ConferenceKind::periodic;
+  std::string audience;   // an audience of the profile: "all_residents", "youth", ...
+  AgencyId department;    // set for a department's own dialogue
+  std::string topic;      // for thematic conferences
+  std::string plan_ref;   // the plan document, e.g. "131-KH/QU ngày 09/8/2022"
+  Date planned_on;
+  Date noticed_on;        // public notice given (R03)
+  ConferenceStatus status = ConferenceStatus::planned;
+  std::optional<Date> held_on;
+  std::vector<PersonId> chairs;
+  std::uint32_t attendance = 0;
+  std::string report;     // the report presented at the conference
+  std::optional<Date> reply_due;  // default reply deadline of its items (R09)
+  std::optional<ConclusionNotice> notice;
+  std::optional<Date> closed_on;
+};
+
+struct Opinion {
+  OpinionId id;
+  UnitId unit;
+  ConferenceId conference;
+  Channel channel = Channel::letter;
+  PersonId raised_by;              // a person, or
+  OrganizationId raised_by_org;    // an organization (exactly one is set; escalations: neither)
+  UnitId from_unit;                // for escalations: the lower unit that proposed it
+  Date raised_on;
+  std::string topic;
+  std::vector<ItemId> items;
+};
+
+struct SpotAnswer {
+  PersonId answered_by;
+  std::string gist;
+  Date on;
+};
+
+struct Delivery {
+  Recipient recipient;
+  Date on;
+};
+
+struct Reply {
+  std::string number;
+  Date date;
+  PersonId signer;
+  AgencyId agency;
+  std::string text;
+  std::vector<Delivery> deliveries;
+  std::optional<Date> completed_on;  // the day the last required delivery was made
+};
+
+struct Extension {
+  Date previous;
+  Date deadline;
+  std::string notice_number;
+  Date notice_date;
+  AgencyId agency;  // the agency responsible, as told to the raiser
+  std::string reason;
+};
+
+struct Finding {
+  PersonId by;
+  Date on;
+  std::string text;
+  bool satisfactory = true;
+};
+
+struct Item {
+  ItemId id;
+  OpinionId opinion;
+  UnitId unit;        // the unit handling it now (moves with unit merges)
+  UnitId raised_in;   // the unit where it was raised
+  ConferenceId conference;
+  std::string topic;
+  std::string text;
+  ItemStatus status = ItemStatus::open;
+  Date raised_on;
+  AgencyId agency;
+  std::optional<Date> deadline;           // the current deadline (inclusive)
+  std::optional<Date> original_deadline;  // the first deadline ever set (R12 keeps it)
+  std::optional<Date> resolved_on;
+  Outcome outcome = Outcome::none;
+  std::string outcome_reason;
+  std::optional<Date> outcome_due;        // statutory time of a redirected complaint/denunciation
+  std::optional<SpotAnswer> answer;
+  std::optional<Reply> reply;
+  std::vector<Extension> extensions;
+  std::vector<Finding> findings;
+  std::uint32_t reopened = 0;
+  ItemId merged_into;
+  std::vector<ItemId> duplicates;  // items merged into this one
+  ItemId escalated_to;             // the linked proposal in the higher unit (R11)
+  ItemId escalated_from;           // the lower unit's item this proposal came from
+  std::optional<Date> raiser_notified_on;  // when the raiser was told of an escalation/transfer
+  std::optional<Date> closed_on;
+};
+
+}  // namespace doithoai

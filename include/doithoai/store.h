@@ -1,0 +1,56 @@
+// doithoai/store.h: where events are kept. One interface, several implementations.
+//
+// An EventStore is an append-only log of Recorded events with gap-free sequence numbers
+// from 1. append() writes one command's events atomically (all or none) and refuses a
+// batch that does not start at last_seq()+1 with Error(conflict), which is how writers
+// sharing a store detect each other. A batch may carry the command's idempotency key; the
+// store keeps it with the batch's first event and reports it back on read.
+// Thread safety: the engine serializes appends and never reads while appending; a store
+// shared by several engines must be safe for that itself (the durable ones are).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doithoai/events.h"
+#include "doithoai/export.h"
+
+namespace doithoai {
+
+struct Batch {
+  std::string idempotency_key;   // empty: none
+  std::vector<Recorded> events;  // consecutive sequence numbers
+};
+
+class DOITHOAI_API EventStore {
+ public:
+  virtual ~EventStore();
+  virtual std::uint64_t last_seq() const = 0;
+  // Appends atomically; throws Error(conflict) on a sequence mismatch, Error(storage) on I/O.
+  virtual void append(const Batch& batch) = 0;
+  // Calls visit(event, key) for every event with seq >= from, in order, until it returns false.
+  using Visitor = std::function<bool(const Recorded&, std::string_view idempotency_key)>;
+  virtual void read(std::uint64_t from, const Visitor& visit) const = 0;
+};
+
+// The log in process memory, compactly encoded (a few bytes per event plus its text).
+// Lost when the process ends: for tests, simulations and benchmarks.
+class DOITHOAI_API MemoryStore final : public EventStore {
+ public:
+  MemoryStore();
+  ~MemoryStore() override;
+  std::uint64_t last_seq() const override;
+  void append(const Batch& batch) override;
+  void read(std::uint64_t from, const Visitor& visit) const override;
+  std::size_t bytes() const;  // memory held by the encoded log
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace doithoai

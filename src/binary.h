@@ -1,0 +1,176 @@
+// Internal: a compact binary encoding of events (varints, dates as day numbers), used by
+// the in-memory log and snapshots so a million items' history fits in little memory.
+// Not a public or cross-version format: durable stores keep JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "doithoai/error.h"
+#include "doithoai/events.h"
+#include "reflect.h"
+
+namespace doithoai::detail {
+
+class BinWriter {
+ public:
+  explicit BinWriter(std::string& out) : out_(out) {}
+  void u(std::uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>(v | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  void s(std::int64_t v) { u((static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63)); }
+  void bytes(std::string_view b) {
+    u(b.size());
+    out_.append(b.data(), b.size());
+  }
+  template <class T>
+  void put(const T& v);
+  template <class T>
+  void put_struct(const T& v) {
+    Reflect<T>::each(v, [&](const char*, const auto& f) { put(f); });
+  }
+
+ private:
+  std::string& out_;
+};
+
+class BinReader {
+ public:
+  BinReader(const char* p, const char* end) : p_(p), end_(end) {}
+  std::uint64_t u() {
+    std::uint64_t v = 0;
+    int shift = 0;
+    while (true) {
+      if (p_ == end_ || shift > 63) throw Error(ErrorCode::corruption, "truncated binary event");
+      const auto c = static_cast<unsigned char>(*p_++);
+      v |= static_cast<std::uint64_t>(c & 0x7F) << shift;
+      if (c < 0x80) return v;
+      shift += 7;
+    }
+  }
+  std::int64_t s() {
+    const auto z = u();
+    return static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1);
+  }
+  std::string_view bytes() {
+    const auto n = u();
+    if (static_cast<std::uint64_t>(end_ - p_) < n) throw Error(ErrorCode::corruption, "truncated binary text");
+    std::string_view r(p_, n);
+    p_ += n;
+    return r;
+  }
+  const char* pos() const { return p_; }
+  template <class T>
+  void get(T& v);
+  template <class T>
+  void get_struct(T& v) {
+    Reflect<T>::each(v, [&](const char*, auto& f) { get(f); });
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+template <class T>
+struct bin_is_id : std::false_type {};
+template <class Tag>
+struct bin_is_id<Id<Tag>> : std::true_type {};
+template <class T>
+struct bin_is_vec : std::false_type {};
+template <class T>
+struct bin_is_vec<std::vector<T>> : std::true_type {};
+
+inline std::int64_t date_code(const Date& d) {
+  return d.is_special() ? 0 : static_cast<std::int64_t>(d.day_number()) - 2400000 + 1;
+}
+inline Date date_from_code(std::int64_t c) {
+  if (c == 0) return Date();
+  return Date(1900, 1, 1) + boost::gregorian::date_duration(c - 1 + 2400000 - Date(1900, 1, 1).day_number());
+}
+
+template <class T>
+void BinWriter::put(const T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    bytes(v);
+  } else if constexpr (std::is_same_v<T, bool> || std::is_enum_v<T>) {
+    out_.push_back(static_cast<char>(v));
+  } else if constexpr (std::is_integral_v<T>) {
+    u(static_cast<std::uint64_t>(v));
+  } else if constexpr (bin_is_id<T>::value) {
+    u(v.value);
+  } else if constexpr (std::is_same_v<T, Date>) {
+    s(date_code(v));
+  } else if constexpr (std::is_same_v<T, std::optional<Date>>) {
+    s(v ? date_code(*v) : 0);
+  } else if constexpr (bin_is_vec<T>::value) {
+    u(v.size());
+    for (const auto& x : v) put(x);
+  } else {
+    put_struct(v);
+  }
+}
+
+template <class T>
+void BinReader::get(T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    v = std::string(bytes());
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (p_ == end_) throw Error(ErrorCode::corruption, "truncated binary event");
+    v = *p_++ != 0;
+  } else if constexpr (std::is_enum_v<T>) {
+    if (p_ == end_) throw Error(ErrorCode::corruption, "truncated binary event");
+    v = static_cast<T>(static_cast<unsigned char>(*p_++));
+  } else if constexpr (std::is_integral_v<T>) {
+    v = static_cast<T>(u());
+  } else if constexpr (bin_is_id<T>::value) {
+    v = T(static_cast<std::uint32_t>(u()));
+  } else if constexpr (std::is_same_v<T, Date>) {
+    v = date_from_code(s());
+  } else if constexpr (std::is_same_v<T, std::optional<Date>>) {
+    const auto c = s();
+    if (c == 0) v.reset(); else v = date_from_code(c);
+  } else if constexpr (bin_is_vec<T>::value) {
+    const auto n = u();
+    if (n > static_cast<std::uint64_t>(end_ - p_)) throw Error(ErrorCode::corruption, "bad binary vector size");
+    v.resize(n);
+    for (auto& x : v) get(x);
+  } else {
+    get_struct(v);
+  }
+}
+
+// Encodes one event's payload (type index byte + fields).
+inline void encode_event(const Event& e, std::string& out) {
+  BinWriter w(out);
+  out.push_back(static_cast<char>(e.index()));
+  std::visit([&](const auto& x) { w.put_struct(x); }, e);
+}
+
+template <std::size_t I = 0>
+void emplace_index(Event& e, std::size_t index) {
+  if constexpr (I < std::variant_size_v<Event>) {
+    if (index == I) {
+      e.template emplace<I>();
+      return;
+    }
+    emplace_index<I + 1>(e, index);
+  } else {
+    throw Error(ErrorCode::corruption, "unknown binary event type");
+  }
+}
+
+inline Event decode_event(BinReader& r, std::size_t type_index) {
+  Event e;
+  emplace_index(e, type_index);
+  std::visit([&](auto& x) { r.get_struct(x); }, e);
+  return e;
+}
+
+}  // namespace doithoai::detail

@@ -1,0 +1,309 @@
+#include "doithoai/engine.h"
+
+#include <algorithm>
+
+#include "doithoai/error.h"
+#include "doithoai/json.h"
+#include "rules.h"
+#include "state_impl.h"
+
+namespace doithoai {
+
+std::shared_ptr<const Calendar> calendar_for(const Profile& profile) {
+  if (profile.calendar == "weekend") return std::make_shared<WeekendCalendar>();
+  throw Error(ErrorCode::unsupported, "profile " + profile.name + " names calendar '" +
+                                          profile.calendar + "', which this build lacks");
+}
+
+// ---- subscriptions ----
+struct Subscription::Hook {
+  std::function<void(const Recorded&)> callback;
+};
+Subscription::Subscription(Subscription&& o) noexcept = default;
+Subscription& Subscription::operator=(Subscription&& o) noexcept {
+  reset();
+  hook_ = std::move(o.hook_);
+  own_ = std::move(o.own_);
+  return *this;
+}
+Subscription::~Subscription() { reset(); }
+void Subscription::reset() {
+  own_.reset();
+  hook_.reset();
+}
+
+namespace {
+
+// The Result a committed event stands for (the same whether fresh or replayed).
+Result result_of(const std::vector<Recorded>& events) {
+  Result r;
+  r.first_seq = events.front().seq;
+  r.last_seq = events.back().seq;
+  std::visit(
+      [&](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, ev::UnitCreated>) r.id = e.unit.value;
+        else if constexpr (std::is_same_v<E, ev::AgencyCreated>) r.id = e.agency.value;
+        else if constexpr (std::is_same_v<E, ev::OrganizationCreated>) r.id = e.organization.value;
+        else if constexpr (std::is_same_v<E, ev::PersonRegistered>) r.id = e.person.value;
+        else if constexpr (std::is_same_v<E, ev::ConferencePlanned>) r.id = e.conference.value;
+        else if constexpr (std::is_same_v<E, ev::OpinionSubmitted>) {
+          r.id = e.opinion.value;
+          for (std::size_t k = 0; k < e.items.size(); ++k)
+            r.items.push_back(ItemId(e.first_item.value + static_cast<std::uint32_t>(k)));
+        } else if constexpr (std::is_same_v<E, ev::ItemEscalated>) {
+          r.id = e.new_item.value;
+          r.items.push_back(e.new_item);
+        }
+      },
+      events.front().event);
+  return r;
+}
+
+}  // namespace
+
+Engine::Engine(Profile profile, EngineOptions options)
+    : Engine(std::move(profile), std::make_unique<MemoryStore>(), std::move(options)) {}
+
+Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions options)
+    : profile_(std::move(profile)),
+      calendar_(options.calendar ? options.calendar : calendar_for(profile_)),
+      clock_(options.clock ? options.clock : std::make_shared<SystemClock>()),
+      store_(std::move(store)),
+      max_retries_(std::max(0, options.max_conflict_retries)) {
+  if (!store_) throw Error(ErrorCode::invalid_argument, "engine needs a store");
+  catch_up_locked();
+}
+
+Engine::~Engine() = default;
+
+void Engine::catch_up_locked() {
+  const std::uint64_t from = state_.last_seq() + 1;
+  if (store_->last_seq() < from) return;
+  std::vector<Recorded> one(1);
+  store_->read(from, [&](const Recorded& r, std::string_view key) {
+    if (r.seq != state_.last_seq() + 1)
+      throw Error(ErrorCode::corruption, "store skipped from sequence " + std::to_string(state_.last_seq()) +
+                                             " to " + std::to_string(r.seq));
+    state_.apply(r);
+    if (!key.empty()) {
+      one[0] = r;
+      idempotency_[std::string(key)] = result_of(one);
+    }
+    return true;
+  });
+}
+
+void Engine::catch_up() {
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  catch_up_locked();
+}
+
+Result Engine::execute(PersonId actor, const Command& command, std::string_view key) {
+  if (key.size() > kMaxNameBytes)
+    throw Error(ErrorCode::invalid_argument, "idempotency key longer than " + std::to_string(kMaxNameBytes) + " bytes");
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  Batch batch;
+  detail::Decision decision;
+  for (int attempt = 0;; ++attempt) {
+    if (store_->last_seq() != state_.last_seq()) catch_up_locked();
+    if (!key.empty()) {
+      auto it = idempotency_.find(std::string(key));
+      if (it != idempotency_.end()) {
+        Result r = it->second;
+        r.replayed = true;
+        return r;
+      }
+    }
+    const Instant now = clock_->now();
+    detail::decide({state_.impl(), profile_, *calendar_, actor, now}, command, decision);
+    batch.idempotency_key.assign(key.data(), key.size());
+    batch.events.clear();
+    std::uint64_t seq = state_.last_seq();
+    for (auto& e : decision.events) batch.events.push_back(Recorded{++seq, now, actor, std::move(e)});
+    try {
+      store_->append(batch);
+      break;
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::conflict || attempt >= max_retries_) throw;
+    }
+  }
+  for (const auto& r : batch.events) state_.apply(r);
+  Result result = result_of(batch.events);
+  if (!key.empty()) idempotency_.emplace(batch.idempotency_key, result);
+  bool has_hooks;
+  {
+    std::lock_guard<std::mutex> g(hooks_mutex_);
+    has_hooks = !hooks_.empty();
+  }
+  if (has_hooks) {
+    // Take the notify lock before releasing the state lock so callbacks see commits in order.
+    std::unique_lock<std::recursive_mutex> order(notify_mutex_);
+    lock.unlock();
+    notify(batch.events);
+  }
+  return result;
+}
+
+nlohmann::json Engine::execute_json(const nlohmann::json& request) {
+  if (!request.is_object()) throw Error(ErrorCode::invalid_argument, "a request must be a JSON object");
+  for (auto it = request.begin(); it != request.end(); ++it)
+    if (it.key() != "actor" && it.key() != "idempotency_key" && it.key() != "command")
+      throw Error(ErrorCode::invalid_argument, "unknown request field '" + it.key() + "'");
+  if (!request.contains("actor") || !request.contains("command"))
+    throw Error(ErrorCode::invalid_argument, "a request needs \"actor\" and \"command\"");
+  PersonId actor;
+  const auto& a = request["actor"];
+  if (a.is_string() && a.get<std::string>() == "system") actor = kSystemActor;
+  else if (a.is_number_unsigned() && a.get<std::uint64_t>() < kSystemActor.value)
+    actor = PersonId(a.get<std::uint32_t>());
+  else
+    throw Error(ErrorCode::invalid_argument, "actor must be a person id or \"system\"");
+  std::string key;
+  if (request.contains("idempotency_key")) {
+    if (!request["idempotency_key"].is_string())
+      throw Error(ErrorCode::invalid_argument, "idempotency_key must be a string");
+    key = request["idempotency_key"].get<std::string>();
+  }
+  return result_to_json(execute(actor, command_from_json(request["command"]), key));
+}
+
+void Engine::notify(const std::vector<Recorded>& events) {
+  std::vector<std::shared_ptr<Subscription::Hook>> live;
+  {
+    std::lock_guard<std::mutex> g(hooks_mutex_);
+    hooks_.erase(std::remove_if(hooks_.begin(), hooks_.end(), [](const auto& w) { return w.expired(); }),
+                 hooks_.end());
+    for (const auto& w : hooks_)
+      if (auto h = w.lock()) live.push_back(std::move(h));
+  }
+  for (const auto& r : events)
+    for (const auto& h : live) {
+      try {
+        h->callback(r);
+      } catch (...) {
+        callback_errors_.fetch_add(1);
+      }
+    }
+}
+
+Subscription Engine::subscribe(std::function<void(const Recorded&)> callback) {
+  if (!callback) throw Error(ErrorCode::invalid_argument, "subscribe needs a callback");
+  Subscription s;
+  s.own_ = std::make_shared<Subscription::Hook>(Subscription::Hook{std::move(callback)});
+  s.hook_ = s.own_;
+  std::lock_guard<std::mutex> g(hooks_mutex_);
+  hooks_.push_back(s.own_);
+  return s;
+}
+
+std::uint64_t Engine::callback_errors() const { return callback_errors_.load(); }
+
+Date Engine::today() const { return local_date(clock_->now(), profile_.zone_offset_minutes); }
+std::uint64_t Engine::last_seq() const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  return state_.last_seq();
+}
+
+Item Engine::item(ItemId id) const { return read([&](const State& s) { return s.item(id); }); }
+Unit Engine::unit(UnitId id) const { return read([&](const State& s) { return s.unit(id); }); }
+Conference Engine::conference(ConferenceId id) const {
+  return read([&](const State& s) { return s.conference(id); });
+}
+Opinion Engine::opinion(OpinionId id) const { return read([&](const State& s) { return s.opinion(id); }); }
+Person Engine::person(PersonId id) const { return read([&](const State& s) { return s.person(id); }); }
+std::vector<ItemId> Engine::items(const ItemQuery& q) const {
+  return read([&](const State& s) { return s.items(q); });
+}
+std::vector<ItemId> Engine::overdue(Date as_of, std::size_t limit) const {
+  return read([&](const State& s) { return s.overdue(as_of, limit); });
+}
+std::vector<ItemId> Engine::due_within(Date from, int days, std::size_t limit) const {
+  if (days < 0) throw Error(ErrorCode::invalid_argument, "days must not be negative");
+  check_date(from, "from");
+  return read([&](const State& s) {
+    return s.due_between(from, from + boost::gregorian::date_duration(days), limit);
+  });
+}
+Reconciliation Engine::reconciliation(ConferenceId id) const {
+  return read([&](const State& s) { return s.reconciliation(id); });
+}
+
+Accounting Engine::accounting(UnitId unit, Date as_of) const {
+  check_date(as_of, "as_of");
+  {
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    const Instant last = state_.last_at();
+    if (last.is_special() || as_of >= local_date(last, profile_.zone_offset_minutes))
+      return state_.accounting(unit, as_of);
+  }
+  // The end of the local day as_of, in UTC.
+  const Instant end = Instant(as_of + boost::gregorian::date_duration(1)) -
+                      boost::posix_time::minutes(profile_.zone_offset_minutes) -
+                      boost::posix_time::microseconds(1);
+  return state_as_of(end).accounting(unit, as_of);
+}
+
+State Engine::state_as_of(Instant t) const {
+  State s;
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  store_->read(1, [&](const Recorded& r, std::string_view) {
+    if (r.at > t || r.seq > state_.last_seq()) return false;
+    s.apply(r);
+    return true;
+  });
+  return s;
+}
+
+std::vector<Recorded> Engine::events(std::uint64_t from, std::size_t limit) const {
+  std::vector<Recorded> out;
+  if (limit == 0) return out;
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  store_->read(from, [&](const Recorded& r, std::string_view) {
+    if (r.seq > state_.last_seq()) return false;
+    out.push_back(r);
+    return out.size() < limit;
+  });
+  return out;
+}
+
+std::vector<Recorded> Engine::history_where(const std::function<bool(const Recorded&)>& match) const {
+  std::vector<Recorded> out;
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  store_->read(1, [&](const Recorded& r, std::string_view) {
+    if (r.seq > state_.last_seq()) return false;
+    if (match(r)) out.push_back(r);
+    return true;
+  });
+  return out;
+}
+
+std::vector<Recorded> Engine::history(ItemId id) const {
+  const Item it = item(id);  // not_found for unknown ids
+  return history_where([&](const Recorded& r) {
+    if (const auto* o = std::get_if<ev::OpinionSubmitted>(&r.event))
+      return o->opinion == it.opinion;
+    if (const auto* h = std::get_if<ev::ConferenceHeld>(&r.event))
+      return it.conference && h->conference == it.conference;
+    const Subjects s = subjects_of(r.event);
+    return s.item == id || s.item2 == id;
+  });
+}
+
+std::vector<Recorded> Engine::history(OpinionId id) const {
+  const Opinion op = opinion(id);
+  return history_where([&](const Recorded& r) {
+    const Subjects s = subjects_of(r.event);
+    if (s.opinion == id) return true;
+    for (ItemId i : op.items)
+      if (s.item == i || s.item2 == i) return !std::holds_alternative<ev::OpinionSubmitted>(r.event);
+    return false;
+  });
+}
+
+std::vector<Recorded> Engine::history(ConferenceId id) const {
+  (void)conference(id);
+  return history_where([&](const Recorded& r) { return subjects_of(r.event).conference == id; });
+}
+
+}  // namespace doithoai

@@ -1,0 +1,319 @@
+#include "doithoai/json.h"
+
+#include <type_traits>
+
+#include "doithoai/error.h"
+#include "reflect.h"
+
+namespace doithoai {
+using nlohmann::json;
+namespace {
+
+template <class T>
+struct is_id : std::false_type {};
+template <class Tag>
+struct is_id<Id<Tag>> : std::true_type {};
+template <class T>
+struct is_vector : std::false_type {};
+template <class T>
+struct is_vector<std::vector<T>> : std::true_type {};
+
+[[noreturn]] void bad(const std::string& field, const std::string& what) {
+  throw Error(ErrorCode::invalid_argument, "JSON field '" + field + "': " + what);
+}
+
+template <class T>
+json enc(const T& v);
+
+template <class T>
+json enc_struct(const T& v) {
+  json j = json::object();
+  detail::Reflect<T>::each(v, [&](const char* name, const auto& f) { j[name] = enc(f); });
+  return j;
+}
+
+template <class T>
+json enc(const T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return v;
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return v;
+  } else if constexpr (std::is_enum_v<T>) {
+    return std::string(to_string(v));
+  } else if constexpr (std::is_integral_v<T>) {
+    return v;
+  } else if constexpr (is_id<T>::value) {
+    return v ? json(v.value) : json(nullptr);
+  } else if constexpr (std::is_same_v<T, Date>) {
+    return v.is_special() ? json(nullptr) : json(format_date(v));
+  } else if constexpr (std::is_same_v<T, std::optional<Date>>) {
+    return v ? enc(*v) : json(nullptr);
+  } else if constexpr (is_vector<T>::value) {
+    json a = json::array();
+    for (const auto& x : v) a.push_back(enc(x));
+    return a;
+  } else {
+    return enc_struct(v);
+  }
+}
+
+template <class T>
+void dec(const json& j, T& out, const std::string& field);
+
+template <class T>
+void dec_struct(const json& j, T& out, const std::string& where) {
+  if (!j.is_object()) bad(where, "expected an object");
+  std::size_t matched = 0;
+  detail::Reflect<T>::each(out, [&](const char* name, auto& f) {
+    auto it = j.find(name);
+    if (it == j.end()) return;
+    ++matched;
+    dec(*it, f, where.empty() ? std::string(name) : where + "." + name);
+  });
+  if (matched != j.size()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      bool known = it.key() == "type";
+      detail::Reflect<T>::each(out, [&](const char* name, auto&) { known = known || it.key() == name; });
+      if (!known) bad(where.empty() ? it.key() : where + "." + it.key(), "unknown field");
+    }
+  }
+}
+
+template <class T>
+void dec(const json& j, T& out, const std::string& field) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!j.is_string()) bad(field, "expected a string");
+    out = j.get<std::string>();
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!j.is_boolean()) bad(field, "expected true or false");
+    out = j.get<bool>();
+  } else if constexpr (std::is_enum_v<T>) {
+    if (!j.is_string()) bad(field, "expected a name");
+    out = parse_enum<T>(j.get<std::string>());
+  } else if constexpr (std::is_integral_v<T>) {
+    if (!j.is_number_integer()) bad(field, "expected an integer");
+    const auto v = j.get<std::int64_t>();
+    if (v < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
+        static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
+      bad(field, "integer out of range");
+    out = static_cast<T>(v);
+  } else if constexpr (is_id<T>::value) {
+    if (j.is_null()) {
+      out = T{};
+      return;
+    }
+    if (!j.is_number_integer()) bad(field, "expected an id (integer) or null");
+    const auto v = j.get<std::int64_t>();
+    if (v < 0 || v >= static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max()))
+      bad(field, "id out of range");
+    out = T(static_cast<std::uint32_t>(v));
+  } else if constexpr (std::is_same_v<T, Date>) {
+    if (j.is_null()) {
+      out = Date();
+      return;
+    }
+    if (!j.is_string()) bad(field, "expected a date \"YYYY-MM-DD\"");
+    try {
+      out = parse_date(j.get<std::string>());
+    } catch (const Error& e) {
+      bad(field, e.what());
+    }
+  } else if constexpr (std::is_same_v<T, std::optional<Date>>) {
+    if (j.is_null()) {
+      out.reset();
+      return;
+    }
+    Date d;
+    dec(j, d, field);
+    out = d;
+  } else if constexpr (is_vector<T>::value) {
+    if (!j.is_array()) bad(field, "expected an array");
+    out.clear();
+    out.reserve(j.size());
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      typename T::value_type x{};
+      dec(j[i], x, field + "[" + std::to_string(i) + "]");
+      out.push_back(std::move(x));
+    }
+  } else {
+    dec_struct(j, out, field);
+  }
+}
+
+template <class V>
+std::string_view variant_name(const V& v) {
+  return detail::alternative_name<V>(v.index());
+}
+
+}  // namespace
+
+std::string_view command_type(const Command& c) { return variant_name(c); }
+std::string_view event_type(const Event& e) { return variant_name(e); }
+int event_schema_version(const Event& e) {
+  return std::visit([](const auto& x) { return detail::Reflect<std::decay_t<decltype(x)>>::version; }, e);
+}
+
+json command_to_json(const Command& c) {
+  json j = std::visit([](const auto& x) { return enc_struct(x); }, c);
+  j["type"] = std::string(command_type(c));
+  return j;
+}
+
+Command command_from_json(const json& j) {
+  if (!j.is_object()) bad("", "a command must be a JSON object");
+  auto t = j.find("type");
+  if (t == j.end() || !t->is_string()) bad("type", "a command needs a \"type\" string");
+  Command c;
+  if (!detail::emplace_by_name(c, t->get<std::string>()))
+    bad("type", "unknown command type '" + t->get<std::string>() + "'");
+  std::visit([&](auto& x) { dec_struct(j, x, ""); }, c);
+  return c;
+}
+
+json event_to_json(const Event& e) {
+  return std::visit([](const auto& x) { return enc_struct(x); }, e);
+}
+
+Event event_from_json(std::string_view type, int version, const json& data) {
+  Event e;
+  if (!detail::emplace_by_name(e, type))
+    bad("type", "unknown event type '" + std::string(type) + "'");
+  if (version < 1 || version > event_schema_version(e))
+    bad("v", "unsupported schema version " + std::to_string(version));
+  std::visit([&](auto& x) { dec_struct(data, x, "data"); }, e);
+  return e;
+}
+
+json recorded_to_json(const Recorded& r) {
+  json j;
+  j["seq"] = r.seq;
+  j["at"] = format_instant(r.at);
+  j["actor"] = r.actor == kSystemActor ? json("system") : enc(r.actor);
+  j["type"] = std::string(event_type(r.event));
+  j["v"] = event_schema_version(r.event);
+  j["data"] = event_to_json(r.event);
+  return j;
+}
+
+Recorded recorded_from_json(const json& j) {
+  if (!j.is_object()) bad("", "an event must be a JSON object");
+  for (const char* k : {"seq", "at", "actor", "type", "v", "data"})
+    if (!j.contains(k)) bad(k, "missing");
+  Recorded r;
+  dec(j["seq"], r.seq, "seq");
+  if (!j["at"].is_string()) bad("at", "expected an instant");
+  r.at = parse_instant(j["at"].get<std::string>());
+  if (j["actor"].is_string() && j["actor"].get<std::string>() == "system")
+    r.actor = kSystemActor;
+  else
+    dec(j["actor"], r.actor, "actor");
+  if (!j["type"].is_string()) bad("type", "expected a string");
+  int v = 0;
+  dec(j["v"], v, "v");
+  r.event = event_from_json(j["type"].get<std::string>(), v, j["data"]);
+  return r;
+}
+
+json result_to_json(const Result& r) {
+  json j;
+  j["first_seq"] = r.first_seq;
+  j["last_seq"] = r.last_seq;
+  j["id"] = r.id ? json(r.id) : json(nullptr);
+  j["items"] = enc(r.items);
+  j["replayed"] = r.replayed;
+  return j;
+}
+
+json parse_json(std::string_view text) {
+  try {
+    return json::parse(text.begin(), text.end());
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::invalid_argument, std::string("malformed JSON: ") + e.what());
+  }
+}
+
+// ---- entities ----
+void to_json(json& j, const Unit& v) {
+  j = {{"id", enc(v.id)}, {"code", v.code}, {"name", v.name}, {"level", v.level},
+       {"parent", enc(v.parent)}, {"status", enc(v.status)}, {"successor", enc(v.successor)},
+       {"created_on", enc(v.created_on)}, {"remote", v.remote},
+       {"ended_on", enc(v.ended_on)}};
+  json names = json::array();
+  for (const auto& n : v.names) names.push_back({{"from", enc(n.from)}, {"name", n.name}});
+  j["names"] = names;
+}
+void to_json(json& j, const Agency& v) {
+  j = {{"id", enc(v.id)}, {"unit", enc(v.unit)}, {"code", v.code}, {"name", v.name},
+       {"department", v.department}};
+}
+void to_json(json& j, const Organization& v) {
+  j = {{"id", enc(v.id)}, {"unit", enc(v.unit)}, {"code", v.code}, {"name", v.name},
+       {"kind", v.kind}};
+}
+void to_json(json& j, const Person& v) {
+  j = {{"id", enc(v.id)}, {"code", v.code}, {"name", v.name}, {"phone", v.phone},
+       {"citizen_id", v.citizen_id}, {"address", v.address}, {"consent_public", v.consent_public}};
+}
+void to_json(json& j, const RoleGrant& v) {
+  j = {{"person", enc(v.person)}, {"role", enc(v.role)}, {"unit", enc(v.unit)},
+       {"agency", enc(v.agency)}, {"organization", enc(v.organization)}};
+}
+void to_json(json& j, const Conference& v) {
+  j = {{"id", enc(v.id)}, {"unit", enc(v.unit)}, {"code", v.code}, {"kind", enc(v.kind)},
+       {"audience", v.audience}, {"department", enc(v.department)}, {"topic", v.topic},
+       {"plan_ref", v.plan_ref}, {"planned_on", enc(v.planned_on)},
+       {"noticed_on", enc(v.noticed_on)}, {"status", enc(v.status)},
+       {"held_on", enc(v.held_on)}, {"chairs", enc(v.chairs)}, {"attendance", v.attendance},
+       {"report", v.report}, {"reply_due", enc(v.reply_due)}, {"closed_on", enc(v.closed_on)}};
+  if (v.notice)
+    j["notice"] = {{"number", v.notice->number}, {"issued_on", enc(v.notice->issued_on)},
+                   {"due", enc(v.notice->due)}, {"text", v.notice->text},
+                   {"on_time", v.notice->on_time}};
+  else
+    j["notice"] = nullptr;
+}
+void to_json(json& j, const Opinion& v) {
+  j = {{"id", enc(v.id)}, {"unit", enc(v.unit)}, {"conference", enc(v.conference)},
+       {"channel", enc(v.channel)}, {"raised_by", enc(v.raised_by)},
+       {"raised_by_org", enc(v.raised_by_org)}, {"from_unit", enc(v.from_unit)},
+       {"raised_on", enc(v.raised_on)}, {"topic", v.topic}, {"items", enc(v.items)}};
+}
+void to_json(json& j, const Item& v) {
+  j = {{"id", enc(v.id)}, {"opinion", enc(v.opinion)}, {"unit", enc(v.unit)},
+       {"raised_in", enc(v.raised_in)}, {"conference", enc(v.conference)}, {"topic", v.topic},
+       {"text", v.text}, {"status", enc(v.status)}, {"raised_on", enc(v.raised_on)},
+       {"agency", enc(v.agency)}, {"deadline", enc(v.deadline)},
+       {"original_deadline", enc(v.original_deadline)}, {"resolved_on", enc(v.resolved_on)},
+       {"outcome", enc(v.outcome)}, {"outcome_reason", v.outcome_reason},
+       {"outcome_due", enc(v.outcome_due)}, {"reopened", v.reopened},
+       {"merged_into", enc(v.merged_into)}, {"duplicates", enc(v.duplicates)},
+       {"escalated_to", enc(v.escalated_to)}, {"escalated_from", enc(v.escalated_from)},
+       {"raiser_notified_on", enc(v.raiser_notified_on)}, {"closed_on", enc(v.closed_on)}};
+  j["answer"] = v.answer ? json{{"answered_by", enc(v.answer->answered_by)},
+                                {"gist", v.answer->gist}, {"on", enc(v.answer->on)}}
+                         : json(nullptr);
+  if (v.reply) {
+    json d = json::array();
+    for (const auto& x : v.reply->deliveries)
+      d.push_back({{"recipient", enc(x.recipient)}, {"on", enc(x.on)}});
+    j["reply"] = {{"number", v.reply->number}, {"date", enc(v.reply->date)},
+                  {"signer", enc(v.reply->signer)}, {"agency", enc(v.reply->agency)},
+                  {"text", v.reply->text}, {"deliveries", d},
+                  {"completed_on", enc(v.reply->completed_on)}};
+  } else {
+    j["reply"] = nullptr;
+  }
+  json ext = json::array();
+  for (const auto& e : v.extensions)
+    ext.push_back({{"previous", enc(e.previous)}, {"deadline", enc(e.deadline)},
+                   {"notice_number", e.notice_number}, {"notice_date", enc(e.notice_date)},
+                   {"agency", enc(e.agency)}, {"reason", e.reason}});
+  j["extensions"] = ext;
+  json fs = json::array();
+  for (const auto& f : v.findings)
+    fs.push_back({{"by", enc(f.by)}, {"on", enc(f.on)}, {"text", f.text},
+                  {"satisfactory", f.satisfactory}});
+  j["findings"] = fs;
+}
+
+}  // namespace doithoai

@@ -1,0 +1,120 @@
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "binary.h"
+#include "doithoai/error.h"
+#include "doithoai/store.h"
+
+namespace doithoai {
+
+EventStore::~EventStore() = default;
+
+// Layout: events are encoded back to back in 4 MiB chunks that never move. Each event is
+// [flags+type][time delta from the previous event][actor][key?][payload]. Every 64th event
+// a checkpoint records where it starts and the time before it, so a read can start near
+// any sequence number without decoding from the beginning.
+struct MemoryStore::Impl {
+  static constexpr std::size_t kChunk = 4u << 20;
+  static constexpr std::uint64_t kEvery = 64;
+  struct Checkpoint {
+    std::uint32_t chunk;
+    std::uint32_t offset;
+    std::int64_t prev_at;
+  };
+  std::vector<std::unique_ptr<char[]>> chunks;
+  std::vector<std::uint32_t> chunk_used;
+  std::vector<std::size_t> chunk_size;
+  std::vector<Checkpoint> checkpoints;
+  std::uint64_t last = 0;
+  std::int64_t last_at = 0;
+  std::string scratch;
+
+  void put(const Recorded& r, std::string_view key) {
+    scratch.clear();
+    detail::BinWriter w(scratch);
+    const std::int64_t at = to_micros(r.at);
+    scratch.push_back(static_cast<char>(r.event.index() | (key.empty() ? 0 : 0x80)));
+    w.s(at - last_at);
+    w.u(r.actor == kSystemActor ? 0 : static_cast<std::uint64_t>(r.actor.value) + 1);
+    if (!key.empty()) w.bytes(key);
+    std::visit([&](const auto& x) { w.put_struct(x); }, r.event);
+    if (chunks.empty() || chunk_used.back() + scratch.size() > chunk_size.back()) {
+      // An oversized event (a 1000-item opinion) gets a chunk of its own size.
+      const std::size_t size = std::max(kChunk, scratch.size());
+      chunks.emplace_back(new char[size]);
+      chunk_size.push_back(size);
+      chunk_used.push_back(0);
+    }
+    if ((r.seq - 1) % kEvery == 0)
+      checkpoints.push_back({static_cast<std::uint32_t>(chunks.size() - 1), chunk_used.back(), last_at});
+    std::memcpy(chunks.back().get() + chunk_used.back(), scratch.data(), scratch.size());
+    chunk_used.back() += static_cast<std::uint32_t>(scratch.size());
+    last = r.seq;
+    last_at = at;
+  }
+};
+
+MemoryStore::MemoryStore() : impl_(std::make_unique<Impl>()) {}
+MemoryStore::~MemoryStore() = default;
+std::uint64_t MemoryStore::last_seq() const { return impl_->last; }
+
+void MemoryStore::append(const Batch& batch) {
+  if (batch.events.empty()) return;
+  if (batch.events.front().seq != impl_->last + 1)
+    throw Error(ErrorCode::conflict, "append expected sequence " + std::to_string(impl_->last + 1) +
+                                         ", got " + std::to_string(batch.events.front().seq));
+  for (std::size_t i = 1; i < batch.events.size(); ++i)
+    if (batch.events[i].seq != batch.events[i - 1].seq + 1)
+      throw Error(ErrorCode::invalid_argument, "batch sequence numbers are not consecutive");
+  // Only allocation can fail below; an event never spans chunks, so a batch lands whole
+  // unless memory runs out.
+  for (std::size_t i = 0; i < batch.events.size(); ++i)
+    impl_->put(batch.events[i], i == 0 ? std::string_view(batch.idempotency_key) : std::string_view());
+}
+
+void MemoryStore::read(std::uint64_t from, const Visitor& visit) const {
+  const Impl& m = *impl_;
+  if (from < 1) from = 1;
+  if (from > m.last) return;
+  const std::uint64_t cp = (from - 1) / Impl::kEvery;
+  std::uint64_t seq = cp * Impl::kEvery + 1;
+  std::uint32_t chunk = m.checkpoints[cp].chunk;
+  std::uint32_t off = m.checkpoints[cp].offset;
+  std::int64_t at = m.checkpoints[cp].prev_at;
+  Recorded r;
+  while (seq <= m.last) {
+    if (off >= m.chunk_used[chunk]) {
+      ++chunk;
+      off = 0;
+      continue;
+    }
+    const char* base = m.chunks[chunk].get();
+    detail::BinReader rd(base + off, base + m.chunk_used[chunk]);
+    const auto flags = static_cast<unsigned char>(base[off]);
+    rd = detail::BinReader(base + off + 1, base + m.chunk_used[chunk]);
+    at += rd.s();
+    const std::uint64_t actor = rd.u();
+    std::string_view key;
+    if (flags & 0x80) key = rd.bytes();
+    if (seq >= from) {
+      r.seq = seq;
+      r.at = from_micros(at);
+      r.actor = actor == 0 ? kSystemActor : PersonId(static_cast<std::uint32_t>(actor - 1));
+      r.event = detail::decode_event(rd, flags & 0x7F);
+      if (!visit(r, key)) return;
+    } else {
+      (void)detail::decode_event(rd, flags & 0x7F);
+    }
+    off = static_cast<std::uint32_t>(rd.pos() - base);
+    ++seq;
+  }
+}
+
+std::size_t MemoryStore::bytes() const {
+  std::size_t n = impl_->checkpoints.size() * sizeof(Impl::Checkpoint);
+  for (std::size_t c : impl_->chunk_size) n += c;
+  return n;
+}
+
+}  // namespace doithoai

@@ -1,0 +1,235 @@
+#include "doithoai/profile.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "doithoai/error.h"
+#include "text.h"
+
+namespace doithoai {
+namespace detail {
+const std::vector<std::pair<std::string_view, std::string_view>>& builtin_profile_texts();
+}
+
+using nlohmann::json;
+
+namespace {
+
+[[noreturn]] void bad(const std::string& path, const std::string& what) {
+  throw Error(ErrorCode::invalid_argument, "profile " + path + ": " + what);
+}
+
+const json& need(const json& j, const char* key, const std::string& path) {
+  auto it = j.find(key);
+  if (it == j.end()) bad(path + "." + key, "missing");
+  return *it;
+}
+
+std::string str(const json& j, const std::string& path, bool required = true) {
+  if (!j.is_string()) bad(path, "expected a string");
+  std::string s = j.get<std::string>();
+  if (required && s.empty()) bad(path, "must not be empty");
+  if (!detail::valid_utf8(s)) bad(path, "not valid UTF-8");
+  return s;
+}
+
+DeadlineRule rule(const json& j, const std::string& path) {
+  if (!j.is_object()) bad(path, "expected an object {days, day_type, end_rule, citation}");
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "days" && it.key() != "day_type" && it.key() != "end_rule" && it.key() != "citation")
+      bad(path + "." + it.key(), "unknown field");
+  DeadlineRule r;
+  const json& d = need(j, "days", path);
+  if (!d.is_number_integer() || d.get<long long>() < 0 || d.get<long long>() > 3660)
+    bad(path + ".days", "expected an integer in 0..3660");
+  r.days = d.get<int>();
+  const std::string t = str(need(j, "day_type", path), path + ".day_type");
+  if (t == "calendar") r.day_type = DayType::calendar;
+  else if (t == "working") r.day_type = DayType::working;
+  else bad(path + ".day_type", "expected \"calendar\" or \"working\"");
+  const std::string e = j.contains("end_rule") ? str(j["end_rule"], path + ".end_rule") : "keep";
+  if (e == "keep") r.end_rule = EndRule::keep;
+  else if (e == "next_working_day") r.end_rule = EndRule::next_working_day;
+  else bad(path + ".end_rule", "expected \"keep\" or \"next_working_day\"");
+  r.citation = str(need(j, "citation", path), path + ".citation");
+  return r;
+}
+
+json rule_json(const DeadlineRule& r) {
+  return {{"days", r.days},
+          {"day_type", r.day_type == DayType::working ? "working" : "calendar"},
+          {"end_rule", r.end_rule == EndRule::next_working_day ? "next_working_day" : "keep"},
+          {"citation", r.citation}};
+}
+
+std::vector<Label> labels(const json& j, const std::string& path) {
+  if (!j.is_array()) bad(path, "expected an array of {code, label}");
+  std::vector<Label> v;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string p = path + "[" + std::to_string(i) + "]";
+    if (!j[i].is_object()) bad(p, "expected {code, label}");
+    Label l{str(need(j[i], "code", p), p + ".code"), str(need(j[i], "label", p), p + ".label")};
+    for (const auto& x : v)
+      if (x.code == l.code) bad(p + ".code", "duplicate code '" + l.code + "'");
+    v.push_back(std::move(l));
+  }
+  return v;
+}
+
+std::vector<std::string> strings(const json& j, const std::string& path) {
+  if (!j.is_array()) bad(path, "expected an array of strings");
+  std::vector<std::string> v;
+  for (std::size_t i = 0; i < j.size(); ++i) v.push_back(str(j[i], path + "[" + std::to_string(i) + "]"));
+  return v;
+}
+
+}  // namespace
+
+bool Profile::has_topic(std::string_view code) const {
+  return topics.empty() ||
+         std::any_of(topics.begin(), topics.end(), [&](const Label& l) { return l.code == code; });
+}
+bool Profile::has_audience(std::string_view code) const {
+  return audiences.empty() ||
+         std::any_of(audiences.begin(), audiences.end(), [&](const Label& l) { return l.code == code; });
+}
+bool Profile::supervised_by(Supervisor s) const {
+  return std::find(supervisors.begin(), supervisors.end(), s) != supervisors.end();
+}
+bool Profile::requires_recipient(Recipient r) const {
+  return std::find(reply_recipients.begin(), reply_recipients.end(), r) != reply_recipients.end();
+}
+
+Profile load_profile(const json& j) {
+  if (!j.is_object()) bad("$", "a profile must be a JSON object");
+  Profile p;
+  p.name = str(need(j, "name", "$"), "$.name");
+  p.title = j.contains("title") ? str(j["title"], "$.title") : p.name;
+  p.citation = str(need(j, "citation", "$"), "$.citation");
+  if (j.contains("zone_offset_minutes")) {
+    const json& z = j["zone_offset_minutes"];
+    if (!z.is_number_integer() || std::abs(z.get<long long>()) > 14 * 60)
+      bad("$.zone_offset_minutes", "expected an integer in -840..840");
+    p.zone_offset_minutes = z.get<int>();
+  }
+  if (j.contains("calendar")) {
+    p.calendar = str(j["calendar"], "$.calendar");
+    if (p.calendar != "weekend" && p.calendar != "vietnam")
+      bad("$.calendar", "expected \"weekend\" or \"vietnam\"");
+  }
+  const json& d = need(j, "deadlines", "$");
+  if (!d.is_object()) bad("$.deadlines", "expected an object");
+  auto& D = p.deadlines;
+  const std::pair<const char*, DeadlineRule*> rules[] = {
+      {"conclusion_notice", &D.conclusion_notice}, {"reply", &D.reply},
+      {"public_notice", &D.public_notice}, {"publication", &D.publication},
+      {"reopen", &D.reopen}, {"complaint", &D.complaint},
+      {"complaint_complex", &D.complaint_complex}, {"complaint_remote", &D.complaint_remote},
+      {"complaint_remote_complex", &D.complaint_remote_complex},
+      {"denunciation", &D.denunciation}};
+  for (auto it = d.begin(); it != d.end(); ++it) {
+    bool known = false;
+    for (const auto& r : rules) known = known || it.key() == r.first;
+    if (!known) bad("$.deadlines." + it.key(), "unknown deadline");
+  }
+  for (const auto& r : rules) *r.second = rule(need(d, r.first, "$.deadlines"), std::string("$.deadlines.") + r.first);
+
+  const json& rr = need(j, "reply_recipients", "$");
+  if (!rr.is_array() || rr.empty()) bad("$.reply_recipients", "expected a non-empty array");
+  for (std::size_t i = 0; i < rr.size(); ++i) {
+    const std::string path = "$.reply_recipients[" + std::to_string(i) + "]";
+    Recipient r;
+    try {
+      r = parse_enum<Recipient>(str(rr[i], path));
+    } catch (const Error& e) {
+      bad(path, e.what());
+    }
+    if (p.requires_recipient(r)) bad(path, "duplicate recipient");
+    p.reply_recipients.push_back(r);
+  }
+  const json& sv = need(j, "supervisors", "$");
+  if (!sv.is_array() || sv.empty()) bad("$.supervisors", "expected a non-empty array");
+  for (std::size_t i = 0; i < sv.size(); ++i) {
+    const std::string path = "$.supervisors[" + std::to_string(i) + "]";
+    try {
+      p.supervisors.push_back(parse_enum<Supervisor>(str(sv[i], path)));
+    } catch (const Error& e) {
+      bad(path, e.what());
+    }
+  }
+  if (!p.supervised_by(Supervisor::front)) bad("$.supervisors", "the front always supervises (R14)");
+  if (j.contains("levels")) p.levels = strings(j["levels"], "$.levels");
+  if (j.contains("public_notice_levels"))
+    p.public_notice_levels = strings(j["public_notice_levels"], "$.public_notice_levels");
+  for (const auto& l : p.public_notice_levels)
+    if (!p.levels.empty() && std::find(p.levels.begin(), p.levels.end(), l) == p.levels.end())
+      bad("$.public_notice_levels", "level '" + l + "' is not in $.levels");
+  if (j.contains("topics")) p.topics = labels(j["topics"], "$.topics");
+  if (j.contains("audiences")) p.audiences = labels(j["audiences"], "$.audiences");
+  p.source = j;
+  return p;
+}
+
+Profile load_profile_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::not_found, "cannot open profile file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json j;
+  try {
+    j = json::parse(ss.str());
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::invalid_argument, "profile " + path + ": malformed JSON: " + e.what());
+  }
+  return load_profile(j);
+}
+
+std::vector<std::string> builtin_profile_names() {
+  std::vector<std::string> v;
+  for (const auto& [name, text] : detail::builtin_profile_texts()) v.emplace_back(name);
+  return v;
+}
+
+Profile builtin_profile(std::string_view name) {
+  for (const auto& [n, text] : detail::builtin_profile_texts())
+    if (n == name) return load_profile(json::parse(text));
+  throw Error(ErrorCode::not_found, "no built-in profile named '" + std::string(name) + "'");
+}
+
+json profile_to_json(const Profile& p) {
+  json j = p.source.is_object() ? p.source : json::object();
+  j["name"] = p.name;
+  j["title"] = p.title;
+  j["citation"] = p.citation;
+  j["zone_offset_minutes"] = p.zone_offset_minutes;
+  j["calendar"] = p.calendar;
+  const auto& D = p.deadlines;
+  j["deadlines"] = {{"conclusion_notice", rule_json(D.conclusion_notice)},
+                    {"reply", rule_json(D.reply)},
+                    {"public_notice", rule_json(D.public_notice)},
+                    {"publication", rule_json(D.publication)},
+                    {"reopen", rule_json(D.reopen)},
+                    {"complaint", rule_json(D.complaint)},
+                    {"complaint_complex", rule_json(D.complaint_complex)},
+                    {"complaint_remote", rule_json(D.complaint_remote)},
+                    {"complaint_remote_complex", rule_json(D.complaint_remote_complex)},
+                    {"denunciation", rule_json(D.denunciation)}};
+  json rr = json::array();
+  for (auto r : p.reply_recipients) rr.push_back(std::string(to_string(r)));
+  j["reply_recipients"] = rr;
+  json sv = json::array();
+  for (auto s : p.supervisors) sv.push_back(std::string(to_string(s)));
+  j["supervisors"] = sv;
+  j["levels"] = p.levels;
+  j["public_notice_levels"] = p.public_notice_levels;
+  json t = json::array();
+  for (const auto& l : p.topics) t.push_back({{"code", l.code}, {"label", l.label}});
+  j["topics"] = t;
+  json a = json::array();
+  for (const auto& l : p.audiences) a.push_back({{"code", l.code}, {"label", l.label}});
+  j["audiences"] = a;
+  return j;
+}
+
+}  // namespace doithoai

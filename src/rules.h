@@ -1,0 +1,33 @@
+// Internal: decide(state, actor, command, now, profile, calendar) -> events. Pure: it reads
+// the state and never changes it. Every rule of DOMAIN.md that a command can break is
+// checked here; apply (state.cpp) then records the outcome without checks.
+#pragma once
+
+#include <vector>
+
+#include "doithoai/calendar.h"
+#include "doithoai/commands.h"
+#include "doithoai/events.h"
+#include "doithoai/profile.h"
+#include "state_impl.h"
+
+namespace doithoai::detail {
+
+struct DecideInput {
+  const StateImpl& state;
+  const Profile& profile;
+  const Calendar& calendar;
+  PersonId actor;
+  Instant now;
+};
+
+struct Decision {
+  std::vector<Event> events;
+  Result result;
+};
+
+// Throws Error (permission_denied, not_found, invalid_argument, invalid_transition);
+// on success fills out.events (never empty) and out.result.id/items.
+void decide(const DecideInput& in, const Command& command, Decision& out);
+
+}  // namespace doithoai::detail

@@ -1,0 +1,254 @@
+// Internal: the compact in-memory projection behind doithoai::State.
+//
+// Items live in one contiguous vector indexed by id with one-byte enums, dates as int32
+// day numbers and text in a chunked arena; rarely used item data lives in a side table.
+// Outstanding items with a deadline sit in an intrusive per-day list ordered by deadline,
+// so the overdue page is a walk from the front.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "doithoai/state.h"
+
+namespace doithoai::detail {
+
+constexpr std::int32_t kNoDay = INT32_MIN;
+inline std::int32_t day_of(const Date& d) {
+  return d.is_special() ? kNoDay : static_cast<std::int32_t>((d - Date(1970, 1, 1)).days());
+}
+inline Date date_of(std::int32_t n) {
+  return n == kNoDay ? Date() : Date(1970, 1, 1) + boost::gregorian::date_duration(n);
+}
+inline std::optional<Date> opt_date(std::int32_t n) {
+  return n == kNoDay ? std::nullopt : std::optional<Date>(date_of(n));
+}
+
+struct TextRef {
+  std::uint64_t v = 0;  // offset << 24 | length; 0 is the empty text
+};
+
+// Append-only arena of strings in 1 MiB chunks that never move.
+class TextPool {
+ public:
+  TextRef add(std::string_view s) {
+    if (s.empty()) return {};
+    if (chunks_.empty() || used_ + s.size() > kChunk) {
+      chunks_.emplace_back(new char[kChunk]);
+      used_ = 0;
+    }
+    const std::uint64_t off = (chunks_.size() - 1) * kChunk + used_;
+    std::memcpy(chunks_.back().get() + used_, s.data(), s.size());
+    used_ += s.size();
+    return {(off << 24) | s.size()};
+  }
+  std::string_view view(TextRef r) const {
+    if (r.v == 0) return {};
+    const std::uint64_t len = r.v & 0xFFFFFF, off = r.v >> 24;
+    return {chunks_[off / kChunk].get() + off % kChunk, len};
+  }
+  std::string str(TextRef r) const { return std::string(view(r)); }
+  std::size_t bytes() const { return chunks_.size() * kChunk; }
+
+ private:
+  static constexpr std::size_t kChunk = 1 << 20;
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  std::size_t used_ = 0;
+};
+
+struct UnitRec {
+  Unit value;
+  std::vector<UnitId> children;
+  std::vector<AgencyId> agencies;
+  std::vector<OrganizationId> organizations;
+};
+
+struct PersonRec {
+  Person value;
+  std::vector<RoleGrant> grants;
+};
+
+struct ConferenceRec {
+  Conference value;
+  Date notice_due;
+  std::vector<OpinionId> opinions;
+};
+
+struct OpinionRec {
+  UnitId unit;
+  ConferenceId conference;
+  PersonId raised_by;
+  OrganizationId raised_by_org;
+  UnitId from_unit;
+  std::int32_t raised_on = kNoDay;
+  std::uint32_t first_item = 0;
+  std::uint32_t item_count = 0;
+  std::uint16_t topic = 0;
+  Channel channel = Channel::letter;
+};
+
+// Recipients are bits 1 << (Recipient - 1).
+struct ReplyRec {
+  TextRef number;
+  TextRef text;
+  std::int32_t date = kNoDay;
+  std::int32_t completed_on = kNoDay;
+  std::int32_t delivered_on[4] = {kNoDay, kNoDay, kNoDay, kNoDay};
+  PersonId signer;
+  AgencyId agency;
+  std::uint8_t delivered = 0;
+};
+
+struct ItemRec {
+  std::uint32_t opinion = 0;
+  UnitId unit;
+  UnitId raised_in;
+  AgencyId agency;
+  TextRef text;
+  std::int32_t raised_on = kNoDay;
+  std::int32_t deadline = kNoDay;
+  std::int32_t original_deadline = kNoDay;
+  std::int32_t resolved_on = kNoDay;
+  std::uint32_t reply = 0;    // index + 1 into replies
+  std::uint32_t dl_prev = 0;  // deadline index links (item ids)
+  std::uint32_t dl_next = 0;
+  std::uint16_t topic = 0;
+  ItemStatus status = ItemStatus::open;
+  Outcome outcome = Outcome::none;
+  std::uint8_t extensions = 0;   // saturating count; the full list is in ItemCold
+  std::uint8_t reopened = 0;
+  std::int32_t indexed_day = kNoDay;  // the deadline it is filed under in the index, if any
+  bool has_cold = false;
+};
+
+struct ItemCold {
+  std::optional<SpotAnswer> answer;
+  std::vector<Extension> extensions;
+  std::vector<Finding> findings;
+  std::vector<ItemId> duplicates;
+  ItemId merged_into;
+  ItemId escalated_to;
+  ItemId escalated_from;
+  std::string outcome_reason;
+  std::optional<Date> outcome_due;
+  std::optional<Date> raiser_notified_on;
+  std::optional<Date> closed_on;
+  std::uint32_t reopened = 0;
+};
+
+struct StateImpl {
+  std::uint64_t last_seq = 0;
+  Instant last_at;
+
+  std::vector<UnitRec> units{1};  // slot 0 unused: ids start at 1
+  std::vector<Agency> agencies{1};
+  std::vector<Organization> organizations{1};
+  std::vector<PersonRec> persons{1};
+  std::vector<ConferenceRec> conferences{1};
+  std::vector<OpinionRec> opinions{1};
+  std::vector<ItemRec> items{1};
+  std::vector<ReplyRec> replies;
+  std::unordered_map<std::uint32_t, ItemCold> cold;
+  TextPool text;
+
+  std::vector<std::string> topics{""};
+  std::unordered_map<std::string, std::uint16_t> topic_ids{{"", 0}};
+
+  std::unordered_map<std::string, UnitId> unit_codes;
+  std::unordered_map<std::string, AgencyId> agency_codes;
+  std::unordered_map<std::string, OrganizationId> organization_codes;
+  std::unordered_map<std::string, PersonId> person_codes;
+  std::unordered_map<std::string, ConferenceId> conference_codes;
+
+  // Outstanding items with a deadline: day -> (head, tail) of an intrusive list.
+  std::map<std::int32_t, std::pair<std::uint32_t, std::uint32_t>> by_deadline;
+
+  // ---- helpers used by apply, decide and queries ----
+  bool has_unit(UnitId u) const { return u.value > 0 && u.value < units.size(); }
+  bool has_agency(AgencyId a) const { return a.value > 0 && a.value < agencies.size(); }
+  bool has_org(OrganizationId o) const { return o.value > 0 && o.value < organizations.size(); }
+  bool has_person(PersonId p) const { return p.value > 0 && p.value < persons.size(); }
+  bool has_conference(ConferenceId c) const { return c.value > 0 && c.value < conferences.size(); }
+  bool has_opinion(OpinionId o) const { return o.value > 0 && o.value < opinions.size(); }
+  bool has_item(ItemId i) const { return i.value > 0 && i.value < items.size(); }
+
+  const ItemCold* cold_of(std::uint32_t id) const {
+    auto it = cold.find(id);
+    return it == cold.end() ? nullptr : &it->second;
+  }
+  ItemCold& cold_mut(std::uint32_t id) {
+    items[id].has_cold = true;
+    return cold[id];
+  }
+  std::uint16_t topic_id(const std::string& t) {
+    auto it = topic_ids.find(t);
+    if (it != topic_ids.end()) return it->second;
+    const auto id = static_cast<std::uint16_t>(topics.size());
+    topics.push_back(t);
+    topic_ids.emplace(t, id);
+    return id;
+  }
+
+  // The item whose outcome a merged duplicate follows.
+  std::uint32_t root_of(std::uint32_t id) const {
+    for (int guard = 0; guard < 64 && items[id].status == ItemStatus::merged; ++guard) {
+      const ItemCold* c = cold_of(id);
+      if (!c || !c->merged_into) break;
+      id = c->merged_into.value;
+    }
+    return id;
+  }
+
+  bool unit_in_subtree(UnitId u, UnitId root) const {
+    for (int guard = 0; u && guard < 1000; ++guard) {
+      if (u == root) return true;
+      u = units[u.value].value.parent;
+    }
+    return false;
+  }
+  std::vector<char> subtree_mask(UnitId root) const;
+
+  bool holds(PersonId p, Role r, UnitId u) const;
+  bool holds_in_ancestry(PersonId p, Role r, UnitId u) const;
+  bool is_head_or_office(PersonId p, UnitId u) const {
+    return holds(p, Role::party_head, u) || holds(p, Role::government_head, u) ||
+           holds(p, Role::office, u);
+  }
+  bool is_head(PersonId p, UnitId u) const {
+    return holds(p, Role::party_head, u) || holds(p, Role::government_head, u);
+  }
+  bool is_agency_staff(PersonId p, AgencyId a) const;
+  bool is_agency_head(PersonId p, AgencyId a) const;
+  bool is_org_rep(PersonId p, OrganizationId o) const;
+  bool is_admin(PersonId p, UnitId u) const {
+    return p == kSystemActor || holds_in_ancestry(p, Role::administrator, u);
+  }
+  bool is_official_of(PersonId p, UnitId u) const;
+
+  Standing standing_of(std::uint32_t id, std::int32_t as_of) const {
+    const ItemRec& r = items[root_of(id)];
+    if (is_resolved(r.status)) return Standing::resolved;
+    const std::int32_t dl = items[id].status == ItemStatus::merged ? r.deadline : items[id].deadline;
+    return (dl == kNoDay || dl >= as_of) ? Standing::not_yet_due : Standing::overdue;
+  }
+
+  void index_remove(std::uint32_t id);
+  void index_insert(std::uint32_t id);
+  // Re-files an item in the deadline index after its status or deadline changed.
+  void reindex(std::uint32_t id) {
+    index_remove(id);
+    const ItemRec& r = items[id];
+    if (!is_resolved(r.status) && r.status != ItemStatus::merged && r.deadline != kNoDay)
+      index_insert(id);
+  }
+
+  Item item_value(std::uint32_t id) const;
+};
+
+}  // namespace doithoai::detail
