@@ -60,6 +60,18 @@ Result result_of(const std::vector<Recorded>& events) {
   return r;
 }
 
+// The top-level unit an event concerns: the partition key of scale-out (DESIGN.md).
+UnitId partition_of(const detail::StateImpl& s, const Event& e) {
+  const Subjects sub = subjects_of(e);
+  UnitId u = sub.unit;
+  if (!u && sub.item && s.has_item(sub.item)) u = s.items[sub.item.value].unit;
+  if (!u && sub.conference && s.has_conference(sub.conference)) u = s.conferences[sub.conference.value].value.unit;
+  if (const auto* c = std::get_if<ev::UnitCreated>(&e)) u = c->parent ? c->parent : c->unit;
+  if (!u || !s.has_unit(u)) return u;
+  for (int guard = 0; guard < 1000 && s.units[u.value].value.parent; ++guard) u = s.units[u.value].value.parent;
+  return u;
+}
+
 }  // namespace
 
 Engine::Engine(Profile profile, EngineOptions options)
@@ -118,6 +130,7 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
     const Instant now = clock_->now();
     detail::decide({state_.impl(), profile_, *calendar_, actor, now}, command, decision);
     batch.idempotency_key.assign(key.data(), key.size());
+    batch.partition = partition_of(state_.impl(), decision.events.front());
     batch.events.clear();
     std::uint64_t seq = state_.last_seq();
     for (auto& e : decision.events) batch.events.push_back(Recorded{++seq, now, actor, std::move(e)});

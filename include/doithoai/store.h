@@ -22,6 +22,7 @@
 namespace doithoai {
 
 struct Batch {
+  UnitId partition;              // the top-level unit (province) it concerns; none: directory-wide
   std::string idempotency_key;   // empty: none
   std::vector<Recorded> events;  // consecutive sequence numbers
 };
