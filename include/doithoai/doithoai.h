@@ -3,5 +3,6 @@
 
 #include "doithoai/calendar.h"
 #include "doithoai/error.h"
+#include "doithoai/lunar.h"
 #include "doithoai/export.h"
 #include "doithoai/time.h"
