@@ -6,3 +6,4 @@
 #include "doithoai/lunar.h"
 #include "doithoai/export.h"
 #include "doithoai/time.h"
+#include "doithoai/vietnam_calendar.h"
