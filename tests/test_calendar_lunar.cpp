@@ -192,6 +192,11 @@ TEST_CASE("Tết 2007 differs between UTC+7 and UTC+8") {
   CHECK(to_lunar(Date(2007, 2, 17), 480) == LunarDate{2006, 12, 30, false});
 }
 
+TEST_CASE("Tết 2030 differs between UTC+7 and UTC+8") {
+  CHECK(lunar_new_year(2030) == Date(2030, 2, 2));
+  CHECK(lunar_new_year(2030, 480) == Date(2030, 2, 3));
+}
+
 TEST_CASE("UTC+8 agrees with the Chinese calendar on ordinary years") {
   // Chinese New Year dates (published widely): 2000-02-05, 2020-01-25, 2024-02-10, 2033-01-31.
   CHECK(lunar_new_year(2000, 480) == Date(2000, 2, 5));
