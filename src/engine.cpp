@@ -4,6 +4,7 @@
 
 #include "doithoai/error.h"
 #include "doithoai/json.h"
+#include "doithoai/vietnam_calendar.h"
 #include "rules.h"
 #include "state_impl.h"
 
@@ -11,6 +12,12 @@ namespace doithoai {
 
 std::shared_ptr<const Calendar> calendar_for(const Profile& profile) {
   if (profile.calendar == "weekend") return std::make_shared<WeekendCalendar>();
+  if (profile.calendar == "vietnam") {
+    // A profile may carry its own arrangement document (official swaps) over the shipped ones.
+    if (profile.source.is_object() && profile.source.contains("calendar_arrangements"))
+      return VietnamCalendar::from_json(profile.source["calendar_arrangements"]);
+    return VietnamCalendar::builtin();
+  }
   throw Error(ErrorCode::unsupported, "profile " + profile.name + " names calendar '" +
                                           profile.calendar + "', which this build lacks");
 }

@@ -159,6 +159,8 @@ Profile load_profile(const json& j) {
     }
   }
   if (!p.supervised_by(Supervisor::front)) bad("$.supervisors", "the front always supervises (R14)");
+  if (j.contains("calendar_arrangements") && !j["calendar_arrangements"].is_object())
+    bad("$.calendar_arrangements", "expected an arrangement document (docs/calendar.md)");
   if (j.contains("levels")) p.levels = strings(j["levels"], "$.levels");
   if (j.contains("public_notice_levels"))
     p.public_notice_levels = strings(j["public_notice_levels"], "$.public_notice_levels");
