@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "doithoai/error.h"
+#include "doithoai/vietnam_calendar.h"
 #include "text.h"
 
 namespace doithoai {
@@ -159,8 +160,15 @@ Profile load_profile(const json& j) {
     }
   }
   if (!p.supervised_by(Supervisor::front)) bad("$.supervisors", "the front always supervises (R14)");
-  if (j.contains("calendar_arrangements") && !j["calendar_arrangements"].is_object())
-    bad("$.calendar_arrangements", "expected an arrangement document (docs/calendar.md)");
+  if (j.contains("calendar_arrangements")) {
+    if (!j["calendar_arrangements"].is_object())
+      bad("$.calendar_arrangements", "expected an arrangement document (docs/calendar.md)");
+    try {
+      (void)VietnamCalendar::from_json(j["calendar_arrangements"]);
+    } catch (const Error& e) {
+      bad("$.calendar_arrangements", e.what());
+    }
+  }
   if (j.contains("levels")) p.levels = strings(j["levels"], "$.levels");
   if (j.contains("public_notice_levels"))
     p.public_notice_levels = strings(j["public_notice_levels"], "$.public_notice_levels");

@@ -604,6 +604,8 @@ bool State::can_view(PersonId viewer, ItemId id) const {
       case Role::front_officer:
       case Role::council_member:
         if (s.unit_in_subtree(r.unit, g.unit) || s.unit_in_subtree(r.raised_in, g.unit)) return true;
+        // R11: the lower unit follows the progress of what it escalated.
+        if (o.from_unit && s.unit_in_subtree(o.from_unit, g.unit)) return true;
         break;
       case Role::agency_head:
       case Role::agency_officer:

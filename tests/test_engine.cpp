@@ -1,0 +1,200 @@
+// The engine shell: bad input, JSON, idempotency, subscriptions, threads, calendars.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "doithoai/json.h"
+#include "fixture.h"
+
+using namespace doithoai;
+using fx::World;
+using nlohmann::json;
+
+TEST_CASE("bad input gets a stable code and changes nothing") {
+  World w;
+  const ItemId i = w.letter(w.resident);
+  const std::uint64_t seq = w.engine->last_seq();
+  const std::string big(kMaxTextBytes + 1, 'a');
+  const std::string bad_utf8 = "Ph\xC6\xB0\xE1\xBB";  // truncated sequence
+  REQUIRE_ERROR(invalid_argument, w.run(w.resident, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "", {{"land", big}}}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.resident, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "", {{"land", bad_utf8}}}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.resident, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "", {{"land", "   "}}}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.resident, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "", {{"land", std::string("a\0b", 3)}}}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.resident, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(1899, 12, 31), "", {{"land", "x"}}}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Assign{i, w.urban, Date(1899, 1, 1)}));
+  REQUIRE_ERROR(not_found, w.run(w.office, cmd::Assign{ItemId(0), w.urban, std::nullopt}));
+  REQUIRE_ERROR(not_found, w.run(w.office, cmd::HoldConference{ConferenceId(42), Date(), {w.party_head}}));
+  REQUIRE_ERROR(invalid_argument, w.engine->execute(w.office, cmd::Assign{i, w.urban, std::nullopt}, std::string(600, 'k')));
+  REQUIRE_ERROR(not_found, w.engine->item(ItemId(777)));
+  REQUIRE_ERROR(invalid_argument, w.engine->accounting(w.ward, Date(2300, 1, 1)));
+  CHECK(w.engine->last_seq() == seq);
+  CHECK(w.engine->item(i).status == ItemStatus::open);
+  // Text at exactly the limit, in Vietnamese both precomposed and decomposed, is accepted.
+  std::string max_text;
+  while (max_text.size() + 3 <= kMaxTextBytes) max_text += "ệ";
+  CHECK(w.run(w.resident, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "", {{"land", max_text}, {"land", "Phu\xCC\x9B\xCC\x80o\xCC\x9B\xCC\x80ng"}}}).items.size() == 2);
+}
+
+TEST_CASE("malformed JSON and unknown fields are refused with invalid_argument") {
+  World w;
+  REQUIRE_ERROR(invalid_argument, parse_json("{\"type\": \"assign\", "));
+  REQUIRE_ERROR(invalid_argument, command_from_json(json::parse(R"({"type":"assign","item":1,"agencyy":2})")));
+  REQUIRE_ERROR(invalid_argument, command_from_json(json::parse(R"({"type":"teleport"})")));
+  REQUIRE_ERROR(invalid_argument, command_from_json(json::parse(R"({"item":1})")));
+  REQUIRE_ERROR(invalid_argument, command_from_json(json::parse(R"({"type":"assign","item":"one"})")));
+  REQUIRE_ERROR(invalid_argument, command_from_json(json::parse(R"({"type":"assign","item":1,"deadline":"2022-02-30"})")));
+  REQUIRE_ERROR(invalid_argument, command_from_json(json::parse(R"({"type":"record_delivery","item":1,"recipient":"mayor"})")));
+  REQUIRE_ERROR(invalid_argument, command_from_json(json::parse(R"({"type":"assign","item":-4})")));
+  REQUIRE_ERROR(invalid_argument, w.engine->execute_json(json::parse(R"({"actor":"nobody","command":{"type":"close_item","item":1}})")));
+  REQUIRE_ERROR(invalid_argument, w.engine->execute_json(json::parse(R"({"actor":1})")));
+  REQUIRE_ERROR(invalid_argument, recorded_from_json(json::parse(R"({"seq":1,"at":"2022-01-01T00:00:00","actor":1,"type":"item_closed","v":1,"data":{}})")));
+  REQUIRE_ERROR(invalid_argument, recorded_from_json(json::parse(R"({"seq":1,"at":"2022-01-01T00:00:00Z","actor":1,"type":"item_closed","v":9,"data":{}})")));
+  REQUIRE_ERROR(invalid_argument, load_profile(json::parse(R"({"name":"x"})")));
+  auto p = profile_to_json(builtin_profile("hanoi-2200"));
+  p["deadlines"]["reply"]["day_type"] = "lunar";
+  REQUIRE_ERROR(invalid_argument, load_profile(p));
+  p = profile_to_json(builtin_profile("hanoi-2200"));
+  p["deadlines"]["reply"]["days"] = -3;
+  REQUIRE_ERROR(invalid_argument, load_profile(p));
+  p = profile_to_json(builtin_profile("hanoi-2200"));
+  p["reply_recipients"] = {"raiser", "raiser"};
+  REQUIRE_ERROR(invalid_argument, load_profile(p));
+  p = profile_to_json(builtin_profile("hanoi-2200"));
+  p["calendar_arrangements"] = {{"format", "nope"}};
+  REQUIRE_ERROR(invalid_argument, load_profile(p));
+  REQUIRE_ERROR(not_found, builtin_profile("atlantis"));
+}
+
+TEST_CASE("every command and event round-trips through JSON") {
+  World w;
+  const ConferenceId c = w.plan();
+  w.hold(c);
+  const ItemId i = w.raise(c, w.resident);
+  w.run(w.office, cmd::Assign{i, w.land, Date(2022, 10, 25)});
+  w.run(w.office, cmd::Extend{i, Date(2022, 11, 30), "1/TB", Date(2022, 9, 30), w.land, "Phức tạp"});
+  w.run(w.office, cmd::IssueConclusionNotice{c, "25-TB/ĐU", Date(), "Kết luận"});
+  for (const auto& r : w.engine->events(1, 100000)) {
+    const json j = recorded_to_json(r);
+    const Recorded back = recorded_from_json(json::parse(j.dump()));
+    CHECK(recorded_to_json(back) == j);
+  }
+  const std::vector<Command> commands = {
+      cmd::CreateUnit{"Phường Mới", "xa", w.district, "PM", Date(2022, 1, 1), true},
+      cmd::SubmitOpinion{w.ward, c, Channel::at_conference, w.resident, OrganizationId(), Date(2022, 9, 30), "land", {{"land", "a"}, {"traffic", "b"}}},
+      cmd::Assign{i, w.land, std::nullopt},
+      cmd::HoldConference{c, Date(2022, 9, 30), {w.party_head, w.gov_head}, 12, "r"},
+      cmd::DecideIntake{i, Outcome::redirected_denunciation, "r", "t", true, Date(2022, 9, 1), Date(2022, 9, 2)},
+      cmd::GrantRole{w.resident, Role::organization_rep, w.ward, AgencyId(), w.women},
+      cmd::Reopen{i, "lý do", Date(2022, 12, 1), Date()},
+  };
+  for (const auto& c0 : commands) {
+    const json j = command_to_json(c0);
+    CHECK(command_to_json(command_from_json(json::parse(j.dump()))) == j);
+  }
+  // The JSON request surface runs the same path as execute().
+  const json res = w.engine->execute_json({{"actor", w.office.value}, {"command", {{"type", "assign"}, {"item", i.value + 0}, {"agency", w.land.value}}}});
+  CHECK(res["first_seq"].get<std::uint64_t>() == w.engine->last_seq());
+  CHECK(json(w.engine->item(i))["status"] == "assigned");
+}
+
+TEST_CASE("a retried command with the same idempotency key returns the first result and appends nothing") {
+  World w;
+  const cmd::SubmitOpinion c{w.ward, ConferenceId(), Channel::online_portal, w.resident, OrganizationId(), Date(), "", {{"land", "Cổng dịch vụ công gửi lại"}}};
+  const Result first = w.engine->execute(w.resident, c, "portal-req-1");
+  const std::uint64_t seq = w.engine->last_seq();
+  const Result again = w.engine->execute(w.resident, c, "portal-req-1");
+  CHECK(again.replayed);
+  CHECK(again.id == first.id);
+  CHECK(again.items == first.items);
+  CHECK(again.first_seq == first.first_seq);
+  CHECK(w.engine->last_seq() == seq);
+  CHECK(w.engine->execute(w.resident, c, "portal-req-2").id != first.id);
+  // A failed command does not consume its key.
+  REQUIRE_ERROR(permission_denied, w.engine->execute(w.resident2, cmd::Assign{first.items[0], w.land, std::nullopt}, "k3"));
+  CHECK_FALSE(w.engine->execute(w.office, cmd::Assign{first.items[0], w.land, std::nullopt}, "k3").replayed);
+}
+
+TEST_CASE("subscribers see every commit in order; a throwing subscriber changes nothing") {
+  World w;
+  std::vector<std::uint64_t> seen;
+  std::vector<std::string> types;
+  Subscription s1 = w.engine->subscribe([&](const Recorded& r) {
+    seen.push_back(r.seq);
+    types.emplace_back(event_type(r.event));
+  });
+  Subscription s2 = w.engine->subscribe([&](const Recorded&) { throw std::runtime_error("portal mailer down"); });
+  const ItemId i = w.letter(w.resident);
+  w.run(w.office, cmd::Assign{i, w.urban, std::nullopt});
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[1] == seen[0] + 1);
+  CHECK(types == std::vector<std::string>{"opinion_submitted", "item_assigned"});
+  CHECK(w.engine->callback_errors() == 2);
+  CHECK(w.engine->item(i).status == ItemStatus::assigned);
+  s1.reset();
+  w.letter(w.resident);
+  CHECK(seen.size() == 2);
+  // A subscriber may query the engine.
+  std::string status;
+  Subscription s3 = w.engine->subscribe([&](const Recorded& r) {
+    if (auto* a = std::get_if<ev::ItemAssigned>(&r.event)) status = std::string(to_string(w.engine->item(a->item).status));
+  });
+  w.run(w.office, cmd::Assign{w.letter(w.resident), w.urban, std::nullopt});
+  CHECK(status == "assigned");
+}
+
+TEST_CASE("one engine serves concurrent queries and serialized commands from many threads") {
+  World w;
+  std::atomic<bool> stop{false};
+  std::atomic<long> reads{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t)
+    readers.emplace_back([&] {
+      while (!stop) {
+        const Accounting a = w.engine->accounting(w.ward, Date(2022, 9, 20));
+        if (a.resolved + a.outstanding != a.items) std::abort();
+        ++reads;
+      }
+    });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t)
+    writers.emplace_back([&, t] {
+      for (int k = 0; k < 250; ++k) {
+        const ItemId i = w.letter(t % 2 ? w.resident : w.resident2);
+        w.run(w.office, cmd::Assign{i, k % 2 ? w.land : w.urban, std::nullopt});
+      }
+    });
+  for (auto& th : writers) th.join();
+  stop = true;
+  for (auto& th : readers) th.join();
+  CHECK(reads > 0);
+  const Accounting a = w.engine->accounting(w.ward, Date(2022, 9, 20));
+  CHECK(a.items == 1000);
+  CHECK(w.engine->items({w.ward, ItemStatus::assigned}).size() == 1000);
+  const auto all = w.engine->events(1, 1000000);
+  for (std::size_t k = 0; k < all.size(); ++k) REQUIRE(all[k].seq == k + 1);
+}
+
+TEST_CASE("an item assigned just before Tết gets the later deadline an official would give it") {
+  // 10 working days on the Vietnamese calendar, as the profile says.
+  auto j = profile_to_json(builtin_profile("national-default"));
+  j["calendar"] = "vietnam";
+  j["deadlines"]["reply"] = {{"days", 10}, {"day_type", "working"}, {"end_rule", "next_working_day"}, {"citation", "test"}};
+  World w(load_profile(j));
+  w.set_day(2024, 2, 5);  // Monday before Tết Giáp Thìn (holiday 8–14/2/2024)
+  const ItemId i = w.letter(w.resident);
+  // Working days after 5/2: 6, 7, (8–14 off), 15, 16, 19, 20, 21, 22, 23, 26 -> 26/2.
+  CHECK(w.engine->item(i).deadline == Date(2024, 2, 26));
+  World plain(builtin_profile("national-default"));  // Monday–Friday only
+  plain.set_day(2024, 2, 5);
+  auto p2 = profile_to_json(builtin_profile("national-default"));
+  p2["deadlines"]["reply"] = j["deadlines"]["reply"];
+  World weekend(load_profile(p2));
+  weekend.set_day(2024, 2, 5);
+  CHECK(weekend.engine->item(weekend.letter(weekend.resident)).deadline == Date(2024, 2, 19));
+  // Calendar days ending inside Tết roll to the first working day after it (art. 148).
+  j["deadlines"]["reply"] = {{"days", 5}, {"day_type", "calendar"}, {"end_rule", "next_working_day"}, {"citation", "test"}};
+  World w2(load_profile(j));
+  w2.set_day(2024, 2, 5);
+  CHECK(w2.engine->item(w2.letter(w2.resident)).deadline == Date(2024, 2, 15));
+}

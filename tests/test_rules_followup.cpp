@@ -1,0 +1,221 @@
+// R04, R05 intake; R09 assignment; R10 replies; R11 outside competence; R12 extension.
+#include <catch2/catch.hpp>
+
+#include "fixture.h"
+
+using namespace doithoai;
+using fx::World;
+
+TEST_CASE("R04 every channel records who raised it, when, where and on what") {
+  World w;
+  const ConferenceId c = w.plan();
+  for (Channel ch : {Channel::mailbox, Channel::voter_meeting, Channel::citizen_reception, Channel::police_forum,
+                     Channel::letter, Channel::online_portal}) {
+    const Result r = w.run(w.office, cmd::SubmitOpinion{w.ward, ConferenceId(), ch, w.resident, OrganizationId(), Date(2022, 9, 18), "", {{"traffic", "Đèn tín hiệu hỏng"}}});
+    const Opinion o = w.engine->opinion(OpinionId(r.id));
+    CHECK(o.channel == ch);
+    CHECK(o.raised_by == w.resident);
+    CHECK(o.raised_on == Date(2022, 9, 18));
+    CHECK(o.unit == w.ward);
+    CHECK(o.topic == "traffic");
+  }
+  const Result adv = w.run(w.org_rep, cmd::SubmitOpinion{w.ward, c, Channel::collected_in_advance, PersonId(), w.women, Date(), "social_policy", {{"social_policy", "Trợ cấp"}}});
+  CHECK(w.engine->opinion(OpinionId(adv.id)).conference == c);
+  CHECK(w.engine->opinion(OpinionId(adv.id)).raised_by_org == w.women);
+  // Exactly one raiser; the conference channels need their conference; escalation is internal.
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::letter, w.resident, w.women, Date(), "", {{"land", "x"}}}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::letter, PersonId(), OrganizationId(), Date(), "", {{"land", "x"}}}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::at_conference, w.resident, OrganizationId(), Date(), "", {{"land", "x"}}}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::escalation, w.resident, OrganizationId(), Date(), "", {{"land", "x"}}}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "", {{"astrology", "x"}}}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(2030, 1, 1), "", {{"land", "x"}}}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "", {}}));
+}
+
+TEST_CASE("R05 items are the unit of account: one opinion holds many items") {
+  World w;
+  const Result r = w.run(w.resident, cmd::SubmitOpinion{w.ward, ConferenceId(), Channel::mailbox, w.resident, OrganizationId(), Date(), "", {{"land", "a"}, {"traffic", "b"}, {"environment", "c"}}});
+  REQUIRE(r.items.size() == 3);
+  CHECK(w.engine->opinion(OpinionId(r.id)).items == r.items);
+  CHECK(w.engine->item(r.items[1]).topic == "traffic");
+  const Accounting a = w.engine->accounting(w.ward, Date(2022, 9, 20));
+  CHECK(a.opinions == 1);
+  CHECK(a.items == 3);
+}
+
+TEST_CASE("R09 assignment defaults to 30 days after the conference; only heads or office assign") {
+  World w;
+  const ConferenceId c = w.plan();
+  w.hold(c);
+  const ItemId i = w.raise(c, w.resident);
+  w.set_day(2022, 10, 3);
+  REQUIRE_ERROR(permission_denied, w.run(w.front_chair, cmd::Assign{i, w.land, std::nullopt}));
+  REQUIRE_ERROR(permission_denied, w.run(w.land_officer, cmd::Assign{i, w.land, std::nullopt}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Assign{i, w.other_agency, std::nullopt}));
+  REQUIRE_ERROR(not_found, w.run(w.office, cmd::Assign{i, AgencyId(77), std::nullopt}));
+  REQUIRE_ERROR(not_found, w.run(w.office, cmd::Assign{ItemId(9999), w.land, std::nullopt}));
+  // Later than the default needs R12; earlier is allowed.
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Assign{i, w.land, Date(2022, 11, 5)}));
+  w.run(w.gov_head, cmd::Assign{i, w.land, std::nullopt});
+  CHECK(w.engine->item(i).deadline == Date(2022, 10, 30));
+  CHECK(w.engine->item(i).agency == w.land);
+  CHECK(w.engine->item(i).status == ItemStatus::assigned);
+  w.run(w.office, cmd::Assign{i, w.urban, Date(2022, 10, 20)});
+  CHECK(w.engine->item(i).agency == w.urban);
+  CHECK(w.engine->item(i).deadline == Date(2022, 10, 20));
+  CHECK(w.engine->item(i).original_deadline == Date(2022, 10, 30));
+}
+
+TEST_CASE("R09 an item outside any conference is due 30 days after intake") {
+  World w;  // 2022-09-20
+  const ItemId i = w.letter(w.resident);
+  CHECK(w.engine->item(i).deadline == Date(2022, 10, 20));
+  w.run(w.office, cmd::Assign{i, w.urban, std::nullopt});
+  CHECK(w.engine->item(i).deadline == Date(2022, 10, 20));
+}
+
+TEST_CASE("R10 a written reply counts only when delivered to all four recipients") {
+  World w;
+  const ItemId i = w.letter(w.resident);
+  REQUIRE_ERROR(invalid_transition, w.run(w.urban_officer, cmd::WriteReply{i, "1/TL", Date(), w.urban_officer, "Trả lời"}));
+  w.run(w.office, cmd::Assign{i, w.urban, std::nullopt});
+  w.set_day(2022, 10, 10);
+  // Only the assigned agency replies.
+  REQUIRE_ERROR(permission_denied, w.run(w.land_officer, cmd::WriteReply{i, "1/TL", Date(), w.land_officer, "Trả lời"}));
+  REQUIRE_ERROR(permission_denied, w.run(w.office, cmd::WriteReply{i, "1/TL", Date(), w.urban_officer, "Trả lời"}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.urban_officer, cmd::WriteReply{i, "", Date(), w.urban_officer, "Trả lời"}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.urban_officer, cmd::WriteReply{i, "1/TL", Date(), w.resident, "Trả lời"}));
+  w.run(w.urban_officer, cmd::WriteReply{i, "45/TL-UBND", Date(), w.urban_officer, "Đã xử lý lấn chiếm"});
+  CHECK(w.engine->item(i).status == ItemStatus::reply_written);
+  CHECK(w.engine->read([&](const State& s) { return s.standing(i, Date(2022, 10, 10)); }) == Standing::not_yet_due);
+  w.run(w.office, cmd::RecordDelivery{i, Recipient::party_head, Date()});
+  w.run(w.office, cmd::RecordDelivery{i, Recipient::government_head, Date()});
+  REQUIRE_ERROR(invalid_transition, w.run(w.office, cmd::RecordDelivery{i, Recipient::party_head, Date()}));
+  w.run(w.urban_officer, cmd::RecordDelivery{i, Recipient::front_chair, Date()});
+  CHECK(w.engine->item(i).status == ItemStatus::reply_written);
+  w.set_day(2022, 10, 12);
+  w.run(w.office, cmd::RecordDelivery{i, Recipient::raiser, Date()});
+  const Item it = w.engine->item(i);
+  CHECK(it.status == ItemStatus::replied);
+  REQUIRE(it.reply);
+  CHECK(it.reply->number == "45/TL-UBND");
+  CHECK(it.reply->signer == w.urban_officer);
+  CHECK(it.reply->deliveries.size() == 4);
+  CHECK(it.reply->completed_on == Date(2022, 10, 12));
+  CHECK(it.resolved_on == Date(2022, 10, 12));
+  REQUIRE_ERROR(invalid_transition, w.run(w.office, cmd::RecordDelivery{i, Recipient::raiser, Date()}));
+  REQUIRE_ERROR(permission_denied, w.run(w.resident, cmd::RecordDelivery{i, Recipient::raiser, Date()}));
+}
+
+TEST_CASE("R10 the recipients come from the profile") {
+  auto j = profile_to_json(builtin_profile("hanoi-2200"));
+  j["reply_recipients"] = {"raiser"};
+  World w(load_profile(j));
+  const ItemId i = w.letter(w.resident);
+  w.run(w.office, cmd::Assign{i, w.urban, std::nullopt});
+  w.run(w.urban_officer, cmd::WriteReply{i, "1/TL", Date(), w.urban_officer, "Trả lời"});
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::RecordDelivery{i, Recipient::party_head, Date()}));
+  w.run(w.office, cmd::RecordDelivery{i, Recipient::raiser, Date()});
+  CHECK(w.engine->item(i).status == ItemStatus::replied);
+}
+
+TEST_CASE("R11 escalation creates a linked proposal in the higher unit, handled under the same rules") {
+  World w;
+  const ConferenceId c = w.plan();
+  w.hold(c);
+  const ItemId i = w.raise(c, w.resident, "land", "Bồi thường GPMB dự án đường 40m");
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Escalate{i, w.other_ward, AgencyId(), "x", Date(), Date(2022, 9, 30)}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Escalate{i, w.ward, AgencyId(), "x", Date(), Date(2022, 9, 30)}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Escalate{i, w.district, AgencyId(), "Đề nghị", Date(), Date()}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Escalate{i, w.district, w.land, "Đề nghị", Date(), Date(2022, 9, 30)}));
+  REQUIRE_ERROR(permission_denied, w.run(w.resident, cmd::Escalate{i, w.district, AgencyId(), "Đề nghị", Date(), Date(2022, 9, 30)}));
+  w.set_day(2022, 10, 4);
+  const Result r = w.run(w.office, cmd::Escalate{i, w.district, w.district_land, "Đề nghị quận giải quyết bồi thường", Date(), Date(2022, 10, 4)});
+  const ItemId up(r.id);
+  const Item low = w.engine->item(i);
+  CHECK(low.status == ItemStatus::handed_on);
+  CHECK(low.outcome == Outcome::escalated);
+  CHECK(low.escalated_to == up);
+  CHECK(low.raiser_notified_on == Date(2022, 10, 4));
+  const Item high = w.engine->item(up);
+  CHECK(high.unit == w.district);
+  CHECK(high.escalated_from == i);
+  CHECK(high.status == ItemStatus::assigned);
+  CHECK(high.agency == w.district_land);
+  CHECK(high.deadline == Date(2022, 11, 3));
+  CHECK(w.engine->opinion(high.opinion).channel == Channel::escalation);
+  CHECK(w.engine->opinion(high.opinion).from_unit == w.ward);
+  CHECK(w.engine->opinion(high.opinion).raised_by == w.resident);
+  // The ward sees the district's progress on its item; the district's agency replies.
+  CHECK(w.engine->read([&](const State& s) { return s.can_view(w.party_head, up); }));
+  CHECK_FALSE(w.engine->read([&](const State& s) { return s.can_view(w.outsider, up); }));
+  REQUIRE_ERROR(permission_denied, w.run(w.land_officer, cmd::WriteReply{up, "1", Date(), w.land_officer, "x"}));
+  w.run(w.district_officer, cmd::WriteReply{up, "88/UBND-TNMT", Date(), w.district_officer, "Quận đã phê duyệt phương án"});
+  for (Recipient rc : {Recipient::party_head, Recipient::government_head, Recipient::front_chair, Recipient::raiser})
+    w.run(w.district_office, cmd::RecordDelivery{up, rc, Date()});
+  CHECK(w.engine->item(w.engine->item(i).escalated_to).status == ItemStatus::replied);
+  // The district's front supervises it.
+  REQUIRE_ERROR(permission_denied, w.run(w.front_chair, cmd::CloseItem{up}));
+  w.run(w.district_front, cmd::CloseItem{up});
+  CHECK(w.engine->item(up).status == ItemStatus::closed);
+}
+
+TEST_CASE("R11 intake outcomes: accepted, more time, refused, transferred, redirected") {
+  World w;
+  const ItemId a = w.letter(w.resident), b = w.letter(w.resident), c = w.letter(w.resident),
+               d = w.letter(w.resident), e = w.letter(w.resident);
+  w.run(w.office, cmd::DecideIntake{a, Outcome::accepted});
+  CHECK(w.engine->item(a).outcome == Outcome::accepted);
+  CHECK(w.engine->item(a).status == ItemStatus::open);
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::DecideIntake{b, Outcome::more_time}));
+  w.run(w.office, cmd::DecideIntake{b, Outcome::more_time, "Cần xác minh thực địa"});
+  CHECK(w.engine->item(b).status == ItemStatus::open);
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::DecideIntake{c, Outcome::refused, "Không thuộc phạm vi đối thoại"}));
+  w.run(w.office, cmd::DecideIntake{c, Outcome::refused, "Không thuộc phạm vi đối thoại", "", false, Date(), Date(2022, 9, 20)});
+  CHECK(w.engine->item(c).status == ItemStatus::handed_on);
+  CHECK(w.engine->item(c).outcome_reason == "Không thuộc phạm vi đối thoại");
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::DecideIntake{d, Outcome::transferred, "", "", false, Date(), Date(2022, 9, 20)}));
+  w.run(w.office, cmd::DecideIntake{d, Outcome::transferred, "", "Công an quận Long Biên", false, Date(), Date(2022, 9, 20)});
+  CHECK(w.engine->item(d).outcome == Outcome::transferred);
+  // A complaint follows its own statutory time: 30 days, 45 if complex.
+  w.run(w.office, cmd::DecideIntake{e, Outcome::redirected_complaint, "Khiếu nại quyết định hành chính", "", true, Date(), Date(2022, 9, 20)});
+  CHECK(w.engine->item(e).outcome_due == Date(2022, 11, 4));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::DecideIntake{a, Outcome::escalated}));
+  REQUIRE_ERROR(invalid_transition, w.run(w.office, cmd::DecideIntake{c, Outcome::accepted}));
+}
+
+TEST_CASE("R11 complaints in remote areas get the longer statutory times") {
+  World w;
+  const UnitId remote(w.run(kSystemActor, cmd::CreateUnit{"Xã vùng cao", "xa", w.district, "", Date(), true}).id);
+  const PersonId off(w.run(kSystemActor, cmd::RegisterPerson{"Văn phòng xã"}).id);
+  w.run(kSystemActor, cmd::GrantRole{off, Role::office, remote});
+  const ItemId i = w.run(off, cmd::SubmitOpinion{remote, ConferenceId(), Channel::citizen_reception, w.resident, OrganizationId(), Date(), "", {{"land", "Khiếu nại"}}}).items[0];
+  w.run(off, cmd::DecideIntake{i, Outcome::redirected_complaint, "Khiếu nại", "", true, Date(), Date(2022, 9, 20)});
+  CHECK(w.engine->item(i).outcome_due == Date(2022, 11, 21));  // 60 days, 19/11 is a Saturday
+}
+
+TEST_CASE("R12 an extension needs a written notice naming the new date and agency; the original is kept") {
+  World w;
+  const ConferenceId c = w.plan();
+  w.hold(c);
+  const ItemId i = w.raise(c, w.resident);
+  w.run(w.office, cmd::Assign{i, w.land, std::nullopt});
+  w.set_day(2022, 10, 25);
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Extend{i, Date(2022, 11, 30), "", Date(2022, 10, 25)}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Extend{i, Date(2022, 11, 30), "102/TB-UBND", Date()}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Extend{i, Date(2022, 10, 29), "102/TB-UBND", Date(2022, 10, 25)}));
+  REQUIRE_ERROR(permission_denied, w.run(w.land_officer, cmd::Extend{i, Date(2022, 11, 30), "102/TB-UBND", Date(2022, 10, 25)}));
+  w.run(w.office, cmd::Extend{i, Date(2022, 11, 30), "102/TB-UBND", Date(2022, 10, 25), AgencyId(), "Liên quan nhiều ngành"});
+  const Item it = w.engine->item(i);
+  CHECK(it.deadline == Date(2022, 11, 30));
+  CHECK(it.original_deadline == Date(2022, 10, 30));
+  REQUIRE(it.extensions.size() == 1);
+  CHECK(it.extensions[0].previous == Date(2022, 10, 30));
+  CHECK(it.extensions[0].notice_number == "102/TB-UBND");
+  CHECK(it.extensions[0].agency == w.land);
+  const Accounting a = w.engine->accounting(w.ward, Date(2022, 11, 5));
+  CHECK(a.extended_items == 1);
+  CHECK(a.extensions == 1);
+  CHECK(a.not_yet_due == 1);
+  CHECK(a.overdue == 0);
+}
