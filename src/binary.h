@@ -11,12 +11,17 @@
 #include "doithoai/error.h"
 #include "doithoai/events.h"
 #include "reflect.h"
+#include "text_pool.h"
 
 namespace doithoai::detail {
 
+// With a pool, strings are written as references into it (the in-memory log shares the
+// engine's pool); dates are written relative to date_base (a nearby day code), so the
+// usual "today" costs one byte.
 class BinWriter {
  public:
-  explicit BinWriter(std::string& out) : out_(out) {}
+  explicit BinWriter(std::string& out, TextPool* pool = nullptr, std::int64_t date_base = 0)
+      : out_(out), pool_(pool), date_base_(date_base) {}
   void u(std::uint64_t v) {
     while (v >= 0x80) {
       out_.push_back(static_cast<char>(v | 0x80));
@@ -31,6 +36,15 @@ class BinWriter {
   }
   template <class T>
   void put(const T& v);
+  // Day codes are > 0; 0 is not-a-date. Written as 0, or 1 + zigzag(code - base).
+  void put_day(std::int64_t code) {
+    if (code == 0) {
+      u(0);
+    } else {
+      const std::int64_t d = code - date_base_;
+      u(1 + ((static_cast<std::uint64_t>(d) << 1) ^ static_cast<std::uint64_t>(d >> 63)));
+    }
+  }
   template <class T>
   void put_struct(const T& v) {
     Reflect<T>::each(v, [&](const char*, const auto& f) { put(f); });
@@ -38,11 +52,14 @@ class BinWriter {
 
  private:
   std::string& out_;
+  TextPool* pool_;
+  std::int64_t date_base_;
 };
 
 class BinReader {
  public:
-  BinReader(const char* p, const char* end) : p_(p), end_(end) {}
+  BinReader(const char* p, const char* end, const TextPool* pool = nullptr, std::int64_t date_base = 0)
+      : p_(p), end_(end), pool_(pool), date_base_(date_base) {}
   std::uint64_t u() {
     std::uint64_t v = 0;
     int shift = 0;
@@ -66,8 +83,15 @@ class BinReader {
     return r;
   }
   const char* pos() const { return p_; }
+  std::int64_t date_base() const { return date_base_; }
   template <class T>
   void get(T& v);
+  std::int64_t get_day() {
+    const std::uint64_t z = u();
+    if (z == 0) return 0;
+    const std::uint64_t x = z - 1;
+    return date_base_ + (static_cast<std::int64_t>(x >> 1) ^ -static_cast<std::int64_t>(x & 1));
+  }
   template <class T>
   void get_struct(T& v) {
     Reflect<T>::each(v, [&](const char*, auto& f) { get(f); });
@@ -76,6 +100,8 @@ class BinReader {
  private:
   const char* p_;
   const char* end_;
+  const TextPool* pool_;
+  std::int64_t date_base_;
 };
 
 template <class T>
@@ -98,7 +124,10 @@ inline Date date_from_code(std::int64_t c) {
 template <class T>
 void BinWriter::put(const T& v) {
   if constexpr (std::is_same_v<T, std::string>) {
-    bytes(v);
+    if (pool_)
+      u(pool_->add(v).v);
+    else
+      bytes(v);
   } else if constexpr (std::is_same_v<T, bool> || std::is_enum_v<T>) {
     out_.push_back(static_cast<char>(v));
   } else if constexpr (std::is_integral_v<T>) {
@@ -106,9 +135,9 @@ void BinWriter::put(const T& v) {
   } else if constexpr (bin_is_id<T>::value) {
     u(v.value);
   } else if constexpr (std::is_same_v<T, Date>) {
-    s(date_code(v));
+    put_day(date_code(v));
   } else if constexpr (std::is_same_v<T, std::optional<Date>>) {
-    s(v ? date_code(*v) : 0);
+    put_day(v ? date_code(*v) : 0);
   } else if constexpr (bin_is_vec<T>::value) {
     u(v.size());
     for (const auto& x : v) put(x);
@@ -120,7 +149,13 @@ void BinWriter::put(const T& v) {
 template <class T>
 void BinReader::get(T& v) {
   if constexpr (std::is_same_v<T, std::string>) {
-    v = std::string(bytes());
+    if (pool_) {
+      const TextRef r{u()};
+      if (!pool_->holds(r)) throw Error(ErrorCode::corruption, "text reference out of range");
+      v = pool_->str(r);
+    } else {
+      v = std::string(bytes());
+    }
   } else if constexpr (std::is_same_v<T, bool>) {
     if (p_ == end_) throw Error(ErrorCode::corruption, "truncated binary event");
     v = *p_++ != 0;
@@ -132,9 +167,9 @@ void BinReader::get(T& v) {
   } else if constexpr (bin_is_id<T>::value) {
     v = T(static_cast<std::uint32_t>(u()));
   } else if constexpr (std::is_same_v<T, Date>) {
-    v = date_from_code(s());
+    v = date_from_code(get_day());
   } else if constexpr (std::is_same_v<T, std::optional<Date>>) {
-    const auto c = s();
+    const auto c = get_day();
     if (c == 0) v.reset(); else v = date_from_code(c);
   } else if constexpr (bin_is_vec<T>::value) {
     const auto n = u();

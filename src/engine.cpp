@@ -82,16 +82,24 @@ UnitId partition_of(const detail::StateImpl& s, const Event& e) {
 }  // namespace
 
 Engine::Engine(Profile profile, EngineOptions options)
-    : Engine(std::move(profile), std::make_unique<MemoryStore>(), std::move(options)) {}
+    : Engine(std::move(profile), nullptr, std::move(options), std::make_shared<detail::TextPool>()) {}
 
 Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions options)
+    : Engine(std::move(profile), std::move(store), std::move(options), nullptr) {
+  if (!store_) throw Error(ErrorCode::invalid_argument, "engine needs a store");
+}
+
+// With a pool and no store: an in-memory log sharing the state's text pool.
+Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions options,
+               std::shared_ptr<detail::TextPool> pool)
     : profile_(std::move(profile)),
       calendar_(options.calendar ? options.calendar : calendar_for(profile_)),
       clock_(options.clock ? options.clock : std::make_shared<SystemClock>()),
-      store_(std::move(store)),
-      max_retries_(std::max(0, options.max_conflict_retries)) {
-  if (!store_) throw Error(ErrorCode::invalid_argument, "engine needs a store");
-  catch_up_locked();
+      store_(pool && !store ? std::make_unique<MemoryStore>(pool) : std::move(store)),
+      max_retries_(std::max(0, options.max_conflict_retries)),
+      state_(pool),
+      decision_(std::make_unique<detail::Decision>()) {
+  if (store_) catch_up_locked();
 }
 
 Engine::~Engine() = default;
@@ -122,8 +130,9 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
   if (key.size() > kMaxNameBytes)
     throw Error(ErrorCode::invalid_argument, "idempotency key longer than " + std::to_string(kMaxNameBytes) + " bytes");
   std::unique_lock<std::shared_mutex> lock(mutex_);
-  Batch batch;
-  detail::Decision decision;
+  // Buffers reused across commands (guarded by the exclusive lock).
+  Batch& batch = batch_;
+  detail::Decision& decision = *decision_;
   for (int attempt = 0;; ++attempt) {
     if (store_->last_seq() != state_.last_seq()) catch_up_locked();
     if (!key.empty()) {
@@ -151,16 +160,12 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
   for (const auto& r : batch.events) state_.apply(r);
   Result result = result_of(batch.events);
   if (!key.empty()) idempotency_.emplace(batch.idempotency_key, result);
-  bool has_hooks;
-  {
-    std::lock_guard<std::mutex> g(hooks_mutex_);
-    has_hooks = !hooks_.empty();
-  }
-  if (has_hooks) {
+  if (hook_count_.load(std::memory_order_acquire) != 0) {
     // Take the notify lock before releasing the state lock so callbacks see commits in order.
     std::unique_lock<std::recursive_mutex> order(notify_mutex_);
+    const std::vector<Recorded> events = batch.events;
     lock.unlock();
-    notify(batch.events);
+    notify(events);
   }
   return result;
 }
@@ -194,6 +199,7 @@ void Engine::notify(const std::vector<Recorded>& events) {
     std::lock_guard<std::mutex> g(hooks_mutex_);
     hooks_.erase(std::remove_if(hooks_.begin(), hooks_.end(), [](const auto& w) { return w.expired(); }),
                  hooks_.end());
+    hook_count_.store(hooks_.size(), std::memory_order_release);
     for (const auto& w : hooks_)
       if (auto h = w.lock()) live.push_back(std::move(h));
   }
@@ -214,6 +220,7 @@ Subscription Engine::subscribe(std::function<void(const Recorded&)> callback) {
   s.hook_ = s.own_;
   std::lock_guard<std::mutex> g(hooks_mutex_);
   hooks_.push_back(s.own_);
+  hook_count_.store(hooks_.size(), std::memory_order_release);
   return s;
 }
 

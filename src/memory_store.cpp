@@ -29,11 +29,12 @@ struct MemoryStore::Impl {
   std::uint64_t last = 0;
   std::int64_t last_at = 0;
   std::string scratch;
+  std::shared_ptr<detail::TextPool> pool;  // null: texts are written inline
 
   void put(const Recorded& r, std::string_view key) {
     scratch.clear();
-    detail::BinWriter w(scratch);
     const std::int64_t at = to_micros(r.at);
+    detail::BinWriter w(scratch, pool.get(), detail::date_code(r.at.date()));
     scratch.push_back(static_cast<char>(r.event.index() | (key.empty() ? 0 : 0x80)));
     w.s(at - last_at);
     w.u(r.actor == kSystemActor ? 0 : static_cast<std::uint64_t>(r.actor.value) + 1);
@@ -56,6 +57,9 @@ struct MemoryStore::Impl {
 };
 
 MemoryStore::MemoryStore() : impl_(std::make_unique<Impl>()) {}
+MemoryStore::MemoryStore(std::shared_ptr<detail::TextPool> pool) : impl_(std::make_unique<Impl>()) {
+  impl_->pool = std::move(pool);
+}
 MemoryStore::~MemoryStore() = default;
 std::uint64_t MemoryStore::last_seq() const { return impl_->last; }
 
@@ -90,13 +94,14 @@ void MemoryStore::read(std::uint64_t from, const Visitor& visit) const {
       continue;
     }
     const char* base = m.chunks[chunk].get();
-    detail::BinReader rd(base + off, base + m.chunk_used[chunk]);
+    const char* end = base + m.chunk_used[chunk];
     const auto flags = static_cast<unsigned char>(base[off]);
-    rd = detail::BinReader(base + off + 1, base + m.chunk_used[chunk]);
-    at += rd.s();
-    const std::uint64_t actor = rd.u();
+    detail::BinReader head(base + off + 1, end);
+    at += head.s();
+    const std::uint64_t actor = head.u();
     std::string_view key;
-    if (flags & 0x80) key = rd.bytes();
+    if (flags & 0x80) key = head.bytes();
+    detail::BinReader rd(head.pos(), end, m.pool.get(), detail::date_code(from_micros(at).date()));
     if (seq >= from) {
       r.seq = seq;
       r.at = from_micros(at);

@@ -109,7 +109,7 @@ Item StateImpl::item_value(std::uint32_t id) const {
   v.raised_in = r.raised_in;
   v.conference = o.conference;
   v.topic = topics[r.topic];
-  v.text = text.str(r.text);
+  v.text = text().str(r.text);
   v.status = r.status;
   v.raised_on = date_of(r.raised_on);
   v.agency = r.agency;
@@ -120,11 +120,11 @@ Item StateImpl::item_value(std::uint32_t id) const {
   if (r.reply) {
     const ReplyRec& p = replies[r.reply - 1];
     Reply rep;
-    rep.number = text.str(p.number);
+    rep.number = text().str(p.number);
     rep.date = date_of(p.date);
     rep.signer = p.signer;
     rep.agency = p.agency;
-    rep.text = text.str(p.text);
+    rep.text = text().str(p.text);
     for (int k = 0; k < 4; ++k)
       if (p.delivered & (1u << k))
         rep.deliveries.push_back({static_cast<Recipient>(k + 1), date_of(p.delivered_on[k])});
@@ -133,10 +133,14 @@ Item StateImpl::item_value(std::uint32_t id) const {
     rep.completed_on = opt_date(p.completed_on);
     v.reply = std::move(rep);
   }
+  v.closed_on = opt_date(r.closed_on);
+  for (std::uint32_t f = r.finding; f; f = findings[f - 1].prev) {
+    const FindingRec& x = findings[f - 1];
+    v.findings.insert(v.findings.begin(), Finding{x.by, date_of(x.on), text().str(x.text), x.satisfactory});
+  }
   if (const ItemCold* c = cold_of(id)) {
     v.answer = c->answer;
     v.extensions = c->extensions;
-    v.findings = c->findings;
     v.duplicates = c->duplicates;
     v.merged_into = c->merged_into;
     v.escalated_to = c->escalated_to;
@@ -144,7 +148,6 @@ Item StateImpl::item_value(std::uint32_t id) const {
     v.outcome_reason = c->outcome_reason;
     v.outcome_due = c->outcome_due;
     v.raiser_notified_on = c->raiser_notified_on;
-    v.closed_on = c->closed_on;
     v.reopened = c->reopened;
   }
   return v;
@@ -306,7 +309,7 @@ struct Applier {
       r = ItemRec{};
       r.opinion = e.opinion.value;
       r.unit = r.raised_in = e.unit;
-      r.text = s.text.add(e.items[k].text);
+      r.text = s.text().add(e.items[k].text);
       r.topic = s.topic_id(e.items[k].topic);
       r.raised_on = o.raised_on;
       r.deadline = r.original_deadline = dl;
@@ -338,8 +341,8 @@ struct Applier {
   void operator()(const ev::ReplyWritten& e) {
     ItemRec& r = s.items[e.item.value];
     ReplyRec p;
-    p.number = s.text.add(e.number);
-    p.text = s.text.add(e.text);
+    p.number = s.text().add(e.number);
+    p.text = s.text().add(e.text);
     p.date = day_of(e.date);
     p.signer = e.signer;
     p.agency = e.agency;
@@ -390,7 +393,7 @@ struct Applier {
     n = ItemRec{};
     n.opinion = e.opinion.value;
     n.unit = n.raised_in = e.to_unit;
-    n.text = s.text.add(e.proposal);
+    n.text = s.text().add(e.proposal);
     n.topic = topic;
     n.raised_on = day_of(e.on);
     n.deadline = n.original_deadline = day_of(e.deadline);
@@ -424,7 +427,14 @@ struct Applier {
     s.reindex(e.item.value);
   }
   void operator()(const ev::FindingRecorded& e) {
-    s.cold_mut(e.item.value).findings.push_back(Finding{PersonId{}, e.on, e.text, e.satisfactory});
+    ItemRec& r = s.items[e.item.value];
+    FindingRec f;
+    f.text = s.text().add(e.text);
+    f.prev = r.finding;
+    f.on = day_of(e.on);
+    f.satisfactory = e.satisfactory;
+    s.findings.push_back(f);
+    r.finding = static_cast<std::uint32_t>(s.findings.size());
   }
   void operator()(const ev::ItemReopened& e) {
     ItemRec& r = s.items[e.item.value];
@@ -443,7 +453,7 @@ struct Applier {
     ItemRec& r = s.items[e.item.value];
     r.status = ItemStatus::closed;
     if (r.resolved_on == kNoDay) r.resolved_on = day_of(e.on);
-    s.cold_mut(e.item.value).closed_on = e.on;
+    r.closed_on = day_of(e.on);
     s.reindex(e.item.value);
   }
 };
@@ -455,6 +465,9 @@ using detail::day_of;
 using detail::kNoDay;
 
 State::State() : impl_(std::make_unique<detail::StateImpl>()) {}
+State::State(std::shared_ptr<detail::TextPool> pool) : impl_(std::make_unique<detail::StateImpl>()) {
+  if (pool) impl_->text_pool = std::move(pool);
+}
 State::~State() = default;
 State::State(State&&) noexcept = default;
 State& State::operator=(State&&) noexcept = default;
@@ -462,8 +475,7 @@ State& State::operator=(State&&) noexcept = default;
 void State::apply(const Recorded& r) {
   // Findings carry their author from the envelope.
   std::visit(detail::Applier{*impl_}, r.event);
-  if (auto* f = std::get_if<ev::FindingRecorded>(&r.event))
-    impl_->cold[f->item.value].findings.back().by = r.actor;
+  if (std::holds_alternative<ev::FindingRecorded>(r.event)) impl_->findings.back().by = r.actor;
   impl_->last_seq = r.seq;
   impl_->last_at = r.at;
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "doithoai/state.h"
+#include "text_pool.h"
 
 namespace doithoai::detail {
 
@@ -29,38 +30,6 @@ inline Date date_of(std::int32_t n) {
 inline std::optional<Date> opt_date(std::int32_t n) {
   return n == kNoDay ? std::nullopt : std::optional<Date>(date_of(n));
 }
-
-struct TextRef {
-  std::uint64_t v = 0;  // offset << 24 | length; 0 is the empty text
-};
-
-// Append-only arena of strings in 1 MiB chunks that never move.
-class TextPool {
- public:
-  TextRef add(std::string_view s) {
-    if (s.empty()) return {};
-    if (chunks_.empty() || used_ + s.size() > kChunk) {
-      chunks_.emplace_back(new char[kChunk]);
-      used_ = 0;
-    }
-    const std::uint64_t off = (chunks_.size() - 1) * kChunk + used_;
-    std::memcpy(chunks_.back().get() + used_, s.data(), s.size());
-    used_ += s.size();
-    return {(off << 24) | s.size()};
-  }
-  std::string_view view(TextRef r) const {
-    if (r.v == 0) return {};
-    const std::uint64_t len = r.v & 0xFFFFFF, off = r.v >> 24;
-    return {chunks_[off / kChunk].get() + off % kChunk, len};
-  }
-  std::string str(TextRef r) const { return std::string(view(r)); }
-  std::size_t bytes() const { return chunks_.size() * kChunk; }
-
- private:
-  static constexpr std::size_t kChunk = 1 << 20;
-  std::vector<std::unique_ptr<char[]>> chunks_;
-  std::size_t used_ = 0;
-};
 
 struct UnitRec {
   Unit value;
@@ -105,17 +74,29 @@ struct ReplyRec {
   std::uint8_t delivered = 0;
 };
 
-struct ItemRec {
+// Findings of the supervisor, chained per item (newest first) to stay off the side table.
+struct FindingRec {
+  TextRef text;
+  std::uint32_t prev = 0;  // index + 1 of the item's previous finding
+  PersonId by;
+  std::int32_t on = kNoDay;
+  bool satisfactory = true;
+};
+
+struct ItemRec {  // 72 bytes; keep the fields ordered by size
+  TextRef text;
   std::uint32_t opinion = 0;
   UnitId unit;
   UnitId raised_in;
   AgencyId agency;
-  TextRef text;
   std::int32_t raised_on = kNoDay;
   std::int32_t deadline = kNoDay;
   std::int32_t original_deadline = kNoDay;
   std::int32_t resolved_on = kNoDay;
+  std::int32_t closed_on = kNoDay;
+  std::int32_t indexed_day = kNoDay;  // the deadline it is filed under in the index, if any
   std::uint32_t reply = 0;    // index + 1 into replies
+  std::uint32_t finding = 0;  // index + 1 of the newest finding
   std::uint32_t dl_prev = 0;  // deadline index links (item ids)
   std::uint32_t dl_next = 0;
   std::uint16_t topic = 0;
@@ -123,14 +104,12 @@ struct ItemRec {
   Outcome outcome = Outcome::none;
   std::uint8_t extensions = 0;   // saturating count; the full list is in ItemCold
   std::uint8_t reopened = 0;
-  std::int32_t indexed_day = kNoDay;  // the deadline it is filed under in the index, if any
   bool has_cold = false;
 };
 
 struct ItemCold {
   std::optional<SpotAnswer> answer;
   std::vector<Extension> extensions;
-  std::vector<Finding> findings;
   std::vector<ItemId> duplicates;
   ItemId merged_into;
   ItemId escalated_to;
@@ -138,7 +117,6 @@ struct ItemCold {
   std::string outcome_reason;
   std::optional<Date> outcome_due;
   std::optional<Date> raiser_notified_on;
-  std::optional<Date> closed_on;
   std::uint32_t reopened = 0;
 };
 
@@ -154,8 +132,11 @@ struct StateImpl {
   std::vector<OpinionRec> opinions{1};
   std::vector<ItemRec> items{1};
   std::vector<ReplyRec> replies;
+  std::vector<FindingRec> findings;
   std::unordered_map<std::uint32_t, ItemCold> cold;
-  TextPool text;
+  std::shared_ptr<TextPool> text_pool = std::make_shared<TextPool>();
+  TextPool& text() { return *text_pool; }
+  const TextPool& text() const { return *text_pool; }
 
   std::vector<std::string> topics{""};
   std::unordered_map<std::string, std::uint16_t> topic_ids{{"", 0}};

@@ -39,6 +39,10 @@
 
 namespace doithoai {
 
+namespace detail {
+struct Decision;
+}
+
 struct EngineOptions {
   // Default: the calendar the profile names ("weekend": Monday–Friday).
   std::shared_ptr<const Calendar> calendar;
@@ -125,6 +129,8 @@ class DOITHOAI_API Engine {
   void catch_up();
 
  private:
+  Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions options,
+         std::shared_ptr<detail::TextPool> pool);
   void catch_up_locked();
   void notify(const std::vector<Recorded>& events);
   std::vector<Recorded> history_where(const std::function<bool(const Recorded&)>& match) const;
@@ -136,10 +142,13 @@ class DOITHOAI_API Engine {
   int max_retries_;
   mutable std::shared_mutex mutex_;
   State state_;
+  Batch batch_;
+  std::unique_ptr<detail::Decision> decision_;
   std::unordered_map<std::string, Result> idempotency_;
   std::recursive_mutex notify_mutex_;
   std::mutex hooks_mutex_;
   std::vector<std::weak_ptr<Subscription::Hook>> hooks_;
+  std::atomic<std::size_t> hook_count_{0};  // lets commands skip notification when nobody listens
   std::atomic<std::uint64_t> callback_errors_{0};
 };
 

@@ -23,6 +23,7 @@ namespace doithoai {
 
 namespace detail {
 struct StateImpl;
+class TextPool;
 }
 
 // Filters of State::items. Empty fields do not filter.
@@ -80,6 +81,8 @@ struct Reconciliation {
 class DOITHOAI_API State {
  public:
   State();
+  // Internal: a state whose texts live in the given pool (shared with the engine's log).
+  explicit State(std::shared_ptr<detail::TextPool> pool);
   ~State();
   State(State&&) noexcept;
   State& operator=(State&&) noexcept;

@@ -21,6 +21,10 @@
 
 namespace doithoai {
 
+namespace detail {
+class TextPool;
+}
+
 struct Batch {
   UnitId partition;              // the top-level unit (province) it concerns; none: directory-wide
   std::string idempotency_key;   // empty: none
@@ -43,6 +47,8 @@ class DOITHOAI_API EventStore {
 class DOITHOAI_API MemoryStore final : public EventStore {
  public:
   MemoryStore();
+  // Internal: a log sharing the engine's text pool, so each text is stored once.
+  explicit MemoryStore(std::shared_ptr<detail::TextPool> pool);
   ~MemoryStore() override;
   std::uint64_t last_seq() const override;
   void append(const Batch& batch) override;
