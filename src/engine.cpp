@@ -89,8 +89,10 @@ Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions
       calendar_(options.calendar ? options.calendar : calendar_for(profile_)),
       clock_(options.clock ? options.clock : std::make_shared<SystemClock>()),
       store_(std::move(store)),
-      max_retries_(std::max(0, options.max_conflict_retries)) {
+      max_retries_(std::max(0, options.max_conflict_retries)),
+      snapshot_every_(options.snapshot_every) {
   if (!store_) throw Error(ErrorCode::invalid_argument, "engine needs a store");
+  restore_snapshot_locked();
   catch_up_locked();
 }
 
@@ -151,6 +153,7 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
   for (const auto& r : batch.events) state_.apply(r);
   Result result = result_of(batch.events);
   if (!key.empty()) idempotency_.emplace(batch.idempotency_key, result);
+  if (snapshot_every_) after_commit_snapshot_locked(result.first_seq, result.last_seq);
   bool has_hooks;
   {
     std::lock_guard<std::mutex> g(hooks_mutex_);
