@@ -139,23 +139,24 @@ static void latency(const char* name, Engine& e, int n) {
 
 int main(int argc, char** argv) {
   std::uint64_t n = 1000000;
-  bool postgres = true;
+  bool postgres = true, only_open = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--no-postgres") == 0) postgres = false;
+    else if (std::strcmp(argv[i], "--only-open") == 0) only_open = true;
     else n = std::stoull(argv[i]);
   }
   const fs::path dir = fs::temp_directory_path() / ("doithoai-store-bench-" + std::to_string(getpid()));
   fs::create_directories(dir);
   const Profile profile = builtin_profile("hanoi-2200");
 
-  for (std::size_t batch : {10, 100, 1000}) bench_batched(dir, batch, batch == 10 ? 20000 : 200000);
+  if (!only_open) for (std::size_t batch : {10, 100, 1000}) bench_batched(dir, batch, batch == 10 ? 20000 : 200000);
 
-  {
+  if (!only_open) {
     auto e = open_engine(profile, (dir / "latency.db").string());
     latency("SQLite", *e, 2000);
   }
 #ifdef DOITHOAI_BENCH_POSTGRES
-  if (postgres) {
+  if (postgres && !only_open) {
     pgtest::Server server;
     Engine e(profile, std::make_unique<PostgresStore>(server.createdb("bench")));
     latency("PostgreSQL", e, 2000);
@@ -207,6 +208,7 @@ int main(int argc, char** argv) {
     }
   }
   std::error_code ec;
-  fs::remove_all(dir, ec);
+  if (std::getenv("DOITHOAI_BENCH_KEEP")) std::printf("kept %s\n", dir.string().c_str());
+  else fs::remove_all(dir, ec);
   return 0;
 }
