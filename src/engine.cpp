@@ -97,9 +97,12 @@ Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions
       clock_(options.clock ? options.clock : std::make_shared<SystemClock>()),
       store_(pool && !store ? std::make_unique<MemoryStore>(pool) : std::move(store)),
       max_retries_(std::max(0, options.max_conflict_retries)),
+      snapshot_every_(options.snapshot_every),
       state_(pool),
       decision_(std::make_unique<detail::Decision>()) {
-  if (store_) catch_up_locked();
+  if (!store_) return;  // the public constructor reports a missing store
+  restore_snapshot_locked();
+  catch_up_locked();
 }
 
 Engine::~Engine() = default;
@@ -122,14 +125,14 @@ void Engine::catch_up_locked() {
 }
 
 void Engine::catch_up() {
-  std::unique_lock<std::shared_mutex> lock(mutex_);
+  auto lock = write_lock();
   catch_up_locked();
 }
 
 Result Engine::execute(PersonId actor, const Command& command, std::string_view key) {
   if (key.size() > kMaxNameBytes)
     throw Error(ErrorCode::invalid_argument, "idempotency key longer than " + std::to_string(kMaxNameBytes) + " bytes");
-  std::unique_lock<std::shared_mutex> lock(mutex_);
+  auto lock = write_lock();
   // Buffers reused across commands (guarded by the exclusive lock).
   Batch& batch = batch_;
   detail::Decision& decision = *decision_;
@@ -160,6 +163,7 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
   for (const auto& r : batch.events) state_.apply(r);
   Result result = result_of(batch.events);
   if (!key.empty()) idempotency_.emplace(batch.idempotency_key, result);
+  if (snapshot_every_) after_commit_snapshot_locked(result.first_seq, result.last_seq);
   if (hook_count_.load(std::memory_order_acquire) != 0) {
     // Take the notify lock before releasing the state lock so callbacks see commits in order.
     std::unique_lock<std::recursive_mutex> order(notify_mutex_);
@@ -228,7 +232,7 @@ std::uint64_t Engine::callback_errors() const { return callback_errors_.load(); 
 
 Date Engine::today() const { return local_date(clock_->now(), profile_.zone_offset_minutes); }
 std::uint64_t Engine::last_seq() const {
-  std::shared_lock<std::shared_mutex> lock(mutex_);
+  auto lock = read_lock();
   return state_.last_seq();
 }
 
@@ -259,7 +263,7 @@ Reconciliation Engine::reconciliation(ConferenceId id) const {
 Accounting Engine::accounting(UnitId unit, Date as_of) const {
   check_date(as_of, "as_of");
   {
-    std::shared_lock<std::shared_mutex> lock(mutex_);
+    auto lock = read_lock();
     const Instant last = state_.last_at();
     if (last.is_special() || as_of >= local_date(last, profile_.zone_offset_minutes))
       return state_.accounting(unit, as_of);
@@ -273,7 +277,7 @@ Accounting Engine::accounting(UnitId unit, Date as_of) const {
 
 State Engine::state_as_of(Instant t) const {
   State s;
-  std::shared_lock<std::shared_mutex> lock(mutex_);
+  auto lock = read_lock();
   store_->read(1, [&](const Recorded& r, std::string_view) {
     if (r.at > t || r.seq > state_.last_seq()) return false;
     s.apply(r);
@@ -285,7 +289,7 @@ State Engine::state_as_of(Instant t) const {
 std::vector<Recorded> Engine::events(std::uint64_t from, std::size_t limit) const {
   std::vector<Recorded> out;
   if (limit == 0) return out;
-  std::shared_lock<std::shared_mutex> lock(mutex_);
+  auto lock = read_lock();
   store_->read(from, [&](const Recorded& r, std::string_view) {
     if (r.seq > state_.last_seq()) return false;
     out.push_back(r);
@@ -296,7 +300,7 @@ std::vector<Recorded> Engine::events(std::uint64_t from, std::size_t limit) cons
 
 std::vector<Recorded> Engine::history_where(const std::function<bool(const Recorded&)>& match) const {
   std::vector<Recorded> out;
-  std::shared_lock<std::shared_mutex> lock(mutex_);
+  auto lock = read_lock();
   store_->read(1, [&](const Recorded& r, std::string_view) {
     if (r.seq > state_.last_seq()) return false;
     if (match(r)) out.push_back(r);

@@ -9,6 +9,8 @@
 namespace doithoai {
 
 EventStore::~EventStore() = default;
+bool EventStore::load_snapshot(std::uint64_t&, std::string&) const { return false; }
+void EventStore::save_snapshot(std::uint64_t, const std::string&) {}
 
 // Layout: events are encoded back to back in 4 MiB chunks that never move. Each event is
 // [flags+type][time delta from the previous event][actor][key?][payload]. Every 64th event

@@ -3,6 +3,7 @@
 
 #include "doithoai/calendar.h"
 #include "doithoai/commands.h"
+#include "doithoai/durable.h"
 #include "doithoai/engine.h"
 #include "doithoai/error.h"
 #include "doithoai/events.h"
@@ -12,6 +13,7 @@
 #include "doithoai/lunar.h"
 #include "doithoai/model.h"
 #include "doithoai/profile.h"
+#include "doithoai/sqlite_store.h"
 #include "doithoai/state.h"
 #include "doithoai/store.h"
 #include "doithoai/time.h"

@@ -50,6 +50,10 @@ struct EngineOptions {
   std::shared_ptr<const Clock> clock;
   // How often a command is decided again after another writer appended first.
   int max_conflict_retries = 16;
+  // Write a snapshot (Engine::snapshot) after every this many events; 0: never by itself.
+  // The snapshot is written on the committing thread; a failure to write one is ignored
+  // (the command already committed; the next opening replays more of the log).
+  std::uint64_t snapshot_every = 0;
 };
 
 // The calendar a profile names.
@@ -91,7 +95,7 @@ class DOITHOAI_API Engine {
   // Runs f(const State&) under the shared lock and returns what it returns.
   template <class F>
   auto read(F&& f) const {
-    std::shared_lock<std::shared_mutex> lock(mutex_);
+    auto lock = read_lock();
     return f(state_);
   }
 
@@ -127,11 +131,29 @@ class DOITHOAI_API Engine {
   std::uint64_t last_seq() const;
   // Reads events other writers appended to a shared store.
   void catch_up();
+  // Writes the current state to the store as a snapshot, so that opening replays only the
+  // events after it. Returns the sequence it stands for (0 when the log is empty).
+  // Stores without snapshots (MemoryStore) drop it. Throws Error(storage) on I/O failure.
+  std::uint64_t snapshot();
 
  private:
   Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions options,
          std::shared_ptr<detail::TextPool> pool);
+  // glibc's shared_mutex prefers readers, so a stream of queries could starve commands.
+  // A writer holds the turnstile while it waits; new readers queue behind it.
+  std::shared_lock<std::shared_mutex> read_lock() const {
+    { std::lock_guard<std::mutex> t(turnstile_); }
+    return std::shared_lock<std::shared_mutex>(mutex_);
+  }
+  std::unique_lock<std::shared_mutex> write_lock() {
+    std::lock_guard<std::mutex> t(turnstile_);
+    return std::unique_lock<std::shared_mutex>(mutex_);
+  }
   void catch_up_locked();
+  // engine_snapshot.cpp: load the store's snapshot (if any, and if it decodes) before
+  // catching up; snapshot after a commit crossing a multiple of snapshot_every.
+  void restore_snapshot_locked();
+  void after_commit_snapshot_locked(std::uint64_t first, std::uint64_t last) noexcept;
   void notify(const std::vector<Recorded>& events);
   std::vector<Recorded> history_where(const std::function<bool(const Recorded&)>& match) const;
 
@@ -140,7 +162,9 @@ class DOITHOAI_API Engine {
   std::shared_ptr<const Clock> clock_;
   std::unique_ptr<EventStore> store_;
   int max_retries_;
+  std::uint64_t snapshot_every_ = 0;
   mutable std::shared_mutex mutex_;
+  mutable std::mutex turnstile_;
   State state_;
   Batch batch_;
   std::unique_ptr<detail::Decision> decision_;

@@ -7,6 +7,9 @@
 // store keeps it with the batch's first event and reports it back on read.
 // Thread safety: the engine serializes appends and never reads while appending; a store
 // shared by several engines must be safe for that itself (the durable ones are).
+// Snapshots are optional: a store that keeps none (MemoryStore) inherits the defaults,
+// which load nothing and drop what is saved. Durable stores (sqlite_store.h,
+// postgres_store.h) keep them, checksummed, beside the log; the log stays the truth.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +43,14 @@ class DOITHOAI_API EventStore {
   // Calls visit(event, key) for every event with seq >= from, in order, until it returns false.
   using Visitor = std::function<bool(const Recorded&, std::string_view idempotency_key)>;
   virtual void read(std::uint64_t from, const Visitor& visit) const = 0;
+
+  // Snapshots: opaque state images the engine writes (Engine::snapshot) so that opening
+  // replays only the log after them. load_snapshot gives the newest snapshot whose
+  // checksum verifies and whose anchor (the hash of event `seq`) still matches the log,
+  // and returns false when there is none; a bad snapshot is skipped, never an error.
+  virtual bool load_snapshot(std::uint64_t& seq, std::string& image) const;
+  // Keeps image as the state after event seq (seq <= last_seq()). Default: drops it.
+  virtual void save_snapshot(std::uint64_t seq, const std::string& image);
 };
 
 // The log in process memory, compactly encoded (a few bytes per event plus its text).

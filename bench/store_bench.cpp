@@ -1,0 +1,214 @@
+// store_bench: the store layer's speed targets (issue 4).
+//   store_bench [events=1000000] [--no-postgres]
+// 1. Batched durable appends: SqliteStore vs raw SQLite inserting the same rows into the
+//    same table (WAL, synchronous=FULL, one transaction per batch), side by side.
+// 2. Per-command durable latency p50/p99 through the Engine on SQLite and on PostgreSQL
+//    over a Unix socket (a throwaway server started here, fsync on).
+// 3. Opening a store of `events` events: full replay rate, and with a snapshot.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "binary.h"
+#include "doithoai/doithoai.h"
+#ifdef DOITHOAI_BENCH_POSTGRES
+#include "doithoai/postgres_store.h"
+#include "../tests/postgres/pg_server.h"
+#endif
+
+using namespace doithoai;
+using Clock_ = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+static double secs(Clock_::time_point a, Clock_::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+// A realistic mix for replay: an opinion with one item, then its assignment.
+static Recorded synthetic(std::uint64_t seq) {
+  const Instant t = from_micros(1668038400000000LL + static_cast<std::int64_t>(seq) * 1000);
+  if (seq == 1) return {seq, t, kSystemActor, ev::UnitCreated{UnitId(1), "HN", "Thành phố Hà Nội", "tinh", UnitId(), Date(2022, 1, 1), false}};
+  if (seq == 2) return {seq, t, kSystemActor, ev::AgencyCreated{AgencyId(1), UnitId(1), "", "Sở Tài nguyên và Môi trường", true}};
+  const std::uint32_t k = static_cast<std::uint32_t>((seq - 3) / 2 + 1);
+  if ((seq - 3) % 2 == 0)
+    return {seq, t, PersonId(1),
+            ev::OpinionSubmitted{OpinionId(k), ItemId(k), UnitId(1), ConferenceId(), Channel::letter, PersonId(1),
+                                 OrganizationId(), UnitId(), Date(2022, 11, 10), "land",
+                                 {{"land", "Đề nghị cấp giấy chứng nhận quyền sử dụng đất số " + std::to_string(k)}},
+                                 Date(2022, 12, 10)}};
+  return {seq, t, PersonId(1), ev::ItemAssigned{ItemId(k), AgencyId(1), Date(2022, 12, 10), Date(2022, 11, 11)}};
+}
+
+static void fill(SqliteStore& s, std::uint64_t n, std::size_t batch) {
+  Batch b;
+  b.partition = UnitId(1);
+  for (std::uint64_t seq = s.last_seq() + 1; seq <= n;) {
+    b.events.clear();
+    for (std::size_t i = 0; i < batch && seq <= n; ++i) b.events.push_back(synthetic(seq++));
+    s.append(b);
+  }
+}
+
+static void raw_exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::fprintf(stderr, "sqlite: %s\n", err);
+    std::exit(1);
+  }
+}
+
+static void bench_batched(const fs::path& dir, std::size_t batch, std::uint64_t n) {
+  // The rows as the store would write them, precomputed for the raw side.
+  std::vector<StoredEvent> rows;
+  std::vector<std::string> bins(n);
+  Hash prev{};
+  for (std::uint64_t s = 1; s <= n; ++s) {
+    const Recorded r = synthetic(s);
+    rows.push_back(make_stored(r, UnitId(1), "", prev));
+    prev = rows.back().hash;
+    detail::encode_event(r.event, bins[s - 1]);
+  }
+  // Raw SQLite: same table, same columns, same values, prepared insert, one transaction per batch.
+  const std::string raw_path = (dir / ("raw" + std::to_string(batch) + ".db")).string();
+  sqlite3* db = nullptr;
+  sqlite3_open(raw_path.c_str(), &db);
+  raw_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  raw_exec(db,
+           "CREATE TABLE events(seq INTEGER PRIMARY KEY, partition INTEGER NOT NULL, at_us INTEGER NOT NULL,"
+           " actor INTEGER NOT NULL, type TEXT NOT NULL, version INTEGER NOT NULL, idem_key TEXT UNIQUE,"
+           " bin BLOB NOT NULL, payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
+           "CREATE INDEX events_partition ON events(partition, seq);");
+  sqlite3_stmt* ins = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, nullptr);
+  auto t0 = Clock_::now();
+  for (std::uint64_t i = 0; i < n;) {
+    raw_exec(db, "BEGIN IMMEDIATE");
+    for (std::size_t j = 0; j < batch && i < n; ++j, ++i) {
+      const StoredEvent& e = rows[i];
+      sqlite3_bind_int64(ins, 1, static_cast<sqlite3_int64>(e.seq));
+      sqlite3_bind_int64(ins, 2, e.partition);
+      sqlite3_bind_int64(ins, 3, e.at_us);
+      sqlite3_bind_int64(ins, 4, e.actor);
+      sqlite3_bind_text(ins, 5, e.type.data(), static_cast<int>(e.type.size()), SQLITE_STATIC);
+      sqlite3_bind_int(ins, 6, e.version);
+      sqlite3_bind_null(ins, 7);
+      sqlite3_bind_blob(ins, 8, bins[i].data(), static_cast<int>(bins[i].size()), SQLITE_STATIC);
+      sqlite3_bind_text(ins, 9, e.payload.data(), static_cast<int>(e.payload.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(ins, 10, e.prev_hash.data(), 32, SQLITE_STATIC);
+      sqlite3_bind_blob(ins, 11, e.hash.data(), 32, SQLITE_STATIC);
+      sqlite3_step(ins);
+      sqlite3_reset(ins);
+    }
+    raw_exec(db, "COMMIT");
+  }
+  const double raw = n / secs(t0, Clock_::now());
+  sqlite3_finalize(ins);
+  sqlite3_close(db);
+  // The store: from Recorded events (JSON encoding, binary cache, hashing included).
+  std::vector<Recorded> events;
+  for (std::uint64_t s = 1; s <= n; ++s) events.push_back(synthetic(s));
+  SqliteStore store((dir / ("store" + std::to_string(batch) + ".db")).string());
+  Batch b;
+  b.partition = UnitId(1);
+  t0 = Clock_::now();
+  for (std::uint64_t i = 0; i < n;) {
+    b.events.clear();
+    for (std::size_t j = 0; j < batch && i < n; ++j, ++i) b.events.push_back(events[i]);
+    store.append(b);
+  }
+  const double ours = n / secs(t0, Clock_::now());
+  std::printf("batched appends, %5zu events/batch: raw SQLite %9.0f ev/s, SqliteStore %9.0f ev/s, ratio %.2f\n",
+              batch, raw, ours, ours / raw);
+}
+
+static void latency(const char* name, Engine& e, int n) {
+  std::vector<double> us;
+  for (int i = 0; i < n; ++i) {
+    auto t0 = Clock_::now();
+    e.execute(kSystemActor, cmd::RegisterPerson{"Người " + std::to_string(i)});
+    us.push_back(secs(t0, Clock_::now()) * 1e6);
+  }
+  std::sort(us.begin(), us.end());
+  std::printf("per-command durable latency on %-10s p50 %7.0f us, p99 %7.0f us (%d commands)\n", name,
+              us[us.size() / 2], us[us.size() * 99 / 100], n);
+}
+
+int main(int argc, char** argv) {
+  std::uint64_t n = 1000000;
+  bool postgres = true, only_open = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--no-postgres") == 0) postgres = false;
+    else if (std::strcmp(argv[i], "--only-open") == 0) only_open = true;
+    else n = std::stoull(argv[i]);
+  }
+  const fs::path dir = fs::temp_directory_path() / ("doithoai-store-bench-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const Profile profile = builtin_profile("hanoi-2200");
+
+  if (!only_open) for (std::size_t batch : {10, 100, 1000}) bench_batched(dir, batch, batch == 10 ? 20000 : 200000);
+
+  if (!only_open) {
+    auto e = open_engine(profile, (dir / "latency.db").string());
+    latency("SQLite", *e, 2000);
+  }
+#ifdef DOITHOAI_BENCH_POSTGRES
+  if (postgres && !only_open) {
+    pgtest::Server server;
+    Engine e(profile, std::make_unique<PostgresStore>(server.createdb("bench")));
+    latency("PostgreSQL", e, 2000);
+  }
+#endif
+
+  {
+    const std::string path = (dir / "big.db").string();
+    auto t0 = Clock_::now();
+    {
+      SqliteStore s(path);
+      fill(s, n, 10000);
+    }
+    std::printf("generated %llu events in %.1f s (%.0f ev/s, batches of 10000)\n", static_cast<unsigned long long>(n),
+                secs(t0, Clock_::now()), n / secs(t0, Clock_::now()));
+    std::printf("file size %.0f MB\n", static_cast<double>(fs::file_size(path)) / 1e6);
+    SqliteOptions tail;
+    tail.open_check = SqliteOptions::OpenCheck::since_snapshot;
+    t0 = Clock_::now();
+    { SqliteStore s(path); }
+    const double verify_s = secs(t0, Clock_::now());
+    std::printf("open with full chain verification (no replay): %.2f s (%.0f rows/s)\n", verify_s, n / verify_s);
+    t0 = Clock_::now();
+    {
+      auto store = std::make_unique<SqliteStore>(path, tail);  // no snapshot yet: verifies all
+      const double v = secs(t0, Clock_::now());
+      auto t1 = Clock_::now();
+      Engine e(profile, std::move(store));
+      const double s = secs(t1, Clock_::now());
+      std::printf("engine open without snapshot: verify %.2f s + replay %.2f s (replay %.0f events/s, total %.0f events/s)\n",
+                  v, s, n / s, n / (s + v));
+      t0 = Clock_::now();
+      e.snapshot();
+      std::printf("snapshot written in %.2f s\n", secs(t0, Clock_::now()));
+    }
+    {
+      SqliteStore s(path, tail);
+      fill(s, n + 1000, 1000);  // a tail after the snapshot
+    }
+    t0 = Clock_::now();
+    {
+      Engine e(profile, std::make_unique<SqliteStore>(path, tail));
+      std::printf("engine open with snapshot + 1000-event tail (check since_snapshot): %.2f s\n", secs(t0, Clock_::now()));
+    }
+    t0 = Clock_::now();
+    {
+      Engine e(profile, std::make_unique<SqliteStore>(path));
+      std::printf("engine open with snapshot + 1000-event tail (full chain check): %.2f s\n", secs(t0, Clock_::now()));
+    }
+  }
+  std::error_code ec;
+  if (std::getenv("DOITHOAI_BENCH_KEEP")) std::printf("kept %s\n", dir.string().c_str());
+  else fs::remove_all(dir, ec);
+  return 0;
+}

@@ -1,0 +1,92 @@
+// doithoai/sqlite_store.h: the embedded durable store (one SQLite file), and the
+// one-liners that open an engine on a file.
+//
+//   auto engine = doithoai::open_engine(doithoai::builtin_profile("hanoi-2200"), "bode.db");
+//
+// The file is in WAL mode. Each append (one command's events) is one transaction, begun
+// IMMEDIATE so that several processes sharing the file are serialized by SQLite's lock;
+// a batch that does not start at the file's last sequence + 1 is refused with
+// Error(conflict) and nothing is written (the engine then catches up and decides again).
+// Rows carry the hash chain of durable.h. Opening walks the chain and refuses a broken
+// one with Error(corruption), unless the store is opened read_only (for forensics: then
+// call verify()). I/O failures become Error(storage); the failed append left nothing.
+//
+// Durability: with Sync::full (the default) a command returns only after its events are
+// on stable storage (fsync of the WAL at every commit). With Sync::normal the WAL is
+// synced only at checkpoints: a power cut or OS crash can lose the last commands that
+// returned success (never half a command, and never corrupt the file); a crash of the
+// process alone loses nothing. Choose normal only where the last seconds are recoverable
+// elsewhere.
+// Thread safety: safe from many threads (one connection behind a mutex); several
+// processes may open the same file.
+// Ownership: the store owns its connection; the file stays on disk.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "doithoai/durable.h"
+#include "doithoai/engine.h"
+#include "doithoai/export.h"
+
+namespace doithoai {
+
+struct SqliteOptions {
+  enum class Sync { full, normal };
+  Sync sync = Sync::full;
+  // Open without writing, and do not refuse a broken chain (forensics). Appends throw.
+  bool read_only = false;
+  // Create the file (and schema) when missing.
+  bool create = true;
+  // What opening verifies. full: the whole chain (O(events), about 1 s per 5 million rows).
+  // since_snapshot: the newest snapshot's anchor and the rows after it; earlier rows are
+  // trusted (run verify() periodically instead). Both refuse a broken checked part.
+  enum class OpenCheck { full, since_snapshot };
+  OpenCheck open_check = OpenCheck::full;
+  // How long a writer waits for another process's write lock before Error(storage).
+  int busy_timeout_ms = 10000;
+  // The SQLite VFS to use (empty: the default). Tests use a fault-injecting one.
+  std::string vfs;
+};
+
+class DOITHOAI_API SqliteStore final : public DurableStore {
+ public:
+  // Opens (or creates) the store at path. Throws Error(storage) when the file cannot be
+  // opened or is not a doithoai store, Error(corruption) when the chain is broken.
+  explicit SqliteStore(const std::string& path, SqliteOptions options = {});
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  std::uint64_t last_seq() const override;
+  void append(const Batch& batch) override;
+  void read(std::uint64_t from, const Visitor& visit) const override;
+  bool load_snapshot(std::uint64_t& seq, std::string& image) const override;
+  void save_snapshot(std::uint64_t seq, const std::string& image) override;
+
+  void read_rows(std::uint64_t from, const RowVisitor& visit) const override;
+  void append_rows(const std::vector<StoredEvent>& rows) override;
+  Hash head_hash() const override;
+  // The chain walk of DurableStore::verify, plus: each row's replay cache decodes to the
+  // same event as its JSON payload (slow: parses every payload).
+  VerifyReport verify() const override;
+  const std::string& path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Opens a store by name: ":memory:" or "memory:" gives a MemoryStore; "sqlite:PATH" or a
+// plain file path gives a SqliteStore. PostgreSQL URIs need doithoai::postgres
+// (postgres_store.h) and throw Error(unsupported) here.
+DOITHOAI_API std::unique_ptr<EventStore> open_store(const std::string& path_or_uri,
+                                                    const SqliteOptions& options = {});
+
+// An engine on open_store(path_or_uri): the one-liner for a durable engine.
+DOITHOAI_API std::unique_ptr<Engine> open_engine(Profile profile, const std::string& path_or_uri,
+                                                 EngineOptions options = {},
+                                                 const SqliteOptions& store_options = {});
+
+}  // namespace doithoai

@@ -1,0 +1,195 @@
+#include "doithoai/durable.h"
+
+#include <openssl/evp.h>
+
+#include <istream>
+#include <ostream>
+
+#include "doithoai/error.h"
+#include "doithoai/json.h"
+
+namespace doithoai {
+
+namespace {
+void be(std::string& out, std::uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+void lp(std::string& out, std::string_view s) {
+  be(out, s.size(), 4);
+  out.append(s.data(), s.size());
+}
+}  // namespace
+
+Hash event_hash(const StoredEvent& e) {
+  thread_local std::string buf;
+  buf.clear();
+  buf.append("doithoai.event.v1");
+  be(buf, e.seq, 8);
+  be(buf, static_cast<std::uint64_t>(e.at_us), 8);
+  be(buf, e.actor, 4);
+  be(buf, e.partition, 4);
+  lp(buf, e.type);
+  be(buf, static_cast<std::uint32_t>(e.version), 4);
+  lp(buf, e.idempotency_key);
+  lp(buf, e.payload);
+  buf.append(reinterpret_cast<const char*>(e.prev_hash.data()), e.prev_hash.size());
+  Hash h{};
+  unsigned int n = 0;
+  if (!EVP_Digest(buf.data(), buf.size(), h.data(), &n, EVP_sha256(), nullptr) || n != h.size())
+    throw Error(ErrorCode::storage, "SHA-256 failed");
+  return h;
+}
+
+std::string to_hex(const Hash& h) {
+  static const char* d = "0123456789abcdef";
+  std::string s;
+  s.reserve(64);
+  for (unsigned char c : h) {
+    s.push_back(d[c >> 4]);
+    s.push_back(d[c & 15]);
+  }
+  return s;
+}
+
+Hash hash_from_hex(std::string_view hex) {
+  auto nib = [&](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    throw Error(ErrorCode::invalid_argument, "bad hex digit in hash");
+  };
+  if (hex.size() != 64) throw Error(ErrorCode::invalid_argument, "a hash is 64 hex digits");
+  Hash h{};
+  for (std::size_t i = 0; i < 32; ++i) h[i] = static_cast<unsigned char>(nib(hex[2 * i]) * 16 + nib(hex[2 * i + 1]));
+  return h;
+}
+
+StoredEvent make_stored(const Recorded& r, UnitId partition, std::string_view key, const Hash& prev) {
+  StoredEvent e;
+  e.seq = r.seq;
+  e.at_us = to_micros(r.at);
+  e.actor = r.actor.value;
+  e.partition = partition.value;
+  e.type = std::string(event_type(r.event));
+  e.version = event_schema_version(r.event);
+  e.idempotency_key = std::string(key);
+  e.payload = event_to_json(r.event).dump();
+  e.prev_hash = prev;
+  e.hash = event_hash(e);
+  return e;
+}
+
+Recorded recorded_of(const StoredEvent& e) {
+  Recorded r;
+  r.seq = e.seq;
+  r.at = from_micros(e.at_us);
+  r.actor = PersonId(e.actor);
+  try {
+    r.event = event_from_json(e.type, e.version, parse_json(e.payload));
+  } catch (const Error& x) {
+    throw Error(ErrorCode::corruption, "event " + std::to_string(e.seq) + " has an unreadable payload: " + x.what());
+  }
+  return r;
+}
+
+VerifyReport verify_rows(const DurableStore& store, std::uint64_t from, const Hash& prev_of_from) {
+  VerifyReport rep;
+  Hash prev = prev_of_from;
+  std::uint64_t expect = from;
+  rep.head = prev;
+  store.read_rows(from, [&](const StoredEvent& e) {
+    ++rep.checked;
+    auto fail = [&](std::uint64_t seq, std::string why) {
+      rep.ok = false;
+      rep.first_bad = seq;
+      rep.problem = std::move(why);
+      return false;
+    };
+    if (e.seq != expect)
+      return fail(expect, e.seq > expect ? "row " + std::to_string(expect) + " is missing (next is " +
+                                               std::to_string(e.seq) + ")"
+                                         : "row " + std::to_string(e.seq) + " is out of order");
+    if (e.prev_hash != prev) return fail(e.seq, "row " + std::to_string(e.seq) + " does not link to the row before it");
+    if (event_hash(e) != e.hash) return fail(e.seq, "row " + std::to_string(e.seq) + " does not match its hash");
+    prev = e.hash;
+    rep.head = prev;
+    ++expect;
+    return true;
+  });
+  if (rep.ok && expect - 1 != store.last_seq()) {
+    rep.ok = false;
+    rep.first_bad = expect;
+    rep.problem = "the log ends at " + std::to_string(expect - 1) + " but the store reports " +
+                  std::to_string(store.last_seq());
+  }
+  return rep;
+}
+
+VerifyReport DurableStore::verify() const { return verify_rows(*this); }
+
+std::uint64_t export_jsonl(const DurableStore& from, std::ostream& out) {
+  std::uint64_t n = 0;
+  from.read_rows(1, [&](const StoredEvent& e) {
+    nlohmann::json j;
+    j["seq"] = e.seq;
+    j["at"] = format_instant(from_micros(e.at_us));
+    j["actor"] = PersonId(e.actor) == kSystemActor ? nlohmann::json("system") : nlohmann::json(e.actor);
+    j["type"] = e.type;
+    j["v"] = e.version;
+    j["data"] = parse_json(e.payload);
+    j["partition"] = e.partition;
+    if (!e.idempotency_key.empty()) j["idempotency_key"] = e.idempotency_key;
+    j["prev_hash"] = to_hex(e.prev_hash);
+    j["hash"] = to_hex(e.hash);
+    out << j.dump() << '\n';
+    ++n;
+    return true;
+  });
+  out.flush();
+  if (!out) throw Error(ErrorCode::storage, "writing the export failed");
+  return n;
+}
+
+std::uint64_t import_jsonl(std::istream& in, DurableStore& to) {
+  std::vector<StoredEvent> rows;
+  std::uint64_t n = 0;
+  std::string line;
+  std::uint64_t lineno = 0;
+  auto flush = [&] {
+    if (!rows.empty()) to.append_rows(rows);
+    rows.clear();
+  };
+  while (std::getline(in, line)) {
+    ++lineno;
+    if (line.empty()) continue;
+    const nlohmann::json j = parse_json(line);
+    // Validates the envelope and the event (types, fields) as any reader would.
+    const Recorded r = recorded_from_json(j);
+    StoredEvent e;
+    e.seq = r.seq;
+    e.at_us = to_micros(r.at);
+    e.actor = r.actor.value;
+    if (!j.contains("partition") || !j["partition"].is_number_unsigned())
+      throw Error(ErrorCode::invalid_argument, "line " + std::to_string(lineno) + ": missing partition");
+    e.partition = j["partition"].get<std::uint32_t>();
+    e.type = j["type"].get<std::string>();
+    e.version = j["v"].get<int>();
+    if (j.contains("idempotency_key")) e.idempotency_key = j["idempotency_key"].get<std::string>();
+    e.payload = j["data"].dump();
+    if (!j.contains("prev_hash") || !j.contains("hash"))
+      throw Error(ErrorCode::invalid_argument, "line " + std::to_string(lineno) + ": missing hashes");
+    e.prev_hash = hash_from_hex(j["prev_hash"].get<std::string>());
+    e.hash = hash_from_hex(j["hash"].get<std::string>());
+    if (event_hash(e) != e.hash)
+      throw Error(ErrorCode::corruption, "line " + std::to_string(lineno) + " (event " + std::to_string(e.seq) +
+                                             ") does not match its hash");
+    rows.push_back(std::move(e));
+    ++n;
+    if (rows.size() >= 2000) flush();
+  }
+  if (in.bad()) throw Error(ErrorCode::storage, "reading the import failed");
+  flush();
+  return n;
+}
+
+}  // namespace doithoai

@@ -1,0 +1,250 @@
+#include "snapshot.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <type_traits>
+#include <vector>
+
+#include "binary.h"
+#include "doithoai/error.h"
+
+namespace doithoai::detail {
+namespace {
+
+constexpr std::string_view kMagic = "DTSNAP";
+constexpr std::string_view kEnd = "END!";
+
+template <class T>
+struct is_opt : std::false_type {};
+template <class T>
+struct is_opt<std::optional<T>> : std::true_type {};
+template <class T>
+struct is_map : std::false_type {};
+template <class K, class V>
+struct is_map<std::map<K, V>> : std::true_type {};
+template <class K, class V>
+struct is_map<std::unordered_map<K, V>> : std::true_type {};
+template <class T>
+struct is_pair : std::false_type {};
+template <class A, class B>
+struct is_pair<std::pair<A, B>> : std::true_type {};
+
+// One field list per type serves both directions (A is Writer or Reader).
+template <class A> void io(A& a, UnitName& v) { a(v.from); a(v.name); }
+template <class A> void io(A& a, Unit& v) {
+  a(v.id); a(v.code); a(v.name); a(v.level); a(v.parent); a(v.status); a(v.successor);
+  a(v.created_on); a(v.remote); a(v.ended_on); a(v.names);
+}
+template <class A> void io(A& a, UnitRec& v) { a(v.value); a(v.children); a(v.agencies); a(v.organizations); }
+template <class A> void io(A& a, Agency& v) { a(v.id); a(v.unit); a(v.code); a(v.name); a(v.department); }
+template <class A> void io(A& a, Organization& v) { a(v.id); a(v.unit); a(v.code); a(v.name); a(v.kind); }
+template <class A> void io(A& a, Person& v) {
+  a(v.id); a(v.code); a(v.name); a(v.phone); a(v.citizen_id); a(v.address); a(v.consent_public);
+}
+template <class A> void io(A& a, RoleGrant& v) { a(v.person); a(v.role); a(v.unit); a(v.agency); a(v.organization); }
+template <class A> void io(A& a, PersonRec& v) { a(v.value); a(v.grants); }
+template <class A> void io(A& a, ConclusionNotice& v) { a(v.number); a(v.issued_on); a(v.due); a(v.text); a(v.on_time); }
+template <class A> void io(A& a, Conference& v) {
+  a(v.id); a(v.unit); a(v.code); a(v.kind); a(v.audience); a(v.department); a(v.topic); a(v.plan_ref);
+  a(v.planned_on); a(v.noticed_on); a(v.status); a(v.held_on); a(v.chairs); a(v.attendance); a(v.report);
+  a(v.reply_due); a(v.notice); a(v.closed_on);
+}
+template <class A> void io(A& a, ConferenceRec& v) { a(v.value); a(v.notice_due); a(v.opinions); }
+template <class A> void io(A& a, OpinionRec& v) {
+  a(v.unit); a(v.conference); a(v.raised_by); a(v.raised_by_org); a(v.from_unit); a(v.raised_on);
+  a(v.first_item); a(v.item_count); a(v.topic); a(v.channel);
+}
+template <class A> void io(A& a, ReplyRec& v) {
+  a(v.number); a(v.text); a(v.date); a(v.completed_on);
+  for (auto& d : v.delivered_on) a(d);
+  a(v.signer); a(v.agency); a(v.delivered);
+}
+template <class A> void io(A& a, ItemRec& v) {
+  a(v.opinion); a(v.unit); a(v.raised_in); a(v.agency); a(v.text); a(v.raised_on); a(v.deadline);
+  a(v.original_deadline); a(v.resolved_on); a(v.closed_on); a(v.reply); a(v.finding); a(v.dl_prev);
+  a(v.dl_next); a(v.topic); a(v.status); a(v.outcome); a(v.extensions); a(v.reopened); a(v.indexed_day);
+  a(v.has_cold);
+}
+template <class A> void io(A& a, FindingRec& v) { a(v.text); a(v.prev); a(v.by); a(v.on); a(v.satisfactory); }
+template <class A> void io(A& a, SpotAnswer& v) { a(v.answered_by); a(v.gist); a(v.on); }
+template <class A> void io(A& a, Extension& v) {
+  a(v.previous); a(v.deadline); a(v.notice_number); a(v.notice_date); a(v.agency); a(v.reason);
+}
+template <class A> void io(A& a, ItemCold& v) {
+  a(v.answer); a(v.extensions); a(v.duplicates); a(v.merged_into); a(v.escalated_to);
+  a(v.escalated_from); a(v.outcome_reason); a(v.outcome_due); a(v.raiser_notified_on); a(v.reopened);
+}
+template <class A> void io(A& a, Result& v) { a(v.first_seq); a(v.last_seq); a(v.id); a(v.items); }
+template <class A> void io(A& a, StateImpl& v) {
+  a(v.last_seq); a(v.last_at); a(v.units); a(v.agencies); a(v.organizations); a(v.persons);
+  a(v.conferences); a(v.opinions); a(v.items); a(v.replies); a(v.findings); a(v.cold); a(v.topics);
+  a(v.unit_codes); a(v.agency_codes); a(v.organization_codes); a(v.person_codes);
+  a(v.conference_codes); a(v.by_deadline);
+}
+
+// Adding a field to these records without adding it above would silently drop it from
+// snapshots; the sizes (x86-64, libstdc++) make such a change fail to compile here.
+#if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
+static_assert(sizeof(StateImpl) == 712, "StateImpl changed: update io(StateImpl) and kSnapshotFormat");
+static_assert(sizeof(ItemRec) == 72, "ItemRec changed: update io(ItemRec) and kSnapshotFormat");
+static_assert(sizeof(ItemCold) == 176, "ItemCold changed: update io(ItemCold) and kSnapshotFormat");
+static_assert(sizeof(ReplyRec) == 56, "ReplyRec changed: update io(ReplyRec) and kSnapshotFormat");
+static_assert(sizeof(OpinionRec) == 36, "OpinionRec changed: update io(OpinionRec) and kSnapshotFormat");
+static_assert(sizeof(UnitRec) == 232, "UnitRec changed: update io(UnitRec) and kSnapshotFormat");
+static_assert(sizeof(ConferenceRec) == 376, "ConferenceRec changed: update io(ConferenceRec) and kSnapshotFormat");
+static_assert(sizeof(PersonRec) == 200, "PersonRec changed: update io(PersonRec) and kSnapshotFormat");
+#endif
+
+class Writer {
+ public:
+  Writer(std::string& out, const TextPool& pool) : w_(out), out_(out), pool_(pool) {}
+  template <class T>
+  void operator()(const T& v) {
+    if constexpr (std::is_same_v<T, bool> || std::is_enum_v<T>) {
+      w_.u(static_cast<std::uint64_t>(v));
+    } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+      w_.s(v);
+    } else if constexpr (std::is_integral_v<T>) {
+      w_.u(v);
+    } else if constexpr (bin_is_id<T>::value) {
+      w_.u(v.value);
+    } else if constexpr (std::is_same_v<T, Date>) {
+      w_.s(date_code(v));
+    } else if constexpr (std::is_same_v<T, Instant>) {
+      w_.u(v.is_special() ? 0 : 1);
+      if (!v.is_special()) w_.s(to_micros(v));
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      w_.bytes(v);
+    } else if constexpr (std::is_same_v<T, TextRef>) {
+      w_.bytes(pool_.view(v));
+    } else if constexpr (is_opt<T>::value) {
+      w_.u(v ? 1 : 0);
+      if (v) (*this)(*v);
+    } else if constexpr (bin_is_vec<T>::value) {
+      w_.u(v.size());
+      for (const auto& x : v) (*this)(x);
+    } else if constexpr (is_pair<T>::value) {
+      (*this)(v.first);
+      (*this)(v.second);
+    } else if constexpr (is_map<T>::value) {
+      // Sorted, so equal states give equal images.
+      std::vector<const typename T::value_type*> rows;
+      for (const auto& kv : v) rows.push_back(&kv);
+      std::sort(rows.begin(), rows.end(), [](auto* x, auto* y) { return x->first < y->first; });
+      w_.u(rows.size());
+      for (const auto* kv : rows) {
+        (*this)(kv->first);
+        (*this)(kv->second);
+      }
+    } else {
+      io(*this, const_cast<T&>(v));
+    }
+  }
+  void raw(std::string_view s) { out_.append(s.data(), s.size()); }
+
+ private:
+  BinWriter w_;
+  std::string& out_;
+  const TextPool& pool_;
+};
+
+class Reader {
+ public:
+  Reader(const char* p, const char* end, TextPool& pool) : r_(p, end), end_(end), pool_(pool) {}
+  template <class T>
+  void operator()(T& v) {
+    if constexpr (std::is_same_v<T, bool>) {
+      v = r_.u() != 0;
+    } else if constexpr (std::is_enum_v<T>) {
+      v = static_cast<T>(r_.u());
+    } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+      v = static_cast<T>(r_.s());
+    } else if constexpr (std::is_integral_v<T>) {
+      v = static_cast<T>(r_.u());
+    } else if constexpr (bin_is_id<T>::value) {
+      v = T(static_cast<std::uint32_t>(r_.u()));
+    } else if constexpr (std::is_same_v<T, Date>) {
+      v = date_from_code(r_.s());
+    } else if constexpr (std::is_same_v<T, Instant>) {
+      v = r_.u() ? from_micros(r_.s()) : Instant();
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      v = std::string(r_.bytes());
+    } else if constexpr (std::is_same_v<T, TextRef>) {
+      v = pool_.add(r_.bytes());
+    } else if constexpr (is_opt<T>::value) {
+      if (r_.u()) {
+        v.emplace();
+        (*this)(*v);
+      } else {
+        v.reset();
+      }
+    } else if constexpr (bin_is_vec<T>::value) {
+      const std::uint64_t n = count();
+      v.clear();
+      v.resize(n);
+      for (auto& x : v) (*this)(x);
+    } else if constexpr (is_pair<T>::value) {
+      (*this)(v.first);
+      (*this)(v.second);
+    } else if constexpr (is_map<T>::value) {
+      const std::uint64_t n = count();
+      v.clear();
+      for (std::uint64_t i = 0; i < n; ++i) {
+        typename T::key_type k{};
+        typename T::mapped_type m{};
+        (*this)(k);
+        (*this)(m);
+        v.emplace(std::move(k), std::move(m));
+      }
+    } else {
+      io(*this, v);
+    }
+  }
+  std::string_view raw(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - r_.pos()) < n) throw Error(ErrorCode::corruption, "truncated snapshot");
+    std::string_view s(r_.pos(), n);
+    r_ = BinReader(r_.pos() + n, end_);
+    return s;
+  }
+  bool at_end() const { return r_.pos() == end_; }
+
+ private:
+  std::uint64_t count() {
+    const std::uint64_t n = r_.u();
+    if (n > static_cast<std::uint64_t>(end_ - r_.pos())) throw Error(ErrorCode::corruption, "bad snapshot count");
+    return n;
+  }
+  BinReader r_;
+  const char* end_;
+  TextPool& pool_;
+};
+
+}  // namespace
+
+void write_snapshot(const StateImpl& s, const std::unordered_map<std::string, Result>& idempotency,
+                    std::string& out) {
+  out.clear();
+  out.append(kMagic.data(), kMagic.size());
+  out.push_back(static_cast<char>(kSnapshotFormat));
+  Writer w(out, s.text());
+  w(s);
+  w(idempotency);
+  w.raw(kEnd);
+}
+
+void read_snapshot(std::string_view image, StateImpl& s, std::unordered_map<std::string, Result>& idempotency) {
+  if (image.size() < kMagic.size() + 1 + kEnd.size() || image.substr(0, kMagic.size()) != kMagic)
+    throw Error(ErrorCode::corruption, "not a snapshot image");
+  if (static_cast<std::uint8_t>(image[kMagic.size()]) != kSnapshotFormat)
+    throw Error(ErrorCode::corruption, "snapshot of another format");
+  const char* p = image.data() + kMagic.size() + 1;
+  Reader r(p, image.data() + image.size(), s.text());
+  r(s);
+  r(idempotency);
+  if (r.raw(kEnd.size()) != kEnd || !r.at_end()) throw Error(ErrorCode::corruption, "snapshot does not end well");
+  s.topic_ids.clear();
+  for (std::size_t i = 0; i < s.topics.size(); ++i) s.topic_ids.emplace(s.topics[i], static_cast<std::uint16_t>(i));
+}
+
+}  // namespace doithoai::detail

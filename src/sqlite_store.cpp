@@ -1,0 +1,498 @@
+#include "doithoai/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <openssl/evp.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "binary.h"
+#include "doithoai/error.h"
+#include "doithoai/json.h"
+
+namespace doithoai {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+// Schema v1. `bin` is a replay cache: the compact binary form of the payload (binary.h),
+// derived from the JSON when the row is written, so opening never parses JSON. The JSON
+// `payload` is the truth; the hash covers it, not the cache (verify() checks both agree).
+const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS doithoai_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events(
+  seq       INTEGER PRIMARY KEY,      -- global sequence, gap-free from 1
+  partition INTEGER NOT NULL,         -- top-level unit (province); 0: directory-wide
+  at_us     INTEGER NOT NULL,         -- UTC microseconds since 1970
+  actor     INTEGER NOT NULL,
+  type      TEXT NOT NULL,
+  version   INTEGER NOT NULL,
+  idem_key  TEXT UNIQUE,              -- NULL: none
+  bin       BLOB NOT NULL,            -- replay cache (derived)
+  payload   TEXT NOT NULL,            -- JSON: the durable truth
+  prev_hash BLOB NOT NULL,
+  hash      BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS events_partition ON events(partition, seq);
+CREATE TABLE IF NOT EXISTS snapshots(
+  seq      INTEGER PRIMARY KEY,       -- state after this event
+  anchor   BLOB NOT NULL,             -- hash of event seq when written
+  checksum BLOB NOT NULL,             -- SHA-256 of data
+  data     BLOB NOT NULL);
+)sql";
+
+Hash sha256(const void* p, std::size_t n) {
+  Hash h{};
+  unsigned int len = 0;
+  EVP_Digest(p, n, h.data(), &len, EVP_sha256(), nullptr);
+  return h;
+}
+
+Hash blob_hash(sqlite3_stmt* st, int col) {
+  Hash h{};
+  const void* p = sqlite3_column_blob(st, col);
+  if (p && sqlite3_column_bytes(st, col) == 32) std::memcpy(h.data(), p, 32);
+  return h;
+}
+
+std::string col_text(sqlite3_stmt* st, int col) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st, col))) : std::string();
+}
+
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st_, nullptr) != SQLITE_OK)
+      throw Error(ErrorCode::storage, std::string("sqlite prepare: ") + sqlite3_errmsg(db));
+  }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(Stmt&& o) noexcept : st_(o.st_) { o.st_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept {
+    std::swap(st_, o.st_);
+    return *this;
+  }
+  sqlite3_stmt* get() const { return st_; }
+
+ private:
+  sqlite3_stmt* st_ = nullptr;
+};
+
+// Resets a statement however the scope is left.
+struct Use {
+  explicit Use(const Stmt& s) : st(s.get()) {}
+  ~Use() {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+  }
+  sqlite3_stmt* st;
+};
+
+}  // namespace
+
+struct SqliteStore::Impl {
+  std::string path;
+  SqliteOptions options;
+  sqlite3* db = nullptr;
+  mutable std::mutex mutex;
+  Stmt head, insert, read_replay, read_rows, snap_list, snap_insert, snap_prune, hash_at, count;
+  std::string bin;
+
+  [[noreturn]] void fail(const std::string& what, int rc) const {
+    const int ext = sqlite3_extended_errcode(db);
+    throw Error(ErrorCode::storage, "sqlite " + what + ": " + sqlite3_errmsg(db) + " (" +
+                                        std::to_string(rc) + "/" + std::to_string(ext) + ")");
+  }
+  void exec(const char* sql) const {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      throw Error(ErrorCode::storage, std::string("sqlite: ") + msg + " in: " + std::string(sql).substr(0, 60));
+    }
+  }
+  void rollback_if_open() const noexcept {
+    if (db && !sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  // (last seq, its hash) as the file says now.
+  std::pair<std::uint64_t, Hash> last() const {
+    Use u(head);
+    const int rc = sqlite3_step(u.st);
+    if (rc == SQLITE_ROW) return {static_cast<std::uint64_t>(sqlite3_column_int64(u.st, 0)), blob_hash(u.st, 1)};
+    if (rc == SQLITE_DONE) return {0, Hash{}};
+    fail("reading the head", rc);
+  }
+
+  bool stored_hash(std::uint64_t seq, Hash& out) const {
+    Use u(hash_at);
+    sqlite3_bind_int64(u.st, 1, static_cast<sqlite3_int64>(seq));
+    const int rc = sqlite3_step(u.st);
+    if (rc == SQLITE_ROW) {
+      out = blob_hash(u.st, 0);
+      return true;
+    }
+    if (rc != SQLITE_DONE) fail("reading a hash", rc);
+    return false;
+  }
+
+  void insert_row(const StoredEvent& e, const std::string& bin_blob) {
+    Use u(insert);
+    sqlite3_stmt* st = u.st;
+    sqlite3_bind_int64(st, 1, static_cast<sqlite3_int64>(e.seq));
+    sqlite3_bind_int64(st, 2, e.partition);
+    sqlite3_bind_int64(st, 3, e.at_us);
+    sqlite3_bind_int64(st, 4, e.actor);
+    sqlite3_bind_text(st, 5, e.type.data(), static_cast<int>(e.type.size()), SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, e.version);
+    if (e.idempotency_key.empty()) sqlite3_bind_null(st, 7);
+    else sqlite3_bind_text(st, 7, e.idempotency_key.data(), static_cast<int>(e.idempotency_key.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(st, 8, bin_blob.data(), static_cast<int>(bin_blob.size()), SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, e.payload.data(), static_cast<int>(e.payload.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(st, 10, e.prev_hash.data(), 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 11, e.hash.data(), 32, SQLITE_STATIC);
+    const int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) return;
+    if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE)
+      throw Error(ErrorCode::conflict, "idempotency key '" + e.idempotency_key + "' is already in the log");
+    if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+      throw Error(ErrorCode::conflict, "sequence " + std::to_string(e.seq) + " is already in the log");
+    fail("insert", rc);
+  }
+
+  void begin_write() {
+    if (options.read_only) throw Error(ErrorCode::unsupported, "store was opened read-only");
+    exec("BEGIN IMMEDIATE");
+  }
+  void commit() {
+    const int rc = sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) fail("commit", rc);
+  }
+
+  void read_rows_locked(std::uint64_t from, const RowVisitor& visit) const {
+    Use u(read_rows);
+    sqlite3_bind_int64(u.st, 1, static_cast<sqlite3_int64>(from));
+    StoredEvent e;
+    int rc;
+    while ((rc = sqlite3_step(u.st)) == SQLITE_ROW) {
+      e.seq = static_cast<std::uint64_t>(sqlite3_column_int64(u.st, 0));
+      e.partition = static_cast<std::uint32_t>(sqlite3_column_int64(u.st, 1));
+      e.at_us = sqlite3_column_int64(u.st, 2);
+      e.actor = static_cast<std::uint32_t>(sqlite3_column_int64(u.st, 3));
+      e.type = col_text(u.st, 4);
+      e.version = sqlite3_column_int(u.st, 5);
+      e.idempotency_key = col_text(u.st, 6);
+      e.payload = col_text(u.st, 7);
+      e.prev_hash = blob_hash(u.st, 8);
+      e.hash = blob_hash(u.st, 9);
+      if (!visit(e)) return;
+    }
+    if (rc != SQLITE_DONE) fail("reading rows", rc);
+  }
+};
+
+SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.path = path;
+  m.options = options;
+  int flags = SQLITE_OPEN_NOMUTEX;
+  flags |= options.read_only ? SQLITE_OPEN_READONLY
+                             : (SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0));
+  const int rc = sqlite3_open_v2(path.c_str(), &m.db, flags, options.vfs.empty() ? nullptr : options.vfs.c_str());
+  if (rc != SQLITE_OK) {
+    std::string msg = m.db ? sqlite3_errmsg(m.db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(m.db);
+    m.db = nullptr;
+    throw Error(ErrorCode::storage, "cannot open sqlite store '" + path + "': " + msg);
+  }
+  try {
+    sqlite3_extended_result_codes(m.db, 1);
+    sqlite3_busy_timeout(m.db, options.busy_timeout_ms);
+    if (!options.read_only) {
+      m.exec("PRAGMA journal_mode=WAL");
+      m.exec(options.sync == SqliteOptions::Sync::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+      // Create the schema once; a second process racing us waits on the write lock.
+      m.exec("BEGIN IMMEDIATE");
+      m.exec(kSchema);
+      m.exec(("INSERT OR IGNORE INTO doithoai_meta VALUES('schema_version','" + std::to_string(kSchemaVersion) +
+              "'),('hash_format','doithoai.event.v1')")
+                 .c_str());
+      m.commit();
+    }
+    {
+      Stmt v(m.db, "SELECT value FROM doithoai_meta WHERE key='schema_version'");
+      const int r = sqlite3_step(v.get());
+      if (r != SQLITE_ROW) throw Error(ErrorCode::storage, "'" + path + "' is not a doithoai store");
+      const std::string ver = col_text(v.get(), 0);
+      if (ver != std::to_string(kSchemaVersion))
+        throw Error(ErrorCode::unsupported, "'" + path + "' has store schema version " + ver + ", this build reads " +
+                                                std::to_string(kSchemaVersion));
+    }
+    m.head = Stmt(m.db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+    m.insert = Stmt(m.db,
+                    "INSERT INTO events(seq,partition,at_us,actor,type,version,idem_key,bin,payload,prev_hash,hash)"
+                    " VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    m.read_replay = Stmt(m.db, "SELECT seq, at_us, actor, idem_key, bin FROM events WHERE seq >= ? ORDER BY seq");
+    m.read_rows = Stmt(m.db,
+                       "SELECT seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash FROM events"
+                       " WHERE seq >= ? ORDER BY seq");
+    m.snap_list = Stmt(m.db, "SELECT seq, anchor, checksum, data FROM snapshots ORDER BY seq DESC");
+    m.snap_insert = Stmt(m.db, "INSERT OR REPLACE INTO snapshots(seq,anchor,checksum,data) VALUES(?,?,?,?)");
+    m.snap_prune = Stmt(m.db, "DELETE FROM snapshots WHERE seq < ?");
+    m.hash_at = Stmt(m.db, "SELECT hash FROM events WHERE seq = ?");
+    if (!options.read_only) {
+      VerifyReport rep;
+      std::uint64_t from = 1;
+      Hash prev{};
+      if (options.open_check == SqliteOptions::OpenCheck::since_snapshot) {
+        // The newest snapshot whose anchor matches: rows up to it are trusted.
+        Use u(m.snap_list);
+        while (sqlite3_step(u.st) == SQLITE_ROW) {
+          const auto s = static_cast<std::uint64_t>(sqlite3_column_int64(u.st, 0));
+          Hash h;
+          if (s > 0 && m.stored_hash(s, h) && h == blob_hash(u.st, 1)) {
+            // Check row s itself too: start there with its own recorded link.
+            Use r(m.read_rows);
+            sqlite3_bind_int64(r.st, 1, static_cast<sqlite3_int64>(s));
+            if (sqlite3_step(r.st) == SQLITE_ROW) {
+              prev = blob_hash(r.st, 8);
+              from = s;
+            }
+            break;
+          }
+        }
+      }
+      rep = verify_rows(*this, from, prev);
+      if (!rep.ok)
+        throw Error(ErrorCode::corruption, "store '" + path + "' fails verification at sequence " +
+                                               std::to_string(rep.first_bad) + ": " + rep.problem);
+    }
+  } catch (...) {
+    impl_.reset();
+    throw;
+  }
+}
+
+SqliteStore::~SqliteStore() {
+  if (impl_ && impl_->db) {
+    impl_->head = {};
+    impl_->insert = {};
+    impl_->read_replay = {};
+    impl_->read_rows = {};
+    impl_->snap_list = {};
+    impl_->snap_insert = {};
+    impl_->snap_prune = {};
+    impl_->hash_at = {};
+    sqlite3_close_v2(impl_->db);
+  }
+}
+
+const std::string& SqliteStore::path() const { return impl_->path; }
+
+std::uint64_t SqliteStore::last_seq() const {
+  std::lock_guard<std::mutex> g(impl_->mutex);
+  return impl_->last().first;
+}
+
+Hash SqliteStore::head_hash() const {
+  std::lock_guard<std::mutex> g(impl_->mutex);
+  return impl_->last().second;
+}
+
+void SqliteStore::append(const Batch& batch) {
+  if (batch.events.empty()) return;
+  for (std::size_t i = 1; i < batch.events.size(); ++i)
+    if (batch.events[i].seq != batch.events[i - 1].seq + 1)
+      throw Error(ErrorCode::invalid_argument, "batch sequence numbers are not consecutive");
+  // Encode outside the transaction: the write lock is held only for the inserts.
+  std::vector<StoredEvent> rows;
+  std::vector<std::string> bins(batch.events.size());
+  rows.reserve(batch.events.size());
+  for (std::size_t i = 0; i < batch.events.size(); ++i) {
+    rows.push_back(make_stored(batch.events[i], batch.partition,
+                               i == 0 ? std::string_view(batch.idempotency_key) : std::string_view(), Hash{}));
+    detail::encode_event(batch.events[i].event, bins[i]);
+  }
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> g(m.mutex);
+  try {
+    m.begin_write();
+    const auto [last, head] = m.last();
+    if (batch.events.front().seq != last + 1)
+      throw Error(ErrorCode::conflict, "append expected sequence " + std::to_string(last + 1) + ", got " +
+                                           std::to_string(batch.events.front().seq));
+    Hash prev = head;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      rows[i].prev_hash = prev;
+      rows[i].hash = event_hash(rows[i]);
+      prev = rows[i].hash;
+      m.insert_row(rows[i], bins[i]);
+    }
+    m.commit();
+  } catch (...) {
+    m.rollback_if_open();
+    throw;
+  }
+}
+
+void SqliteStore::append_rows(const std::vector<StoredEvent>& rows) {
+  if (rows.empty()) return;
+  Impl& m = *impl_;
+  std::vector<std::string> bins(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) detail::encode_event(recorded_of(rows[i]).event, bins[i]);
+  std::lock_guard<std::mutex> g(m.mutex);
+  try {
+    m.begin_write();
+    auto [last, prev] = m.last();
+    if (rows.front().seq != last + 1)
+      throw Error(ErrorCode::conflict, "import expected sequence " + std::to_string(last + 1) + ", got " +
+                                           std::to_string(rows.front().seq));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const StoredEvent& e = rows[i];
+      if (e.seq != last + 1 + i || e.prev_hash != prev || event_hash(e) != e.hash)
+        throw Error(ErrorCode::corruption, "imported event " + std::to_string(e.seq) + " does not continue the chain");
+      prev = e.hash;
+      m.insert_row(e, bins[i]);
+    }
+    m.commit();
+  } catch (...) {
+    m.rollback_if_open();
+    throw;
+  }
+}
+
+void SqliteStore::read(std::uint64_t from, const Visitor& visit) const {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> g(m.mutex);
+  Use u(m.read_replay);
+  sqlite3_bind_int64(u.st, 1, static_cast<sqlite3_int64>(from < 1 ? 1 : from));
+  Recorded r;
+  int rc;
+  while ((rc = sqlite3_step(u.st)) == SQLITE_ROW) {
+    r.seq = static_cast<std::uint64_t>(sqlite3_column_int64(u.st, 0));
+    r.at = from_micros(sqlite3_column_int64(u.st, 1));
+    r.actor = PersonId(static_cast<std::uint32_t>(sqlite3_column_int64(u.st, 2)));
+    const auto* key = reinterpret_cast<const char*>(sqlite3_column_text(u.st, 3));
+    const std::string_view k = key ? std::string_view(key, static_cast<std::size_t>(sqlite3_column_bytes(u.st, 3)))
+                                   : std::string_view();
+    const auto* b = static_cast<const char*>(sqlite3_column_blob(u.st, 4));
+    const int n = sqlite3_column_bytes(u.st, 4);
+    if (!b || n < 1) throw Error(ErrorCode::corruption, "event " + std::to_string(r.seq) + " has no replay data");
+    detail::BinReader rd(b + 1, b + n);
+    r.event = detail::decode_event(rd, static_cast<unsigned char>(b[0]));
+    if (!visit(r, k)) return;
+  }
+  if (rc != SQLITE_DONE) m.fail("reading events", rc);
+}
+
+void SqliteStore::read_rows(std::uint64_t from, const RowVisitor& visit) const {
+  std::lock_guard<std::mutex> g(impl_->mutex);
+  impl_->read_rows_locked(from, visit);
+}
+
+bool SqliteStore::load_snapshot(std::uint64_t& seq, std::string& image) const {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> g(m.mutex);
+  const std::uint64_t last = m.last().first;
+  Use u(m.snap_list);
+  while (sqlite3_step(u.st) == SQLITE_ROW) {
+    const auto s = static_cast<std::uint64_t>(sqlite3_column_int64(u.st, 0));
+    if (s == 0 || s > last) continue;
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(u.st, 3));
+    const auto n = static_cast<std::size_t>(sqlite3_column_bytes(u.st, 3));
+    if (!p || sha256(p, n) != blob_hash(u.st, 2)) continue;  // damaged: try an older one
+    Hash h;
+    if (!m.stored_hash(s, h) || h != blob_hash(u.st, 1)) continue;  // the log changed under it
+    seq = s;
+    image.assign(p, n);
+    return true;
+  }
+  return false;
+}
+
+void SqliteStore::save_snapshot(std::uint64_t seq, const std::string& image) {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> g(m.mutex);
+  try {
+    m.begin_write();
+    Hash anchor;
+    if (seq == 0 || !m.stored_hash(seq, anchor))
+      throw Error(ErrorCode::invalid_argument, "no event " + std::to_string(seq) + " to anchor a snapshot");
+    const Hash sum = sha256(image.data(), image.size());
+    {
+      Use u(m.snap_insert);
+      sqlite3_bind_int64(u.st, 1, static_cast<sqlite3_int64>(seq));
+      sqlite3_bind_blob(u.st, 2, anchor.data(), 32, SQLITE_STATIC);
+      sqlite3_bind_blob(u.st, 3, sum.data(), 32, SQLITE_STATIC);
+      sqlite3_bind_blob64(u.st, 4, image.data(), image.size(), SQLITE_STATIC);
+      const int rc = sqlite3_step(u.st);
+      if (rc != SQLITE_DONE) m.fail("writing a snapshot", rc);
+    }
+    {
+      // Keep the two newest: one may be damaged.
+      Use u(m.snap_prune);
+      Stmt older(m.db, "SELECT seq FROM snapshots WHERE seq < ? ORDER BY seq DESC LIMIT 1");
+      sqlite3_bind_int64(older.get(), 1, static_cast<sqlite3_int64>(seq));
+      if (sqlite3_step(older.get()) == SQLITE_ROW) {
+        sqlite3_bind_int64(u.st, 1, sqlite3_column_int64(older.get(), 0));
+        const int rc = sqlite3_step(u.st);
+        if (rc != SQLITE_DONE) m.fail("pruning snapshots", rc);
+      }
+    }
+    m.commit();
+  } catch (...) {
+    m.rollback_if_open();
+    throw;
+  }
+}
+
+VerifyReport SqliteStore::verify() const {
+  VerifyReport rep = verify_rows(*this);
+  if (!rep.ok) return rep;
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> g(m.mutex);
+  Stmt st(m.db, "SELECT seq, bin, type, version, payload FROM events ORDER BY seq");
+  std::string enc;
+  int rc;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    const auto seq = static_cast<std::uint64_t>(sqlite3_column_int64(st.get(), 0));
+    const auto* b = static_cast<const char*>(sqlite3_column_blob(st.get(), 1));
+    const std::string stored = b ? std::string(b, static_cast<std::size_t>(sqlite3_column_bytes(st.get(), 1))) : "";
+    enc.clear();
+    try {
+      detail::encode_event(event_from_json(col_text(st.get(), 2), sqlite3_column_int(st.get(), 3),
+                                           parse_json(col_text(st.get(), 4))),
+                           enc);
+    } catch (const Error&) {
+      enc = "\xff";  // an unreadable payload never matches
+    }
+    if (enc != stored) {
+      rep.ok = false;
+      rep.first_bad = seq;
+      rep.problem = "row " + std::to_string(seq) + ": replay cache differs from its JSON payload";
+      return rep;
+    }
+  }
+  if (rc != SQLITE_DONE) m.fail("verifying", rc);
+  return rep;
+}
+
+std::unique_ptr<EventStore> open_store(const std::string& uri, const SqliteOptions& options) {
+  if (uri == ":memory:" || uri == "memory:") return std::make_unique<MemoryStore>();
+  if (uri.rfind("postgres://", 0) == 0 || uri.rfind("postgresql://", 0) == 0)
+    throw Error(ErrorCode::unsupported,
+                "PostgreSQL stores need the doithoai::postgres library: use PostgresStore (postgres_store.h)");
+  if (uri.empty()) throw Error(ErrorCode::invalid_argument, "open_store needs a path");
+  if (uri.rfind("sqlite:", 0) == 0) return std::make_unique<SqliteStore>(uri.substr(7), options);
+  return std::make_unique<SqliteStore>(uri, options);
+}
+
+std::unique_ptr<Engine> open_engine(Profile profile, const std::string& uri, EngineOptions options,
+                                    const SqliteOptions& store_options) {
+  return std::make_unique<Engine>(std::move(profile), open_store(uri, store_options), std::move(options));
+}
+
+}  // namespace doithoai

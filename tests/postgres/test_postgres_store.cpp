@@ -1,0 +1,381 @@
+// The PostgreSQL store (issue 4) against a real server this binary starts itself:
+// schema, conflicts, NOTIFY, snapshots, tampering, moving logs SQLite -> PostgreSQL ->
+// SQLite, and many application servers (two processes, four threads each) sharing it.
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
+
+#include <libpq-fe.h>
+#include <openssl/sha.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "doithoai/postgres_store.h"
+#include "pg_server.h"
+#include "store_support.h"
+
+using namespace doithoai;
+using namespace sx;
+
+namespace {
+
+pgtest::Server& server() {
+  static pgtest::Server s;  // stopped by its destructor at exit, also after failures
+  return s;
+}
+std::string fresh_db() {
+  static int n = 0;
+  return server().createdb("t" + std::to_string(++n) + "_" + std::to_string(getpid()));
+}
+Profile profile() { return builtin_profile("hanoi-2200"); }
+
+// Runs SQL directly (tampering, inspection); returns rows of text columns.
+std::vector<std::vector<std::string>> sql(const std::string& conninfo, const std::string& q) {
+  PGconn* c = PQconnectdb(conninfo.c_str());
+  REQUIRE(PQstatus(c) == CONNECTION_OK);
+  PGresult* r = PQexec(c, q.c_str());
+  INFO(PQresultErrorMessage(r));
+  const auto st = PQresultStatus(r);
+  const bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+  std::vector<std::vector<std::string>> out;
+  if (st == PGRES_TUPLES_OK)
+    for (int i = 0; i < PQntuples(r); ++i) {
+      out.emplace_back();
+      for (int j = 0; j < PQnfields(r); ++j) out.back().push_back(PQgetvalue(r, i, j));
+    }
+  PQclear(r);
+  PQfinish(c);
+  REQUIRE(ok);
+  return out;
+}
+
+std::string sha_hex(const std::string& s) {
+  Hash h{};
+  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), h.data());
+  return to_hex(h);
+}
+
+}  // namespace
+
+TEST_CASE("postgres: the server starts (binaries present) and the schema is created and versioned on first use") {
+  const std::string db = fresh_db();
+  {
+    PostgresStore store(db);
+    REQUIRE(store.last_seq() == 0);
+  }
+  PostgresStore again(db);  // a second open finds the schema
+  const auto v = sql(db, "SELECT value FROM doithoai_meta WHERE key = 'schema_version'");
+  REQUIRE(v.at(0).at(0) == "1");
+  const auto parts = sql(db, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'doithoai_events'::regclass");
+  REQUIRE(std::stoi(parts.at(0).at(0)) == 16);
+}
+
+TEST_CASE("postgres: an engine reopened on the database has the same state; partitions carry gap-free sequences") {
+  const std::string db = fresh_db();
+  std::string image;
+  {
+    Engine e(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+    const Directory d = build_directory(e);
+    workload(e, d, 3, "k-");
+    e.execute(kSystemActor, cmd::CreateUnit{"Tỉnh Sơn La", "tinh", UnitId(), "SL"});
+    image = image_of(e);
+  }
+  Engine e(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+  REQUIRE(image_of(e) == image);
+  const auto rows = sql(db, "SELECT partition, part_seq FROM doithoai_events ORDER BY seq");
+  std::map<std::string, long> next;
+  for (const auto& r : rows) REQUIRE(std::stol(r[1]) == ++next[r[0]]);
+  REQUIRE(next.size() >= 2);  // Hà Nội, the directory (persons) and Sơn La
+}
+
+TEST_CASE("postgres: a batch that does not start at head+1 is refused with conflict and writes nothing") {
+  const std::string db = fresh_db();
+  PostgresStore store(db);
+  Batch b;
+  b.events.push_back(Recorded{2, at(2022, 11, 10), kSystemActor, ev::UnitRenamed{UnitId(1), "A", Date(2022, 11, 10)}});
+  REQUIRE_STORE_ERROR(conflict, store.append(b));
+  REQUIRE(store.last_seq() == 0);
+  b.events[0].seq = 1;
+  b.idempotency_key = "once";
+  store.append(b);
+  b.events[0].seq = 2;
+  REQUIRE_STORE_ERROR(conflict, store.append(b));  // the key is taken
+  REQUIRE(store.last_seq() == 1);
+  REQUIRE(store.verify().ok);
+}
+
+TEST_CASE("postgres: NOTIFY wakes another server, which catches up") {
+  const std::string db = fresh_db();
+  Engine a(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+  auto store_b = std::make_unique<PostgresStore>(db);
+  PostgresStore* listener = store_b.get();
+  Engine b(profile(), std::move(store_b), options(sx::clock()));
+  listener->wait_for_notification(std::chrono::milliseconds(0));  // starts listening
+  REQUIRE_FALSE(listener->wait_for_notification(std::chrono::milliseconds(50)));
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    a.execute(kSystemActor, cmd::CreateUnit{"Tỉnh Sơn La", "tinh", UnitId(), "SL"});
+  });
+  const bool woke = listener->wait_for_notification(std::chrono::milliseconds(5000));
+  writer.join();
+  REQUIRE(woke);
+  REQUIRE(b.last_seq() == 0);
+  b.catch_up();
+  REQUIRE(b.last_seq() == 1);
+  REQUIRE(b.unit(UnitId(1)).name == "Tỉnh Sơn La");
+}
+
+TEST_CASE("postgres snapshot: opening reads the snapshot and replays only the tail; a damaged one is ignored") {
+  const std::string db = fresh_db();
+  std::uint64_t snap = 0;
+  std::string image;
+  {
+    Engine e(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+    const Directory d = build_directory(e);
+    workload(e, d, 2);
+    snap = e.snapshot();
+    workload(e, d, 1);
+    image = image_of(e);
+  }
+  {
+    auto c = std::make_unique<CountingStore>(std::make_unique<PostgresStore>(db));
+    CountingStore* cs = c.get();
+    Engine e(profile(), std::move(c), options(sx::clock()));
+    REQUIRE(cs->snapshot_seq == snap);
+    REQUIRE(cs->events_read == e.last_seq() - snap);
+    REQUIRE(image_of(e) == image);
+  }
+  sql(db, "UPDATE doithoai_snapshots SET data = overlay(data placing '\\x00'::bytea from 40 for 1)");
+  auto c = std::make_unique<CountingStore>(std::make_unique<PostgresStore>(db));
+  CountingStore* cs = c.get();
+  Engine e(profile(), std::move(c), options(sx::clock()));
+  REQUIRE(cs->snapshot_seq == 0);
+  REQUIRE(image_of(e) == image);
+}
+
+TEST_CASE("R20 postgres: tampering with a payload, deleting or reordering rows is detected") {
+  const std::string db = fresh_db();
+  {
+    Engine e(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+    const Directory d = build_directory(e);
+    workload(e, d, 1);
+  }
+  PostgresOptions forensic;
+  forensic.skip_open_check = true;
+  SECTION("payload byte") {
+    sql(db, "UPDATE doithoai_events SET payload = replace(payload, '\"HN\"', '\"HX\"') WHERE seq = 1");
+    REQUIRE(PostgresStore(db, forensic).verify().first_bad == 1);
+  }
+  SECTION("deleted row") {
+    sql(db, "DELETE FROM doithoai_events WHERE seq = 7");
+    REQUIRE(PostgresStore(db, forensic).verify().first_bad == 7);
+  }
+  SECTION("reordered rows") {
+    sql(db, "UPDATE doithoai_events SET seq = CASE seq WHEN 8 THEN 9 ELSE 8 END WHERE seq IN (8, 9)");
+    REQUIRE(PostgresStore(db, forensic).verify().first_bad == 8);
+  }
+  REQUIRE_FALSE(PostgresStore(db, forensic).verify().ok);
+  REQUIRE_STORE_ERROR(corruption, PostgresStore(db));
+}
+
+TEST_CASE("postgres: SQLite -> PostgreSQL -> SQLite as JSON Lines gives the same state and the same hashes") {
+  TempDir dir;
+  const std::string first = dir.file("first.db");
+  {
+    auto e = open_engine(profile(), first, options(sx::clock()));
+    const Directory d = build_directory(*e);
+    workload(*e, d, 3, "key-");
+  }
+  SqliteStore a(first);
+  std::stringstream one;
+  export_jsonl(a, one);
+  const std::string db = fresh_db();
+  PostgresStore pg(db);
+  REQUIRE(import_jsonl(one, pg) == a.last_seq());
+  REQUIRE(pg.head_hash() == a.head_hash());
+  std::stringstream two;
+  export_jsonl(pg, two);
+  REQUIRE(two.str() == one.str());
+  SqliteStore b(dir.file("second.db"));
+  import_jsonl(two, b);
+  REQUIRE(b.head_hash() == a.head_hash());
+  REQUIRE(b.verify().ok);
+  REQUIRE(replay_image(b) == replay_image(a));
+  REQUIRE(replay_image(pg) == replay_image(a));
+  Engine on_pg(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+  REQUIRE(image_of(on_pg) == replay_image(a));
+}
+
+// ---- many application servers ----
+
+namespace {
+
+constexpr int kProvinces = 4;
+constexpr int kThreads = 4;
+
+struct Shared {
+  std::vector<UnitId> provinces, wards;  // wards: two per province, renamed by everyone
+};
+
+Shared setup(Engine& e) {
+  Shared s;
+  for (int p = 0; p < kProvinces; ++p) {
+    const UnitId prov(e.execute(kSystemActor, cmd::CreateUnit{"Tỉnh " + std::to_string(p), "tinh", UnitId(),
+                                                              "P" + std::to_string(p)}).id);
+    s.provinces.push_back(prov);
+    for (int w = 0; w < 2; ++w)
+      s.wards.push_back(UnitId(e.execute(kSystemActor, cmd::CreateUnit{"Phường " + std::to_string(p * 2 + w), "xa",
+                                                                         prov, "W" + std::to_string(p * 2 + w)}).id));
+  }
+  return s;
+}
+
+// One application server: an engine on its own connection, kThreads threads issuing
+// `per_thread` commands each on overlapping units, plus a listener catching up on NOTIFY.
+// Reports over `out`: commands done, conflicts seen by callers; then, after the parent
+// says all servers finished, the image of its caught-up state.
+[[noreturn]] void app_server(const std::string& db, int proc, int per_thread, const Shared& s, int out, int in) {
+  int rc = 0;
+  try {
+    EngineOptions o = options(sx::clock());
+    o.max_conflict_retries = 8;
+    auto store = std::make_unique<PostgresStore>(db);
+    PostgresStore* listener = store.get();
+    Engine e(profile(), std::move(store), o);
+    std::atomic<long> done{0}, caller_conflicts{0}, errors{0};
+    std::atomic<bool> stop{false};
+    std::thread watch([&] {
+      while (!stop) {
+        if (listener->wait_for_notification(std::chrono::milliseconds(50))) e.catch_up();
+      }
+    });
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < per_thread; ++i) {
+          const std::string key = "p" + std::to_string(proc) + "-t" + std::to_string(t) + "-" + std::to_string(i);
+          const int k = (proc * 7 + t * 3 + i) % 3;
+          Command c;
+          const UnitId w = s.wards[static_cast<std::size_t>(i + t + proc) % s.wards.size()];
+          if (k == 0) c = cmd::RenameUnit{w, "Tên " + key, Date()};
+          else if (k == 1) c = cmd::RegisterPerson{"Người " + key, key};
+          else c = cmd::CreateUnit{"Tổ " + key, "xa", s.provinces[static_cast<std::size_t>(i) % s.provinces.size()], key};
+          for (;;) {
+            try {
+              e.execute(kSystemActor, c, key);
+              ++done;
+              break;
+            } catch (const Error& x) {
+              if (x.code() != ErrorCode::conflict) {
+                ++errors;
+                break;
+              }
+              ++caller_conflicts;  // the engine ran out of retries: retry with the same key
+            }
+          }
+        }
+      });
+    for (auto& th : threads) th.join();
+    stop = true;
+    watch.join();
+    long report[3] = {done.load(), caller_conflicts.load(), errors.load()};
+    if (write(out, report, sizeof report) != sizeof report) _exit(3);
+    char go = 0;
+    if (read(in, &go, 1) != 1) _exit(4);
+    e.catch_up();
+    const std::string hex = sha_hex(image_of(e));
+    const std::uint64_t last = e.last_seq();
+    if (write(out, &last, sizeof last) != sizeof last || write(out, hex.data(), 64) != 64) _exit(5);
+  } catch (const std::exception& x) {
+    fprintf(stderr, "app server %d: %s\n", proc, x.what());
+    rc = 2;
+  }
+  _exit(rc);
+}
+
+}  // namespace
+
+TEST_CASE("postgres many servers: two processes x four threads, 10,000 commands: nothing lost or duplicated, "
+          "gap-free per partition, both converge to a serial replay") {
+  const std::string db = fresh_db();
+  Shared s;
+  std::uint64_t setup_events = 0;
+  {
+    Engine e(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+    s = setup(e);
+    setup_events = e.last_seq();
+  }
+  constexpr int kProcs = 2;
+  const int total = 10000, per_thread = total / (kProcs * kThreads);
+  int to_child[kProcs][2], from_child[kProcs][2];
+  pid_t pids[kProcs];
+  for (int p = 0; p < kProcs; ++p) {
+    REQUIRE(pipe(to_child[p]) == 0);
+    REQUIRE(pipe(from_child[p]) == 0);
+    pids[p] = fork();
+    REQUIRE(pids[p] >= 0);
+    if (pids[p] == 0) {
+      close(to_child[p][1]);
+      close(from_child[p][0]);
+      app_server(db, p, per_thread, s, from_child[p][1], to_child[p][0]);
+    }
+    close(to_child[p][0]);
+    close(from_child[p][1]);
+  }
+  long done = 0, caller_conflicts = 0, errors = 0;
+  for (int p = 0; p < kProcs; ++p) {
+    long report[3] = {0, 0, 0};
+    REQUIRE(read(from_child[p][0], report, sizeof report) == static_cast<ssize_t>(sizeof report));
+    done += report[0];
+    caller_conflicts += report[1];
+    errors += report[2];
+  }
+  for (int p = 0; p < kProcs; ++p) REQUIRE(write(to_child[p][1], "g", 1) == 1);
+  std::vector<std::string> images;
+  std::vector<std::uint64_t> lasts;
+  for (int p = 0; p < kProcs; ++p) {
+    std::uint64_t last = 0;
+    char hex[64];
+    REQUIRE(read(from_child[p][0], &last, sizeof last) == static_cast<ssize_t>(sizeof last));
+    REQUIRE(read(from_child[p][0], hex, 64) == 64);
+    lasts.push_back(last);
+    images.emplace_back(hex, 64);
+    int status = 0;
+    REQUIRE(waitpid(pids[p], &status, 0) == pids[p]);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+  }
+  INFO("conflicts that reached callers: " << caller_conflicts);
+  REQUIRE(errors == 0);
+  REQUIRE(done == total);
+
+  PostgresStore store(db);  // verifies the global chain: gap-free and untampered
+  REQUIRE(store.verify().ok);
+  REQUIRE(store.last_seq() == setup_events + static_cast<std::uint64_t>(total));  // one event per command
+  // Every command's key exactly once.
+  std::map<std::string, int> keys;
+  store.read(setup_events + 1, [&](const Recorded&, std::string_view key) {
+    ++keys[std::string(key)];
+    return true;
+  });
+  REQUIRE(keys.size() == static_cast<std::size_t>(total));
+  for (const auto& [k, n] : keys) REQUIRE(n == 1);
+  // Gap-free per partition, in global order.
+  const auto rows = sql(db, "SELECT partition, part_seq FROM doithoai_events ORDER BY seq");
+  std::map<std::string, long> next;
+  for (const auto& r : rows) REQUIRE(std::stol(r[1]) == ++next[r[0]]);
+  REQUIRE(next.size() == kProvinces + 1);  // four provinces and the directory (persons)
+  for (std::size_t p = 0; p < s.provinces.size(); ++p)
+    REQUIRE(store.partition_seq(s.provinces[p]) == static_cast<std::uint64_t>(next[std::to_string(s.provinces[p].value)]));
+  // Both servers converge to the state of a serial replay of the log.
+  const std::string serial = sha_hex(replay_image(store));
+  for (int p = 0; p < kProcs; ++p) {
+    REQUIRE(lasts[static_cast<std::size_t>(p)] == store.last_seq());
+    REQUIRE(images[static_cast<std::size_t>(p)] == serial);
+  }
+}

@@ -1,0 +1,573 @@
+// The SQLite store (issue 4): durability across reopening, conflicts, idempotency,
+// snapshots, tamper evidence (R20), I/O faults and moving logs between stores.
+#include <openssl/sha.h>
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "fault_vfs.h"
+#include "store_support.h"
+
+using namespace doithoai;
+using namespace sx;
+
+namespace {
+
+Profile profile() { return builtin_profile("hanoi-2200"); }
+
+// Runs SQL on the file behind the store's back (what an attacker with the file could do).
+void raw_sql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  INFO((err ? err : ""));
+  sqlite3_free(err);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+// A store with a directory and some workflow, closed again.
+std::string make_store(const TempDir& dir, int rounds = 3, const char* name = "log.db") {
+  const std::string path = dir.file(name);
+  auto e = open_engine(profile(), path, options(sx::clock()));
+  const Directory d = build_directory(*e);
+  workload(*e, d, rounds, "letter-");
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("sqlite: an engine reopened on its file has the same state and sequence") {
+  TempDir dir;
+  const std::string path = dir.file("log.db");
+  std::string before;
+  std::uint64_t last = 0;
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    const Directory d = build_directory(*e);
+    workload(*e, d, 5);
+    before = image_of(*e);
+    last = e->last_seq();
+    REQUIRE(last > 50);
+  }
+  auto again = open_engine(profile(), path, options(sx::clock()));
+  REQUIRE(again->last_seq() == last);
+  REQUIRE(image_of(*again) == before);
+  SqliteStore store(path);
+  REQUIRE(store.verify().ok);
+  REQUIRE(store.verify().checked == last);
+}
+
+TEST_CASE("sqlite: open_store gives memory for :memory:, SQLite for a path, and refuses postgres URIs") {
+  TempDir dir;
+  REQUIRE(dynamic_cast<MemoryStore*>(open_store(":memory:").get()) != nullptr);
+  REQUIRE(dynamic_cast<SqliteStore*>(open_store(dir.file("a.db")).get()) != nullptr);
+  REQUIRE(dynamic_cast<SqliteStore*>(open_store("sqlite:" + dir.file("b.db")).get()) != nullptr);
+  REQUIRE_STORE_ERROR(unsupported, open_store("postgresql://localhost/x"));
+  REQUIRE_STORE_ERROR(storage, open_store(dir.file("no/such/dir/c.db")));
+  // A file that is not a doithoai store is refused, not taken over.
+  raw_sql(dir.file("other.db"), "CREATE TABLE t(x)");
+  SqliteOptions no_create;
+  no_create.create = false;
+  REQUIRE_STORE_ERROR(storage, SqliteStore(dir.file("missing.db"), no_create));
+}
+
+TEST_CASE("sqlite: rows carry partition, instant, actor, type, version, JSON payload and chained hashes") {
+  TempDir dir;
+  const std::string path = make_store(dir, 1);
+  SqliteStore store(path);
+  std::vector<StoredEvent> rows;
+  store.read_rows(1, [&](const StoredEvent& e) {
+    rows.push_back(e);
+    return true;
+  });
+  REQUIRE(rows.size() == store.last_seq());
+  REQUIRE(rows[0].prev_hash == Hash{});
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    REQUIRE(rows[i].seq == i + 1);
+    if (i) REQUIRE(rows[i].prev_hash == rows[i - 1].hash);
+    REQUIRE(event_hash(rows[i]) == rows[i].hash);
+    const Recorded r = recorded_of(rows[i]);
+    REQUIRE(rows[i].type == event_type(r.event));
+  }
+  REQUIRE(rows[0].type == "unit_created");
+  REQUIRE(rows[0].partition == 1);      // the province created first is its own partition
+  REQUIRE(rows.back().partition == 1);  // everything of the ward belongs to Hà Nội
+  REQUIRE(rows[0].actor == kSystemActor.value);
+  REQUIRE(rows[0].payload.find("\"Thành phố Hà Nội\"") != std::string::npos);
+  REQUIRE(store.head_hash() == rows.back().hash);
+}
+
+TEST_CASE("sqlite: the hash covers exactly the documented bytes") {
+  StoredEvent e;
+  e.seq = 1;
+  e.at_us = 1664506800000000;
+  e.actor = 7;
+  e.partition = 1;
+  e.type = "unit_renamed";
+  e.version = 1;
+  e.payload = R"({"name":"X","on":"2022-09-30","unit":3})";
+  std::string bytes = "doithoai.event.v1";
+  auto be = [&](std::uint64_t v, int n) {
+    for (int i = n - 1; i >= 0; --i) bytes.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  };
+  be(1, 8);
+  be(1664506800000000, 8);
+  be(7, 4);
+  be(1, 4);
+  be(12, 4);
+  bytes += "unit_renamed";
+  be(1, 4);
+  be(0, 4);
+  be(e.payload.size(), 4);
+  bytes += e.payload;
+  bytes.append(32, '\0');
+  // SHA-256 of exactly those bytes, computed here independently of event_hash.
+  Hash expected{};
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), expected.data());
+  const Hash h = event_hash(e);
+  REQUIRE(h == expected);
+  StoredEvent f = e;
+  f.payload[10] = 'Y';
+  REQUIRE(event_hash(f) != h);
+  REQUIRE(to_hex(h).size() == 64);
+  REQUIRE(hash_from_hex(to_hex(h)) == h);
+  REQUIRE(bytes.size() == 17 + 8 + 8 + 4 + 4 + 4 + 12 + 4 + 4 + 4 + e.payload.size() + 32);
+}
+
+TEST_CASE("sqlite: a batch that does not start at last_seq+1 is refused with conflict and writes nothing") {
+  TempDir dir;
+  const std::string path = make_store(dir, 1);
+  SqliteStore store(path);
+  const std::uint64_t last = store.last_seq();
+  const Hash head = store.head_hash();
+  Batch b;
+  b.events.push_back(Recorded{last, at(2022, 9, 21), kSystemActor, ev::UnitRenamed{UnitId(1), "A", Date(2022, 9, 21)}});
+  REQUIRE_STORE_ERROR(conflict, store.append(b));
+  b.events[0].seq = last + 2;
+  REQUIRE_STORE_ERROR(conflict, store.append(b));
+  REQUIRE(store.last_seq() == last);
+  REQUIRE(store.head_hash() == head);
+  b.events[0].seq = last + 1;
+  store.append(b);
+  REQUIRE(store.last_seq() == last + 1);
+}
+
+TEST_CASE("sqlite: two engines on one file: the second catches up and decides again") {
+  TempDir dir;
+  const std::string path = dir.file("shared.db");
+  auto a = open_engine(profile(), path, options(sx::clock()));
+  const Directory d = build_directory(*a);
+  auto b = open_engine(profile(), path, options(sx::clock()));
+  REQUIRE(b->last_seq() == a->last_seq());
+  // a appends; b has not seen it and decides on a stale state: its append conflicts, it
+  // catches up, decides again and both opinions exist with distinct ids.
+  const Result ra = a->execute(d.office, cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident,
+                                                            OrganizationId(), Date(), "", {{"land", "Một"}}});
+  const Result rb = b->execute(d.office, cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident,
+                                                            OrganizationId(), Date(), "", {{"land", "Hai"}}});
+  REQUIRE(ra.id != rb.id);
+  REQUIRE(rb.first_seq == ra.last_seq + 1);
+  a->catch_up();
+  REQUIRE(image_of(*a) == image_of(*b));
+  REQUIRE(a->item(rb.items.at(0)).text == "Hai");
+}
+
+TEST_CASE("sqlite: an idempotency key is stored once; a retry after reopening returns the first result") {
+  TempDir dir;
+  const std::string path = dir.file("idem.db");
+  Result first;
+  Directory d;
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    d = build_directory(*e);
+    first = e->execute(d.office, cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident,
+                                                    OrganizationId(), Date(), "", {{"land", "Một"}}},
+                       "portal-42");
+  }
+  auto e = open_engine(profile(), path, options(sx::clock()));
+  const Result again = e->execute(d.office, cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident,
+                                                               OrganizationId(), Date(), "", {{"land", "Một"}}},
+                                  "portal-42");
+  REQUIRE(again.replayed);
+  REQUIRE(again.id == first.id);
+  REQUIRE(again.first_seq == first.first_seq);
+  REQUIRE(e->last_seq() == first.last_seq);
+  // The store itself refuses a second row with the same key (another process's retry).
+  SqliteStore store(path);
+  Batch b;
+  b.idempotency_key = "portal-42";
+  b.events.push_back(Recorded{store.last_seq() + 1, at(2022, 9, 21), kSystemActor,
+                              ev::UnitRenamed{d.ward, "A", Date(2022, 9, 21)}});
+  REQUIRE_STORE_ERROR(conflict, store.append(b));
+  REQUIRE(store.last_seq() == first.last_seq);
+}
+
+TEST_CASE("sqlite snapshot: opening reads the snapshot and replays only the tail") {
+  TempDir dir;
+  const std::string path = dir.file("snap.db");
+  std::uint64_t snap = 0;
+  std::string full;
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    const Directory d = build_directory(*e);
+    workload(*e, d, 4, "a-");
+    snap = e->snapshot();
+    REQUIRE(snap == e->last_seq());
+    workload(*e, d, 1, "b-");
+    full = image_of(*e);
+  }
+  auto counting = std::make_unique<CountingStore>(std::make_unique<SqliteStore>(path));
+  CountingStore* c = counting.get();
+  Engine e(profile(), std::move(counting), options(sx::clock()));
+  REQUIRE(c->snapshot_seq == snap);
+  REQUIRE(c->events_read == e.last_seq() - snap);
+  REQUIRE(image_of(e) == full);
+  // Idempotency keys from before the snapshot still match.
+  SqliteStore raw(path);
+  REQUIRE(image_of(e) == replay_image(raw));
+}
+
+TEST_CASE("sqlite snapshot: idempotency keys recorded before a snapshot still replay after reopening") {
+  TempDir dir;
+  const std::string path = dir.file("snapkeys.db");
+  Result first;
+  Directory d;
+  const auto submit = [&](Engine& e) {
+    return e.execute(d.office, cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident,
+                                                  OrganizationId(), Date(), "", {{"land", "Một"}}},
+                     "k-before");
+  };
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    d = build_directory(*e);
+    first = submit(*e);
+    workload(*e, d, 1);
+    e->snapshot();
+  }
+  auto counting = std::make_unique<CountingStore>(std::make_unique<SqliteStore>(path));
+  CountingStore* c = counting.get();
+  Engine e(profile(), std::move(counting), options(sx::clock()));
+  REQUIRE(c->events_read == 0);
+  const Result again = submit(e);
+  REQUIRE(again.replayed);
+  REQUIRE(again.id == first.id);
+}
+
+TEST_CASE("sqlite snapshot: snapshot_every writes snapshots as commands commit") {
+  TempDir dir;
+  const std::string path = dir.file("every.db");
+  std::string full;
+  {
+    auto e = open_engine(profile(), path, options(sx::clock(), 25));
+    const Directory d = build_directory(*e);
+    workload(*e, d, 4);
+    full = image_of(*e);
+  }
+  auto counting = std::make_unique<CountingStore>(std::make_unique<SqliteStore>(path));
+  CountingStore* c = counting.get();
+  Engine e(profile(), std::move(counting), options(sx::clock()));
+  REQUIRE(c->snapshot_seq > 0);
+  REQUIRE(c->snapshot_seq + c->events_read == e.last_seq());
+  REQUIRE(e.last_seq() - c->snapshot_seq < 25 + 12);  // at most one interval (plus a command) behind
+  REQUIRE(image_of(e) == full);
+}
+
+TEST_CASE("sqlite snapshot: a snapshot that fails its checksum is ignored and the log replayed") {
+  TempDir dir;
+  const std::string path = dir.file("badsnap.db");
+  std::string full;
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    const Directory d = build_directory(*e);
+    workload(*e, d, 3);
+    e->snapshot();
+    full = image_of(*e);
+  }
+  // Flip one byte in the middle of the image.
+  raw_sql(path,
+          "UPDATE snapshots SET data = substr(data, 1, length(data)/2) || "
+          "CASE WHEN substr(data, length(data)/2 + 1, 1) = x'00' THEN x'01' ELSE x'00' END || "
+          "substr(data, length(data)/2 + 2)");
+  auto counting = std::make_unique<CountingStore>(std::make_unique<SqliteStore>(path));
+  CountingStore* c = counting.get();
+  Engine e(profile(), std::move(counting), options(sx::clock()));
+  REQUIRE(c->snapshot_seq == 0);
+  REQUIRE(c->events_read == e.last_seq());
+  REQUIRE(image_of(e) == full);
+}
+
+TEST_CASE("sqlite snapshot: an image that passes its checksum but does not decode is ignored") {
+  TempDir dir;
+  const std::string path = dir.file("foreign.db");
+  std::uint64_t last = 0;
+  std::string full;
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    const Directory d = build_directory(*e);
+    workload(*e, d, 1);
+    last = e->last_seq();
+    full = image_of(*e);
+  }
+  {
+    SqliteStore s(path);
+    s.save_snapshot(last, "DTSNAP\x63garbage");  // another format, valid checksum
+  }
+  auto counting = std::make_unique<CountingStore>(std::make_unique<SqliteStore>(path));
+  CountingStore* c = counting.get();
+  Engine e(profile(), std::move(counting), options(sx::clock()));
+  REQUIRE(c->snapshot_seq == last);
+  REQUIRE(c->events_read == last);  // replayed everything instead
+  REQUIRE(image_of(e) == full);
+}
+
+// ---- R20: tampering ----
+
+TEST_CASE("R20 tampering with a payload byte is detected by verify() and by opening") {
+  TempDir dir;
+  const std::string path = make_store(dir);
+  raw_sql(path, "UPDATE events SET payload = replace(payload, 'Hà Nội', 'Hà Nậi') WHERE seq = 1");
+  SqliteOptions ro;
+  ro.read_only = true;
+  SqliteStore forensic(path, ro);
+  const VerifyReport rep = forensic.verify();
+  REQUIRE_FALSE(rep.ok);
+  REQUIRE(rep.first_bad == 1);
+  REQUIRE_STORE_ERROR(corruption, SqliteStore(path));
+  REQUIRE_STORE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+}
+
+TEST_CASE("R20 tampering with a later row's payload names that row") {
+  TempDir dir;
+  const std::string path = make_store(dir);
+  raw_sql(path, "UPDATE events SET payload = replace(payload, 'Rác', 'Rac') WHERE seq = (SELECT seq FROM events WHERE type = 'opinion_submitted' ORDER BY seq DESC LIMIT 1 OFFSET 1)");
+  SqliteOptions ro;
+  ro.read_only = true;
+  SqliteStore forensic(path, ro);
+  std::uint64_t expected = 0;
+  forensic.read_rows(1, [&](const StoredEvent& e) {
+    if (e.payload.find("Rac th") != std::string::npos) expected = e.seq;
+    return true;
+  });
+  REQUIRE(expected > 1);
+  const VerifyReport rep = forensic.verify();
+  REQUIRE_FALSE(rep.ok);
+  REQUIRE(rep.first_bad == expected);
+  REQUIRE_STORE_ERROR(corruption, SqliteStore(path));
+}
+
+TEST_CASE("R20 deleting a row is detected by verify() and by opening") {
+  TempDir dir;
+  const std::string path = make_store(dir);
+  raw_sql(path, "DELETE FROM events WHERE seq = 10");
+  SqliteOptions ro;
+  ro.read_only = true;
+  const VerifyReport rep = SqliteStore(path, ro).verify();
+  REQUIRE_FALSE(rep.ok);
+  REQUIRE(rep.first_bad == 10);
+  REQUIRE_STORE_ERROR(corruption, SqliteStore(path));
+}
+
+TEST_CASE("R20 deleting the last rows is detected against a kept head hash") {
+  // Truncating the tail leaves a valid shorter chain: only a head hash kept elsewhere
+  // (published, countersigned) shows it. head_hash() is what to keep.
+  TempDir dir;
+  const std::string path = make_store(dir);
+  Hash published;
+  {
+    SqliteStore s(path);
+    published = s.head_hash();
+  }
+  raw_sql(path, "DELETE FROM events WHERE seq = (SELECT max(seq) FROM events)");
+  SqliteStore s(path);
+  REQUIRE(s.head_hash() != published);
+}
+
+TEST_CASE("R20 reordering rows is detected by verify() and by opening") {
+  TempDir dir;
+  const std::string path = make_store(dir);
+  // Swap the contents of rows 20 and 21 (keeping their sequence numbers).
+  raw_sql(path,
+          "CREATE TEMP TABLE t AS SELECT * FROM events WHERE seq IN (20, 21);"
+          "DELETE FROM events WHERE seq IN (20, 21);"
+          "INSERT INTO events SELECT CASE seq WHEN 20 THEN 21 ELSE 20 END, partition, at_us, actor, type, version,"
+          " idem_key, bin, payload, prev_hash, hash FROM t;");
+  SqliteOptions ro;
+  ro.read_only = true;
+  const VerifyReport rep = SqliteStore(path, ro).verify();
+  REQUIRE_FALSE(rep.ok);
+  REQUIRE(rep.first_bad == 20);
+  REQUIRE_STORE_ERROR(corruption, SqliteStore(path));
+}
+
+TEST_CASE("R20 changing a row's replay cache is found by verify()") {
+  TempDir dir;
+  const std::string path = make_store(dir);
+  raw_sql(path, "UPDATE events SET bin = (SELECT bin FROM events WHERE seq = 2) WHERE seq = 3");
+  SqliteStore s(path);  // the chain (over the JSON truth) is intact
+  const VerifyReport rep = s.verify();
+  REQUIRE_FALSE(rep.ok);
+  REQUIRE(rep.first_bad == 3);
+}
+
+TEST_CASE("R20 a read-only store opens a broken chain for forensics and refuses appends") {
+  TempDir dir;
+  const std::string path = make_store(dir);
+  raw_sql(path, "DELETE FROM events WHERE seq = 5");
+  SqliteOptions ro;
+  ro.read_only = true;
+  SqliteStore s(path, ro);
+  Batch b;
+  b.events.push_back(Recorded{s.last_seq() + 1, at(2022, 9, 21), kSystemActor,
+                              ev::UnitRenamed{UnitId(1), "A", Date(2022, 9, 21)}});
+  REQUIRE_STORE_ERROR(unsupported, s.append(b));
+}
+
+// ---- I/O faults ----
+
+namespace {
+struct FaultScope {
+  FaultScope() {
+    testing::register_fault_vfs();
+    testing::clear_faults();
+  }
+  ~FaultScope() { testing::clear_faults(); }
+};
+SqliteOptions faulty() {
+  SqliteOptions o;
+  o.vfs = testing::kFaultVfsName;
+  return o;
+}
+Command letter(const Directory& d, const std::string& text) {
+  return cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident, OrganizationId(), Date(), "",
+                            {{"land", text}}};
+}
+}  // namespace
+
+TEST_CASE("sqlite fault at open becomes a storage error") {
+  FaultScope scope;
+  TempDir dir;
+  testing::arm_fault(testing::FaultPoint::open, 1);
+  REQUIRE_STORE_ERROR(storage, SqliteStore(dir.file("f.db"), faulty()));
+  REQUIRE(testing::faults_fired() == 1);
+  testing::clear_faults();
+  SqliteStore ok(dir.file("f.db"), faulty());
+  REQUIRE(ok.last_seq() == 0);
+}
+
+TEST_CASE("sqlite faults at write, sync and commit become storage errors; state is unchanged; the next command succeeds") {
+  FaultScope scope;
+  TempDir dir;
+  const std::string path = dir.file("faults.db");
+  auto e = open_engine(profile(), path, options(sx::clock()), faulty());
+  const Directory d = build_directory(*e);
+  struct Case {
+    testing::FaultPoint point;
+    int nth;
+    const char* what;
+  };
+  // write #1: the first WAL frame; sync #1: the commit's fsync of the WAL (the commit
+  // point); a later write: a later frame of the same transaction.
+  const Case cases[] = {{testing::FaultPoint::write, 1, "first write"},
+                        {testing::FaultPoint::write, 2, "second write"},
+                        {testing::FaultPoint::sync, 1, "commit sync"},
+                        {testing::FaultPoint::read, 1, "read"}};
+  int n = 0;
+  for (const Case& c : cases) {
+    INFO(c.what);
+    const std::string before = image_of(*e);
+    const std::uint64_t last = e->last_seq();
+    testing::arm_fault(c.point, c.nth, -1);  // keeps failing until cleared
+    bool storage_error = false;
+    try {
+      e->execute(d.office, letter(d, "Lỗi " + std::to_string(n)));
+    } catch (const Error& x) {
+      storage_error = x.code() == ErrorCode::storage;
+    }
+    const int fired = testing::faults_fired();
+    testing::clear_faults();
+    if (c.point == testing::FaultPoint::read && fired == 0) continue;  // served from cache: no read happened
+    REQUIRE(fired > 0);
+    REQUIRE(storage_error);
+    REQUIRE(e->last_seq() == last);
+    REQUIRE(image_of(*e) == before);
+    // The fault cleared: the same command now succeeds and lands once.
+    const Result r = e->execute(d.office, letter(d, "Lỗi " + std::to_string(n)));
+    REQUIRE(r.first_seq == last + 1);
+    ++n;
+  }
+  REQUIRE(n >= 3);
+  e.reset();
+  // Nothing half-written survived: the chain verifies and a fresh replay matches.
+  SqliteStore s(path);
+  REQUIRE(s.verify().ok);
+}
+
+TEST_CASE("sqlite fault on every write of a snapshot leaves the engine working") {
+  FaultScope scope;
+  TempDir dir;
+  const std::string path = dir.file("snapfault.db");
+  auto e = open_engine(profile(), path, options(sx::clock()), faulty());
+  const Directory d = build_directory(*e);
+  testing::arm_fault(testing::FaultPoint::write, 1, -1);
+  REQUIRE_STORE_ERROR(storage, e->snapshot());
+  testing::clear_faults();
+  const Result r = e->execute(d.office, letter(d, "Sau lỗi"));
+  REQUIRE(r.first_seq == e->last_seq());
+  REQUIRE(e->snapshot() == e->last_seq());
+}
+
+// ---- moving between stores ----
+
+TEST_CASE("sqlite: JSON Lines export then import into another file keeps every hash and the state") {
+  TempDir dir;
+  const std::string path = make_store(dir, 2);
+  std::stringstream jsonl;
+  Hash head;
+  std::string image;
+  {
+    SqliteStore from(path);
+    REQUIRE(export_jsonl(from, jsonl) == from.last_seq());
+    head = from.head_hash();
+    image = replay_image(from);
+  }
+  // One recorded_to_json object per line, plus the chain.
+  std::string first;
+  std::getline(jsonl, first);
+  const auto j = nlohmann::json::parse(first);
+  REQUIRE(j["seq"] == 1);
+  REQUIRE(j["type"] == "unit_created");
+  REQUIRE(j.contains("hash"));
+  REQUIRE(j["prev_hash"] == std::string(64, '0'));
+  REQUIRE(recorded_from_json(j).seq == 1);
+  jsonl.clear();
+  jsonl.seekg(0);
+  SqliteStore to(dir.file("copy.db"));
+  import_jsonl(jsonl, to);
+  REQUIRE(to.head_hash() == head);
+  REQUIRE(to.verify().ok);
+  REQUIRE(replay_image(to) == image);
+  auto e = open_engine(profile(), dir.file("copy.db"), options(sx::clock()));
+  REQUIRE(image_of(*e) == image);
+}
+
+TEST_CASE("sqlite: an import with a changed line is refused and writes nothing") {
+  TempDir dir;
+  const std::string path = make_store(dir, 1);
+  std::stringstream out;
+  {
+    SqliteStore from(path);
+    export_jsonl(from, out);
+  }
+  std::string text = out.str();
+  const auto pos = text.find("\"HN\"");
+  REQUIRE(pos != std::string::npos);
+  text.replace(pos, 4, "\"HX\"");
+  std::stringstream in(text);
+  SqliteStore to(dir.file("copy.db"));
+  REQUIRE_STORE_ERROR(corruption, import_jsonl(in, to));
+  REQUIRE(to.last_seq() == 0);
+}
