@@ -68,23 +68,43 @@ ImportReport run_import(PyEngine& en, PersonId actor, const std::vector<cmd::Sub
   return rep;
 }
 
-std::string str_of(py::handle h) { return py::str(h).cast<std::string>(); }
-
 // A dict row: the SubmitOpinion fields, with either "items" or a single "text" (+ "topic").
+// Read straight from the dict (no Python-level constructor call per row: this is the hot path
+// of imports from spreadsheets).
 cmd::SubmitOpinion from_dict(const py::dict& d) {
-  py::object cls = py::type::of<cmd::SubmitOpinion>();
-  py::dict kw;
-  for (auto kv : d) {
-    const std::string k = str_of(kv.first);
-    if (k == "text") continue;
-    kw[kv.first] = kv.second;
+  cmd::SubmitOpinion c;
+  py::handle text, item_list, topic;
+  PyObject *k, *v;
+  Py_ssize_t pos = 0;
+  while (PyDict_Next(d.ptr(), &pos, &k, &v)) {
+    Py_ssize_t n = 0;
+    const char* key = PyUnicode_Check(k) ? PyUnicode_AsUTF8AndSize(k, &n) : nullptr;
+    if (!key) throw py::type_error("row keys must be strings");
+    const std::string_view f(key, static_cast<std::size_t>(n));
+    const py::handle h(v);
+    if (f == "unit") c.unit = h.cast<UnitId>();
+    else if (f == "conference") c.conference = h.cast<ConferenceId>();
+    else if (f == "channel") c.channel = h.cast<Channel>();
+    else if (f == "raised_by") c.raised_by = h.cast<PersonId>();
+    else if (f == "raised_by_org") c.raised_by_org = h.cast<OrganizationId>();
+    else if (f == "raised_on") c.raised_on = h.cast<Date>();
+    else if (f == "topic") topic = h;
+    else if (f == "text") text = h;
+    else if (f == "items") item_list = h;
+    else
+      throw py::type_error("unknown row field '" + std::string(f) +
+                           "' (unit, conference, channel, raised_by, raised_by_org, raised_on, topic, text, items)");
   }
-  if (d.contains("text")) {
-    if (d.contains("items")) invalid("a row has either \"items\" or \"text\", not both");
-    py::object topic = d.contains("topic") ? py::object(d["topic"]) : py::object(py::str(""));
-    kw["items"] = py::make_tuple(py::make_tuple(topic, d["text"]));
+  if (topic) c.topic = topic.cast<std::string>();
+  if (text) {
+    if (item_list) invalid("a row has either \"items\" or \"text\", not both");
+    c.items.push_back(ItemSpec{c.topic, text.cast<std::string>()});
+  } else if (item_list) {
+    c.items = py::type::of<cmd::SubmitOpinion>()(py::arg("unit") = py::none(), py::arg("items") = item_list)
+                  .cast<const cmd::SubmitOpinion&>()
+                  .items;
   }
-  return cls(**kw).cast<cmd::SubmitOpinion>();
+  return c;
 }
 
 // ---- CSV (RFC 4180: quoted fields, doubled quotes, CRLF or LF) ----
@@ -169,9 +189,13 @@ void init_bulk(py::module_& m) {
     for (auto row : rows) {
       ++n;
       try {
-        if (py::isinstance<cmd::SubmitOpinion>(row)) cmds.push_back(row.cast<const cmd::SubmitOpinion&>());
-        else if (py::isinstance<py::dict>(row)) cmds.push_back(from_dict(py::reinterpret_borrow<py::dict>(row)));
-        else throw py::type_error("a row is a SubmitOpinion or a dict");
+        if (PyDict_Check(row.ptr())) {
+          cmds.push_back(from_dict(py::reinterpret_borrow<py::dict>(row)));
+        } else {
+          py::detail::make_caster<cmd::SubmitOpinion> caster;
+          if (!caster.load(row, false)) throw py::type_error("a row is a SubmitOpinion or a dict");
+          cmds.push_back(py::detail::cast_op<const cmd::SubmitOpinion&>(caster));
+        }
       } catch (const Error& e) {
         throw Error(e.code(), "row " + std::to_string(n) + ": " + e.what());
       }

@@ -15,7 +15,7 @@ ACTIONS = st.lists(
     max_size=40)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ACTIONS)
 def test_R15_resolved_plus_outstanding_equals_items_for_random_sequences(actions):
     w = make_world()
