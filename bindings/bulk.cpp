@@ -1,0 +1,289 @@
+// bindings/bulk.cpp: bulk import of opinions for scripts (last year's spreadsheet, a portal
+// export). The loop runs in C++ with the GIL released; the GIL is taken back only to call
+// progress(done, total) every `every` rows. Each row is its own command (all-or-nothing per
+// row, as everywhere): with on_error="raise" the import stops at the first failing row,
+// whose number the error names, and the rows before it stay committed; with "skip" the
+// failures are listed in the report and the import goes on.
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "engine.h"
+
+namespace dtpy {
+namespace {
+using namespace doithoai;
+
+struct ImportReport {
+  std::size_t rows = 0;
+  std::size_t submitted = 0;
+  std::size_t failed = 0;
+  std::size_t items = 0;
+  bool cancelled = false;
+  double seconds = 0;
+  std::vector<std::uint32_t> opinions;
+  std::vector<std::tuple<std::size_t, std::string, std::string>> errors;  // (row, code, message)
+};
+
+struct RowError {
+  std::size_t row;
+  Error error;
+};
+
+// Runs the commands; calls progress with the GIL every `every` rows. Called without the GIL.
+ImportReport run_import(PyEngine& en, PersonId actor, const std::vector<cmd::SubmitOpinion>& cmds,
+                        const std::vector<std::size_t>& row_numbers, const py::object& progress, std::size_t every,
+                        bool skip, const std::string& key_prefix) {
+  ImportReport rep;
+  rep.rows = cmds.size();
+  rep.opinions.reserve(cmds.size());
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string key;
+  for (std::size_t i = 0; i < cmds.size(); ++i) {
+    try {
+      if (!key_prefix.empty()) key = key_prefix + std::to_string(row_numbers[i]);
+      const Result r = en.execute(actor, cmds[i], key);
+      rep.opinions.push_back(r.id);
+      rep.items += r.items.size();
+      ++rep.submitted;
+    } catch (const Error& e) {
+      ++rep.failed;
+      if (!skip) {
+        rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        throw Error(e.code(), "row " + std::to_string(row_numbers[i]) + ": " + e.what());
+      }
+      rep.errors.emplace_back(row_numbers[i], std::string(to_string(e.code())), e.what());
+    }
+    const std::size_t done = i + 1;
+    if (!progress.is_none() && (done % every == 0 || done == cmds.size())) {
+      py::gil_scoped_acquire gil;
+      py::object r = progress(done, cmds.size());  // an exception propagates and stops the import
+      if (!r.is_none() && !r.cast<bool>()) {
+        rep.cancelled = true;
+        break;
+      }
+    }
+  }
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return rep;
+}
+
+// A dict row: the SubmitOpinion fields, with either "items" or a single "text" (+ "topic").
+// Read straight from the dict (no Python-level constructor call per row: this is the hot path
+// of imports from spreadsheets).
+cmd::SubmitOpinion from_dict(const py::dict& d) {
+  cmd::SubmitOpinion c;
+  py::handle text, item_list, topic;
+  PyObject *k, *v;
+  Py_ssize_t pos = 0;
+  while (PyDict_Next(d.ptr(), &pos, &k, &v)) {
+    Py_ssize_t n = 0;
+    const char* key = PyUnicode_Check(k) ? PyUnicode_AsUTF8AndSize(k, &n) : nullptr;
+    if (!key) throw py::type_error("row keys must be strings");
+    const std::string_view f(key, static_cast<std::size_t>(n));
+    const py::handle h(v);
+    if (f == "unit") c.unit = h.cast<UnitId>();
+    else if (f == "conference") c.conference = h.cast<ConferenceId>();
+    else if (f == "channel") c.channel = h.cast<Channel>();
+    else if (f == "raised_by") c.raised_by = h.cast<PersonId>();
+    else if (f == "raised_by_org") c.raised_by_org = h.cast<OrganizationId>();
+    else if (f == "raised_on") c.raised_on = h.cast<Date>();
+    else if (f == "topic") topic = h;
+    else if (f == "text") text = h;
+    else if (f == "items") item_list = h;
+    else
+      throw py::type_error("unknown row field '" + std::string(f) +
+                           "' (unit, conference, channel, raised_by, raised_by_org, raised_on, topic, text, items)");
+  }
+  if (topic) c.topic = topic.cast<std::string>();
+  if (text) {
+    if (item_list) invalid("a row has either \"items\" or \"text\", not both");
+    c.items.push_back(ItemSpec{c.topic, text.cast<std::string>()});
+  } else if (item_list) {
+    c.items = py::type::of<cmd::SubmitOpinion>()(py::arg("unit") = py::none(), py::arg("items") = item_list)
+                  .cast<const cmd::SubmitOpinion&>()
+                  .items;
+  }
+  return c;
+}
+
+// ---- CSV (RFC 4180: quoted fields, doubled quotes, CRLF or LF) ----
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false, any = false;
+  std::size_t i = 0;
+  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // UTF-8 BOM from spreadsheets
+  for (; i < text.size(); ++i) {
+    const char ch = text[i];
+    any = true;
+    if (quoted) {
+      if (ch == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        field += ch;
+      }
+    } else if (ch == '"') {
+      quoted = true;
+    } else if (ch == ',') {
+      row.push_back(std::move(field));
+      field.clear();
+    } else if (ch == '\n' || ch == '\r') {
+      if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      row.push_back(std::move(field));
+      field.clear();
+      rows.push_back(std::move(row));
+      row.clear();
+      any = false;
+    } else {
+      field += ch;
+    }
+  }
+  if (quoted) invalid("CSV: unterminated quoted field");
+  if (any) {
+    row.push_back(std::move(field));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+template <class IdT>
+IdT id_or_code(const State& s, const std::string& v, const char* what, std::size_t row) {
+  if (v.empty()) return IdT();
+  if (v.find_first_not_of("0123456789") == std::string::npos && v.size() < 10)
+    return IdT(static_cast<std::uint32_t>(std::stoul(v)));
+  std::optional<IdT> found;
+  if constexpr (std::is_same_v<IdT, UnitId>) found = s.find_unit(v);
+  else if constexpr (std::is_same_v<IdT, PersonId>) found = s.find_person(v);
+  if (!found)
+    throw Error(ErrorCode::not_found, "row " + std::to_string(row) + ": no " + what + " with code '" + v + "'");
+  return *found;
+}
+
+}  // namespace
+
+void init_bulk(py::module_& m) {
+  py::class_<ImportReport> r(m, "ImportReport", "What a bulk import did.");
+  r.def_readonly("rows", &ImportReport::rows).def_readonly("submitted", &ImportReport::submitted)
+      .def_readonly("failed", &ImportReport::failed).def_readonly("items", &ImportReport::items)
+      .def_readonly("cancelled", &ImportReport::cancelled).def_readonly("seconds", &ImportReport::seconds)
+      .def_readonly("opinions", &ImportReport::opinions, "Ids of the opinions created, in row order.")
+      .def_readonly("errors", &ImportReport::errors, "(row, code, message) of each skipped row.");
+  def_repr(r, "ImportReport", {"rows", "submitted", "failed", "items", "cancelled", "seconds"});
+
+  auto engine = py::reinterpret_borrow<py::class_<PyEngine>>(m.attr("Engine"));
+  engine.def("import_opinions", [](PyEngine& en, PersonId actor, py::iterable rows, py::object progress,
+                                   std::size_t every, const std::string& on_error, std::string key_prefix) {
+    if (on_error != "raise" && on_error != "skip") invalid("on_error is \"raise\" or \"skip\"");
+    if (every == 0) invalid("every must be positive");
+    std::vector<cmd::SubmitOpinion> cmds;
+    std::vector<std::size_t> numbers;
+    if (py::hasattr(rows, "__len__")) cmds.reserve(py::len(rows));
+    std::size_t n = 0;
+    for (auto row : rows) {
+      ++n;
+      try {
+        if (PyDict_Check(row.ptr())) {
+          cmds.push_back(from_dict(py::reinterpret_borrow<py::dict>(row)));
+        } else {
+          py::detail::make_caster<cmd::SubmitOpinion> caster;
+          if (!caster.load(row, false)) throw py::type_error("a row is a SubmitOpinion or a dict");
+          cmds.push_back(py::detail::cast_op<const cmd::SubmitOpinion&>(caster));
+        }
+      } catch (const Error& e) {
+        throw Error(e.code(), "row " + std::to_string(n) + ": " + e.what());
+      }
+      numbers.push_back(n);
+    }
+    py::gil_scoped_release nogil;
+    return run_import(en, actor, cmds, numbers, progress, every, on_error == "skip", key_prefix);
+  }, py::arg("actor"), py::arg("rows"), py::kw_only(), py::arg("progress") = py::none(), py::arg("every") = 1000,
+  py::arg("on_error") = "raise", py::arg("idempotency_prefix") = "",
+  "Submits many opinions: rows are SubmitOpinion objects or dicts of its fields (a dict may give \"topic\" and "
+  "\"text\" for a one-item opinion). progress(done, total) is called every `every` rows; returning False "
+  "cancels. idempotency_prefix makes re-running an import safe (row n gets key prefix+n).");
+
+  engine.def("import_csv", [](PyEngine& en, PersonId actor, std::string path, UnitId unit, ConferenceId conference,
+                              Channel channel, Date raised_on, py::object progress, std::size_t every,
+                              const std::string& on_error, std::string key_prefix) {
+    if (on_error != "raise" && on_error != "skip") invalid("on_error is \"raise\" or \"skip\"");
+    if (every == 0) invalid("every must be positive");
+    py::gil_scoped_release nogil;
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw Error(ErrorCode::not_found, "cannot open CSV file " + path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    auto table = parse_csv(ss.str());
+    if (table.empty()) invalid("CSV: no header row");
+    const auto& header = table[0];
+    auto col = [&](const char* name) -> int {
+      for (std::size_t i = 0; i < header.size(); ++i)
+        if (header[i] == name) return static_cast<int>(i);
+      return -1;
+    };
+    static const char* known[] = {"unit", "conference", "channel", "raised_by", "raised_by_org",
+                                  "raised_on", "topic", "text", "opinion"};
+    for (const auto& h : header) {
+      bool ok = false;
+      for (const char* k : known) ok = ok || h == k;
+      if (!ok) invalid("CSV: unknown column '" + h + "' (known: unit, conference, channel, raised_by, "
+                       "raised_by_org, raised_on, topic, text, opinion)");
+    }
+    const int c_unit = col("unit"), c_conf = col("conference"), c_chan = col("channel"), c_by = col("raised_by"),
+              c_org = col("raised_by_org"), c_on = col("raised_on"), c_topic = col("topic"), c_text = col("text"),
+              c_op = col("opinion");
+    if (c_text < 0 || c_topic < 0) invalid("CSV: the columns \"topic\" and \"text\" are required");
+    std::vector<cmd::SubmitOpinion> cmds;
+    std::vector<std::size_t> numbers;
+    cmds.reserve(table.size());
+    std::string last_key;
+    en.read([&](const State& s) {
+      for (std::size_t r = 1; r < table.size(); ++r) {
+        const auto& row = table[r];
+        if (row.size() == 1 && row[0].empty()) continue;  // blank line
+        const std::size_t line = r + 1;
+        if (row.size() != header.size())
+          invalid("CSV row " + std::to_string(line) + ": " + std::to_string(row.size()) + " fields, header has " +
+                  std::to_string(header.size()));
+        auto at = [&](int c) -> const std::string& {
+          static const std::string empty;
+          return c < 0 ? empty : row[static_cast<std::size_t>(c)];
+        };
+        const std::string& key = at(c_op);
+        if (!key.empty() && key == last_key && !cmds.empty()) {  // another item of the same opinion
+          cmds.back().items.push_back(ItemSpec{at(c_topic), at(c_text)});
+          continue;
+        }
+        last_key = key;
+        cmd::SubmitOpinion c;
+        c.unit = at(c_unit).empty() ? unit : id_or_code<UnitId>(s, at(c_unit), "unit", line);
+        c.conference = at(c_conf).empty() ? conference
+                                           : ConferenceId(static_cast<std::uint32_t>(std::stoul(at(c_conf))));
+        c.channel = at(c_chan).empty() ? channel : parse_enum<Channel>(at(c_chan));
+        c.raised_by = id_or_code<PersonId>(s, at(c_by), "person", line);
+        if (!at(c_org).empty()) c.raised_by_org = OrganizationId(static_cast<std::uint32_t>(std::stoul(at(c_org))));
+        c.raised_on = at(c_on).empty() ? raised_on : parse_date(at(c_on));
+        c.items.push_back(ItemSpec{at(c_topic), at(c_text)});
+        cmds.push_back(std::move(c));
+        numbers.push_back(line);
+      }
+      return 0;
+    });
+    return run_import(en, actor, cmds, numbers, progress, every, on_error == "skip", key_prefix);
+  }, py::arg("actor"), py::arg("path"), py::kw_only(), py::arg("unit") = py::none(),
+  py::arg("conference") = py::none(), py::arg("channel") = Channel::letter, py::arg("raised_on") = py::none(),
+  py::arg("progress") = py::none(), py::arg("every") = 1000, py::arg("on_error") = "raise",
+  py::arg("idempotency_prefix") = "",
+  "Imports opinions from a UTF-8 CSV file with a header row. Columns: topic, text (required); unit, conference, "
+  "channel, raised_by (id or person code), raised_by_org, raised_on, opinion (consecutive rows with the same "
+  "non-empty opinion key become items of one opinion). Missing columns take the keyword defaults. Parsing "
+  "and the loop run without the GIL.");
+}
+
+}  // namespace dtpy

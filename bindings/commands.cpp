@@ -1,0 +1,272 @@
+// bindings/commands.cpp: the 25 commands of doithoai::cmd as Python classes.
+//
+// Every command class takes its fields positionally (in the C++ declaration order) or by
+// keyword, refuses unknown keywords, and has to_dict() (its JSON form) and a repr. The same
+// field lists drive the Engine methods (engine.assign(actor, item, agency, deadline=None,
+// idempotency_key=None)), so a command object passed to engine.execute and the keyword
+// method reach the one C++ path Engine::execute.
+#include "commands.h"
+
+#include <memory>
+
+namespace dtpy {
+namespace {
+using namespace doithoai;
+
+std::vector<CommandEntry>& registry() {
+  static std::vector<CommandEntry> r;
+  return r;
+}
+
+// Items of an opinion: ItemSpec objects, (topic, text) tuples or {"topic", "text"} dicts.
+ItemSpec item_spec_from(py::handle h) {
+  if (py::isinstance<ItemSpec>(h)) return h.cast<ItemSpec>();
+  if (py::isinstance<py::tuple>(h) || py::isinstance<py::list>(h)) {
+    auto t = py::reinterpret_borrow<py::sequence>(h);
+    if (t.size() != 2) invalid("an item is (topic, text)");
+    return ItemSpec{t[0].cast<std::string>(), t[1].cast<std::string>()};
+  }
+  if (py::isinstance<py::dict>(h)) {
+    auto d = py::reinterpret_borrow<py::dict>(h);
+    for (auto kv : d) {
+      const std::string k = kv.first.cast<std::string>();
+      if (k != "topic" && k != "text") invalid("unknown item field '" + k + "' (topic, text)");
+    }
+    return ItemSpec{d.contains("topic") ? d["topic"].cast<std::string>() : std::string(),
+                    d.contains("text") ? d["text"].cast<std::string>() : std::string()};
+  }
+  throw py::type_error("an item is an ItemSpec, a (topic, text) tuple or a {'topic', 'text'} dict");
+}
+
+template <class F>
+F convert(py::handle h) {
+  if constexpr (std::is_same_v<F, std::vector<ItemSpec>>) {
+    std::vector<ItemSpec> v;
+    if (py::isinstance<py::str>(h)) throw py::type_error("items must be a list of items, not a string");
+    for (auto x : py::reinterpret_borrow<py::iterable>(h)) v.push_back(item_spec_from(x));
+    return v;
+  } else {
+    return h.cast<F>();
+  }
+}
+
+template <class T>
+class Binder {
+ public:
+  Binder(py::module_& m, const char* class_name, const char* method, const char* doc)
+      : cls_(m, class_name, doc) {
+    entry_.class_name = class_name;
+    entry_.method = method;
+  }
+  template <class F>
+  Binder& field(const char* name, F T::*pm, bool required = false) {
+    cls_.def_property(
+        name, [pm](const T& t) { return t.*pm; }, [pm](T& t, py::handle v) { t.*pm = convert<F>(v); });
+    entry_.fields.push_back(name);
+    entry_.required.push_back(required);
+    setters_->push_back([pm](T& t, py::handle v) { t.*pm = convert<F>(v); });
+    return *this;
+  }
+  void done() {
+    auto setters = setters_;
+    auto e = std::make_shared<CommandEntry>(entry_);
+    auto build = [setters, e](py::args args, py::kwargs kw) {
+      T t{};
+      const std::size_t n = e->fields.size();
+      if (args.size() > n)
+        throw py::type_error(e->class_name + " takes at most " + std::to_string(n) + " positional arguments");
+      std::vector<bool> seen(n, false);
+      for (std::size_t i = 0; i < args.size(); ++i) {
+        (*setters)[i](t, args[i]);
+        seen[i] = true;
+      }
+      for (auto kv : kw) {
+        const std::string k = kv.first.cast<std::string>();
+        std::size_t i = 0;
+        while (i < n && e->fields[i] != k) ++i;
+        if (i == n) {
+          std::string allowed;
+          for (const auto& f : e->fields) allowed += (allowed.empty() ? "" : ", ") + f;
+          throw py::type_error(e->class_name + " got an unexpected keyword argument '" + k + "' (fields: " +
+                               allowed + ")");
+        }
+        if (seen[i]) throw py::type_error(e->class_name + " got multiple values for '" + k + "'");
+        (*setters)[i](t, kv.second);
+        seen[i] = true;
+      }
+      for (std::size_t i = 0; i < n; ++i)
+        if (e->required[i] && !seen[i])
+          throw py::type_error(e->class_name + " missing required argument '" + e->fields[i] + "'");
+      return t;
+    };
+    cls_.def(py::init(build));
+    cls_.attr("type") = entry_.method;
+    py::list fields;
+    for (const auto& f : entry_.fields) fields.append(f);
+    cls_.attr("fields") = py::tuple(fields);
+    cls_.def("to_dict", [](const T& t) { return command_to_json(Command(t)); },
+             "The JSON form {\"type\": ..., fields...} as a dict.");
+    cls_.def("__eq__", [](const T& a, py::handle b) {
+      if (!py::isinstance<T>(b)) return false;
+      return command_to_json(Command(a)) == command_to_json(Command(b.cast<const T&>()));
+    });
+    cls_.attr("__hash__") = py::none();
+    cls_.def("__repr__", [e](py::handle self) {
+      std::string out = e->class_name + "(";
+      for (std::size_t i = 0; i < e->fields.size(); ++i)
+        out += (i ? ", " : "") + e->fields[i] + "=" + py::repr(self.attr(e->fields[i].c_str())).cast<std::string>();
+      return out + ")";
+    });
+    entry_.build = [build](py::args a, py::kwargs k) { return Command(build(std::move(a), std::move(k))); };
+    registry().push_back(entry_);
+  }
+
+ private:
+  py::class_<T> cls_;
+  CommandEntry entry_;
+  std::shared_ptr<std::vector<std::function<void(T&, py::handle)>>> setters_ =
+      std::make_shared<std::vector<std::function<void(T&, py::handle)>>>();
+};
+
+constexpr bool REQ = true;
+
+}  // namespace
+
+const std::vector<CommandEntry>& command_registry() { return registry(); }
+
+void init_commands(py::module_& m) {
+  py::class_<ItemSpec> is(m, "ItemSpec", "One item of an opinion: a topic code of the profile and its text.");
+  is.def(py::init([](std::string topic, std::string text) { return ItemSpec{std::move(topic), std::move(text)}; }),
+         py::arg("topic"), py::arg("text"))
+      .def_readwrite("topic", &ItemSpec::topic).def_readwrite("text", &ItemSpec::text)
+      .def("__eq__", [](const ItemSpec& a, const ItemSpec& b) { return a.topic == b.topic && a.text == b.text; });
+  def_repr(is, "ItemSpec", {"topic", "text"});
+
+  py::class_<Result> rs(m, "Result", "What a successful command returns.");
+  rs.def_readonly("first_seq", &Result::first_seq).def_readonly("last_seq", &Result::last_seq)
+      .def_property_readonly("id", [](const Result& r) -> py::object {
+        return r.id ? py::object(py::int_(r.id)) : py::object(py::none());
+      }, "The entity the command created (unit, person, opinion, new item...), or None.")
+      .def_readonly("items", &Result::items).def_readonly("replayed", &Result::replayed)
+      .def("to_dict", [](const Result& r) { return result_to_json(r); });
+  def_repr(rs, "Result", {"id", "items", "first_seq", "last_seq", "replayed"});
+
+  // ---- directory ----
+  Binder<cmd::CreateUnit>(m, "CreateUnit", "create_unit", "Creates a unit (R01); a top-level unit needs SYSTEM.")
+      .field("name", &cmd::CreateUnit::name, REQ).field("level", &cmd::CreateUnit::level, REQ)
+      .field("parent", &cmd::CreateUnit::parent).field("code", &cmd::CreateUnit::code)
+      .field("created_on", &cmd::CreateUnit::created_on).field("remote", &cmd::CreateUnit::remote).done();
+  Binder<cmd::RenameUnit>(m, "RenameUnit", "rename_unit", "Renames a unit; its old names stay readable (R01).")
+      .field("unit", &cmd::RenameUnit::unit, REQ).field("name", &cmd::RenameUnit::name, REQ)
+      .field("on", &cmd::RenameUnit::on).done();
+  Binder<cmd::MergeUnit>(m, "MergeUnit", "merge_unit", "Merges a unit into another: children, agencies and open items move.")
+      .field("unit", &cmd::MergeUnit::unit, REQ).field("into", &cmd::MergeUnit::into, REQ)
+      .field("on", &cmd::MergeUnit::on).done();
+  Binder<cmd::DissolveUnit>(m, "DissolveUnit", "dissolve_unit", "Dissolves a unit with no outstanding items.")
+      .field("unit", &cmd::DissolveUnit::unit, REQ).field("on", &cmd::DissolveUnit::on).done();
+  Binder<cmd::CreateAgency>(m, "CreateAgency", "create_agency", "Creates a specialized agency of a unit.")
+      .field("unit", &cmd::CreateAgency::unit, REQ).field("name", &cmd::CreateAgency::name, REQ)
+      .field("department", &cmd::CreateAgency::department).field("code", &cmd::CreateAgency::code).done();
+  Binder<cmd::CreateOrganization>(m, "CreateOrganization", "create_organization",
+                                  "Creates a socio-political organization of a unit.")
+      .field("unit", &cmd::CreateOrganization::unit, REQ).field("name", &cmd::CreateOrganization::name, REQ)
+      .field("kind", &cmd::CreateOrganization::kind).field("code", &cmd::CreateOrganization::code).done();
+  Binder<cmd::RegisterPerson>(m, "RegisterPerson", "register_person", "Registers a person.")
+      .field("name", &cmd::RegisterPerson::name, REQ).field("code", &cmd::RegisterPerson::code)
+      .field("phone", &cmd::RegisterPerson::phone).field("citizen_id", &cmd::RegisterPerson::citizen_id)
+      .field("address", &cmd::RegisterPerson::address)
+      .field("consent_public", &cmd::RegisterPerson::consent_public).done();
+  Binder<cmd::GrantRole>(m, "GrantRole", "grant_role", "Grants a role in a unit (R19).")
+      .field("person", &cmd::GrantRole::person, REQ).field("role", &cmd::GrantRole::role, REQ)
+      .field("unit", &cmd::GrantRole::unit, REQ).field("agency", &cmd::GrantRole::agency)
+      .field("organization", &cmd::GrantRole::organization).done();
+  Binder<cmd::RevokeRole>(m, "RevokeRole", "revoke_role", "Revokes a role.")
+      .field("person", &cmd::RevokeRole::person, REQ).field("role", &cmd::RevokeRole::role, REQ)
+      .field("unit", &cmd::RevokeRole::unit, REQ).field("agency", &cmd::RevokeRole::agency)
+      .field("organization", &cmd::RevokeRole::organization).done();
+
+  // ---- conferences ----
+  Binder<cmd::PlanConference>(m, "PlanConference", "plan_conference", "Plans a conference (R02, R03).")
+      .field("unit", &cmd::PlanConference::unit, REQ).field("kind", &cmd::PlanConference::kind)
+      .field("audience", &cmd::PlanConference::audience).field("planned_on", &cmd::PlanConference::planned_on, REQ)
+      .field("noticed_on", &cmd::PlanConference::noticed_on).field("plan_ref", &cmd::PlanConference::plan_ref)
+      .field("department", &cmd::PlanConference::department).field("topic", &cmd::PlanConference::topic)
+      .field("code", &cmd::PlanConference::code).done();
+  Binder<cmd::HoldConference>(m, "HoldConference", "hold_conference", "Records that a conference was held (R03).")
+      .field("conference", &cmd::HoldConference::conference, REQ).field("held_on", &cmd::HoldConference::held_on)
+      .field("chairs", &cmd::HoldConference::chairs).field("attendance", &cmd::HoldConference::attendance)
+      .field("report", &cmd::HoldConference::report).done();
+  Binder<cmd::IssueConclusionNotice>(m, "IssueConclusionNotice", "issue_conclusion_notice",
+                                     "Issues the heads' conclusion notice (R08).")
+      .field("conference", &cmd::IssueConclusionNotice::conference, REQ)
+      .field("number", &cmd::IssueConclusionNotice::number, REQ)
+      .field("issued_on", &cmd::IssueConclusionNotice::issued_on).field("text", &cmd::IssueConclusionNotice::text)
+      .done();
+  Binder<cmd::CloseConference>(m, "CloseConference", "close_conference",
+                               "Closes a conference whose items are all resolved or handed on (R03).")
+      .field("conference", &cmd::CloseConference::conference, REQ).field("on", &cmd::CloseConference::on).done();
+
+  // ---- opinions and items ----
+  Binder<cmd::SubmitOpinion>(m, "SubmitOpinion", "submit_opinion",
+                             "Submits an opinion holding one or more items (R04, R05).")
+      .field("unit", &cmd::SubmitOpinion::unit, REQ).field("conference", &cmd::SubmitOpinion::conference)
+      .field("channel", &cmd::SubmitOpinion::channel).field("raised_by", &cmd::SubmitOpinion::raised_by)
+      .field("raised_by_org", &cmd::SubmitOpinion::raised_by_org).field("raised_on", &cmd::SubmitOpinion::raised_on)
+      .field("topic", &cmd::SubmitOpinion::topic).field("items", &cmd::SubmitOpinion::items, REQ).done();
+  Binder<cmd::AnswerOnSpot>(m, "AnswerOnSpot", "answer_on_spot", "Records an answer given at the conference (R06).")
+      .field("item", &cmd::AnswerOnSpot::item, REQ).field("answered_by", &cmd::AnswerOnSpot::answered_by, REQ)
+      .field("gist", &cmd::AnswerOnSpot::gist, REQ).done();
+  Binder<cmd::MergeDuplicate>(m, "MergeDuplicate", "merge_duplicate", "Merges a duplicate item into another (R07).")
+      .field("item", &cmd::MergeDuplicate::item, REQ).field("into", &cmd::MergeDuplicate::into, REQ).done();
+
+  // ---- follow-up ----
+  Binder<cmd::Assign>(m, "Assign", "assign", "Assigns an item to an agency with a reply deadline (R09).")
+      .field("item", &cmd::Assign::item, REQ).field("agency", &cmd::Assign::agency, REQ)
+      .field("deadline", &cmd::Assign::deadline).done();
+  Binder<cmd::WriteReply>(m, "WriteReply", "write_reply", "Writes the agency's reply (R10).")
+      .field("item", &cmd::WriteReply::item, REQ).field("number", &cmd::WriteReply::number, REQ)
+      .field("date", &cmd::WriteReply::date).field("signer", &cmd::WriteReply::signer, REQ)
+      .field("text", &cmd::WriteReply::text, REQ).done();
+  Binder<cmd::RecordDelivery>(m, "RecordDelivery", "record_delivery", "Records a delivery of the reply (R10).")
+      .field("item", &cmd::RecordDelivery::item, REQ).field("recipient", &cmd::RecordDelivery::recipient, REQ)
+      .field("on", &cmd::RecordDelivery::on).done();
+  Binder<cmd::Escalate>(m, "Escalate", "escalate", "Escalates an item to a higher unit as a formal proposal (R11).")
+      .field("item", &cmd::Escalate::item, REQ).field("to_unit", &cmd::Escalate::to_unit, REQ)
+      .field("to_agency", &cmd::Escalate::to_agency).field("proposal", &cmd::Escalate::proposal, REQ)
+      .field("on", &cmd::Escalate::on).field("raiser_notified_on", &cmd::Escalate::raiser_notified_on, REQ).done();
+  Binder<cmd::DecideIntake>(m, "DecideIntake", "decide_intake", "Decides the intake outcome of an item (R11).")
+      .field("item", &cmd::DecideIntake::item, REQ).field("outcome", &cmd::DecideIntake::outcome, REQ)
+      .field("reason", &cmd::DecideIntake::reason).field("target", &cmd::DecideIntake::target)
+      .field("complex", &cmd::DecideIntake::complex).field("on", &cmd::DecideIntake::on)
+      .field("raiser_notified_on", &cmd::DecideIntake::raiser_notified_on).done();
+  Binder<cmd::Extend>(m, "Extend", "extend", "Extends a complex item's deadline with a notice to the raiser (R12).")
+      .field("item", &cmd::Extend::item, REQ).field("deadline", &cmd::Extend::deadline, REQ)
+      .field("notice_number", &cmd::Extend::notice_number, REQ).field("notice_date", &cmd::Extend::notice_date, REQ)
+      .field("agency", &cmd::Extend::agency).field("reason", &cmd::Extend::reason).done();
+
+  // ---- supervision ----
+  Binder<cmd::RecordFinding>(m, "RecordFinding", "record_finding", "Records a supervision finding (R14).")
+      .field("item", &cmd::RecordFinding::item, REQ).field("text", &cmd::RecordFinding::text, REQ)
+      .field("satisfactory", &cmd::RecordFinding::satisfactory).field("on", &cmd::RecordFinding::on).done();
+  Binder<cmd::Reopen>(m, "Reopen", "reopen", "Reopens a resolved item with a new deadline (R14).")
+      .field("item", &cmd::Reopen::item, REQ).field("reason", &cmd::Reopen::reason, REQ)
+      .field("deadline", &cmd::Reopen::deadline).field("on", &cmd::Reopen::on).done();
+  Binder<cmd::CloseItem>(m, "CloseItem", "close_item", "Closes a resolved item for good (R14).")
+      .field("item", &cmd::CloseItem::item, REQ).field("note", &cmd::CloseItem::note).field("on", &cmd::CloseItem::on)
+      .done();
+
+  m.def("command_from_dict", [](const nlohmann::json& j) { return command_from_json(j); }, py::arg("command"),
+        "Decodes a command's JSON form ({\"type\": ..., ...}) into its command object.");
+  m.def("command_to_dict", [](const Command& c) { return command_to_json(c); }, py::arg("command"));
+  m.def("_command_fields", []() {
+    py::list out;
+    for (const auto& e : command_registry()) {
+      py::list fs;
+      for (std::size_t i = 0; i < e.fields.size(); ++i) fs.append(py::make_tuple(e.fields[i], bool(e.required[i])));
+      out.append(py::make_tuple(e.class_name, e.method, fs));
+    }
+    return out;
+  }, "(class name, method name, [(field, required)]) of every command (for stubs and docs).");
+}
+
+}  // namespace dtpy

@@ -1,0 +1,230 @@
+// bindings/common.h: what every binding file of doithoai._core shares.
+//
+// Type casters that make the C++ vocabulary feel native in Python:
+//   - ids (Id<Tag>)        <-> int, with 0 ("none") <-> None
+//   - Date                 <-> datetime.date, not-a-date <-> None
+//   - Instant (UTC ptime)  <-> timezone-aware datetime (naive datetimes are refused)
+//   - model enums          <-> Python enum.Enum subclasses (str-valued, snake_case names
+//                              equal to their JSON names); plain strings are accepted too
+//   - nlohmann::json       <-> dict / list / str / int / float / bool / None
+// and the init_xxx(m) entry points of the binding files, called once by module.cpp.
+#pragma once
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <doithoai/doithoai.h>
+
+namespace py = pybind11;
+
+namespace dtpy {
+
+// ---- init functions, one per binding file ----
+void init_errors(py::module_& m);
+void init_time(py::module_& m);
+void init_calendar(py::module_& m);
+void init_model(py::module_& m);
+void init_profile(py::module_& m);
+void init_commands(py::module_& m);
+void init_events(py::module_& m);
+void init_stores(py::module_& m);
+void init_engine(py::module_& m);
+void init_bulk(py::module_& m);
+void init_json(py::module_& m);
+
+// ---- JSON <-> Python ----
+py::object json_to_py(const nlohmann::json& j);
+nlohmann::json py_to_json(py::handle h);
+
+// Raises doithoai.InvalidArgument (through the registered translator).
+[[noreturn]] void invalid(const std::string& message);
+
+// ---- enums: a registry filled by init_model, read by the caster ----
+template <class E>
+struct EnumInfo {
+  static inline PyObject* cls = nullptr;                       // the Python enum class
+  static inline std::vector<std::pair<E, PyObject*>> members;  // value -> member (owned)
+  static inline std::vector<std::pair<E, std::string>> names;  // value -> snake_case name
+  static inline const char* py_name = "enum";
+
+  static PyObject* member(E e) {
+    for (const auto& p : members)
+      if (p.first == e) return p.second;
+    return nullptr;
+  }
+  static bool parse(std::string_view s, E& out) {
+    for (const auto& p : names)
+      if (p.second == s) {
+        out = p.first;
+        return true;
+      }
+    return false;
+  }
+  static std::string allowed() {
+    std::string a;
+    for (const auto& p : names) a += (a.empty() ? "" : ", ") + p.second;
+    return a;
+  }
+};
+
+// Creates the Python enum class `name` in module m (a StrEnum when available, so members
+// compare equal to their JSON names) and registers its members for the caster.
+template <class E>
+void def_enum(py::module_& m, const char* name, std::vector<std::pair<E, std::string>> values,
+              const char* doc) {
+  py::module_ enum_mod = py::module_::import("enum");
+  py::list pairs;
+  for (const auto& v : values) pairs.append(py::make_tuple(v.second, v.second));
+  py::object cls;
+  if (py::hasattr(enum_mod, "StrEnum")) {
+    cls = enum_mod.attr("StrEnum")(name, pairs, py::arg("module") = "doithoai", py::arg("qualname") = name);
+  } else {
+    cls = enum_mod.attr("Enum")(name, pairs, py::arg("module") = "doithoai", py::arg("qualname") = name,
+                                py::arg("type") = py::reinterpret_borrow<py::object>((PyObject*)&PyUnicode_Type));
+  }
+  cls.attr("__doc__") = doc;
+  m.attr(name) = cls;
+  EnumInfo<E>::cls = cls.inc_ref().ptr();
+  EnumInfo<E>::py_name = name;
+  EnumInfo<E>::names = values;
+  for (const auto& v : values)
+    EnumInfo<E>::members.push_back({v.first, py::object(cls.attr(v.second.c_str())).release().ptr()});
+}
+
+template <class C>
+void def_repr(C& cls, const char* type_name, std::initializer_list<const char*> fields) {
+  std::vector<const char*> fs(fields);
+  cls.def("__repr__", [type_name, fs](py::handle self) {
+    std::string out = std::string(type_name) + "(";
+    bool first = true;
+    for (const char* f : fs) {
+      if (!first) out += ", ";
+      first = false;
+      out += f;
+      out += "=";
+      out += py::repr(self.attr(f)).cast<std::string>();
+    }
+    return out + ")";
+  });
+}
+
+// Date and instant conversions (time.cpp). from_py returns false for a wrong type and
+// raises InvalidArgument for a datetime where a date is wanted, or a naive datetime.
+bool date_from_py(py::handle src, doithoai::Date& out);
+PyObject* date_to_py(const doithoai::Date& d);
+bool instant_from_py(py::handle src, doithoai::Instant& out);
+PyObject* instant_to_py(const doithoai::Instant& t);
+
+}  // namespace dtpy
+
+namespace pybind11 {
+namespace detail {
+
+// ---- Id<Tag> <-> int | None ----
+template <class Tag>
+struct type_caster<doithoai::Id<Tag>> {
+  PYBIND11_TYPE_CASTER(doithoai::Id<Tag>, const_name("int | None"));
+  bool load(handle src, bool convert) {
+    if (src.is_none()) {
+      value = doithoai::Id<Tag>();
+      return true;
+    }
+    if (!PyLong_Check(src.ptr()) || PyBool_Check(src.ptr())) {
+      (void)convert;
+      return false;
+    }
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(src.ptr(), &overflow);
+    if (overflow || v < 0 || v > 0xffffffffLL) {
+      PyErr_Clear();
+      dtpy::invalid("id out of range: " + std::string(py::str(src)));
+    }
+    value = doithoai::Id<Tag>(static_cast<std::uint32_t>(v));
+    return true;
+  }
+  static handle cast(doithoai::Id<Tag> id, return_value_policy, handle) {
+    if (!id) return none().release();
+    return PyLong_FromUnsignedLong(id.value);
+  }
+};
+
+// ---- Date <-> datetime.date | None;  Instant <-> aware datetime.datetime ----
+// (implemented in time.cpp, the one file that includes datetime.h)
+template <>
+struct type_caster<boost::gregorian::date> {
+  PYBIND11_TYPE_CASTER(boost::gregorian::date, const_name("datetime.date | None"));
+  bool load(handle src, bool) { return dtpy::date_from_py(src, value); }
+  static handle cast(const boost::gregorian::date& d, return_value_policy, handle) {
+    return dtpy::date_to_py(d);
+  }
+};
+template <>
+struct type_caster<boost::posix_time::ptime> {
+  PYBIND11_TYPE_CASTER(boost::posix_time::ptime, const_name("datetime.datetime"));
+  bool load(handle src, bool) { return dtpy::instant_from_py(src, value); }
+  static handle cast(const boost::posix_time::ptime& t, return_value_policy, handle) {
+    return dtpy::instant_to_py(t);
+  }
+};
+
+// ---- model enums <-> Python enums ----
+template <class E>
+struct dt_enum_caster {
+  PYBIND11_TYPE_CASTER(E, const_name("enum"));
+  bool load(handle src, bool) {
+    if (!PyUnicode_Check(src.ptr())) return false;  // members are str instances
+    Py_ssize_t n = 0;
+    const char* s = PyUnicode_AsUTF8AndSize(src.ptr(), &n);
+    if (!s) throw error_already_set();
+    if (!dtpy::EnumInfo<E>::parse(std::string_view(s, static_cast<std::size_t>(n)), value))
+      dtpy::invalid("unknown " + std::string(dtpy::EnumInfo<E>::py_name) + " '" + std::string(s, n) +
+                    "' (one of: " + dtpy::EnumInfo<E>::allowed() + ")");
+    return true;
+  }
+  static handle cast(E e, return_value_policy, handle) {
+    PyObject* m = dtpy::EnumInfo<E>::member(e);
+    if (!m) return PyLong_FromLong(static_cast<long>(e));
+    Py_INCREF(m);
+    return m;
+  }
+};
+
+#define DTPY_ENUM_CASTER(E) \
+  template <>               \
+  struct type_caster<E> : dt_enum_caster<E> {};
+DTPY_ENUM_CASTER(doithoai::Role)
+DTPY_ENUM_CASTER(doithoai::UnitStatus)
+DTPY_ENUM_CASTER(doithoai::ConferenceKind)
+DTPY_ENUM_CASTER(doithoai::ConferenceStatus)
+DTPY_ENUM_CASTER(doithoai::Channel)
+DTPY_ENUM_CASTER(doithoai::ItemStatus)
+DTPY_ENUM_CASTER(doithoai::Standing)
+DTPY_ENUM_CASTER(doithoai::Recipient)
+DTPY_ENUM_CASTER(doithoai::Outcome)
+DTPY_ENUM_CASTER(doithoai::Supervisor)
+DTPY_ENUM_CASTER(doithoai::DayType)
+DTPY_ENUM_CASTER(doithoai::EndRule)
+DTPY_ENUM_CASTER(doithoai::DayOffKind)
+DTPY_ENUM_CASTER(doithoai::ErrorCode)
+#undef DTPY_ENUM_CASTER
+
+// ---- nlohmann::json <-> Python objects ----
+template <>
+struct type_caster<nlohmann::json> {
+  PYBIND11_TYPE_CASTER(nlohmann::json, const_name("Any"));
+  bool load(handle src, bool) {
+    value = dtpy::py_to_json(src);
+    return true;
+  }
+  static handle cast(const nlohmann::json& j, return_value_policy, handle) {
+    return dtpy::json_to_py(j).release();
+  }
+};
+
+}  // namespace detail
+}  // namespace pybind11

@@ -1,0 +1,376 @@
+// bindings/engine.cpp: doithoai.Engine (commands, queries, history, state as of a date,
+// subscriptions) and doithoai.State (a past state rebuilt from the log, same queries).
+//
+// GIL: released around every call that may take the engine's locks for long or wait for a
+// writer (execute, replay, history, state_as_of, accounting of past dates, large queries);
+// kept for the cheap point queries (item, item_status, ...), which only take the shared
+// lock briefly and never need Python while holding it. The engine calls back into Python
+// only from subscriptions, which re-acquire the GIL (events.cpp) and run without the
+// engine's state lock.
+#include "engine.h"
+
+#include "commands.h"
+#include "events.h"
+
+namespace dtpy {
+namespace {
+using namespace doithoai;
+
+doithoai::ItemQuery make_query(UnitId unit, std::optional<ItemStatus> status, std::optional<Standing> standing,
+                               Date as_of, AgencyId agency, std::string topic, ConferenceId conference,
+                               PersonId raised_by, PersonId visible_to, ItemId after, std::optional<std::size_t> limit) {
+  ItemQuery q;
+  q.unit = unit;
+  q.status = status;
+  q.standing = standing;
+  q.as_of = as_of;
+  q.agency = agency;
+  q.topic = std::move(topic);
+  q.conference = conference;
+  q.raised_by = raised_by;
+  q.visible_to = visible_to;
+  q.after = after;
+  if (limit) q.limit = *limit;
+  return q;
+}
+
+#define DTPY_QUERY_ARGS                                                                              \
+  py::kw_only(), py::arg("unit") = py::none(), py::arg("status") = py::none(),                       \
+      py::arg("standing") = py::none(), py::arg("as_of") = py::none(), py::arg("agency") = py::none(), \
+      py::arg("topic") = "", py::arg("conference") = py::none(), py::arg("raised_by") = py::none(),    \
+      py::arg("visible_to") = py::none(), py::arg("after") = py::none()
+
+template <class O>
+struct Run;
+template <>
+struct Run<PyEngine> {
+  template <class F>
+  static auto run(const PyEngine& e, F&& f) {
+    return e.read(std::forward<F>(f));
+  }
+};
+template <>
+struct Run<State> {
+  template <class F>
+  static auto run(const State& s, F&& f) {
+    return f(s);
+  }
+};
+
+// Pages through items matching a query: fetches page_size ids and their Items under one
+// shared lock (GIL released), then hands them out one by one.
+template <class Owner>
+struct Pages {
+  py::object owner_ref;
+  const Owner* owner;
+  ItemQuery q;
+  std::size_t page;
+  std::vector<Item> buf;
+  std::size_t pos = 0;
+  bool done = false;
+  Item next() {
+    if (pos == buf.size()) {
+      if (done) throw py::stop_iteration();
+      buf.clear();
+      pos = 0;
+      {
+        py::gil_scoped_release nogil;
+        Run<Owner>::run(*owner, [&](const State& s) {
+          ItemQuery qq = q;
+          qq.limit = std::min(page, q.limit);
+          for (ItemId id : s.items(qq)) buf.push_back(s.item(id));
+          return 0;
+        });
+      }
+      if (buf.size() < std::min(page, q.limit)) done = true;
+      if (!buf.empty()) {
+        q.after = buf.back().id;
+        if (q.limit != std::numeric_limits<std::size_t>::max()) q.limit -= std::min(q.limit, buf.size());
+        if (q.limit == 0) done = true;
+      }
+      if (buf.empty()) throw py::stop_iteration();
+    }
+    return std::move(buf[pos++]);
+  }
+};
+
+// The queries Engine and State share. `past_aware` leaves accounting to the engine's own
+// binding (which rebuilds past states from the log).
+template <class Owner, class Cls>
+void def_queries(Cls& cls, bool define_accounting) {
+  using R = Run<Owner>;
+  cls.def("unit", [](const Owner& o, UnitId id) { return R::run(o, [&](const State& s) { return s.unit(id); }); },
+          py::arg("id"))
+      .def("find_unit", [](const Owner& o, std::string_view code) {
+        return R::run(o, [&](const State& s) { return s.find_unit(code); });
+      }, py::arg("code"), "The unit with this portal code, or None.")
+      .def("units", [](const Owner& o) { return R::run(o, [&](const State& s) { return s.units(); }); })
+      .def("children", [](const Owner& o, UnitId id) { return R::run(o, [&](const State& s) { return s.children(id); }); },
+           py::arg("unit"))
+      .def("in_subtree", [](const Owner& o, UnitId u, UnitId root) {
+        return R::run(o, [&](const State& s) { return s.in_subtree(u, root); });
+      }, py::arg("unit"), py::arg("root"))
+      .def("agency", [](const Owner& o, AgencyId id) { return R::run(o, [&](const State& s) { return s.agency(id); }); },
+           py::arg("id"))
+      .def("find_agency", [](const Owner& o, std::string_view code) {
+        return R::run(o, [&](const State& s) { return s.find_agency(code); });
+      }, py::arg("code"))
+      .def("agencies", [](const Owner& o, UnitId u) { return R::run(o, [&](const State& s) { return s.agencies(u); }); },
+           py::arg("unit"))
+      .def("organization", [](const Owner& o, OrganizationId id) {
+        return R::run(o, [&](const State& s) { return s.organization(id); });
+      }, py::arg("id"))
+      .def("organizations", [](const Owner& o, UnitId u) {
+        return R::run(o, [&](const State& s) { return s.organizations(u); });
+      }, py::arg("unit"))
+      .def("person", [](const Owner& o, PersonId id) { return R::run(o, [&](const State& s) { return s.person(id); }); },
+           py::arg("id"))
+      .def("find_person", [](const Owner& o, std::string_view code) {
+        return R::run(o, [&](const State& s) { return s.find_person(code); });
+      }, py::arg("code"))
+      .def("roles_of", [](const Owner& o, PersonId id) { return R::run(o, [&](const State& s) { return s.roles_of(id); }); },
+           py::arg("person"))
+      .def("holders", [](const Owner& o, Role role, UnitId u) {
+        return R::run(o, [&](const State& s) { return s.holders(role, u); });
+      }, py::arg("role"), py::arg("unit"))
+      .def("conference", [](const Owner& o, ConferenceId id) {
+        return R::run(o, [&](const State& s) { return s.conference(id); });
+      }, py::arg("id"))
+      .def("conferences", [](const Owner& o, UnitId u) {
+        return R::run(o, [&](const State& s) { return s.conferences(u); });
+      }, py::arg("unit") = py::none(), "Conference ids of a unit subtree (None: all).")
+      .def("opinion", [](const Owner& o, OpinionId id) { return R::run(o, [&](const State& s) { return s.opinion(id); }); },
+           py::arg("id"))
+      .def_property_readonly("opinion_count", [](const Owner& o) {
+        return R::run(o, [&](const State& s) { return s.opinion_count(); });
+      })
+      .def("item", [](const Owner& o, ItemId id) { return R::run(o, [&](const State& s) { return s.item(id); }); },
+           py::arg("id"))
+      .def_property_readonly("item_count", [](const Owner& o) {
+        return R::run(o, [&](const State& s) { return s.item_count(); });
+      })
+      .def("item_status", [](const Owner& o, ItemId id) {
+        return R::run(o, [&](const State& s) { return s.status(id); });
+      }, py::arg("id"), "The item's status: the cheapest query (one look-up under the shared lock).")
+      .def("standing", [](const Owner& o, ItemId id, Date as_of) {
+        return R::run(o, [&](const State& s) { return s.standing(id, as_of); });
+      }, py::arg("item"), py::arg("as_of"), "R15 bucket of an item as of a date.")
+      .def("items", [](const Owner& o, UnitId unit, std::optional<ItemStatus> status, std::optional<Standing> standing,
+                       Date as_of, AgencyId agency, std::string topic, ConferenceId conference, PersonId raised_by,
+                       PersonId visible_to, ItemId after, std::optional<std::size_t> limit) {
+        const ItemQuery q = make_query(unit, status, standing, as_of, agency, std::move(topic), conference, raised_by,
+                                       visible_to, after, limit);
+        py::gil_scoped_release nogil;
+        return R::run(o, [&](const State& s) { return s.items(q); });
+      }, DTPY_QUERY_ARGS, py::arg("limit") = py::none(), "Ids of the items matching every given filter.")
+      .def("iter_items", [](py::object self, UnitId unit, std::optional<ItemStatus> status,
+                            std::optional<Standing> standing, Date as_of, AgencyId agency, std::string topic,
+                            ConferenceId conference, PersonId raised_by, PersonId visible_to, ItemId after,
+                            std::optional<std::size_t> limit, std::size_t page_size) {
+        if (page_size == 0) invalid("page_size must be positive");
+        Pages<Owner> p{self, &self.cast<const Owner&>(),
+                       make_query(unit, status, standing, as_of, agency, std::move(topic), conference, raised_by,
+                                  visible_to, after, limit),
+                       page_size, {}, 0, false};
+        return p;
+      }, DTPY_QUERY_ARGS, py::arg("limit") = py::none(), py::arg("page_size") = 1000,
+      "Iterates the matching Items page by page (for large results).")
+      .def("overdue", [](const Owner& o, Date as_of, std::size_t limit) {
+        py::gil_scoped_release nogil;
+        return R::run(o, [&](const State& s) { return s.overdue(as_of, limit); });
+      }, py::arg("as_of"), py::arg("limit") = 100, "Outstanding items past their deadline, earliest first.")
+      .def("due_between", [](const Owner& o, Date from, Date to, std::size_t limit) {
+        py::gil_scoped_release nogil;
+        return R::run(o, [&](const State& s) { return s.due_between(from, to, limit); });
+      }, py::arg("start"), py::arg("end"), py::arg("limit") = 1000,
+      "Outstanding items whose deadline falls in [start, end], earliest first.")
+      .def("reconciliation", [](const Owner& o, ConferenceId id) {
+        return R::run(o, [&](const State& s) { return s.reconciliation(id); });
+      }, py::arg("conference"))
+      .def("can_view", [](const Owner& o, PersonId viewer, ItemId id) {
+        return R::run(o, [&](const State& s) { return s.can_view(viewer, id); });
+      }, py::arg("person"), py::arg("item"), "R19: may this person see this item?");
+  if (define_accounting)
+    cls.def("accounting", [](const Owner& o, UnitId unit, Date as_of) {
+      py::gil_scoped_release nogil;
+      return R::run(o, [&](const State& s) { return s.accounting(unit, as_of); });
+    }, py::arg("unit"), py::arg("as_of"), "R15 status accounting of a unit subtree as of a date.");
+}
+
+// The end of local day d, in UTC.
+Instant end_of_local_day(Date d, int zone_minutes) {
+  check_date(d, "as_of");
+  return Instant(d + boost::gregorian::date_duration(1)) - boost::posix_time::minutes(zone_minutes) -
+         boost::posix_time::microseconds(1);
+}
+
+struct EventPages {
+  py::object owner_ref;
+  const PyEngine* engine;
+  std::uint64_t next_seq;
+  std::size_t page;
+  std::vector<Recorded> buf;
+  std::size_t pos = 0;
+  bool done = false;
+  Recorded next() {
+    if (pos == buf.size()) {
+      if (done) throw py::stop_iteration();
+      {
+        py::gil_scoped_release nogil;
+        buf = engine->events(next_seq, page);
+      }
+      pos = 0;
+      if (buf.size() < page) done = true;
+      if (buf.empty()) throw py::stop_iteration();
+      next_seq = buf.back().seq + 1;
+    }
+    return std::move(buf[pos++]);
+  }
+};
+
+}  // namespace
+
+void init_engine(py::module_& m) {
+  py::class_<Pages<PyEngine>>(m, "_EngineItemIterator")
+      .def("__iter__", [](py::handle self) { return self; })
+      .def("__next__", &Pages<PyEngine>::next);
+  py::class_<Pages<State>>(m, "_StateItemIterator")
+      .def("__iter__", [](py::handle self) { return self; })
+      .def("__next__", &Pages<State>::next);
+  py::class_<EventPages>(m, "_EventIterator")
+      .def("__iter__", [](py::handle self) { return self; })
+      .def("__next__", &EventPages::next);
+
+  py::class_<State> st(m, "State",
+                       "A state rebuilt from the log (Engine.state_as_of): the same queries as the engine, "
+                       "frozen at a past instant.");
+  st.def_property_readonly("last_seq", &State::last_seq)
+      .def_property_readonly("last_at", &State::last_at)
+      .def("__repr__", [](const State& s) {
+        return "State(last_seq=" + std::to_string(s.last_seq()) + ", items=" + std::to_string(s.item_count()) + ")";
+      });
+  def_queries<State>(st, true);
+
+  py::class_<PyEngine> e(m, "Engine",
+                         "The workflow engine. Commands either succeed whole or raise a doithoai.Error and change "
+                         "nothing. Thread-safe: queries run concurrently, commands are serialized.");
+  e.def(py::init([](py::object profile, std::shared_ptr<EventStore> store, std::shared_ptr<Clock> clock,
+                    std::shared_ptr<Calendar> calendar, int max_conflict_retries) {
+          Profile p = py::isinstance<py::str>(profile) ? builtin_profile(profile.cast<std::string>())
+                                                       : profile.cast<const Profile&>();
+          EngineOptions o;
+          o.clock = clock ? std::shared_ptr<const Clock>(clock) : std::make_shared<SystemClock>();
+          o.calendar = calendar ? std::shared_ptr<const Calendar>(calendar) : calendar_for(p);
+          o.max_conflict_retries = max_conflict_retries;
+          if (!store) store = std::make_shared<MemoryStore>();
+          py::gil_scoped_release nogil;  // opening replays the store
+          return std::make_unique<PyEngine>(std::move(p), std::move(store), o);
+        }),
+        py::arg("profile") = "hanoi-2200", py::kw_only(), py::arg("store") = py::none(),
+        py::arg("clock") = py::none(), py::arg("calendar") = py::none(), py::arg("max_conflict_retries") = 16,
+        "profile: a Profile or a built-in profile's name. store: default a new MemoryStore (its events are "
+        "replayed first). clock: default the system clock. calendar: default the one the profile names.")
+      .def_property_readonly("profile", [](const PyEngine& en) { return std::make_shared<Profile>(en.profile()); })
+      .def_property_readonly("store", [](const PyEngine& en) { return en.store_ref; })
+      .def_property_readonly("clock", [](const PyEngine& en) { return en.clock_ref; })
+      .def_property_readonly("calendar", [](const PyEngine& en) { return en.calendar_ref; })
+      .def("today", &Engine::today, "The local date of the engine's clock in the profile's zone.")
+      .def_property_readonly("last_seq", &Engine::last_seq)
+      .def_property_readonly("callback_errors", &Engine::callback_errors,
+                             "How many subscriber calls raised (caught; the engine is unaffected).")
+      .def("catch_up", [](PyEngine& en) {
+        py::gil_scoped_release nogil;
+        en.catch_up();
+      }, "Reads events other writers appended to a shared store.")
+      .def("execute", [](PyEngine& en, PersonId actor, const Command& c, std::optional<std::string> key) {
+        py::gil_scoped_release nogil;
+        return en.execute(actor, c, key ? *key : std::string());
+      }, py::arg("actor"), py::arg("command"), py::arg("idempotency_key") = py::none(),
+      "Executes a command object (Assign(...), SubmitOpinion(...), ...) as actor (a person id or SYSTEM).")
+      .def("execute_json", [](PyEngine& en, const nlohmann::json& request) {
+        nlohmann::json out;
+        {
+          py::gil_scoped_release nogil;
+          out = en.execute_json(request);
+        }
+        return out;
+      }, py::arg("request"),
+      "{\"actor\": id | \"system\", \"idempotency_key\"?: str, \"command\": {\"type\": ..., ...}} -> the Result "
+      "as a dict.")
+      .def("subscribe", [](PyEngine& en, py::function callback) {
+        auto state = std::make_shared<SubscriberState>();
+        state->callback = callback;
+        auto sub = std::make_unique<PySubscription>();
+        sub->state = state;
+        sub->sub = en.subscribe(python_subscriber(state));
+        return sub;
+      }, py::arg("callback"),
+      "Calls callback(event) after each commit, on the committing thread. Exceptions it raises are caught "
+      "and counted (Subscription.errors); keep the returned Subscription alive, close() it to stop.")
+      .def("history", [](const PyEngine& en, ItemId item, OpinionId opinion, ConferenceId conference) {
+        const int given = (item ? 1 : 0) + (opinion ? 1 : 0) + (conference ? 1 : 0);
+        if (given != 1) invalid("history needs exactly one of item=, opinion=, conference=");
+        py::gil_scoped_release nogil;
+        if (item) return en.history(item);
+        if (opinion) return en.history(opinion);
+        return en.history(conference);
+      }, py::kw_only(), py::arg("item") = py::none(), py::arg("opinion") = py::none(),
+      py::arg("conference") = py::none(), "R20: every event concerning the entity, in order.")
+      .def("events", [](const PyEngine& en, std::uint64_t from, std::size_t limit) {
+        py::gil_scoped_release nogil;
+        return en.events(from, limit);
+      }, py::arg("from_seq") = 1, py::arg("limit") = 1000, "Events with seq >= from_seq, at most limit.")
+      .def("iter_events", [](py::object self, std::uint64_t from, std::size_t page_size) {
+        if (page_size == 0) invalid("page_size must be positive");
+        return EventPages{self, &self.cast<const PyEngine&>(), from, page_size, {}, 0, false};
+      }, py::arg("from_seq") = 1, py::arg("page_size") = 1000, "Iterates the log page by page.")
+      .def("state_as_of", [](const PyEngine& en, Instant t) {
+        py::gil_scoped_release nogil;
+        return en.state_as_of(t);
+      }, py::arg("t"), "The whole state as it was at instant t (events with at <= t), rebuilt from the log.")
+      .def("state_as_of", [](const PyEngine& en, Date d) {
+        const Instant t = end_of_local_day(d, en.profile().zone_offset_minutes);
+        py::gil_scoped_release nogil;
+        return en.state_as_of(t);
+      }, py::arg("d"), "The state at the end of local day d.")
+      .def("accounting", [](const PyEngine& en, UnitId unit, Date as_of) {
+        py::gil_scoped_release nogil;
+        return en.accounting(unit, as_of);
+      }, py::arg("unit"), py::arg("as_of"),
+      "R15 status accounting of a unit subtree as of any date (a past date is computed on the state rebuilt "
+      "from the log).")
+      .def("overdue", [](const PyEngine& en, Date as_of, std::size_t limit) {
+        py::gil_scoped_release nogil;
+        return en.overdue(as_of, limit);
+      }, py::arg("as_of"), py::arg("limit") = 100)
+      .def("due_within", [](const PyEngine& en, Date from, int days, std::size_t limit) {
+        py::gil_scoped_release nogil;
+        return en.due_within(from, days, limit);
+      }, py::arg("start"), py::arg("days"), py::arg("limit") = 1000,
+      "Outstanding items due in [start, start + days], earliest first.")
+      .def("__repr__", [](const PyEngine& en) {
+        return "Engine(profile=" + en.profile().name + ", last_seq=" + std::to_string(en.last_seq()) + ")";
+      });
+  def_queries<PyEngine>(e, false);
+
+  // One method per command: engine.assign(actor, item, agency, deadline=None, idempotency_key=None).
+  for (const auto& entry : command_registry()) {
+    auto build = entry.build;
+    std::string doc = "Executes " + entry.class_name + "(" ;
+    for (std::size_t i = 0; i < entry.fields.size(); ++i) doc += (i ? ", " : "") + entry.fields[i];
+    doc += ") as actor; idempotency_key= makes a retry return the first result. Same path as execute().";
+    e.def(entry.method.c_str(), [build](PyEngine& en, PersonId actor, py::args args, py::kwargs kw) {
+      std::string key;
+      if (kw.contains("idempotency_key")) {
+        py::object k = kw["idempotency_key"];
+        if (!k.is_none()) key = k.cast<std::string>();
+        PyDict_DelItemString(kw.ptr(), "idempotency_key");
+      }
+      const Command c = build(std::move(args), std::move(kw));
+      py::gil_scoped_release nogil;
+      return en.execute(actor, c, key);
+    }, py::arg("actor"), doc.c_str());
+  }
+}
+
+}  // namespace dtpy

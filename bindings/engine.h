@@ -1,0 +1,34 @@
+// bindings/engine.h: the Python-side engine: doithoai::Engine plus the shared objects it was
+// opened with (store, clock, calendar), so Python can read them back.
+#pragma once
+
+#include <memory>
+
+#include "common.h"
+
+namespace dtpy {
+
+// Forwards to a store Python also holds (the Engine wants to own its store).
+class SharedStore final : public doithoai::EventStore {
+ public:
+  explicit SharedStore(std::shared_ptr<doithoai::EventStore> s) : s_(std::move(s)) {}
+  std::uint64_t last_seq() const override { return s_->last_seq(); }
+  void append(const doithoai::Batch& b) override { s_->append(b); }
+  void read(std::uint64_t from, const Visitor& visit) const override { s_->read(from, visit); }
+
+ private:
+  std::shared_ptr<doithoai::EventStore> s_;
+};
+
+struct PyEngine : doithoai::Engine {
+  PyEngine(doithoai::Profile p, std::shared_ptr<doithoai::EventStore> store, doithoai::EngineOptions o)
+      : doithoai::Engine(std::move(p), std::make_unique<SharedStore>(store), o),
+        store_ref(std::move(store)),
+        clock_ref(std::const_pointer_cast<doithoai::Clock>(o.clock)),
+        calendar_ref(std::const_pointer_cast<doithoai::Calendar>(o.calendar)) {}
+  std::shared_ptr<doithoai::EventStore> store_ref;
+  std::shared_ptr<doithoai::Clock> clock_ref;
+  std::shared_ptr<doithoai::Calendar> calendar_ref;
+};
+
+}  // namespace dtpy

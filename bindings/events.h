@@ -1,0 +1,40 @@
+// bindings/events.h: subscriptions of Python callables to an engine's committed events.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common.h"
+
+namespace dtpy {
+
+// What a Python subscription shares with its C++ hook: the callable and error counters.
+// Destroyed with the GIL held whichever thread drops the last reference.
+struct SubscriberState {
+  py::object callback;
+  std::atomic<std::uint64_t> calls{0};
+  std::atomic<std::uint64_t> errors{0};
+  std::mutex m;
+  std::string last_error;  // repr of the last exception the callback raised
+  ~SubscriberState() {
+    if (callback && Py_IsInitialized()) {
+      py::gil_scoped_acquire gil;
+      callback = py::object();
+    } else {
+      callback.release();  // interpreter gone: leak rather than touch it
+    }
+  }
+};
+
+struct PySubscription {
+  doithoai::Subscription sub;
+  std::shared_ptr<SubscriberState> state;
+};
+
+// The C++ callback that runs a Python callable: takes the GIL, calls it, and turns a Python
+// exception into a counted C++ one (the engine counts it too) without leaking it.
+std::function<void(const doithoai::Recorded&)> python_subscriber(std::shared_ptr<SubscriberState> st);
+
+}  // namespace dtpy

@@ -1,0 +1,70 @@
+"""Bulk import from lists of dicts / command objects and from CSV files."""
+from __future__ import annotations
+
+import pytest
+
+import doithoai as d
+from conftest import D, at, hold_conference
+
+
+def test_import_list_of_dicts_with_progress(world):
+    e = world.engine
+    rows = [{"unit": world.ward, "channel": "mailbox", "raised_by": world.resident, "raised_on": D(2022, 8, 1),
+             "topic": "environment", "text": f"Rác thải điểm {k}"} for k in range(2500)]
+    rows.append({"unit": world.ward, "channel": "letter", "raised_by_org": None, "raised_by": world.resident2,
+                 "items": [("land", "a"), {"topic": "traffic", "text": "b"}]})
+    seen = []
+    rep = e.import_opinions(world.office, rows, progress=lambda done, total: seen.append((done, total)), every=1000)
+    assert (rep.rows, rep.submitted, rep.failed, rep.items) == (2501, 2501, 0, 2502)
+    assert seen == [(1000, 2501), (2000, 2501), (2501, 2501)]
+    assert len(rep.opinions) == 2501 and e.opinion(rep.opinions[-1]).items == [2501, 2502]
+    assert e.item(1).raised_on == D(2022, 8, 1)
+    assert e.accounting(world.ward, D(2022, 8, 10)).items == 2502
+
+
+def test_import_errors_raise_with_row_or_are_skipped(world):
+    e = world.engine
+    rows = [{"unit": world.ward, "channel": "mailbox", "raised_by": world.resident, "topic": "land", "text": "ok"},
+            {"unit": world.ward, "channel": "mailbox", "raised_by": world.resident, "topic": "nope", "text": "bad"},
+            {"unit": world.ward, "channel": "mailbox", "raised_by": world.resident, "topic": "land", "text": "ok2"}]
+    with pytest.raises(d.InvalidArgument, match="row 2: topic 'nope'"):
+        e.import_opinions(world.office, rows)
+    assert e.item_count == 1  # rows before the failing one stay committed
+    rep = e.import_opinions(world.office, rows, on_error="skip")
+    assert (rep.submitted, rep.failed) == (2, 1)
+    assert rep.errors[0][:2] == (2, "invalid_argument")
+    with pytest.raises(d.PermissionDenied, match="row 1"):
+        e.import_opinions(world.resident2, rows[:1])
+
+
+def test_import_is_idempotent_with_a_prefix(world):
+    e = world.engine
+    rows = [d.SubmitOpinion(world.ward, channel="mailbox", raised_by=world.resident, items=[("land", str(k))])
+            for k in range(10)]
+    first = e.import_opinions(world.office, rows, idempotency_prefix="xlsx-2021:")
+    again = e.import_opinions(world.office, rows, idempotency_prefix="xlsx-2021:")
+    assert first.opinions == again.opinions and e.item_count == 10
+
+
+CSV = """unit,conference,channel,raised_by,raised_on,topic,text,opinion
+BD,,mailbox,CD-001,2022-08-01,land,"Cấp sổ đỏ, chậm",A
+BD,,mailbox,CD-001,2022-08-01,traffic,"Đường ""xấu"" quá",A
+,,,CD-002,,environment,Rác thải,
+"""
+
+
+def test_import_csv(world, tmp_path):
+    path = tmp_path / "y_kien_2021.csv"
+    path.write_text("\ufeff" + CSV, encoding="utf-8")
+    rep = world.engine.import_csv(world.office, str(path), unit=world.ward, raised_on=D(2022, 8, 5))
+    assert (rep.rows, rep.submitted, rep.items) == (2, 2, 3)
+    op1, op2 = (world.engine.opinion(o) for o in rep.opinions)
+    assert len(op1.items) == 2 and op1.raised_by == world.resident and op1.raised_on == D(2022, 8, 1)
+    assert world.engine.item(op1.items[1]).text == 'Đường "xấu" quá'
+    assert op2.channel is d.Channel.letter and op2.raised_on == D(2022, 8, 5)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("unit,topic,text,colour\n", encoding="utf-8")
+    with pytest.raises(d.InvalidArgument, match="unknown column 'colour'"):
+        world.engine.import_csv(world.office, str(bad))
+    with pytest.raises(d.NotFound):
+        world.engine.import_csv(world.office, str(tmp_path / "missing.csv"))

@@ -1,0 +1,75 @@
+"""Exceptions: one class per ErrorCode, chosen by code (never by message), each with .code."""
+from __future__ import annotations
+
+import pytest
+
+import doithoai as d
+from conftest import D, raise_items
+
+CLASSES = {
+    "not_found": d.NotFound,
+    "permission_denied": d.PermissionDenied,
+    "invalid_transition": d.InvalidTransition,
+    "invalid_argument": d.InvalidArgument,
+    "conflict": d.Conflict,
+    "storage": d.StorageError,
+    "corruption": d.CorruptionError,
+    "unsupported": d.Unsupported,
+}
+
+
+def test_every_error_code_has_its_class():
+    assert {c.value for c in d.ErrorCode} == set(CLASSES)
+    for code, cls in CLASSES.items():
+        assert issubclass(cls, d.Error) and issubclass(cls, Exception)
+        assert cls.code == code
+        assert d.error_class(code) is cls
+        assert d.error_class(d.ErrorCode(code)) is cls
+    assert issubclass(d.NotFound, LookupError)
+    assert issubclass(d.InvalidArgument, ValueError)
+
+
+def test_errors_carry_code_and_message(world):
+    e = world.engine
+    with pytest.raises(d.NotFound) as info:
+        e.item(999)
+    assert info.value.code == "not_found" and "999" in str(info.value)
+    with pytest.raises(d.InvalidArgument) as info:
+        e.create_unit(d.SYSTEM, "", "xa", parent=world.district)
+    assert info.value.code == "invalid_argument"
+    with pytest.raises(d.PermissionDenied) as info:
+        e.create_unit(world.resident, "X", "tinh")
+    assert info.value.code == "permission_denied"
+    with pytest.raises(d.Error) as info:  # the base class catches them all
+        e.unit(12345)
+    assert isinstance(info.value, d.NotFound)
+
+
+def test_invalid_transition(held):
+    (item,) = raise_items(held, held.conf, ["x"])
+    with pytest.raises(d.InvalidTransition) as info:
+        held.engine.close_item(held.front, item)
+    assert info.value.code == "invalid_transition"
+
+
+def test_json_and_enum_errors(world):
+    e = world.engine
+    with pytest.raises(d.InvalidArgument, match="unknown field"):
+        e.execute_json({"actor": "system", "command": {"type": "create_unit", "name": "X", "lvl": "xa"}})
+    with pytest.raises(d.InvalidArgument, match="unknown Role 'mayor'"):
+        e.grant_role(d.SYSTEM, world.resident, "mayor", world.ward)
+    with pytest.raises(d.InvalidArgument):
+        d.parse_date("30/9/2022")
+    with pytest.raises(d.NotFound):
+        d.builtin_profile("no-such-profile")
+
+
+def test_wrong_python_types_are_type_errors(world):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'agnecy'"):
+        d.Assign(item=1, agnecy=2)
+    with pytest.raises(TypeError, match="missing required argument 'agency'"):
+        world.engine.assign(world.office, 1)
+    with pytest.raises(TypeError):
+        world.engine.unit("one")
+    with pytest.raises(d.InvalidArgument):
+        world.engine.unit(-1)

@@ -1,0 +1,61 @@
+"""Property test: R15 holds for random command sequences."""
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import doithoai as d
+from conftest import D, at, hold_conference, make_world
+
+ACTIONS = st.lists(
+    st.tuples(st.sampled_from(["answer", "assign", "reply", "extend", "escalate", "reopen", "close", "advance",
+                               "refuse"]),
+              st.integers(min_value=0, max_value=11), st.integers(min_value=1, max_value=20)),
+    max_size=40)
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ACTIONS)
+def test_R15_resolved_plus_outstanding_equals_items_for_random_sequences(actions):
+    w = make_world()
+    conf = hold_conference(w)
+    e = w.engine
+    items = e.submit_opinion(w.office, w.ward, conference=conf, channel="at_conference", raised_by=w.resident,
+                             items=[("land", f"n{k}") for k in range(12)]).items
+    for action, k, days in actions:
+        it = items[k]
+        today = e.today()
+        try:
+            if action == "answer":
+                e.answer_on_spot(w.office, it, answered_by=w.gov_head, gist="g")
+            elif action == "assign":
+                e.assign(w.office, it, w.land)
+            elif action == "reply":
+                e.write_reply(w.land_officer, it, "n", date=today, signer=w.land_officer, text="t")
+                for r in d.Recipient:
+                    e.record_delivery(w.office, it, r, on=today)
+            elif action == "extend":
+                e.extend(w.office, it, e.item(it).deadline + dt.timedelta(days=days), "tb", today)
+            elif action == "escalate":
+                e.escalate(w.office, it, w.district, proposal="p", raiser_notified_on=today)
+            elif action == "reopen":
+                e.reopen(w.front, it, "r")
+            elif action == "close":
+                e.close_item(w.front, it)
+            elif action == "refuse":
+                e.decide_intake(w.office, it, d.Outcome.refused, reason="không đủ điều kiện",
+                                raiser_notified_on=today)
+            else:
+                w.clock.advance(dt.timedelta(days=days))
+        except (d.InvalidTransition, d.InvalidArgument, d.PermissionDenied, TypeError):
+            pass
+    for day in (D(2022, 9, 30), D(2022, 10, 30), D(2022, 10, 31), e.today(), e.today() + dt.timedelta(days=90)):
+        for unit in (w.ward, w.district, w.city):
+            a = e.accounting(unit, day)
+            assert a.resolved + a.outstanding == a.items
+            assert a.not_yet_due + a.overdue == a.outstanding
+            if unit == w.ward and day >= e.today():
+                standings = [e.standing(i, day) for i in e.items(unit=w.ward)]
+                assert standings.count(d.Standing.resolved) == a.resolved
+                assert standings.count(d.Standing.overdue) == a.overdue

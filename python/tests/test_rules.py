@@ -1,0 +1,191 @@
+"""Workflow rules proven from Python (named after DOMAIN.md's rule ids)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import doithoai as d
+from conftest import D, at, hold_conference, raise_items, reply_fully
+
+
+def test_R03_conference_lifecycle_planned_held_concluded_closed(world):
+    e = world.engine
+    conf = e.plan_conference(world.office, world.ward, planned_on=D(2022, 9, 30), audience="all_residents").id
+    assert e.conference(conf).status is d.ConferenceStatus.planned
+    # Opinions collected in advance while planned.
+    adv = e.submit_opinion(world.office, world.ward, conference=conf, channel="collected_in_advance",
+                           raised_by=world.resident2, items=[("security", "Trộm cắp xe máy ở tổ 5")]).items
+    with pytest.raises(d.InvalidTransition):
+        e.issue_conclusion_notice(world.office, conf, "01-TB/ĐU")  # not held yet
+    world.clock.set(at(D(2022, 9, 30), 14))
+    e.hold_conference(world.office, conf, chairs=[world.party_head, world.gov_head], attendance=150)
+    c = e.conference(conf)
+    assert c.status is d.ConferenceStatus.held and c.held_on == D(2022, 9, 30)
+    items = raise_items(world, conf, ["Cấp giấy chứng nhận quyền sử dụng đất chậm"])
+    e.answer_on_spot(world.office, items[0], answered_by=world.gov_head, gist="Sẽ cấp trong tháng 10")
+    e.answer_on_spot(world.office, adv[0], answered_by=world.party_head, gist="Tăng tuần tra")
+    world.clock.set(at(D(2022, 10, 7)))
+    e.issue_conclusion_notice(world.office, conf, "45-TB/ĐU", text="Kết luận của Bí thư Đảng ủy")
+    c = e.conference(conf)
+    assert c.status is d.ConferenceStatus.concluded
+    assert c.notice.due == D(2022, 10, 10) and c.notice.on_time
+    e.close_conference(world.office, conf)
+    assert e.conference(conf).status is d.ConferenceStatus.closed
+
+
+def test_R03_public_notice_at_least_7_days_before(world):
+    e = world.engine
+    with pytest.raises(d.InvalidArgument, match="7 days"):
+        e.plan_conference(world.office, world.ward, planned_on=D(2022, 8, 14), audience="all_residents")
+    e.plan_conference(world.office, world.ward, planned_on=D(2022, 8, 17), audience="all_residents")
+
+
+def test_R03_conference_with_open_items_cannot_close(held):
+    e = held.engine
+    raise_items(held, held.conf, ["Ngõ 100 ngập nước"], topic="infrastructure")
+    held.clock.set(at(D(2022, 10, 5)))
+    e.issue_conclusion_notice(held.office, held.conf, "45-TB/ĐU", text="Kết luận")
+    with pytest.raises(d.InvalidTransition, match="neither resolved"):
+        e.close_conference(held.office, held.conf)
+
+
+def test_R09_assignment_deadline_defaults_to_30_days(held):
+    e = held.engine
+    (item,) = raise_items(held, held.conf, ["Lấn chiếm vỉa hè phố Nguyễn Văn Cừ"], topic="urban_order")
+    held.clock.set(at(D(2022, 10, 3)))
+    e.assign(held.office, item, held.order)
+    it = e.item(item)
+    assert it.status is d.ItemStatus.assigned
+    assert it.deadline == D(2022, 10, 30) == it.original_deadline
+    assert it.agency == held.order
+
+
+def test_R09_deadline_later_than_default_needs_an_extension(held):
+    (item,) = raise_items(held, held.conf, ["x"])
+    with pytest.raises(d.InvalidArgument, match="extension"):
+        held.engine.assign(held.office, item, held.land, deadline=D(2022, 11, 15))
+    held.engine.assign(held.office, item, held.land, deadline=D(2022, 10, 20))
+    assert held.engine.item(item).deadline == D(2022, 10, 20)
+
+
+def test_R09_only_heads_or_office_assign(held):
+    e = held.engine
+    (item,) = raise_items(held, held.conf, ["x"])
+    before = e.last_seq
+    for actor in (held.resident, held.front, held.land_officer):
+        with pytest.raises(d.PermissionDenied, match="R19"):
+            e.assign(actor, item, held.land)
+    assert e.last_seq == before
+    e.assign(held.gov_head, item, held.land)
+
+
+def test_R10_reply_counts_only_when_delivered_to_all_four(held):
+    e = held.engine
+    (item,) = raise_items(held, held.conf, ["Cấp sổ đỏ cho hộ gia đình tổ 12"])
+    e.assign(held.office, item, held.land)
+    held.clock.set(at(D(2022, 10, 20)))
+    with pytest.raises(d.PermissionDenied):  # another agency cannot reply
+        e.write_reply(held.order_officer, item, "1/TL", date=D(2022, 10, 20), signer=held.order_officer, text="...")
+    e.write_reply(held.land_officer, item, "1/TL", date=D(2022, 10, 20), signer=held.land_officer, text="Đã cấp")
+    assert e.item_status(item) is d.ItemStatus.reply_written
+    recipients = list(d.Recipient)
+    assert set(held.engine.profile.reply_recipients) == set(recipients)
+    for r in recipients[:-1]:
+        e.record_delivery(held.office, item, r, on=D(2022, 10, 20))
+        assert e.item_status(item) is d.ItemStatus.reply_written
+    e.record_delivery(held.office, item, recipients[-1], on=D(2022, 10, 20))
+    it = e.item(item)
+    assert it.status is d.ItemStatus.replied
+    assert [x.recipient for x in it.reply.deliveries] == recipients
+    assert it.reply.completed_on == D(2022, 10, 20)
+    with pytest.raises(d.InvalidTransition):
+        e.record_delivery(held.office, item, d.Recipient.raiser, on=D(2022, 10, 20))
+
+
+def test_R12_extension_needs_notice_and_keeps_original_deadline(held):
+    e = held.engine
+    (item,) = raise_items(held, held.conf, ["Bồi thường GPMB dự án đường 40m"], topic="site_clearance")
+    e.assign(held.office, item, held.land)
+    held.clock.set(at(D(2022, 10, 25)))
+    with pytest.raises(d.InvalidArgument):  # no notice date
+        e.extend(held.office, item, deadline=D(2022, 12, 15), notice_number="12/TB-UBND", notice_date=None)
+    e.extend(held.office, item, D(2022, 12, 15), "12/TB-UBND", D(2022, 10, 25), reason="Liên quan nhiều ngành")
+    it = e.item(item)
+    assert it.deadline == D(2022, 12, 15)
+    assert it.original_deadline == D(2022, 10, 30)
+    (ext,) = it.extensions
+    assert ext.previous == D(2022, 10, 30) and ext.notice_number == "12/TB-UBND" and ext.agency == held.land
+    acc = e.accounting(held.ward, D(2022, 11, 5))
+    assert acc.extended_items == 1 and acc.extensions == 1
+    assert acc.not_yet_due == 1 and acc.overdue == 0  # the extended deadline counts
+    with pytest.raises(d.InvalidArgument, match="later"):
+        e.extend(held.office, item, D(2022, 12, 1), "13/TB", D(2022, 10, 25))
+
+
+def test_R14_front_supervises_reopens_and_only_it_closes(held):
+    e = held.engine
+    (item,) = raise_items(held, held.conf, ["Rác thải tồn đọng ngõ 190"], topic="environment")
+    e.assign(held.office, item, held.land)
+    held.clock.set(at(D(2022, 10, 20)))
+    reply_fully(held, item, D(2022, 10, 20))
+    assert e.item_status(item) is d.ItemStatus.replied
+    with pytest.raises(d.PermissionDenied, match="R14"):
+        e.close_item(held.office, item)
+    with pytest.raises(d.PermissionDenied):
+        e.reopen(held.gov_head, item, "không")
+    e.record_finding(held.front, item, "Rác vẫn tồn đọng", satisfactory=False)
+    held.clock.set(at(D(2022, 11, 2)))
+    e.reopen(held.front, item, "Chưa xử lý dứt điểm")
+    it = e.item(item)
+    assert it.reopened == 1 and it.deadline == D(2022, 12, 2)  # reopen rule: 30 days
+    assert it.status in (d.ItemStatus.assigned, d.ItemStatus.open)
+    assert len(it.findings) == 1 and not it.findings[0].satisfactory
+    held.clock.set(at(D(2022, 11, 20)))
+    reply_fully(held, item, D(2022, 11, 20))
+    e.close_item(held.front, item, note="Đã xử lý")
+    assert e.item_status(item) is d.ItemStatus.closed
+    with pytest.raises(d.InvalidTransition, match="closed for good"):
+        e.reopen(held.front, item, "lại")
+
+
+def test_R15_resolved_plus_outstanding_equals_items_as_of_dates(held):
+    e = held.engine
+    items = raise_items(held, held.conf, [f"Nội dung {k}" for k in range(6)])
+    e.answer_on_spot(held.office, items[0], answered_by=held.gov_head, gist="Đã trả lời")
+    for it in items[1:]:
+        e.assign(held.office, it, held.land)
+    e.extend(held.office, items[5], D(2022, 11, 30), "9/TB", D(2022, 9, 30))
+    held.clock.set(at(D(2022, 10, 20)))
+    reply_fully(held, items[1], D(2022, 10, 20))
+    held.clock.set(at(D(2022, 11, 5)))
+    reply_fully(held, items[2], D(2022, 11, 5))  # late
+    for day, resolved, nyd, overdue in [(D(2022, 9, 30), 1, 5, 0), (D(2022, 10, 25), 2, 4, 0),
+                                        (D(2022, 11, 10), 3, 1, 2)]:
+        a = e.accounting(held.ward, day)
+        assert (a.items, a.resolved, a.not_yet_due, a.overdue) == (6, resolved, nyd, overdue), day
+        assert a.resolved + a.outstanding == a.items
+        assert a.not_yet_due + a.overdue == a.outstanding
+    a = e.accounting(held.ward, D(2022, 11, 10))
+    assert a.replied_on_time == 1 and a.replied_late == 1 and a.answered_on_spot == 1
+    assert e.standing(items[3], D(2022, 11, 10)) is d.Standing.overdue
+    assert e.overdue(D(2022, 11, 10)) == [items[3], items[4]]
+
+
+def test_R19_denied_action_changes_nothing_and_says_why(held):
+    e = held.engine
+    (item,) = raise_items(held, held.conf, ["x"])
+    before = [ev.to_dict() for ev in e.events()]
+    with pytest.raises(d.PermissionDenied) as info:
+        e.close_item(held.resident, item)
+    assert info.value.code == "permission_denied"
+    assert "supervising body" in str(info.value)
+    with pytest.raises(d.PermissionDenied):
+        e.submit_opinion(held.resident2, held.ward, raised_by=held.resident, items=[("land", "giả mạo")])
+    assert [ev.to_dict() for ev in e.events()] == before
+    # A resident raises their own opinion and sees only their own items.
+    own = e.submit_opinion(held.resident2, held.ward, channel=d.Channel.mailbox, raised_by=held.resident2,
+                           items=[("traffic", "Đèn tín hiệu hỏng")]).items[0]
+    assert e.can_view(held.resident2, own) and not e.can_view(held.resident2, item)
+    assert e.items(visible_to=held.resident2) == [own]
+    assert set(e.items(visible_to=held.front)) == {item, own}
