@@ -446,6 +446,11 @@ struct Applier {
     s.cold_mut(e.item.value).closed_on = e.on;
     s.reindex(e.item.value);
   }
+  // Events of the views layer (publication, council sessions, voter requests): src/views/.
+  template <class E>
+  void operator()(const E& e) {
+    apply_view_event(s, e);
+  }
 };
 
 }  // namespace detail

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "doithoai/state.h"
+#include "views/view_data.h"
 
 namespace doithoai::detail {
 
@@ -168,6 +169,8 @@ struct StateImpl {
 
   // Outstanding items with a deadline: day -> (head, tail) of an intrusive list.
   std::map<std::int32_t, std::pair<std::uint32_t, std::uint32_t>> by_deadline;
+
+  ViewData view;  // publication, council sessions, voter requests (src/views/)
 
   // ---- helpers used by apply, decide and queries ----
   bool has_unit(UnitId u) const { return u.value > 0 && u.value < units.size(); }
