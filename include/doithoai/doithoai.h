@@ -16,3 +16,4 @@
 #include "doithoai/store.h"
 #include "doithoai/time.h"
 #include "doithoai/vietnam_calendar.h"
+#include "doithoai/views.h"
