@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -341,6 +342,9 @@ DOITHOAI_API const std::vector<std::string>& csv_columns();
 // Appends the CSV (BOM, header, one CRLF row per item) to out; returns the number of rows.
 DOITHOAI_API std::size_t export_items_csv(const State& state, const Profile& profile, const ExportOptions& o,
                                           std::string& out);
+// The same, streamed: sink receives the CSV in chunks of about 1 MiB, in order.
+DOITHOAI_API std::size_t export_items_csv(const State& state, const Profile& profile, const ExportOptions& o,
+                                          const std::function<void(std::string_view)>& sink);
 // Open311 GeoReport v2 GET requests.json: schemas/open311-requests.schema.json
 DOITHOAI_API nlohmann::json export_open311(const State& state, const Profile& profile, const ExportOptions& o);
 // RFC 5545 calendar of an agency's outstanding deadlines: one all-day VEVENT per item.

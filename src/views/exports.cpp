@@ -2,6 +2,7 @@
 // and an agency's deadlines as iCalendar (RFC 5545). docs/reports.md lists the fields.
 #include <charconv>
 #include <cstring>
+#include <functional>
 
 #include "common.h"
 #include "doithoai/error.h"
@@ -80,7 +81,7 @@ json jday(std::int32_t d) { return d == kNoDay ? json(nullptr) : json(iso_day(d)
 
 std::string zone(int minutes) {
   const int a = minutes < 0 ? -minutes : minutes;
-  char b[8];
+  char b[16];
   std::snprintf(b, sizeof b, "%c%02d:%02d", minutes < 0 ? '-' : '+', a / 60, a % 60);
   return b;
 }
@@ -166,7 +167,7 @@ struct CsvWriter {
     sep();
     const bool formula = free_text && !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@');
     bool quote = false;
-    for (char c : v)
+    for (const char c : v)
       if (c == ',' || c == '"' || c == '\r' || c == '\n') {
         quote = true;
         break;
@@ -177,9 +178,15 @@ struct CsvWriter {
     }
     out += '"';
     if (formula) out += '\'';
-    for (char c : v) {
-      if (c == '"') out += '"';
-      out += c;
+    for (std::size_t i = 0;;) {
+      const std::size_t q = v.find('"', i);
+      if (q == std::string_view::npos) {
+        out.append(v.data() + i, v.size() - i);
+        break;
+      }
+      out.append(v.data() + i, q + 1 - i);
+      out += '"';
+      i = q + 1;
     }
     out += '"';
   }
@@ -204,7 +211,14 @@ struct CsvWriter {
 }  // namespace
 
 std::size_t export_items_csv(const State& state, const Profile& profile, const ExportOptions& o, std::string& out) {
+  return export_items_csv(state, profile, o, [&](std::string_view chunk) { out.append(chunk.data(), chunk.size()); });
+}
+
+std::size_t export_items_csv(const State& state, const Profile& profile, const ExportOptions& o,
+                             const std::function<void(std::string_view)>& sink) {
   Selection sel(state, profile, o);
+  std::string out;
+  out.reserve(1 << 21);
   const StateImpl& s = sel.s;
   CsvWriter w{out};
   out += "\xEF\xBB\xBF";  // UTF-8 BOM: Excel then reads the Vietnamese text as UTF-8
@@ -225,7 +239,16 @@ std::size_t export_items_csv(const State& state, const Profile& profile, const E
     w.text(u.name);
     w.text(s.units[r.raised_in.value].value.name);
     w.text(to_string(op.channel));
-    w.text(sel.raiser(id), true);
+    if (sel.pub) {
+      w.text(sel.raiser(id), true);
+    } else {
+      const OpinionRec& o2 = op;
+      w.text(o2.raised_by_org ? std::string_view(s.organizations[o2.raised_by_org.value].name)
+             : o2.raised_by   ? std::string_view(s.persons[o2.raised_by.value].value.name)
+             : o2.from_unit   ? std::string_view(s.units[o2.from_unit.value].value.name)
+                              : std::string_view(),
+             true);
+    }
     w.text(s.topics[r.topic]);
     w.text(topic_labels[r.topic]);
     if (sel.pub) {
@@ -266,7 +289,12 @@ std::size_t export_items_csv(const State& state, const Profile& profile, const E
     w.num(r.reopened);
     w.end_row();
     ++rows;
+    if (out.size() >= (1 << 20)) {
+      sink(out);
+      out.clear();
+    }
   });
+  if (!out.empty()) sink(out);
   return rows;
 }
 

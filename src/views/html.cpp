@@ -48,7 +48,7 @@ struct Text {
   }
   std::string date(const Date& d) const {
     if (d.is_special()) return "—";
-    char b[16];
+    char b[32];
     if (en) return format_date(d);
     std::snprintf(b, sizeof b, "%02d/%02d/%04d", static_cast<int>(d.day()), static_cast<int>(d.month()),
                   static_cast<int>(d.year()));

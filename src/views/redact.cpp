@@ -121,15 +121,6 @@ std::vector<Word> words(std::string_view s) {
   return out;
 }
 
-std::string folded_phrase(std::string_view s) {
-  std::string p;
-  for (const auto& w : words(s)) {
-    if (!p.empty()) p += ' ';
-    p += w.folded;
-  }
-  return p;
-}
-
 std::string digits_of(std::string_view s) {
   std::string d;
   for (char c : s)
