@@ -6,7 +6,8 @@ PKGS=(g++ cmake ninja-build pkg-config
       libboost-date-time-dev nlohmann-json3-dev catch2
       libsqlite3-dev sqlite3 libpq-dev postgresql libssl-dev libicu-dev
       pybind11-dev python3-pybind11 python3-dev python3-venv python3-pytest python3-hypothesis
-      python3-setuptools python3-wheel python3-pip)
+      python3-setuptools python3-wheel python3-pip
+      chromium)  # headless rendering test of the HTML report (issue 6)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

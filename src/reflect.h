@@ -70,6 +70,10 @@ DT_REFLECT(cmd::Extend, "extend", 1, item, deadline, notice_number, notice_date,
 DT_REFLECT(cmd::RecordFinding, "record_finding", 1, item, text, satisfactory, on)
 DT_REFLECT(cmd::Reopen, "reopen", 1, item, reason, deadline, on)
 DT_REFLECT(cmd::CloseItem, "close_item", 1, item, note, on)
+DT_REFLECT(cmd::PublishReply, "publish_reply", 1, item, on)
+DT_REFLECT(cmd::PublishConferenceResults, "publish_conference_results", 1, conference, date)
+DT_REFLECT(cmd::RecordCouncilSession, "record_council_session", 1, unit, date, reference)
+DT_REFLECT(cmd::RecordVoterRequest, "record_voter_request", 1, unit, requesters, voters, on, reference)
 
 // Events
 DT_REFLECT(ev::UnitCreated, "unit_created", 1, unit, code, name, level, parent, on, remote)
@@ -97,6 +101,10 @@ DT_REFLECT(ev::ItemExtended, "item_extended", 1, item, deadline, notice_number, 
 DT_REFLECT(ev::FindingRecorded, "finding_recorded", 1, item, text, satisfactory, on)
 DT_REFLECT(ev::ItemReopened, "item_reopened", 1, item, reason, deadline, on)
 DT_REFLECT(ev::ItemClosed, "item_closed", 1, item, note, on)
+DT_REFLECT(ev::ReplyPublished, "reply_published", 1, item, on)
+DT_REFLECT(ev::ConferenceResultsPublished, "conference_results_published", 1, conference, date, due)
+DT_REFLECT(ev::CouncilSessionRecorded, "council_session_recorded", 1, unit, date, reference)
+DT_REFLECT(ev::VoterRequestRecorded, "voter_request_recorded", 1, unit, requesters, voters, on, reference)
 
 // Compile-time name lookup over a variant's alternatives.
 template <class V, std::size_t I = 0>

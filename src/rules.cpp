@@ -574,6 +574,12 @@ struct Decider {
     text(c.note, "note", false);
     emit(ev::ItemClosed{c.item, c.note, when(c.on, "on")});
   }
+
+  // Commands of the views layer (publication, council sessions, voter requests): src/views/.
+  template <class C>
+  void operator()(const C& c) {
+    decide_view_command(in, c, out);
+  }
 };
 
 }  // namespace

@@ -75,18 +75,25 @@ template <class A> void io(A& a, ItemCold& v) {
   a(v.answer); a(v.extensions); a(v.duplicates); a(v.merged_into); a(v.escalated_to);
   a(v.escalated_from); a(v.outcome_reason); a(v.outcome_due); a(v.raiser_notified_on); a(v.reopened);
 }
+template <class A> void io(A& a, CouncilSessionRec& v) { a(v.unit); a(v.day); a(v.reference); }
+template <class A> void io(A& a, VoterRequestRec& v) { a(v.unit); a(v.day); a(v.requesters); a(v.voters); a(v.reference); }
+template <class A> void io(A& a, ViewData& v) {
+  a(v.reply_published); a(v.published_items); a(v.results_published); a(v.results_due);
+  a(v.council_sessions); a(v.voter_requests);
+}
 template <class A> void io(A& a, Result& v) { a(v.first_seq); a(v.last_seq); a(v.id); a(v.items); }
 template <class A> void io(A& a, StateImpl& v) {
   a(v.last_seq); a(v.last_at); a(v.units); a(v.agencies); a(v.organizations); a(v.persons);
   a(v.conferences); a(v.opinions); a(v.items); a(v.replies); a(v.findings); a(v.cold); a(v.topics);
   a(v.unit_codes); a(v.agency_codes); a(v.organization_codes); a(v.person_codes);
-  a(v.conference_codes); a(v.by_deadline);
+  a(v.conference_codes); a(v.by_deadline); a(v.view);
 }
 
 // Adding a field to these records without adding it above would silently drop it from
 // snapshots; the sizes (x86-64, libstdc++) make such a change fail to compile here.
 #if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
-static_assert(sizeof(StateImpl) == 712, "StateImpl changed: update io(StateImpl) and kSnapshotFormat");
+static_assert(sizeof(StateImpl) == 856, "StateImpl changed: update io(StateImpl) and kSnapshotFormat");
+static_assert(sizeof(ViewData) == 144, "ViewData changed: update io(ViewData) and kSnapshotFormat");
 static_assert(sizeof(ItemRec) == 72, "ItemRec changed: update io(ItemRec) and kSnapshotFormat");
 static_assert(sizeof(ItemCold) == 176, "ItemCold changed: update io(ItemCold) and kSnapshotFormat");
 static_assert(sizeof(ReplyRec) == 56, "ReplyRec changed: update io(ReplyRec) and kSnapshotFormat");

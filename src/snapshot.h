@@ -18,7 +18,7 @@
 namespace doithoai::detail {
 
 // Bump when StateImpl or the encoding changes; older images are then ignored.
-inline constexpr std::uint8_t kSnapshotFormat = 2;  // 2: findings chained in their own array, closed_on in the item
+inline constexpr std::uint8_t kSnapshotFormat = 3;  // 2: compact findings; 3: views data (publication, sessions, requests)
 
 void write_snapshot(const StateImpl& s, const std::unordered_map<std::string, Result>& idempotency,
                     std::string& out);

@@ -456,6 +456,11 @@ struct Applier {
     r.closed_on = day_of(e.on);
     s.reindex(e.item.value);
   }
+  // Events of the views layer (publication, council sessions, voter requests): src/views/.
+  template <class E>
+  void operator()(const E& e) {
+    apply_view_event(s, e);
+  }
 };
 
 }  // namespace detail

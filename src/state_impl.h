@@ -17,6 +17,7 @@
 
 #include "doithoai/state.h"
 #include "text_pool.h"
+#include "views/view_data.h"
 
 namespace doithoai::detail {
 
@@ -149,6 +150,8 @@ struct StateImpl {
 
   // Outstanding items with a deadline: day -> (head, tail) of an intrusive list.
   std::map<std::int32_t, std::pair<std::uint32_t, std::uint32_t>> by_deadline;
+
+  ViewData view;  // publication, council sessions, voter requests (src/views/)
 
   // ---- helpers used by apply, decide and queries ----
   bool has_unit(UnitId u) const { return u.value > 0 && u.value < units.size(); }

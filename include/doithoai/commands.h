@@ -125,6 +125,17 @@ struct RecordFinding { ItemId item; std::string text; bool satisfactory = true; 
 struct Reopen { ItemId item; std::string reason; std::optional<Date> deadline; Date on; };
 struct CloseItem { ItemId item; std::string note; Date on; };
 
+// ---- Views (R13, R17; docs/reports.md): publication and the data compliance needs ----
+// By the heads or office of the item's unit; only replied or closed items (R13).
+struct PublishReply { ItemId item; Date on; };
+// By whoever runs the conference; lateness against deadlines.publication is reported.
+struct PublishConferenceResults { ConferenceId conference; Date date; };
+// A session of the unit's council (HĐND), past or scheduled: by the heads, office or an
+// administrator of the unit. Wards below it owe a dialogue before each session (R17).
+struct RecordCouncilSession { UnitId unit; Date date; std::string reference; };
+// Voters of a commune asking for a dialogue, with the voter roll at that date (R17).
+struct RecordVoterRequest { UnitId unit; std::uint32_t requesters = 0; std::uint32_t voters = 0; Date on; std::string reference; };
+
 }  // namespace cmd
 
 using Command = std::variant<
@@ -133,7 +144,8 @@ using Command = std::variant<
     cmd::PlanConference, cmd::HoldConference, cmd::IssueConclusionNotice, cmd::CloseConference,
     cmd::SubmitOpinion, cmd::AnswerOnSpot, cmd::MergeDuplicate, cmd::Assign, cmd::WriteReply,
     cmd::RecordDelivery, cmd::Escalate, cmd::DecideIntake, cmd::Extend, cmd::RecordFinding,
-    cmd::Reopen, cmd::CloseItem>;
+    cmd::Reopen, cmd::CloseItem, cmd::PublishReply, cmd::PublishConferenceResults,
+    cmd::RecordCouncilSession, cmd::RecordVoterRequest>;
 
 // What a successful command returns.
 struct Result {

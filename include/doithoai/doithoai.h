@@ -18,3 +18,4 @@
 #include "doithoai/store.h"
 #include "doithoai/time.h"
 #include "doithoai/vietnam_calendar.h"
+#include "doithoai/views.h"

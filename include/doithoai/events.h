@@ -45,6 +45,11 @@ struct ItemExtended { ItemId item; Date deadline; std::string notice_number; Dat
 struct FindingRecorded { ItemId item; std::string text; bool satisfactory = true; Date on; };
 struct ItemReopened { ItemId item; std::string reason; Date deadline; Date on; };
 struct ItemClosed { ItemId item; std::string note; Date on; };
+// Views (R13, R17)
+struct ReplyPublished { ItemId item; Date on; };
+struct ConferenceResultsPublished { ConferenceId conference; Date date; Date due; };
+struct CouncilSessionRecorded { UnitId unit; Date date; std::string reference; };
+struct VoterRequestRecorded { UnitId unit; std::uint32_t requesters = 0; std::uint32_t voters = 0; Date on; std::string reference; };
 
 }  // namespace ev
 
@@ -54,7 +59,8 @@ using Event = std::variant<
     ev::ConferencePlanned, ev::ConferenceHeld, ev::ConclusionNoticeIssued, ev::ConferenceClosed,
     ev::OpinionSubmitted, ev::ItemAnswered, ev::ItemMerged, ev::ItemAssigned, ev::ReplyWritten,
     ev::ReplyDelivered, ev::ItemEscalated, ev::IntakeDecided, ev::ItemExtended,
-    ev::FindingRecorded, ev::ItemReopened, ev::ItemClosed>;
+    ev::FindingRecorded, ev::ItemReopened, ev::ItemClosed, ev::ReplyPublished,
+    ev::ConferenceResultsPublished, ev::CouncilSessionRecorded, ev::VoterRequestRecorded>;
 
 // An event as recorded: its place in the log, when, and who.
 struct Recorded {

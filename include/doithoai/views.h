@@ -1,0 +1,354 @@
+// doithoai/views.h: what the heads report, what the people see, what other systems read.
+//
+// Periodic reports (R16), compliance with the required frequency (R17), candidates for an
+// unscheduled conference (R18), the public feed and redaction (R13), and exports: JSON
+// (schemas/*.json), CSV (UTF-8 with BOM, CRLF, RFC 4180), Open311 GeoReport v2 requests,
+// iCalendar (RFC 5545) and a self-contained HTML report. docs/reports.md describes every
+// field, the redaction rules and the formats.
+//
+// Every function here is a pure read of a State: call it inside Engine::read, or use the
+// Engine overloads, which take the shared lock (and, for a past as_of, rebuild the state
+// from the log so the figures are exactly those of that date). Numbers come from the
+// profile (deadlines, the "compliance" and "triggers" sections), never from code.
+// Public views and public exports never show a person's personal data unless that person
+// consented (Person::consent_public): see Redactor.
+// Thread safety: the functions hold no state; a Redactor is immutable and shareable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "doithoai/calendar.h"
+#include "doithoai/engine.h"
+#include "doithoai/export.h"
+#include "doithoai/model.h"
+#include "doithoai/profile.h"
+#include "doithoai/state.h"
+
+namespace doithoai {
+
+// ---- Periods -----------------------------------------------------------------------------
+
+enum class PeriodKind : std::uint8_t { month = 1, quarter = 2, six_months = 3, nine_months = 4, year = 5, range = 6 };
+
+// An inclusive range of local dates. six_months and nine_months are the first 6 / 9 months
+// of a year ("6 tháng đầu năm", "9 tháng đầu năm"), as Vietnamese reports count them.
+struct DOITHOAI_API Period {
+  PeriodKind kind = PeriodKind::range;
+  Date from;
+  Date to;
+  static Period month(int year, int month);
+  static Period quarter(int year, int quarter);
+  static Period six_months(int year);
+  static Period nine_months(int year);
+  static Period year(int year);
+  static Period range(Date from, Date to);  // invalid_argument when to < from
+};
+// The period a report compares with: the previous month, quarter or year; the same months
+// of the previous year for six and nine months ("cùng kỳ"); for a range, the equally long
+// range just before it.
+DOITHOAI_API Period previous_period(const Period& p);
+// "Quý III/2022", "6 tháng đầu năm 2022", ... ; lang "en" gives "Q3 2022", ...
+DOITHOAI_API std::string period_label(const Period& p, std::string_view lang = "vi");
+
+// ---- R16 periodic reports -----------------------------------------------------------------
+
+struct ReportRequest {
+  UnitId unit;    // the unit and its whole subtree; none: every unit
+  Period period;
+  Date as_of;     // the standing of items is taken on this date; default: period.to
+};
+
+struct Count {
+  std::string code;   // stable machine name (a level, kind, audience, channel, topic ...)
+  std::string label;  // Vietnamese label
+  std::uint64_t n = 0;
+};
+
+// R15 standing of a set of items as of the report date, with timeliness.
+struct Tally {
+  std::uint64_t items = 0;
+  std::uint64_t resolved = 0;
+  std::uint64_t outstanding = 0;   // == not_yet_due + overdue
+  std::uint64_t not_yet_due = 0;
+  std::uint64_t overdue = 0;
+  std::uint64_t on_time = 0;       // resolved by the deadline in force
+  std::uint64_t late = 0;          // resolved after it, or overdue
+  std::uint64_t extended_items = 0;
+  std::uint64_t extensions = 0;
+  std::uint64_t escalated = 0;
+  // on_time / (on_time + late); nullopt when nothing was due yet.
+  std::optional<double> on_time_rate() const {
+    const auto d = on_time + late;
+    return d ? std::optional<double>(static_cast<double>(on_time) / static_cast<double>(d)) : std::nullopt;
+  }
+};
+
+struct TopicTally {
+  std::string topic;
+  std::string label;
+  Tally tally;
+};
+
+struct AgencyTally {
+  AgencyId agency;
+  std::string code;
+  std::string name;
+  Tally tally;
+};
+
+// One conference held in the period, with its R03/R08/R09/R13 dates.
+struct ConferenceLine {
+  ConferenceId id;
+  UnitId unit;
+  std::string unit_name;
+  std::string level;
+  ConferenceKind kind = ConferenceKind::periodic;
+  std::string audience;
+  bool department = false;  // a department's own dialogue
+  Date held_on;
+  std::uint64_t opinions = 0;
+  std::uint64_t items = 0;
+  std::optional<Date> notice_due;        // conclusion notice deadline (R08)
+  std::optional<Date> notice_issued_on;
+  std::optional<Date> reply_due;         // default reply deadline of its items (R09)
+  std::optional<Date> results_due;       // publication of results (R13)
+  std::optional<Date> results_published_on;
+  bool results_late = false;             // published after results_due, or unpublished past it
+};
+
+struct MonthPoint {
+  int year = 0;
+  int month = 0;
+  std::uint64_t conferences = 0;  // held that month
+  std::uint64_t opinions = 0;     // raised that month
+  std::uint64_t items = 0;        // raised that month
+  std::uint64_t resolved = 0;     // resolved that month (any raising date)
+};
+
+struct Change {
+  std::uint64_t previous = 0;
+  std::uint64_t current = 0;
+  std::int64_t delta = 0;
+  std::optional<double> percent;  // delta / previous * 100; nullopt when previous is 0
+};
+
+struct Report {
+  UnitId unit;
+  std::string unit_name;
+  std::string unit_level;
+  Period period;
+  Period previous;
+  Date as_of;
+  std::vector<std::string> citations;  // the profile rules the figures rest on
+
+  // Conferences held in the period (R02)
+  std::uint64_t conferences = 0;
+  std::vector<Count> conferences_by_level;     // the unit's level: tinh, huyen, xa ...
+  std::vector<Count> conferences_by_kind;      // periodic, unscheduled, thematic
+  std::vector<Count> conferences_by_audience;
+  std::uint64_t department_dialogues = 0;
+  std::vector<ConferenceLine> conference_list;
+
+  // Opinions raised in the period (R04, R05) and their items' standing as of as_of (R15)
+  std::uint64_t opinions = 0;
+  std::vector<Count> opinions_by_channel;
+  Tally items;
+  std::uint64_t answered_on_spot = 0;
+  std::uint64_t replied = 0;
+  std::uint64_t handed_on = 0;
+  std::uint64_t closed = 0;
+  std::uint64_t reopened_items = 0;
+  std::uint64_t merged = 0;
+  std::uint64_t received_by_escalation = 0;
+  std::uint64_t resolved_in_period = 0;   // items of any date resolved during the period
+  std::uint64_t backlog_outstanding = 0;  // raised before the period, still outstanding
+  std::vector<TopicTally> by_topic;
+  std::vector<AgencyTally> by_agency;
+  std::vector<MonthPoint> trend;  // month by month over the period
+
+  // Publication of conference results (R13)
+  std::uint64_t results_published_on_time = 0;
+  std::uint64_t results_published_late = 0;
+  std::uint64_t results_unpublished_overdue = 0;
+
+  // Change from the previous period
+  Change change_conferences;
+  Change change_opinions;
+  Change change_items;
+  Change change_resolved_in_period;
+};
+
+DOITHOAI_API Report make_report(const State& state, const Profile& profile, const Calendar& calendar,
+                                const ReportRequest& request);
+// On the engine: a past as_of is computed on the state rebuilt from the log at that date.
+DOITHOAI_API Report make_report(const Engine& engine, const ReportRequest& request);
+DOITHOAI_API nlohmann::json report_to_json(const Report& report);  // schemas/report.schema.json
+
+struct HtmlOptions {
+  std::string lang = "vi";  // "vi" or "en"
+  std::string title;        // default: a title built from the unit and the period
+};
+// One self-contained HTML file (no external resources) with inline SVG charts: items by
+// status per topic, on-time rate by agency, month-by-month trend; print CSS for paper.
+DOITHOAI_API std::string report_html(const Report& report, const HtmlOptions& options = {});
+
+// ---- R17 compliance with the required frequency -------------------------------------------
+
+enum class Requirement : std::uint8_t {
+  periodic_yearly = 1,         // at least one periodic dialogue a year
+  before_council_session = 2,  // a ward dialogue before each session of the council above it
+  voter_request = 3,           // a dialogue when enough of a commune's voters ask
+};
+DOITHOAI_API std::string_view to_string(Requirement r);
+
+struct ComplianceCase {
+  UnitId unit;
+  std::string unit_name;
+  std::string level;
+  Requirement requirement = Requirement::periodic_yearly;
+  Date window_from;  // a qualifying conference held in [window_from, window_to] was required
+  Date window_to;
+  std::string reference;  // the session or request it answers, the year for periodic ones
+  std::string citation;   // from the profile
+  ConferenceId met_by;    // the conference that met it, if any
+};
+
+struct ComplianceReport {
+  UnitId unit;
+  Period period;
+  Date as_of;
+  std::vector<ComplianceCase> missed;   // window over, nothing held
+  std::vector<ComplianceCase> pending;  // window still open at as_of, nothing held yet
+  std::vector<ComplianceCase> met;
+};
+
+// Requirements whose window ends in the period (or is still open at as_of).
+DOITHOAI_API ComplianceReport compliance(const State& state, const Profile& profile, UnitId root,
+                                         const Period& period, Date as_of);
+DOITHOAI_API nlohmann::json compliance_to_json(const ComplianceReport& r);
+
+// ---- R18 triggers for an unscheduled conference -------------------------------------------
+
+enum class TriggerReason : std::uint8_t { overdue = 1, reopened = 2, many_on_one_matter = 3 };
+DOITHOAI_API std::string_view to_string(TriggerReason r);
+
+struct TriggerCandidate {
+  UnitId unit;
+  std::string unit_name;
+  TriggerReason reason = TriggerReason::overdue;
+  std::string topic;         // for many_on_one_matter
+  std::vector<ItemId> items;
+  std::string detail;        // why, in Vietnamese, with the profile's threshold
+};
+
+// Candidates per unit of the subtree as of a date, thresholds from the profile's
+// "triggers" section; most items first.
+DOITHOAI_API std::vector<TriggerCandidate> unscheduled_triggers(const State& state, const Profile& profile,
+                                                                UnitId root, Date as_of);
+DOITHOAI_API nlohmann::json triggers_to_json(const std::vector<TriggerCandidate>& v);
+
+// ---- R13 publication -----------------------------------------------------------------------
+
+// Removes personal data of everyone who did not consent from text meant for the public:
+// their names (at least two words; case-, diacritic- and NFC/NFD-insensitive), addresses,
+// phone numbers and citizen id numbers; and, whoever they belong to, anything shaped like
+// a Vietnamese phone number (0xxx xxx xxx, +84 ...) or a 9- or 12-digit id number.
+class DOITHOAI_API Redactor {
+ public:
+  explicit Redactor(const State& state);
+  std::string redact(std::string_view text) const;
+  // The person's name if they consented, otherwise the anonymous label.
+  std::string public_name(PersonId person) const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+};
+// The pattern part of redaction alone (phones and id numbers).
+DOITHOAI_API std::string redact_numbers(std::string_view text);
+
+struct PublicReply {
+  std::string number;
+  Date date;
+  std::string agency;
+  std::string text;  // redacted
+};
+
+struct PublicItem {
+  ItemId id;
+  UnitId unit;
+  std::string unit_name;  // where it was raised: the only "address" the public sees
+  std::string topic;
+  std::string topic_label;
+  std::string text;       // redacted
+  ItemStatus status = ItemStatus::open;
+  std::string raised_by;  // consenting person's name, an organization, or the anonymous label
+  Date raised_on;
+  Date published_on;
+  std::optional<Date> deadline;
+  std::string agency;
+  std::optional<PublicReply> reply;
+  std::string answer;     // an on-the-spot answer's gist, redacted
+};
+
+// Published items of the unit's subtree, most recently published first: items whose reply
+// was published (PublishReply), and items answered on the spot at a conference whose
+// results were published (PublishConferenceResults).
+DOITHOAI_API std::vector<PublicItem> public_feed(const State& state, const Profile& profile, UnitId unit,
+                                                 std::size_t limit = 100);
+DOITHOAI_API nlohmann::json public_feed_to_json(const std::vector<PublicItem>& feed);
+
+struct ResultsPublication {
+  ConferenceId conference;
+  UnitId unit;
+  std::string unit_name;
+  Date held_on;
+  Date due;
+  std::optional<Date> published_on;
+  int days_late = 0;  // calendar days after due (as of as_of when unpublished)
+  bool late = false;
+};
+// Conferences held in the subtree up to as_of, with the publication of their results.
+DOITHOAI_API std::vector<ResultsPublication> results_publication(const State& state, const Profile& profile,
+                                                                 const Calendar& calendar, UnitId root,
+                                                                 Date as_of);
+
+// ---- Exports -------------------------------------------------------------------------------
+
+enum class Visibility : std::uint8_t {
+  public_view = 1,  // published items only, redacted (the default)
+  internal = 2,     // every item, unredacted: for the heads', office's and front's systems
+};
+
+struct ExportOptions {
+  UnitId unit;                                  // subtree; none: every unit
+  Visibility visibility = Visibility::public_view;
+  Date as_of;                                   // standing date; default: the state's last date
+  Instant generated_at;                         // stamped into exports; default: the state's last instant
+};
+
+// {"schema": "doithoai.items/1", ...}: schemas/items.schema.json
+DOITHOAI_API nlohmann::json export_items_json(const State& state, const Profile& profile, const ExportOptions& o);
+// The stable CSV columns, in order.
+DOITHOAI_API const std::vector<std::string>& csv_columns();
+// Appends the CSV (BOM, header, one CRLF row per item) to out; returns the number of rows.
+DOITHOAI_API std::size_t export_items_csv(const State& state, const Profile& profile, const ExportOptions& o,
+                                          std::string& out);
+// The same, streamed: sink receives the CSV in chunks of about 1 MiB, in order.
+DOITHOAI_API std::size_t export_items_csv(const State& state, const Profile& profile, const ExportOptions& o,
+                                          const std::function<void(std::string_view)>& sink);
+// Open311 GeoReport v2 GET requests.json: schemas/open311-requests.schema.json
+DOITHOAI_API nlohmann::json export_open311(const State& state, const Profile& profile, const ExportOptions& o);
+// RFC 5545 calendar of an agency's outstanding deadlines: one all-day VEVENT per item.
+DOITHOAI_API std::string export_ical(const State& state, const Profile& profile, AgencyId agency,
+                                     const ExportOptions& o);
+
+}  // namespace doithoai
