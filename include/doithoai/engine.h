@@ -127,6 +127,9 @@ class DOITHOAI_API Engine {
   const Profile& profile() const { return profile_; }
   const Calendar& calendar() const { return *calendar_; }
   const Clock& clock() const { return *clock_; }
+  // The store the engine appends to (e.g. to verify() a durable one). Durable stores are
+  // safe to read while the engine works; the in-memory store is not.
+  const EventStore& store() const { return *store_; }
   Date today() const;
   std::uint64_t last_seq() const;
   // Reads events other writers appended to a shared store.
