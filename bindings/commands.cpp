@@ -1,4 +1,4 @@
-// bindings/commands.cpp: the 25 commands of doithoai::cmd as Python classes.
+// bindings/commands.cpp: the 29 commands of doithoai::cmd as Python classes.
 //
 // Every command class takes its fields positionally (in the C++ declaration order) or by
 // keyword, refuses unknown keywords, and has to_dict() (its JSON form) and a repr. The same
@@ -254,6 +254,26 @@ void init_commands(py::module_& m) {
   Binder<cmd::CloseItem>(m, "CloseItem", "close_item", "Closes a resolved item for good (R14).")
       .field("item", &cmd::CloseItem::item, REQ).field("note", &cmd::CloseItem::note).field("on", &cmd::CloseItem::on)
       .done();
+
+  // ---- publication and the frequency of dialogues (views.h, docs/reports.md) ----
+  Binder<cmd::PublishReply>(m, "PublishReply", "publish_reply",
+                            "Publishes an item's reply to the public feed, redacted (R13).")
+      .field("item", &cmd::PublishReply::item, REQ).field("on", &cmd::PublishReply::on).done();
+  Binder<cmd::PublishConferenceResults>(m, "PublishConferenceResults", "publish_conference_results",
+                                        "Publishes a held conference's results (R13); lateness is reported.")
+      .field("conference", &cmd::PublishConferenceResults::conference, REQ)
+      .field("date", &cmd::PublishConferenceResults::date).done();
+  Binder<cmd::RecordCouncilSession>(m, "RecordCouncilSession", "record_council_session",
+                                    "Records a session of the unit's council (HĐND); wards below owe a dialogue "
+                                    "before it (R17).")
+      .field("unit", &cmd::RecordCouncilSession::unit, REQ).field("date", &cmd::RecordCouncilSession::date, REQ)
+      .field("reference", &cmd::RecordCouncilSession::reference).done();
+  Binder<cmd::RecordVoterRequest>(m, "RecordVoterRequest", "record_voter_request",
+                                  "Records voters of a commune asking for a dialogue, with the voter roll (R17).")
+      .field("unit", &cmd::RecordVoterRequest::unit, REQ)
+      .field("requesters", &cmd::RecordVoterRequest::requesters, REQ)
+      .field("voters", &cmd::RecordVoterRequest::voters, REQ).field("on", &cmd::RecordVoterRequest::on)
+      .field("reference", &cmd::RecordVoterRequest::reference).done();
 
   m.def("command_from_dict", [](const nlohmann::json& j) { return command_from_json(j); }, py::arg("command"),
         "Decodes a command's JSON form ({\"type\": ..., ...}) into its command object.");

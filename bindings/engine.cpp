@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "events.h"
+#include "stores.h"
 
 namespace dtpy {
 namespace {
@@ -228,6 +229,27 @@ struct EventPages {
   }
 };
 
+std::unique_ptr<PyEngine> make_engine(py::object profile, py::object store_arg, std::shared_ptr<Clock> clock,
+                                      std::shared_ptr<Calendar> calendar, int max_conflict_retries,
+                                      std::uint64_t snapshot_every) {
+  Profile p = py::isinstance<py::str>(profile) ? builtin_profile(profile.cast<std::string>())
+                                               : profile.cast<const Profile&>();
+  EngineOptions o;
+  o.clock = clock ? std::shared_ptr<const Clock>(clock) : std::make_shared<SystemClock>();
+  o.calendar = calendar ? std::shared_ptr<const Calendar>(calendar) : calendar_for(p);
+  o.max_conflict_retries = max_conflict_retries;
+  o.snapshot_every = snapshot_every;
+  std::shared_ptr<EventStore> store;
+  if (store_arg.is_none())
+    store = std::make_shared<MemoryStore>();
+  else if (py::isinstance<EventStore>(store_arg))
+    store = store_arg.cast<std::shared_ptr<EventStore>>();
+  else
+    store = open_store_py(fspath(store_arg), SqliteOptions{});  // a path or URI
+  py::gil_scoped_release nogil;  // opening replays the store
+  return std::make_unique<PyEngine>(std::move(p), std::move(store), o);
+}
+
 }  // namespace
 
 void init_engine(py::module_& m) {
@@ -254,22 +276,31 @@ void init_engine(py::module_& m) {
   py::class_<PyEngine> e(m, "Engine",
                          "The workflow engine. Commands either succeed whole or raise a doithoai.Error and change "
                          "nothing. Thread-safe: queries run concurrently, commands are serialized.");
-  e.def(py::init([](py::object profile, std::shared_ptr<EventStore> store, std::shared_ptr<Clock> clock,
-                    std::shared_ptr<Calendar> calendar, int max_conflict_retries) {
-          Profile p = py::isinstance<py::str>(profile) ? builtin_profile(profile.cast<std::string>())
-                                                       : profile.cast<const Profile&>();
-          EngineOptions o;
-          o.clock = clock ? std::shared_ptr<const Clock>(clock) : std::make_shared<SystemClock>();
-          o.calendar = calendar ? std::shared_ptr<const Calendar>(calendar) : calendar_for(p);
-          o.max_conflict_retries = max_conflict_retries;
-          if (!store) store = std::make_shared<MemoryStore>();
-          py::gil_scoped_release nogil;  // opening replays the store
-          return std::make_unique<PyEngine>(std::move(p), std::move(store), o);
+  e.def(py::init([](py::object profile, py::object store, std::shared_ptr<Clock> clock,
+                    std::shared_ptr<Calendar> calendar, int max_conflict_retries, std::uint64_t snapshot_every) {
+          return make_engine(profile, store, clock, calendar, max_conflict_retries, snapshot_every);
         }),
         py::arg("profile") = "hanoi-2200", py::kw_only(), py::arg("store") = py::none(),
         py::arg("clock") = py::none(), py::arg("calendar") = py::none(), py::arg("max_conflict_retries") = 16,
-        "profile: a Profile or a built-in profile's name. store: default a new MemoryStore (its events are "
-        "replayed first). clock: default the system clock. calendar: default the one the profile names.")
+        py::arg("snapshot_every") = 0,
+        "profile: a Profile or a built-in profile's name. store: an EventStore, or a path / URI opened with "
+        "open_store (a SQLite file, ':memory:', 'postgresql://...'); default a new MemoryStore. The store's "
+        "events are replayed first (from its newest snapshot when it keeps them). clock: default the system "
+        "clock. calendar: default the one the profile names. snapshot_every: write a snapshot after every "
+        "this many events (0: only when snapshot() is called).")
+      .def_static("open", [](py::object path, py::object profile, std::shared_ptr<Clock> clock,
+                             std::shared_ptr<Calendar> calendar, int max_conflict_retries,
+                             std::uint64_t snapshot_every) {
+        return make_engine(profile, path, clock, calendar, max_conflict_retries, snapshot_every);
+      }, py::arg("path"), py::kw_only(), py::arg("profile") = "hanoi-2200", py::arg("clock") = py::none(),
+      py::arg("calendar") = py::none(), py::arg("max_conflict_retries") = 16, py::arg("snapshot_every") = 0,
+      "An engine on the store at path (a SQLite file, created when missing) or URI: "
+      "Engine.open('bode.db', profile='hanoi-2200').")
+      .def("snapshot", [](PyEngine& en) {
+        py::gil_scoped_release nogil;
+        return en.snapshot();
+      }, "Writes the current state to the store as a snapshot so that opening replays only the events after "
+         "it; returns the sequence it stands for (MemoryStore drops it).")
       .def_property_readonly("profile", [](const PyEngine& en) { return std::make_shared<Profile>(en.profile()); })
       .def_property_readonly("store", [](const PyEngine& en) { return en.store_ref; })
       .def_property_readonly("clock", [](const PyEngine& en) { return en.clock_ref; })
@@ -371,6 +402,13 @@ void init_engine(py::module_& m) {
       return en.execute(actor, c, key);
     }, py::arg("actor"), doc.c_str());
   }
+
+  m.def("open_engine", [](py::object profile, py::object path, std::shared_ptr<Clock> clock,
+                          std::shared_ptr<Calendar> calendar, int max_conflict_retries, std::uint64_t snapshot_every) {
+    return make_engine(profile, path, clock, calendar, max_conflict_retries, snapshot_every);
+  }, py::arg("profile"), py::arg("path"), py::kw_only(), py::arg("clock") = py::none(),
+  py::arg("calendar") = py::none(), py::arg("max_conflict_retries") = 16, py::arg("snapshot_every") = 0,
+  "An engine on open_store(path) (the C++ open_engine): open_engine('hanoi-2200', 'bode.db').");
 }
 
 }  // namespace dtpy

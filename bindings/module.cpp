@@ -17,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
   dtpy::init_stores(m);
   dtpy::init_engine(m);
   dtpy::init_bulk(m);
+  dtpy::init_views(m);
 }

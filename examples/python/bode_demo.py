@@ -10,15 +10,19 @@ security & public order; culture & society). The conclusion: a notice to the age
 competent level (Long Biên district), complex matters extended with a written notice to the
 person who raised them, periodic reports to the Front, which supervises.
 
-Dates are replayed on a ManualClock under the built-in profile "hanoi-2200". Run:
+Dates are replayed on a ManualClock under the built-in profile "hanoi-2200". The log is kept
+in memory, or in a SQLite file when a path is given (a new file: the demo writes the whole
+history; an existing one: it is reopened, verified and reported on). Run:
 
-    PYTHONPATH=build/python python3 examples/python/bode_demo.py
+    PYTHONPATH=build/python python3 examples/python/bode_demo.py [bode.db]
+
+It ends with the R16 report of the ward for 2022 (make_report).
 """
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import doithoai as d
 
@@ -70,9 +74,31 @@ def at(day: dt.date, hour: int = 9) -> dt.datetime:
     return d.local_instant(day, hour)
 
 
-def run(out: Callable[[str], None] = print) -> Dict[str, object]:
+def print_report(e: d.Engine, unit: int, out: Callable[[str], None]) -> d.Report:
+    """R16: the ward's report for 2022, its figures as of 31/12/2022."""
+    r = d.make_report(e, d.Period.year(2022), unit=unit)
+    t = r.items
+    rate = f"{t.on_time_rate * 100:.0f}%" if t.on_time_rate is not None else "-"
+    out(f"\nBáo cáo {r.period.label()} ({r.unit_name}, R16): {r.conferences} hội nghị, {r.opinions} ý kiến, "
+        f"{t.items} nội dung; đã giải quyết {t.resolved}, tồn {t.outstanding} (quá hạn {t.overdue}); "
+        f"đúng hạn {t.on_time}, muộn {t.late} ({rate}); gia hạn {t.extended_items}, chuyển cấp trên "
+        f"{t.escalated}; trả lời tại chỗ {r.answered_on_spot}, mở lại {r.reopened_items}")
+    for tp in r.by_topic:
+        out(f"  {tp.label:<40} {tp.tally.items:>3} nội dung, {tp.tally.resolved:>3} đã giải quyết")
+    return r
+
+
+def run(out: Callable[[str], None] = print, path: Optional[str] = None) -> Dict[str, object]:
     clock = d.ManualClock(at(D(2022, 8, 9)))
-    e = d.Engine("hanoi-2200", clock=clock)
+    # In memory, or on a SQLite file (created when missing, replayed when it holds a log).
+    e = d.Engine("hanoi-2200", clock=clock, store=d.SqliteStore(path) if path else None)
+    if e.last_seq:
+        v = e.store.verify()
+        out(f"{path}: {e.last_seq} sự kiện, chuỗi băm {'hợp lệ' if v.ok else 'HỎNG tại ' + str(v.first_bad)} "
+            f"(R20), đầu chuỗi {v.head[:16]}…")
+        ward = e.find_unit("BD")
+        r = print_report(e, ward, out)
+        return {"reopened": True, "events": e.last_seq, "verified": v.ok, "report": r.to_dict()}
 
     # ---- directory (R01, R19) ----
     hanoi = e.create_unit(S, "Thành phố Hà Nội", "tinh", code="HN").id
@@ -224,10 +250,17 @@ def run(out: Callable[[str], None] = print) -> Dict[str, object]:
         f"{district.received_by_escalation} nhận từ cấp dưới, {district.resolved} đã giải quyết")
     out(f"Nhật ký: {e.last_seq} sự kiện; lịch sử nội dung {complex_item}: "
         + ", ".join(ev.type for ev in e.history(item=complex_item)))
-    return {"opinions": len(OPINIONS), "items": len(all_items), "answered": len(rec.answered), "closed": closed,
-            "accounting": report, "conference_status": e.conference(conf).status.value}
+    summary: Dict[str, object] = {"opinions": len(OPINIONS), "items": len(all_items), "answered": len(rec.answered),
+                                  "closed": closed, "accounting": report,
+                                  "conference_status": e.conference(conf).status.value}
+    if path:
+        v = e.store.verify()
+        out(f"Lưu trong {path}: {e.last_seq} sự kiện, chuỗi băm {'hợp lệ' if v.ok else 'HỎNG'} (R20)")
+        summary["verified"] = v.ok
+    summary["report"] = print_report(e, bo_de, out).to_dict()
+    return summary
 
 
 if __name__ == "__main__":
-    summary = run()
-    sys.exit(0 if summary["conference_status"] == "closed" else 1)
+    result = run(path=sys.argv[1] if len(sys.argv) > 1 else None)
+    sys.exit(0 if result.get("conference_status", "closed") == "closed" else 1)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from typing import Any, Callable, ClassVar, Iterator, Mapping, Sequence, Tuple, Union
+import os
+from typing import Any, Callable, ClassVar, Iterator, Mapping, Sequence, Tuple, Union, overload
 
 __version__: str
 
@@ -704,11 +705,54 @@ class CloseItem:
     def to_dict(self) -> dict[str, Any]: ...
 
 
+class PublishReply:
+    """Publishes an item's reply to the public feed, redacted (R13)."""
+    type: ClassVar[str]  # "publish_reply"
+    fields: ClassVar[tuple[str, ...]]
+    item: int
+    on: _dt.date | None
+    def __init__(self, item: int, on: _dt.date | None = ...) -> None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+class PublishConferenceResults:
+    """Publishes a held conference's results (R13); lateness is reported."""
+    type: ClassVar[str]  # "publish_conference_results"
+    fields: ClassVar[tuple[str, ...]]
+    conference: int
+    date: _dt.date | None
+    def __init__(self, conference: int, date: _dt.date | None = ...) -> None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+class RecordCouncilSession:
+    """Records a session of the unit's council (HĐND); wards below owe a dialogue before it (R17)."""
+    type: ClassVar[str]  # "record_council_session"
+    fields: ClassVar[tuple[str, ...]]
+    unit: int
+    date: _dt.date
+    reference: str
+    def __init__(self, unit: int, date: _dt.date, reference: str = ...) -> None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+class RecordVoterRequest:
+    """Records voters of a commune asking for a dialogue, with the voter roll (R17)."""
+    type: ClassVar[str]  # "record_voter_request"
+    fields: ClassVar[tuple[str, ...]]
+    unit: int
+    requesters: int
+    voters: int
+    on: _dt.date | None
+    reference: str
+    def __init__(self, unit: int, requesters: int, voters: int, on: _dt.date | None = ...,
+                 reference: str = ...) -> None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+
 Command = Union[CreateUnit, RenameUnit, MergeUnit, DissolveUnit, CreateAgency, CreateOrganization,
                 RegisterPerson, GrantRole, RevokeRole, PlanConference, HoldConference,
                 IssueConclusionNotice, CloseConference, SubmitOpinion, AnswerOnSpot, MergeDuplicate,
                 Assign, WriteReply, RecordDelivery, Escalate, DecideIntake, Extend, RecordFinding,
-                Reopen, CloseItem]
+                Reopen, CloseItem, PublishReply, PublishConferenceResults, RecordCouncilSession,
+                RecordVoterRequest]
 def command_from_dict(command: Mapping[str, Any]) -> Command: ...
 def command_to_dict(command: Command) -> dict[str, Any]: ...
 def _command_fields() -> list[tuple[str, str, list[tuple[str, bool]]]]: ...
@@ -808,9 +852,15 @@ class State(_Queries):
     def last_at(self) -> _dt.datetime | None: ...
 
 class Engine(_Queries):
-    def __init__(self, profile: Profile | str = "hanoi-2200", *, store: EventStore | None = None,
+    def __init__(self, profile: Profile | str = "hanoi-2200", *,
+                 store: EventStore | str | os.PathLike[str] | None = None,
                  clock: Clock | None = None, calendar: Calendar | None = None,
-                 max_conflict_retries: int = 16) -> None: ...
+                 max_conflict_retries: int = 16, snapshot_every: int = 0) -> None: ...
+    @staticmethod
+    def open(path: str | os.PathLike[str], *, profile: Profile | str = "hanoi-2200", clock: Clock | None = None,
+             calendar: Calendar | None = None, max_conflict_retries: int = 16,
+             snapshot_every: int = 0) -> Engine: ...
+    def snapshot(self) -> int: ...
     @property
     def profile(self) -> Profile: ...
     @property
@@ -867,3 +917,258 @@ class Engine(_Queries):
     def record_finding(self, actor: int, item: int, text: str, satisfactory: bool = ..., on: _dt.date | None = ..., *, idempotency_key: str | None = None) -> Result: ...
     def reopen(self, actor: int, item: int, reason: str, deadline: _dt.date | None = ..., on: _dt.date | None = ..., *, idempotency_key: str | None = None) -> Result: ...
     def close_item(self, actor: int, item: int, note: str = ..., on: _dt.date | None = ..., *, idempotency_key: str | None = None) -> Result: ...
+    def publish_reply(self, actor: int, item: int, on: _dt.date | None = ..., *, idempotency_key: str | None = None) -> Result: ...
+    def publish_conference_results(self, actor: int, conference: int, date: _dt.date | None = ..., *, idempotency_key: str | None = None) -> Result: ...
+    def record_council_session(self, actor: int, unit: int, date: _dt.date, reference: str = ..., *, idempotency_key: str | None = None) -> Result: ...
+    def record_voter_request(self, actor: int, unit: int, requesters: int, voters: int, on: _dt.date | None = ..., reference: str = ..., *, idempotency_key: str | None = None) -> Result: ...
+
+def open_engine(profile: Profile | str, path: str | os.PathLike[str], *, clock: Clock | None = None,
+                calendar: Calendar | None = None, max_conflict_retries: int = 16,
+                snapshot_every: int = 0) -> Engine: ...
+
+# ---- durable stores (R20) ----
+HAVE_POSTGRES: bool
+class VerifyReport:
+    ok: bool
+    checked: int
+    first_bad: int | None
+    problem: str
+    head: str
+    def __bool__(self) -> bool: ...
+class SqliteOptions:
+    sync: str  # "full" | "normal"
+    read_only: bool
+    create: bool
+    open_check: str  # "full" | "since_snapshot"
+    busy_timeout_ms: int
+    def __init__(self, *, sync: str = "full", read_only: bool = False, create: bool = True,
+                 open_check: str = "full", busy_timeout_ms: int = 10000) -> None: ...
+class DurableStore(EventStore):
+    def verify(self) -> VerifyReport: ...
+    @property
+    def head_hash(self) -> str: ...
+    def export_jsonl(self, path: str | os.PathLike[str]) -> int: ...
+    def import_jsonl(self, path: str | os.PathLike[str]) -> int: ...
+class SqliteStore(DurableStore):
+    def __init__(self, path: str | os.PathLike[str], options: SqliteOptions | None = None, *,
+                 sync: str | None = None, read_only: bool | None = None, create: bool | None = None,
+                 open_check: str | None = None, busy_timeout_ms: int | None = None) -> None: ...
+    @property
+    def path(self) -> str: ...
+class PostgresStore(DurableStore):  # only when HAVE_POSTGRES
+    def __init__(self, conninfo: str, *, skip_open_check: bool = False, read_page: int = 20000) -> None: ...
+    def partition_seq(self, unit: int) -> int: ...
+    def wait_for_notification(self, timeout_seconds: float) -> bool: ...
+def open_store(path_or_uri: str | os.PathLike[str], options: SqliteOptions | None = None) -> EventStore: ...
+
+# ---- views: periods, reports (R16), compliance (R17), triggers (R18), publication (R13), exports ----
+class Period:
+    kind: str  # "month" | "quarter" | "six_months" | "nine_months" | "year" | "range"
+    start: _dt.date
+    end: _dt.date
+    @staticmethod
+    def month(year: int, month: int) -> Period: ...
+    @staticmethod
+    def quarter(year: int, quarter: int) -> Period: ...
+    @staticmethod
+    def six_months(year: int) -> Period: ...
+    @staticmethod
+    def nine_months(year: int) -> Period: ...
+    @staticmethod
+    def year(year: int) -> Period: ...
+    @staticmethod
+    def range(start: _dt.date, end: _dt.date) -> Period: ...
+    def label(self, lang: str = "vi") -> str: ...
+    def previous(self) -> Period: ...
+    def __contains__(self, d: _dt.date) -> bool: ...
+def previous_period(period: Period) -> Period: ...
+def period_label(period: Period, lang: str = "vi") -> str: ...
+class Count:
+    code: str
+    label: str
+    n: int
+class Tally:
+    items: int
+    resolved: int
+    outstanding: int
+    not_yet_due: int
+    overdue: int
+    on_time: int
+    late: int
+    extended_items: int
+    extensions: int
+    escalated: int
+    on_time_rate: float | None
+class TopicTally:
+    topic: str
+    label: str
+    tally: Tally
+class AgencyTally:
+    agency: int
+    code: str
+    name: str
+    tally: Tally
+class ConferenceLine:
+    id: int
+    unit: int
+    unit_name: str
+    level: str
+    kind: ConferenceKind
+    audience: str
+    department: bool
+    held_on: _dt.date
+    opinions: int
+    items: int
+    notice_due: _dt.date | None
+    notice_issued_on: _dt.date | None
+    reply_due: _dt.date | None
+    results_due: _dt.date | None
+    results_published_on: _dt.date | None
+    results_late: bool
+class MonthPoint:
+    year: int
+    month: int
+    conferences: int
+    opinions: int
+    items: int
+    resolved: int
+class Change:
+    previous: int
+    current: int
+    delta: int
+    percent: float | None
+class Report:
+    unit: int | None
+    unit_name: str
+    unit_level: str
+    period: Period
+    previous: Period
+    as_of: _dt.date
+    citations: list[str]
+    conferences: int
+    conferences_by_level: list[Count]
+    conferences_by_kind: list[Count]
+    conferences_by_audience: list[Count]
+    department_dialogues: int
+    conference_list: list[ConferenceLine]
+    opinions: int
+    opinions_by_channel: list[Count]
+    items: Tally
+    answered_on_spot: int
+    replied: int
+    handed_on: int
+    closed: int
+    reopened_items: int
+    merged: int
+    received_by_escalation: int
+    resolved_in_period: int
+    backlog_outstanding: int
+    by_topic: list[TopicTally]
+    by_agency: list[AgencyTally]
+    trend: list[MonthPoint]
+    results_published_on_time: int
+    results_published_late: int
+    results_unpublished_overdue: int
+    change_conferences: Change
+    change_opinions: Change
+    change_items: Change
+    change_resolved_in_period: Change
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_html(self, lang: str = "vi", title: str = "") -> str: ...
+def make_report(engine: Engine, period: Period, *, unit: int | None = None,
+                as_of: _dt.date | None = None) -> Report: ...
+def report_to_dict(report: Report) -> dict[str, Any]: ...
+def report_html(report: Report, lang: str = "vi", title: str = "") -> str: ...
+class ComplianceCase:
+    unit: int
+    unit_name: str
+    level: str
+    requirement: str  # "periodic_yearly" | "before_council_session" | "voter_request"
+    window_from: _dt.date
+    window_to: _dt.date
+    reference: str
+    citation: str
+    met_by: int | None
+class ComplianceReport:
+    unit: int | None
+    period: Period
+    as_of: _dt.date
+    missed: list[ComplianceCase]
+    pending: list[ComplianceCase]
+    met: list[ComplianceCase]
+    def to_dict(self) -> dict[str, Any]: ...
+def compliance(engine: Engine, period: Period, *, unit: int | None = None,
+               as_of: _dt.date | None = None) -> ComplianceReport: ...
+class TriggerCandidate:
+    unit: int
+    unit_name: str
+    reason: str  # "overdue" | "reopened" | "many_on_one_matter"
+    topic: str
+    items: list[int]
+    detail: str
+    def to_dict(self) -> dict[str, Any]: ...
+def unscheduled_triggers(engine: Engine, *, unit: int | None = None,
+                         as_of: _dt.date | None = None) -> list[TriggerCandidate]: ...
+class Redactor:
+    def __init__(self, engine: Engine) -> None: ...
+    def redact(self, text: str) -> str: ...
+    def public_name(self, person: int) -> str: ...
+def redact_numbers(text: str) -> str: ...
+class PublicReply:
+    number: str
+    date: _dt.date
+    agency: str
+    text: str
+class PublicItem:
+    id: int
+    unit: int
+    unit_name: str
+    topic: str
+    topic_label: str
+    text: str
+    status: ItemStatus
+    raised_by: str
+    raised_on: _dt.date
+    published_on: _dt.date
+    deadline: _dt.date | None
+    agency: str
+    reply: PublicReply | None
+    answer: str
+    def to_dict(self) -> dict[str, Any]: ...
+def public_feed(engine: Engine, *, unit: int | None = None, limit: int = 100) -> list[PublicItem]: ...
+class ResultsPublication:
+    conference: int
+    unit: int
+    unit_name: str
+    held_on: _dt.date
+    due: _dt.date
+    published_on: _dt.date | None
+    days_late: int
+    late: bool
+def results_publication(engine: Engine, *, unit: int | None = None,
+                        as_of: _dt.date | None = None) -> list[ResultsPublication]: ...
+class ExportOptions:
+    unit: int | None
+    visibility: str  # "public" | "internal"
+    as_of: _dt.date | None
+    generated_at: _dt.datetime | None
+    def __init__(self, *, unit: int | None = None, visibility: str = "public", as_of: _dt.date | None = None,
+                 generated_at: _dt.datetime | None = None) -> None: ...
+def export_items_json(engine: Engine, options: ExportOptions | None = None, *, unit: int | None = None,
+                      visibility: str | None = None, as_of: _dt.date | None = None,
+                      generated_at: _dt.datetime | None = None) -> dict[str, Any]: ...
+def csv_columns() -> list[str]: ...
+@overload
+def export_items_csv(engine: Engine, path: None = None, options: ExportOptions | None = None, *,
+                     unit: int | None = None, visibility: str | None = None, as_of: _dt.date | None = None,
+                     generated_at: _dt.datetime | None = None) -> str: ...
+@overload
+def export_items_csv(engine: Engine, path: str | os.PathLike[str], options: ExportOptions | None = None, *,
+                     unit: int | None = None, visibility: str | None = None, as_of: _dt.date | None = None,
+                     generated_at: _dt.datetime | None = None) -> int: ...
+def export_open311(engine: Engine, options: ExportOptions | None = None, *, unit: int | None = None,
+                   visibility: str | None = None, as_of: _dt.date | None = None,
+                   generated_at: _dt.datetime | None = None) -> Any: ...
+def export_ical(engine: Engine, agency: int, options: ExportOptions | None = None, *, unit: int | None = None,
+                visibility: str | None = None, as_of: _dt.date | None = None,
+                generated_at: _dt.datetime | None = None) -> str: ...

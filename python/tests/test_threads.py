@@ -111,3 +111,30 @@ def test_progress_callback_reacquires_the_gil_and_can_cancel():
     rep = w.engine.import_opinions(w.office, rows, progress=progress, every=100)
     assert rep.cancelled and rep.submitted == 300 and calls[-1][:2] == (300, 1000)
     assert {c[2] for c in calls} == {threading.get_ident()}
+
+
+def test_two_threads_progress_during_report_and_export():
+    w = big_world(20000)
+    e = w.engine
+    w.clock.set(at(D(2022, 10, 5)))
+    e.assign(w.office, 1, w.land)  # a later event: a report as of 1/10 rebuilds the state from the log
+    year = d.Period.year(2022)
+    during = run_with_counter(lambda: [d.make_report(e, year, unit=w.ward, as_of=D(2022, 10, 1)) for _ in range(5)])
+    assert during > 10000
+    during = run_with_counter(lambda: [d.export_items_csv(e, visibility="internal") for _ in range(10)])
+    assert during > 10000
+
+
+def test_two_threads_progress_during_sqlite_open_and_verify(tmp_path):
+    path = tmp_path / "big.db"
+    w = make_world(store=d.SqliteStore(path, sync="normal"))
+    w.conf = hold_conference(w)
+    rows = [{"unit": w.ward, "channel": "mailbox", "raised_by": w.resident, "topic": "land",
+             "text": f"Nội dung {k}"} for k in range(20000)]
+    during = run_with_counter(lambda: w.engine.import_opinions(w.office, rows))
+    assert during > 10000
+    store = w.engine.store
+    during = run_with_counter(lambda: [store.verify() for _ in range(2)])
+    assert during > 10000
+    during = run_with_counter(lambda: d.Engine.open(path))
+    assert during > 10000
