@@ -715,24 +715,22 @@ Accounting State::accounting(UnitId root, Date as_of) const {
     if (is_resolved(eff.status)) {
       ++a.resolved;
       if (eff.status == ItemStatus::closed) ++a.closed;
-      if (eff.status == ItemStatus::answered ||
-          (eff.status == ItemStatus::closed && eff.reply == 0 && eff.outcome == Outcome::none))
-        ++a.answered_on_spot;
-      if (eff.status == ItemStatus::handed_on ||
-          (eff.status == ItemStatus::closed && eff.outcome != Outcome::none &&
-           eff.outcome != Outcome::accepted && eff.outcome != Outcome::more_time)) {
-        ++a.handed_on;
-        if (eff.outcome == Outcome::escalated) ++a.escalated;
-      }
-      if (eff.reply) {
-        const detail::ReplyRec& p = s.replies[eff.reply - 1];
-        if (p.completed_on != kNoDay) {
+      switch (detail::resolution_of(s, root_id)) {
+        case detail::Resolution::answered: ++a.answered_on_spot; break;
+        case detail::Resolution::handed_on:
+          ++a.handed_on;
+          if (eff.outcome == Outcome::escalated) ++a.escalated;
+          break;
+        case detail::Resolution::replied: {
+          const detail::ReplyRec& p = s.replies[eff.reply - 1];
           ++a.replied;
           if (eff.deadline == kNoDay || p.completed_on <= eff.deadline)
             ++a.replied_on_time;
           else
             ++a.replied_late;
+          break;
         }
+        case detail::Resolution::none: break;
       }
     } else {
       ++a.outstanding;

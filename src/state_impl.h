@@ -235,4 +235,18 @@ struct StateImpl {
   Item item_value(std::uint32_t id) const;
 };
 
+// How a resolved item was resolved, whatever its status now (a closed item keeps it).
+enum class Resolution : std::uint8_t { none, answered, replied, handed_on };
+inline Resolution resolution_of(const StateImpl& s, std::uint32_t id) {
+  const ItemRec& r = s.items[id];
+  if (r.has_cold) {
+    const ItemCold* c = s.cold_of(id);
+    if (c && c->answer) return Resolution::answered;
+  }
+  if (r.reply && s.replies[r.reply - 1].completed_on != kNoDay) return Resolution::replied;
+  if (r.outcome != Outcome::none && r.outcome != Outcome::accepted && r.outcome != Outcome::more_time)
+    return Resolution::handed_on;
+  return Resolution::none;
+}
+
 }  // namespace doithoai::detail

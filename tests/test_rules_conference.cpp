@@ -106,6 +106,12 @@ TEST_CASE("R06 answers on the spot record the gist and who gave it") {
   CHECK(it.answer->on == Date(2022, 9, 30));
   CHECK(it.resolved_on == Date(2022, 9, 30));
   REQUIRE_ERROR(invalid_transition, w.run(w.office, cmd::AnswerOnSpot{i, w.gov_head, "lần 2"}));
+  // Once the Front closes it, it still counts as answered on the spot.
+  w.run(w.front_chair, cmd::CloseItem{i});
+  const Accounting a = w.engine->accounting(w.ward, Date(2022, 9, 30));
+  CHECK(a.answered_on_spot == 1);
+  CHECK(a.closed == 1);
+  CHECK(a.replied == 0);
   // A letter has no conference to answer at.
   REQUIRE_ERROR(invalid_transition, w.run(w.office, cmd::AnswerOnSpot{w.letter(w.resident), w.gov_head, "x"}));
 }

@@ -197,13 +197,14 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
     if (r.reopened) ++rep.reopened_items;
     if (s.opinions[r.opinion].channel == Channel::escalation) ++rep.received_by_escalation;
     if (resolved_as_of(s, eff_id, asof)) {
-      switch (eff.status) {
-        case ItemStatus::answered: ++rep.answered_on_spot; break;
-        case ItemStatus::replied: ++rep.replied; break;
-        case ItemStatus::handed_on: ++rep.handed_on; break;
-        case ItemStatus::closed: ++rep.closed; break;
-        default: break;
+      // How it was resolved, whether or not the Front has closed it since.
+      switch (resolution_of(s, eff_id)) {
+        case Resolution::answered: ++rep.answered_on_spot; break;
+        case Resolution::replied: ++rep.replied; break;
+        case Resolution::handed_on: ++rep.handed_on; break;
+        case Resolution::none: break;
       }
+      if (eff.status == ItemStatus::closed) ++rep.closed;
     }
   }
   // Topics in the profile's order, then any others.
