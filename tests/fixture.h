@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "doithoai/doithoai.h"
+#include "require_error.h"
 
 namespace fx {
 
@@ -87,19 +88,5 @@ struct World {
       run(office, cmd::RecordDelivery{item, r, on});
   }
 };
-
-// Asserts that running f throws doithoai::Error with the given code.
-#define REQUIRE_ERROR(code_, expr)                                     \
-  do {                                                                 \
-    bool thrown_ = false;                                              \
-    try {                                                              \
-      (void)(expr);                                                    \
-    } catch (const ::doithoai::Error& e_) {                            \
-      thrown_ = true;                                                  \
-      INFO("message: " << e_.what());                                  \
-      REQUIRE(e_.code() == ::doithoai::ErrorCode::code_);              \
-    }                                                                  \
-    REQUIRE(thrown_);                                                  \
-  } while (0)
 
 }  // namespace fx

@@ -2,6 +2,8 @@
 // people, a workload touching most of the projection, and state comparison.
 #pragma once
 
+#include "require_error.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -147,15 +149,3 @@ class CountingStore final : public EventStore {
 
 }  // namespace sx
 
-#define REQUIRE_STORE_ERROR(code_, expr)                              \
-  do {                                                                \
-    bool thrown_ = false;                                             \
-    try {                                                             \
-      (void)(expr);                                                   \
-    } catch (const ::doithoai::Error& e_) {                           \
-      thrown_ = true;                                                 \
-      INFO("message: " << e_.what());                                 \
-      REQUIRE(e_.code() == ::doithoai::ErrorCode::code_);             \
-    }                                                                 \
-    REQUIRE(thrown_);                                                 \
-  } while (0)

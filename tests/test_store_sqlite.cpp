@@ -66,13 +66,13 @@ TEST_CASE("sqlite: open_store gives memory for :memory:, SQLite for a path, and 
   REQUIRE(dynamic_cast<MemoryStore*>(open_store(":memory:").get()) != nullptr);
   REQUIRE(dynamic_cast<SqliteStore*>(open_store(dir.file("a.db")).get()) != nullptr);
   REQUIRE(dynamic_cast<SqliteStore*>(open_store("sqlite:" + dir.file("b.db")).get()) != nullptr);
-  REQUIRE_STORE_ERROR(unsupported, open_store("postgresql://localhost/x"));
-  REQUIRE_STORE_ERROR(storage, open_store(dir.file("no/such/dir/c.db")));
+  REQUIRE_ERROR(unsupported, open_store("postgresql://localhost/x"));
+  REQUIRE_ERROR(storage, open_store(dir.file("no/such/dir/c.db")));
   // A file that is not a doithoai store is refused, not taken over.
   raw_sql(dir.file("other.db"), "CREATE TABLE t(x)");
   SqliteOptions no_create;
   no_create.create = false;
-  REQUIRE_STORE_ERROR(storage, SqliteStore(dir.file("missing.db"), no_create));
+  REQUIRE_ERROR(storage, SqliteStore(dir.file("missing.db"), no_create));
 }
 
 TEST_CASE("sqlite: rows carry partition, instant, actor, type, version, JSON payload and chained hashes") {
@@ -146,9 +146,9 @@ TEST_CASE("sqlite: a batch that does not start at last_seq+1 is refused with con
   const Hash head = store.head_hash();
   Batch b;
   b.events.push_back(Recorded{last, at(2022, 9, 21), kSystemActor, ev::UnitRenamed{UnitId(1), "A", Date(2022, 9, 21)}});
-  REQUIRE_STORE_ERROR(conflict, store.append(b));
+  REQUIRE_ERROR(conflict, store.append(b));
   b.events[0].seq = last + 2;
-  REQUIRE_STORE_ERROR(conflict, store.append(b));
+  REQUIRE_ERROR(conflict, store.append(b));
   REQUIRE(store.last_seq() == last);
   REQUIRE(store.head_hash() == head);
   b.events[0].seq = last + 1;
@@ -202,7 +202,7 @@ TEST_CASE("sqlite: an idempotency key is stored once; a retry after reopening re
   b.idempotency_key = "portal-42";
   b.events.push_back(Recorded{store.last_seq() + 1, at(2022, 9, 21), kSystemActor,
                               ev::UnitRenamed{d.ward, "A", Date(2022, 9, 21)}});
-  REQUIRE_STORE_ERROR(conflict, store.append(b));
+  REQUIRE_ERROR(conflict, store.append(b));
   REQUIRE(store.last_seq() == first.last_seq);
 }
 
@@ -336,8 +336,8 @@ TEST_CASE("R20 tampering with a payload byte is detected by verify() and by open
   const VerifyReport rep = forensic.verify();
   REQUIRE_FALSE(rep.ok);
   REQUIRE(rep.first_bad == 1);
-  REQUIRE_STORE_ERROR(corruption, SqliteStore(path));
-  REQUIRE_STORE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+  REQUIRE_ERROR(corruption, SqliteStore(path));
+  REQUIRE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
 }
 
 TEST_CASE("R20 tampering with a later row's payload names that row") {
@@ -356,7 +356,7 @@ TEST_CASE("R20 tampering with a later row's payload names that row") {
   const VerifyReport rep = forensic.verify();
   REQUIRE_FALSE(rep.ok);
   REQUIRE(rep.first_bad == expected);
-  REQUIRE_STORE_ERROR(corruption, SqliteStore(path));
+  REQUIRE_ERROR(corruption, SqliteStore(path));
 }
 
 TEST_CASE("R20 deleting a row is detected by verify() and by opening") {
@@ -368,7 +368,7 @@ TEST_CASE("R20 deleting a row is detected by verify() and by opening") {
   const VerifyReport rep = SqliteStore(path, ro).verify();
   REQUIRE_FALSE(rep.ok);
   REQUIRE(rep.first_bad == 10);
-  REQUIRE_STORE_ERROR(corruption, SqliteStore(path));
+  REQUIRE_ERROR(corruption, SqliteStore(path));
 }
 
 TEST_CASE("R20 deleting the last rows is detected against a kept head hash") {
@@ -400,7 +400,7 @@ TEST_CASE("R20 reordering rows is detected by verify() and by opening") {
   const VerifyReport rep = SqliteStore(path, ro).verify();
   REQUIRE_FALSE(rep.ok);
   REQUIRE(rep.first_bad == 20);
-  REQUIRE_STORE_ERROR(corruption, SqliteStore(path));
+  REQUIRE_ERROR(corruption, SqliteStore(path));
 }
 
 TEST_CASE("R20 changing a row's replay cache is found by verify()") {
@@ -423,7 +423,7 @@ TEST_CASE("R20 a read-only store opens a broken chain for forensics and refuses 
   Batch b;
   b.events.push_back(Recorded{s.last_seq() + 1, at(2022, 9, 21), kSystemActor,
                               ev::UnitRenamed{UnitId(1), "A", Date(2022, 9, 21)}});
-  REQUIRE_STORE_ERROR(unsupported, s.append(b));
+  REQUIRE_ERROR(unsupported, s.append(b));
 }
 
 // ---- I/O faults ----
@@ -451,7 +451,7 @@ TEST_CASE("sqlite fault at open becomes a storage error") {
   FaultScope scope;
   TempDir dir;
   testing::arm_fault(testing::FaultPoint::open, 1);
-  REQUIRE_STORE_ERROR(storage, SqliteStore(dir.file("f.db"), faulty()));
+  REQUIRE_ERROR(storage, SqliteStore(dir.file("f.db"), faulty()));
   REQUIRE(testing::faults_fired() == 1);
   testing::clear_faults();
   SqliteStore ok(dir.file("f.db"), faulty());
@@ -513,7 +513,7 @@ TEST_CASE("sqlite fault on every write of a snapshot leaves the engine working")
   auto e = open_engine(profile(), path, options(sx::clock()), faulty());
   const Directory d = build_directory(*e);
   testing::arm_fault(testing::FaultPoint::write, 1, -1);
-  REQUIRE_STORE_ERROR(storage, e->snapshot());
+  REQUIRE_ERROR(storage, e->snapshot());
   testing::clear_faults();
   const Result r = e->execute(d.office, letter(d, "Sau lỗi"));
   REQUIRE(r.first_seq == e->last_seq());
@@ -568,6 +568,6 @@ TEST_CASE("sqlite: an import with a changed line is refused and writes nothing")
   text.replace(pos, 4, "\"HX\"");
   std::stringstream in(text);
   SqliteStore to(dir.file("copy.db"));
-  REQUIRE_STORE_ERROR(corruption, import_jsonl(in, to));
+  REQUIRE_ERROR(corruption, import_jsonl(in, to));
   REQUIRE(to.last_seq() == 0);
 }

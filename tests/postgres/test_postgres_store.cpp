@@ -98,13 +98,13 @@ TEST_CASE("postgres: a batch that does not start at head+1 is refused with confl
   PostgresStore store(db);
   Batch b;
   b.events.push_back(Recorded{2, at(2022, 11, 10), kSystemActor, ev::UnitRenamed{UnitId(1), "A", Date(2022, 11, 10)}});
-  REQUIRE_STORE_ERROR(conflict, store.append(b));
+  REQUIRE_ERROR(conflict, store.append(b));
   REQUIRE(store.last_seq() == 0);
   b.events[0].seq = 1;
   b.idempotency_key = "once";
   store.append(b);
   b.events[0].seq = 2;
-  REQUIRE_STORE_ERROR(conflict, store.append(b));  // the key is taken
+  REQUIRE_ERROR(conflict, store.append(b));  // the key is taken
   REQUIRE(store.last_seq() == 1);
   REQUIRE(store.verify().ok);
 }
@@ -180,7 +180,7 @@ TEST_CASE("R20 postgres: tampering with a payload, deleting or reordering rows i
     REQUIRE(PostgresStore(db, forensic).verify().first_bad == 8);
   }
   REQUIRE_FALSE(PostgresStore(db, forensic).verify().ok);
-  REQUIRE_STORE_ERROR(corruption, PostgresStore(db));
+  REQUIRE_ERROR(corruption, PostgresStore(db));
 }
 
 TEST_CASE("postgres: SQLite -> PostgreSQL -> SQLite as JSON Lines gives the same state and the same hashes") {
@@ -218,19 +218,42 @@ namespace {
 constexpr int kProvinces = 4;
 constexpr int kThreads = 4;
 
+struct Ward {
+  UnitId unit;
+  PersonId office, resident;
+  AgencyId agencies[2];
+  std::vector<ItemId> items;  // shared by every thread of both servers
+};
 struct Shared {
-  std::vector<UnitId> provinces, wards;  // wards: two per province, renamed by everyone
+  std::vector<UnitId> provinces;
+  std::vector<PersonId> fronts;  // the front chair of each province supervises its wards
+  std::vector<Ward> wards;       // two per province
 };
 
 Shared setup(Engine& e) {
   Shared s;
+  auto sys = [&](const Command& c) { return e.execute(kSystemActor, c).id; };
   for (int p = 0; p < kProvinces; ++p) {
-    const UnitId prov(e.execute(kSystemActor, cmd::CreateUnit{"Tỉnh " + std::to_string(p), "tinh", UnitId(),
-                                                              "P" + std::to_string(p)}).id);
+    const UnitId prov(sys(cmd::CreateUnit{"Tỉnh " + std::to_string(p), "tinh", UnitId(), "P" + std::to_string(p)}));
     s.provinces.push_back(prov);
-    for (int w = 0; w < 2; ++w)
-      s.wards.push_back(UnitId(e.execute(kSystemActor, cmd::CreateUnit{"Phường " + std::to_string(p * 2 + w), "xa",
-                                                                         prov, "W" + std::to_string(p * 2 + w)}).id));
+    const PersonId front(sys(cmd::RegisterPerson{"MTTQ tỉnh " + std::to_string(p)}));
+    e.execute(kSystemActor, cmd::GrantRole{front, Role::front_chair, prov});
+    s.fronts.push_back(front);
+    for (int w = 0; w < 2; ++w) {
+      Ward wd;
+      const std::string n = std::to_string(p * 2 + w);
+      wd.unit = UnitId(sys(cmd::CreateUnit{"Phường " + n, "xa", prov, "W" + n}));
+      wd.agencies[0] = AgencyId(sys(cmd::CreateAgency{wd.unit, "Địa chính " + n}));
+      wd.agencies[1] = AgencyId(sys(cmd::CreateAgency{wd.unit, "Trật tự đô thị " + n}));
+      wd.office = PersonId(sys(cmd::RegisterPerson{"Văn phòng " + n}));
+      e.execute(kSystemActor, cmd::GrantRole{wd.office, Role::office, wd.unit});
+      wd.resident = PersonId(sys(cmd::RegisterPerson{"Người dân " + n}));
+      for (int k = 0; k < 10; ++k)
+        wd.items.push_back(e.execute(wd.resident, cmd::SubmitOpinion{wd.unit, ConferenceId(), Channel::letter, wd.resident,
+                                                                     OrganizationId(), Date(), "", {{"land", "Kiến nghị " + std::to_string(k)}}})
+                               .items[0]);
+      s.wards.push_back(std::move(wd));
+    }
   }
   return s;
 }
@@ -259,15 +282,29 @@ Shared setup(Engine& e) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < per_thread; ++i) {
           const std::string key = "p" + std::to_string(proc) + "-t" + std::to_string(t) + "-" + std::to_string(i);
-          const int k = (proc * 7 + t * 3 + i) % 3;
+          // Commands on items every thread of both servers shares; each stays valid in any
+          // interleaving, so every one must land exactly once.
+          const int k = (proc * 7 + t * 3 + i) % 4;
+          const std::size_t wi = static_cast<std::size_t>(i + t + proc) % s.wards.size();
+          const Ward& w = s.wards[wi];
+          const ItemId item = w.items[static_cast<std::size_t>(i * 3 + t) % w.items.size()];
           Command c;
-          const UnitId w = s.wards[static_cast<std::size_t>(i + t + proc) % s.wards.size()];
-          if (k == 0) c = cmd::RenameUnit{w, "Tên " + key, Date()};
-          else if (k == 1) c = cmd::RegisterPerson{"Người " + key, key};
-          else c = cmd::CreateUnit{"Tổ " + key, "xa", s.provinces[static_cast<std::size_t>(i) % s.provinces.size()], key};
+          PersonId actor = w.office;
+          if (k == 0) {
+            c = cmd::Assign{item, w.agencies[(i + proc) % 2], std::nullopt};  // assign or reassign
+          } else if (k == 1) {
+            c = cmd::DecideIntake{item, Outcome::more_time, "Cần xác minh " + key};
+          } else if (k == 2) {
+            c = cmd::RecordFinding{item, "Giám sát " + key, (i % 2) == 0};
+            actor = s.fronts[wi / 2];
+          } else {
+            c = cmd::SubmitOpinion{w.unit, ConferenceId(), Channel::online_portal, w.resident, OrganizationId(), Date(), "",
+                                   {{"urban_order", "Kiến nghị mới " + key}}};  // races for the next item id
+            actor = w.resident;
+          }
           for (;;) {
             try {
-              e.execute(kSystemActor, c, key);
+              e.execute(actor, c, key);
               ++done;
               break;
             } catch (const Error& x) {
@@ -370,6 +407,22 @@ TEST_CASE("postgres many servers: two processes x four threads, 10,000 commands:
   std::map<std::string, long> next;
   for (const auto& r : rows) REQUIRE(std::stol(r[1]) == ++next[r[0]]);
   REQUIRE(next.size() == kProvinces + 1);  // four provinces and the directory (persons)
+  // Every item command landed on an item the servers shared, and new opinions got distinct ids.
+  {
+    Engine check(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+    std::size_t items = 0;
+    for (const Ward& w : s.wards)
+      for (ItemId id : w.items) {
+        const Item it = check.item(id);
+        REQUIRE((it.status == ItemStatus::open || it.status == ItemStatus::assigned));
+        items += 1;
+      }
+    std::size_t submitted = 0;  // the commands that were new opinions (k == 3 below)
+    for (int p = 0; p < kProcs; ++p)
+      for (int t = 0; t < kThreads; ++t)
+        for (int i = 0; i < per_thread; ++i) submitted += (p * 7 + t * 3 + i) % 4 == 3;
+    REQUIRE(check.read([](const State& st) { return st.item_count(); }) == items + submitted);
+  }
   for (std::size_t p = 0; p < s.provinces.size(); ++p)
     REQUIRE(store.partition_seq(s.provinces[p]) == static_cast<std::uint64_t>(next[std::to_string(s.provinces[p].value)]));
   // Both servers converge to the state of a serial replay of the log.
