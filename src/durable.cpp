@@ -119,14 +119,15 @@ VerifyReport verify_rows(const DurableStore& store, std::uint64_t from, const Ha
   store.read_rows(from, check);
   // A shared store (PostgreSQL) may gain rows from other servers after the rows were read:
   // a head beyond the rows read is only a fault if reading again brings nothing new.
-  for (std::uint64_t last = store.last_seq(); rep.ok; last = store.last_seq()) {
+  while (rep.ok) {
+    // Read after the rows: commits are atomic, so the head is never behind rows already read.
+    const std::uint64_t last = store.last_seq();
     if (expect - 1 == last) break;
     const std::uint64_t before = expect;
-    if (expect - 1 < last) store.read_rows(expect, check);
-    if (!rep.ok) break;
-    if (expect - 1 > last || expect == before) {
+    if (expect - 1 < last) store.read_rows(expect, check);  // rows other writers committed meanwhile
+    if (rep.ok && (before - 1 > last || expect == before)) {  // rows past the head, or rows missing
       rep.ok = false;
-      rep.first_bad = expect;
+      rep.first_bad = before;
       rep.problem = "the log ends at " + std::to_string(expect - 1) + " but the store reports " + std::to_string(last);
     }
   }
