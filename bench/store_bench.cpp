@@ -173,10 +173,11 @@ int main(int argc, char** argv) {
     std::printf("generated %llu events in %.1f s (%.0f ev/s, batches of 10000)\n", static_cast<unsigned long long>(n),
                 secs(t0, Clock_::now()), n / secs(t0, Clock_::now()));
     std::printf("file size %.0f MB\n", static_cast<double>(fs::file_size(path)) / 1e6);
-    SqliteOptions tail;
+    SqliteOptions tail, full;
     tail.open_check = SqliteOptions::OpenCheck::since_snapshot;
+    full.open_check = SqliteOptions::OpenCheck::full;
     t0 = Clock_::now();
-    { SqliteStore s(path); }
+    { SqliteStore s(path, full); }
     const double verify_s = secs(t0, Clock_::now());
     std::printf("open with full chain verification (no replay): %.2f s (%.0f rows/s)\n", verify_s, n / verify_s);
     t0 = Clock_::now();
@@ -203,7 +204,7 @@ int main(int argc, char** argv) {
     }
     t0 = Clock_::now();
     {
-      Engine e(profile, std::make_unique<SqliteStore>(path));
+      Engine e(profile, std::make_unique<SqliteStore>(path, full));
       std::printf("engine open with snapshot + 1000-event tail (full chain check): %.2f s\n", secs(t0, Clock_::now()));
     }
   }

@@ -61,6 +61,7 @@ struct OpinionRec {
   std::uint32_t item_count = 0;
   std::uint16_t topic = 0;
   Channel channel = Channel::letter;
+  std::uint8_t pad_ = 0;  // explicit padding: snapshots copy these records' bytes
 };
 
 // Recipients are bits 1 << (Recipient - 1).
@@ -73,6 +74,7 @@ struct ReplyRec {
   PersonId signer;
   AgencyId agency;
   std::uint8_t delivered = 0;
+  std::uint8_t pad_[7] = {};  // explicit padding: snapshots copy these records' bytes
 };
 
 // Findings of the supervisor, chained per item (newest first) to stay off the side table.
@@ -82,6 +84,7 @@ struct FindingRec {
   PersonId by;
   std::int32_t on = kNoDay;
   bool satisfactory = true;
+  std::uint8_t pad_[3] = {};  // explicit padding: snapshots copy these records' bytes
 };
 
 struct ItemRec {  // 72 bytes; keep the fields ordered by size
@@ -106,6 +109,7 @@ struct ItemRec {  // 72 bytes; keep the fields ordered by size
   std::uint8_t extensions = 0;   // saturating count; the full list is in ItemCold
   std::uint8_t reopened = 0;
   bool has_cold = false;
+  std::uint8_t pad_ = 0;  // explicit padding: snapshots copy these records' bytes
 };
 
 struct ItemCold {
