@@ -208,7 +208,8 @@ class Reader {
       const std::uint64_t n = r_.u();
       if (n > static_cast<std::uint64_t>(end_ - r_.pos()) / sizeof(E))
         throw Error(ErrorCode::corruption, "bad snapshot count");
-      v.clear();
+      T().swap(v);
+      reserve_big(v, n);
       v.resize(n);
       if (n) std::memcpy(static_cast<void*>(v.data()), raw(n * sizeof(E)).data(), n * sizeof(E));
     } else if constexpr (is_opt<T>::value) {
