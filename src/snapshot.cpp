@@ -1,6 +1,7 @@
 #include "snapshot.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <type_traits>
@@ -29,6 +30,25 @@ template <class T>
 struct is_pair : std::false_type {};
 template <class A, class B>
 struct is_pair<std::pair<A, B>> : std::true_type {};
+
+// The big record vectors are written as their bytes (count, then count * sizeof(T)): no
+// per-field work on open. The image header records the sizes and byte order they assume.
+template <class T>
+struct is_raw_vec : std::false_type {};
+template <> struct is_raw_vec<std::vector<ItemRec>> : std::true_type {};
+template <> struct is_raw_vec<std::vector<OpinionRec>> : std::true_type {};
+template <> struct is_raw_vec<std::vector<ReplyRec>> : std::true_type {};
+template <> struct is_raw_vec<std::vector<FindingRec>> : std::true_type {};
+static_assert(std::is_trivially_copyable_v<ItemRec> && std::is_trivially_copyable_v<OpinionRec> &&
+                  std::is_trivially_copyable_v<ReplyRec> && std::is_trivially_copyable_v<FindingRec> &&
+                  std::is_trivially_copyable_v<TextRef>,
+              "raw snapshot records must be trivially copyable");
+// No implicit padding (its bytes are indeterminate): equal states give equal images.
+static_assert(std::has_unique_object_representations_v<ItemRec> &&
+                  std::has_unique_object_representations_v<OpinionRec> &&
+                  std::has_unique_object_representations_v<ReplyRec> &&
+                  std::has_unique_object_representations_v<FindingRec>,
+              "raw snapshot records must have no padding: add explicit pad_ fields");
 
 // One field list per type serves both directions (A is Writer or Reader).
 template <class A> void io(A& a, UnitName& v) { a(v.from); a(v.name); }
@@ -124,7 +144,10 @@ class Writer {
     } else if constexpr (std::is_same_v<T, std::string>) {
       w_.bytes(v);
     } else if constexpr (std::is_same_v<T, TextRef>) {
-      w_.bytes(pool_.view(v));
+      w_.u(v.v);  // the pool is in the image byte for byte, so references stay valid
+    } else if constexpr (is_raw_vec<T>::value) {
+      w_.u(v.size());
+      out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(typename T::value_type));
     } else if constexpr (is_opt<T>::value) {
       w_.u(v ? 1 : 0);
       if (v) (*this)(*v);
@@ -178,7 +201,17 @@ class Reader {
     } else if constexpr (std::is_same_v<T, std::string>) {
       v = std::string(r_.bytes());
     } else if constexpr (std::is_same_v<T, TextRef>) {
-      v = pool_.add(r_.bytes());
+      v.v = r_.u();
+      if (!pool_.holds(v)) throw Error(ErrorCode::corruption, "snapshot text reference out of range");
+    } else if constexpr (is_raw_vec<T>::value) {
+      using E = typename T::value_type;
+      const std::uint64_t n = r_.u();
+      if (n > static_cast<std::uint64_t>(end_ - r_.pos()) / sizeof(E))
+        throw Error(ErrorCode::corruption, "bad snapshot count");
+      T().swap(v);
+      reserve_big(v, n);
+      v.resize(n);
+      if (n) std::memcpy(static_cast<void*>(v.data()), raw(n * sizeof(E)).data(), n * sizeof(E));
     } else if constexpr (is_opt<T>::value) {
       if (r_.u()) {
         v.emplace();
@@ -229,15 +262,37 @@ class Reader {
 
 }  // namespace
 
+// What the raw parts assume; an image written under other assumptions is refused.
+constexpr std::uint32_t kByteOrder = 0x01020304;
+void write_layout(std::string& out) {
+  const std::uint32_t order = kByteOrder;
+  out.append(reinterpret_cast<const char*>(&order), 4);
+  for (std::size_t n : {sizeof(ItemRec), sizeof(OpinionRec), sizeof(ReplyRec), sizeof(FindingRec),
+                        TextPool::chunk_size()}) {
+    const auto v = static_cast<std::uint32_t>(n);
+    out.append(reinterpret_cast<const char*>(&v), 4);
+  }
+}
+constexpr std::size_t kLayoutBytes = 4 * 6;
+
 void write_snapshot(const StateImpl& s, const std::unordered_map<std::string, Result>& idempotency,
                     std::string& out) {
   out.clear();
+  const TextPool& pool = s.text();
+  std::size_t size = 64 + s.items.size() * sizeof(ItemRec) + s.opinions.size() * sizeof(OpinionRec) +
+                     s.replies.size() * sizeof(ReplyRec) + s.findings.size() * sizeof(FindingRec);
+  for (std::size_t i = 0; i < pool.chunk_count(); ++i) size += pool.chunk(i).size() + 8;
+  out.reserve(size + size / 8);
   out.append(kMagic.data(), kMagic.size());
   out.push_back(static_cast<char>(kSnapshotFormat));
-  Writer w(out, s.text());
-  w(s);
-  w(idempotency);
-  w.raw(kEnd);
+  write_layout(out);
+  BinWriter w(out);
+  w.u(pool.chunk_count());
+  for (std::size_t i = 0; i < pool.chunk_count(); ++i) w.bytes(pool.chunk(i));
+  Writer wr(out, pool);
+  wr(s);
+  wr(idempotency);
+  wr.raw(kEnd);
 }
 
 void read_snapshot(std::string_view image, StateImpl& s, std::unordered_map<std::string, Result>& idempotency) {
@@ -246,10 +301,38 @@ void read_snapshot(std::string_view image, StateImpl& s, std::unordered_map<std:
   if (static_cast<std::uint8_t>(image[kMagic.size()]) != kSnapshotFormat)
     throw Error(ErrorCode::corruption, "snapshot of another format");
   const char* p = image.data() + kMagic.size() + 1;
-  Reader r(p, image.data() + image.size(), s.text());
+  const char* end = image.data() + image.size();
+  {
+    std::string layout;
+    write_layout(layout);
+    if (static_cast<std::size_t>(end - p) < kLayoutBytes || std::string_view(p, kLayoutBytes) != layout)
+      throw Error(ErrorCode::corruption, "snapshot written with another record layout or byte order");
+    p += kLayoutBytes;
+  }
+  TextPool& pool = s.text();
+  pool.clear();
+  BinReader br(p, end);
+  const std::uint64_t chunks = br.u();
+  if (chunks > static_cast<std::uint64_t>(end - br.pos()) / 2) throw Error(ErrorCode::corruption, "bad snapshot count");
+  for (std::uint64_t i = 0; i < chunks; ++i) {
+    const std::string_view c = br.bytes();
+    if (c.size() > TextPool::chunk_size() || (i + 1 < chunks && c.size() != TextPool::chunk_size()))
+      throw Error(ErrorCode::corruption, "bad snapshot text chunk");
+    pool.append_chunk(c);
+  }
+  Reader r(br.pos(), end, pool);
   r(s);
   r(idempotency);
   if (r.raw(kEnd.size()) != kEnd || !r.at_end()) throw Error(ErrorCode::corruption, "snapshot does not end well");
+  // The raw records were not decoded field by field: check what could make a lookup go astray.
+  for (const ItemRec& it : s.items)
+    if (!pool.holds(it.text) || it.opinion >= s.opinions.size() || it.reply > s.replies.size() ||
+        it.finding > s.findings.size() || it.dl_prev >= s.items.size() || it.dl_next >= s.items.size())
+      throw Error(ErrorCode::corruption, "snapshot item record out of range");
+  for (const ReplyRec& rr : s.replies)
+    if (!pool.holds(rr.number) || !pool.holds(rr.text)) throw Error(ErrorCode::corruption, "snapshot reply out of range");
+  for (const FindingRec& f : s.findings)
+    if (!pool.holds(f.text) || f.prev > s.findings.size()) throw Error(ErrorCode::corruption, "snapshot finding out of range");
   s.topic_ids.clear();
   for (std::size_t i = 0; i < s.topics.size(); ++i) s.topic_ids.emplace(s.topics[i], static_cast<std::uint16_t>(i));
 }

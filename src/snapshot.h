@@ -3,8 +3,14 @@
 // is damaged, of another format, or anchored to a log that changed is ignored and the
 // log replayed (stores check the checksum and anchor; read_snapshot checks the rest).
 //
-// Image: "DTSNAP" | u8 format | varint fields of StateImpl in declaration order (text as
-// bytes, hash maps sorted by key) | idempotency entries sorted by key | "END!".
+// Image: "DTSNAP" | u8 format | layout (u32 0x01020304 in native order, then u32 sizeof
+// ItemRec, OpinionRec, ReplyRec, FindingRec and the text pool's chunk size) | text pool:
+// varint chunk count, each chunk as varint length + raw bytes | StateImpl's fields in
+// declaration order: the item, opinion, reply and finding vectors as varint count + raw
+// record bytes, TextRefs as their varint value, everything else varint-encoded (hash maps
+// sorted by key) | idempotency entries sorted by key | "END!".
+// Opening is mostly memcpy; an image from a machine with another byte order or record
+// layout is refused (and the log replayed).
 #pragma once
 
 #include <cstdint>
@@ -18,7 +24,8 @@
 namespace doithoai::detail {
 
 // Bump when StateImpl or the encoding changes; older images are then ignored.
-inline constexpr std::uint8_t kSnapshotFormat = 3;  // 2: compact findings; 3: views data (publication, sessions, requests)
+// 2: compact findings; 3: views data (publication, sessions, requests); 4: raw records and text pool
+inline constexpr std::uint8_t kSnapshotFormat = 4;
 
 void write_snapshot(const StateImpl& s, const std::unordered_map<std::string, Result>& idempotency,
                     std::string& out);

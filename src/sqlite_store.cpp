@@ -1,9 +1,13 @@
 #include "doithoai/sqlite_store.h"
 
 #include <sqlite3.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -38,9 +42,18 @@ CREATE INDEX IF NOT EXISTS events_partition ON events(partition, seq);
 CREATE TABLE IF NOT EXISTS snapshots(
   seq      INTEGER PRIMARY KEY,       -- state after this event
   anchor   BLOB NOT NULL,             -- hash of event seq when written
-  checksum BLOB NOT NULL,             -- SHA-256 of data
-  data     BLOB NOT NULL);
+  checksum BLOB NOT NULL,             -- SHA-256 of the image
+  data     BLOB NOT NULL);            -- the image (older files), or empty: see snapshot_chunks
+CREATE TABLE IF NOT EXISTS snapshot_chunks(
+  seq      INTEGER NOT NULL,          -- the snapshot
+  n        INTEGER NOT NULL,          -- 0, 1, ...: the image is the chunks in order
+  data     BLOB NOT NULL,
+  PRIMARY KEY(seq, n));
 )sql";
+
+// Snapshot images are stored in rows of this size: no single huge blob (SQLite caps a
+// value at 1 GB by default) and reading streams chunk by chunk into the image.
+constexpr std::size_t kSnapshotChunk = 8u << 20;
 
 Hash sha256(const void* p, std::size_t n) {
   Hash h{};
@@ -98,7 +111,31 @@ struct SqliteStore::Impl {
   sqlite3* db = nullptr;
   mutable std::mutex mutex;
   Stmt head, insert, read_replay, read_rows, snap_list, snap_insert, snap_prune, hash_at, count;
+  Stmt snap_size, snap_chunks, snap_chunk_insert, snap_chunks_drop, snap_chunks_prune;
   std::string bin;
+  // Rows below this were not chain-checked at open (since_snapshot trusted a snapshot); if
+  // opening then cannot use that snapshot, load_snapshot checks them before answering.
+  std::uint64_t unchecked_below = 1;
+
+  // Chain check of rows [from, to] (to already checked by the open check), mutex held.
+  void check_range_locked(std::uint64_t from, std::uint64_t to) const {
+    Hash prev{};
+    bool first = true;
+    std::uint64_t expect = from, bad = 0;
+    read_rows_locked(from, [&](const StoredEvent& e) {
+      if (first) prev = from == 1 ? Hash{} : e.prev_hash;
+      first = false;
+      if (e.seq != expect || e.prev_hash != prev || event_hash(e) != e.hash) {
+        bad = expect;
+        return false;
+      }
+      prev = e.hash;
+      return ++expect <= to;
+    });
+    if (bad || expect <= to)
+      throw Error(ErrorCode::corruption, "store '" + path + "' fails verification at sequence " +
+                                             std::to_string(bad ? bad : expect));
+  }
 
   [[noreturn]] void fail(const std::string& what, int rc) const {
     const int ext = sqlite3_extended_errcode(db);
@@ -211,6 +248,9 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
   try {
     sqlite3_extended_result_codes(m.db, 1);
     sqlite3_busy_timeout(m.db, options.busy_timeout_ms);
+    // Reads (replay, snapshots) map the file instead of copying page by page through
+    // read(); writes still go through the WAL. Capped by SQLITE_MAX_MMAP_SIZE of the build.
+    m.exec("PRAGMA mmap_size=1099511627776");
     if (!options.read_only) {
       m.exec("PRAGMA journal_mode=WAL");
       m.exec(options.sync == SqliteOptions::Sync::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
@@ -243,6 +283,19 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
     m.snap_insert = Stmt(m.db, "INSERT OR REPLACE INTO snapshots(seq,anchor,checksum,data) VALUES(?,?,?,?)");
     m.snap_prune = Stmt(m.db, "DELETE FROM snapshots WHERE seq < ?");
     m.hash_at = Stmt(m.db, "SELECT hash FROM events WHERE seq = ?");
+    if (!options.read_only || sqlite3_table_column_metadata(m.db, nullptr, "snapshot_chunks", "data", nullptr,
+                                                            nullptr, nullptr, nullptr, nullptr) == SQLITE_OK) {
+      m.snap_size = Stmt(m.db, "SELECT sum(length(data)) FROM snapshot_chunks WHERE seq = ?");
+      m.snap_chunks = Stmt(m.db, "SELECT n, data FROM snapshot_chunks WHERE seq = ? ORDER BY n");
+    } else {  // a read-only file from before snapshot_chunks: no chunked snapshots in it
+      m.snap_size = Stmt(m.db, "SELECT NULL WHERE ? IS NULL");
+      m.snap_chunks = Stmt(m.db, "SELECT 0, NULL WHERE ? IS NULL");
+    }
+    if (!options.read_only) {
+      m.snap_chunk_insert = Stmt(m.db, "INSERT INTO snapshot_chunks(seq,n,data) VALUES(?,?,?)");
+      m.snap_chunks_drop = Stmt(m.db, "DELETE FROM snapshot_chunks WHERE seq = ?");
+      m.snap_chunks_prune = Stmt(m.db, "DELETE FROM snapshot_chunks WHERE seq < ?");
+    }
     if (!options.read_only) {
       VerifyReport rep;
       std::uint64_t from = 1;
@@ -260,6 +313,7 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
             if (sqlite3_step(r.st) == SQLITE_ROW) {
               prev = blob_hash(r.st, 8);
               from = s;
+              m.unchecked_below = s;
             }
             break;
           }
@@ -286,6 +340,11 @@ SqliteStore::~SqliteStore() {
     impl_->snap_insert = {};
     impl_->snap_prune = {};
     impl_->hash_at = {};
+    impl_->snap_size = {};
+    impl_->snap_chunks = {};
+    impl_->snap_chunk_insert = {};
+    impl_->snap_chunks_drop = {};
+    impl_->snap_chunks_prune = {};
     sqlite3_close_v2(impl_->db);
   }
 }
@@ -401,15 +460,78 @@ bool SqliteStore::load_snapshot(std::uint64_t& seq, std::string& image) const {
   while (sqlite3_step(u.st) == SQLITE_ROW) {
     const auto s = static_cast<std::uint64_t>(sqlite3_column_int64(u.st, 0));
     if (s == 0 || s > last) continue;
-    const auto* p = static_cast<const char*>(sqlite3_column_blob(u.st, 3));
-    const auto n = static_cast<std::size_t>(sqlite3_column_bytes(u.st, 3));
-    if (!p || sha256(p, n) != blob_hash(u.st, 2)) continue;  // damaged: try an older one
     Hash h;
     if (!m.stored_hash(s, h) || h != blob_hash(u.st, 1)) continue;  // the log changed under it
+    const Hash sum = blob_hash(u.st, 2);
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(u.st, 3));
+    const auto n = static_cast<std::size_t>(sqlite3_column_bytes(u.st, 3));
+    if (p && n > 0) {  // a one-blob image (files written before snapshot_chunks)
+      if (sha256(p, n) != sum) continue;  // damaged: try an older one
+      if (s < m.unchecked_below) m.check_range_locked(s, m.unchecked_below);
+      m.unchecked_below = 1;
+      seq = s;
+      image.assign(p, n);
+      return true;
+    }
+    // Chunked: append each chunk straight from SQLite's buffer, hashing as we go.
+    image.clear();
+    {
+      Use z(m.snap_size);
+      sqlite3_bind_int64(z.st, 1, static_cast<sqlite3_int64>(s));
+      if (sqlite3_step(z.st) == SQLITE_ROW) {
+        const auto total = static_cast<std::size_t>(sqlite3_column_int64(z.st, 0));
+        image.reserve(total);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+        // Fresh storage, not yet touched: huge pages make filling it far fewer page faults.
+        const std::size_t huge = std::size_t(2) << 20;
+        const auto b = (reinterpret_cast<std::uintptr_t>(image.data()) + huge - 1) & ~(huge - 1);
+        const auto e = (reinterpret_cast<std::uintptr_t>(image.data()) + total) & ~(huge - 1);
+        if (total >= 2 * huge && e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
+#endif
+      }
+    }
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr)) {
+      EVP_MD_CTX_free(ctx);
+      throw Error(ErrorCode::storage, "SHA-256 failed");
+    }
+    bool ok = true;
+    {
+      Use c(m.snap_chunks);
+      sqlite3_bind_int64(c.st, 1, static_cast<sqlite3_int64>(s));
+      std::int64_t expect = 0;
+      int rc;
+      while ((rc = sqlite3_step(c.st)) == SQLITE_ROW) {
+        const auto* cp = static_cast<const char*>(sqlite3_column_blob(c.st, 1));
+        const auto cn = static_cast<std::size_t>(sqlite3_column_bytes(c.st, 1));
+        if (sqlite3_column_int64(c.st, 0) != expect++) ok = false;  // a chunk is missing
+        if (!ok) break;
+        if (cn) {
+          EVP_DigestUpdate(ctx, cp, cn);
+          image.append(cp, cn);
+        }
+      }
+      if (ok && rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        EVP_MD_CTX_free(ctx);
+        m.fail("reading a snapshot", rc);
+      }
+    }
+    Hash got{};
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx, got.data(), &len);
+    EVP_MD_CTX_free(ctx);
+    if (!ok || image.empty() || got != sum) {  // damaged or incomplete: try an older one
+      std::string().swap(image);
+      continue;
+    }
+    if (s < m.unchecked_below) m.check_range_locked(s, m.unchecked_below);
+    m.unchecked_below = 1;
     seq = s;
-    image.assign(p, n);
     return true;
   }
+  // No usable snapshot: the caller replays everything, so check what open trusted.
+  if (m.unchecked_below > 1) m.check_range_locked(1, m.unchecked_below);
+  m.unchecked_below = 1;
   return false;
 }
 
@@ -427,8 +549,22 @@ void SqliteStore::save_snapshot(std::uint64_t seq, const std::string& image) {
       sqlite3_bind_int64(u.st, 1, static_cast<sqlite3_int64>(seq));
       sqlite3_bind_blob(u.st, 2, anchor.data(), 32, SQLITE_STATIC);
       sqlite3_bind_blob(u.st, 3, sum.data(), 32, SQLITE_STATIC);
-      sqlite3_bind_blob64(u.st, 4, image.data(), image.size(), SQLITE_STATIC);
+      sqlite3_bind_zeroblob(u.st, 4, 0);  // the image is in snapshot_chunks
       const int rc = sqlite3_step(u.st);
+      if (rc != SQLITE_DONE) m.fail("writing a snapshot", rc);
+    }
+    {
+      Use d(m.snap_chunks_drop);  // leftovers of an earlier snapshot at this seq
+      sqlite3_bind_int64(d.st, 1, static_cast<sqlite3_int64>(seq));
+      const int rc = sqlite3_step(d.st);
+      if (rc != SQLITE_DONE) m.fail("writing a snapshot", rc);
+    }
+    for (std::size_t off = 0, n = 0; off < image.size(); off += kSnapshotChunk, ++n) {
+      Use c(m.snap_chunk_insert);
+      sqlite3_bind_int64(c.st, 1, static_cast<sqlite3_int64>(seq));
+      sqlite3_bind_int64(c.st, 2, static_cast<sqlite3_int64>(n));
+      sqlite3_bind_blob64(c.st, 3, image.data() + off, std::min(kSnapshotChunk, image.size() - off), SQLITE_STATIC);
+      const int rc = sqlite3_step(c.st);
       if (rc != SQLITE_DONE) m.fail("writing a snapshot", rc);
     }
     {
@@ -440,6 +576,9 @@ void SqliteStore::save_snapshot(std::uint64_t seq, const std::string& image) {
         sqlite3_bind_int64(u.st, 1, sqlite3_column_int64(older.get(), 0));
         const int rc = sqlite3_step(u.st);
         if (rc != SQLITE_DONE) m.fail("pruning snapshots", rc);
+        Use c(m.snap_chunks_prune);
+        sqlite3_bind_int64(c.st, 1, sqlite3_column_int64(older.get(), 0));
+        if (sqlite3_step(c.st) != SQLITE_DONE) m.fail("pruning snapshots", sqlite3_errcode(m.db));
       }
     }
     m.commit();

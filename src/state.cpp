@@ -297,12 +297,17 @@ struct Applier {
     o.item_count = static_cast<std::uint32_t>(e.items.size());
     o.topic = s.topic_id(e.topic);
     o.channel = e.channel;
-    if (s.opinions.size() <= e.opinion.value) s.opinions.resize(e.opinion.value + 1);
+    if (s.opinions.size() <= e.opinion.value) {
+      reserve_big(s.opinions, e.opinion.value + 1);
+      s.opinions.resize(e.opinion.value + 1);
+    }
     s.opinions[e.opinion.value] = o;
     if (e.conference) s.conferences[e.conference.value].opinions.push_back(e.opinion);
     const std::int32_t dl = day_of(e.deadline);
-    if (s.items.size() < e.first_item.value + e.items.size())
+    if (s.items.size() < e.first_item.value + e.items.size()) {
+      reserve_big(s.items, e.first_item.value + e.items.size());
       s.items.resize(e.first_item.value + e.items.size());
+    }
     for (std::size_t k = 0; k < e.items.size(); ++k) {
       const std::uint32_t id = e.first_item.value + static_cast<std::uint32_t>(k);
       ItemRec& r = s.items[id];
@@ -346,6 +351,7 @@ struct Applier {
     p.date = day_of(e.date);
     p.signer = e.signer;
     p.agency = e.agency;
+    reserve_big(s.replies, s.replies.size() + 1);
     s.replies.push_back(p);
     r.reply = static_cast<std::uint32_t>(s.replies.size());
     r.status = ItemStatus::reply_written;
@@ -386,9 +392,15 @@ struct Applier {
     o.item_count = 1;
     o.topic = topic;
     o.channel = Channel::escalation;
-    if (s.opinions.size() <= e.opinion.value) s.opinions.resize(e.opinion.value + 1);
+    if (s.opinions.size() <= e.opinion.value) {
+      reserve_big(s.opinions, e.opinion.value + 1);
+      s.opinions.resize(e.opinion.value + 1);
+    }
     s.opinions[e.opinion.value] = o;
-    if (s.items.size() <= e.new_item.value) s.items.resize(e.new_item.value + 1);
+    if (s.items.size() <= e.new_item.value) {
+      reserve_big(s.items, e.new_item.value + 1);
+      s.items.resize(e.new_item.value + 1);
+    }
     ItemRec& n = s.items[e.new_item.value];
     n = ItemRec{};
     n.opinion = e.opinion.value;
@@ -433,6 +445,7 @@ struct Applier {
     f.prev = r.finding;
     f.on = day_of(e.on);
     f.satisfactory = e.satisfactory;
+    reserve_big(s.findings, s.findings.size() + 1);
     s.findings.push_back(f);
     r.finding = static_cast<std::uint32_t>(s.findings.size());
   }

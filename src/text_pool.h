@@ -29,7 +29,8 @@ class TextPool {
       if (r.v && (r.v & 0xFFFFFF) == s.size() && std::memcmp(view(r).data(), s.data(), s.size()) == 0)
         return r;
     if (chunks_.empty() || used_ + s.size() > kChunk) {
-      chunks_.emplace_back(new char[kChunk]);
+      // Zeroed, so a chunk's unused tail is deterministic in snapshot images.
+      chunks_.emplace_back(new char[kChunk]());
       used_ = 0;
     }
     const std::uint64_t off = (chunks_.size() - 1) * kChunk + used_;
@@ -51,6 +52,28 @@ class TextPool {
     return r.v == 0 || (off / kChunk < chunks_.size() && off % kChunk + len <= kChunk);
   }
   std::size_t bytes() const { return chunks_.size() * kChunk; }
+
+  // Raw layout, for snapshot images: references stay valid when the chunks are restored
+  // byte for byte with the same chunk size.
+  static constexpr std::size_t chunk_size() { return kChunk; }
+  std::size_t chunk_count() const { return chunks_.size(); }
+  // Chunk i's bytes: the whole chunk, except the last, which is cut at its used length.
+  std::string_view chunk(std::size_t i) const {
+    return {chunks_[i].get(), i + 1 == chunks_.size() ? used_ : kChunk};
+  }
+  // Replaces the contents with these chunks (each at most chunk_size(); all but the last full).
+  void clear() {
+    chunks_.clear();
+    used_ = 0;
+    for (auto& r : recent_) r = {};
+    next_ = 0;
+  }
+  void append_chunk(std::string_view bytes) {
+    chunks_.emplace_back(new char[kChunk]);
+    std::memcpy(chunks_.back().get(), bytes.data(), bytes.size());
+    std::memset(chunks_.back().get() + bytes.size(), 0, kChunk - bytes.size());
+    used_ = bytes.size();
+  }
 
  private:
   static constexpr std::size_t kChunk = 1 << 20;  // texts are at most 16 KiB (model.h)

@@ -287,11 +287,11 @@ TEST_CASE("sqlite snapshot: a snapshot that fails its checksum is ignored and th
     e->snapshot();
     full = image_of(*e);
   }
-  // Flip one byte in the middle of the image.
+  // Flip one byte in the middle of the image (its first chunk).
   raw_sql(path,
-          "UPDATE snapshots SET data = substr(data, 1, length(data)/2) || "
+          "UPDATE snapshot_chunks SET data = substr(data, 1, length(data)/2) || "
           "CASE WHEN substr(data, length(data)/2 + 1, 1) = x'00' THEN x'01' ELSE x'00' END || "
-          "substr(data, length(data)/2 + 2)");
+          "substr(data, length(data)/2 + 2) WHERE n = 0");
   auto counting = std::make_unique<CountingStore>(std::make_unique<SqliteStore>(path));
   CountingStore* c = counting.get();
   Engine e(profile(), std::move(counting), options(sx::clock()));

@@ -39,11 +39,14 @@ struct SqliteOptions {
   bool read_only = false;
   // Create the file (and schema) when missing.
   bool create = true;
-  // What opening verifies. full: the whole chain (O(events), about 1 s per 5 million rows).
-  // since_snapshot: the newest snapshot's anchor and the rows after it; earlier rows are
-  // trusted (run verify() periodically instead). Both refuse a broken checked part.
+  // What opening verifies. full: the whole chain (O(events), about 2.5 s per million rows).
+  // since_snapshot (the default): the newest snapshot's anchor row and the rows after it;
+  // earlier rows are trusted (run verify() periodically). With no snapshot that is the
+  // whole chain. If the engine then cannot use that snapshot (damaged image) the rows it
+  // trusted are checked before it falls back. Both refuse a broken checked part.
+  // docs/store.md says exactly which tampering each detects.
   enum class OpenCheck { full, since_snapshot };
-  OpenCheck open_check = OpenCheck::full;
+  OpenCheck open_check = OpenCheck::since_snapshot;
   // How long a writer waits for another process's write lock before Error(storage).
   int busy_timeout_ms = 10000;
   // The SQLite VFS to use (empty: the default). Tests use a fault-injecting one.
