@@ -92,6 +92,27 @@ Recorded recorded_of(const StoredEvent& e) {
   return r;
 }
 
+void chain_rows(std::vector<StoredEvent>& rows, Hash prev) {
+  for (auto& e : rows) {
+    e.prev_hash = prev;
+    e.hash = event_hash(e);
+    prev = e.hash;
+  }
+}
+
+void check_continues(const std::vector<StoredEvent>& rows, std::uint64_t last, Hash prev) {
+  if (rows.empty()) return;
+  if (rows.front().seq != last + 1)
+    throw Error(ErrorCode::conflict, "import expected sequence " + std::to_string(last + 1) + ", got " +
+                                         std::to_string(rows.front().seq));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const StoredEvent& e = rows[i];
+    if (e.seq != last + 1 + i || e.prev_hash != prev || event_hash(e) != e.hash)
+      throw Error(ErrorCode::corruption, "imported event " + std::to_string(e.seq) + " does not continue the chain");
+    prev = e.hash;
+  }
+}
+
 VerifyReport verify_rows(const DurableStore& store, std::uint64_t from, const Hash& prev_of_from) {
   VerifyReport rep;
   Hash prev = prev_of_from;

@@ -383,13 +383,8 @@ void SqliteStore::append(const Batch& batch) {
     if (batch.events.front().seq != last + 1)
       throw Error(ErrorCode::conflict, "append expected sequence " + std::to_string(last + 1) + ", got " +
                                            std::to_string(batch.events.front().seq));
-    Hash prev = head;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      rows[i].prev_hash = prev;
-      rows[i].hash = event_hash(rows[i]);
-      prev = rows[i].hash;
-      m.insert_row(rows[i], bins[i]);
-    }
+    chain_rows(rows, head);
+    for (std::size_t i = 0; i < rows.size(); ++i) m.insert_row(rows[i], bins[i]);
     m.commit();
   } catch (...) {
     m.rollback_if_open();
@@ -405,17 +400,9 @@ void SqliteStore::append_rows(const std::vector<StoredEvent>& rows) {
   std::lock_guard<std::mutex> g(m.mutex);
   try {
     m.begin_write();
-    auto [last, prev] = m.last();
-    if (rows.front().seq != last + 1)
-      throw Error(ErrorCode::conflict, "import expected sequence " + std::to_string(last + 1) + ", got " +
-                                           std::to_string(rows.front().seq));
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const StoredEvent& e = rows[i];
-      if (e.seq != last + 1 + i || e.prev_hash != prev || event_hash(e) != e.hash)
-        throw Error(ErrorCode::corruption, "imported event " + std::to_string(e.seq) + " does not continue the chain");
-      prev = e.hash;
-      m.insert_row(e, bins[i]);
-    }
+    const auto [last, prev] = m.last();
+    check_continues(rows, last, prev);
+    for (std::size_t i = 0; i < rows.size(); ++i) m.insert_row(rows[i], bins[i]);
     m.commit();
   } catch (...) {
     m.rollback_if_open();

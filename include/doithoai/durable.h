@@ -89,6 +89,14 @@ class DOITHOAI_API DurableStore : public EventStore {
 };
 
 // Walks rows in order and checks sequence, link and hash of each (what verify() does).
+// Links rows to the log's last hash `prev` and fills each row's own hash, in order: what
+// every durable append does inside its transaction.
+DOITHOAI_API void chain_rows(std::vector<StoredEvent>& rows, Hash prev);
+// What every import checks before writing: Error(conflict) unless rows start right after
+// `last`, Error(corruption) unless each row links to the one before (from `prev`) and
+// matches its hash.
+DOITHOAI_API void check_continues(const std::vector<StoredEvent>& rows, std::uint64_t last, Hash prev);
+
 DOITHOAI_API VerifyReport verify_rows(const DurableStore& store, std::uint64_t from = 1,
                                       const Hash& prev_of_from = Hash{});
 

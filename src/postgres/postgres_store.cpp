@@ -381,12 +381,7 @@ void PostgresStore::append(const Batch& batch) {
     if (batch.events.front().seq != last + 1)
       throw Error(ErrorCode::conflict, "append expected sequence " + std::to_string(last + 1) + ", got " +
                                            std::to_string(batch.events.front().seq));
-    Hash prev = head;
-    for (auto& e : rows) {
-      e.prev_hash = prev;
-      e.hash = event_hash(e);
-      prev = e.hash;
-    }
+    chain_rows(rows, head);
     m.insert_rows(rows, bins);
     m.commit();
   } catch (...) {
@@ -404,16 +399,8 @@ void PostgresStore::append_rows(const std::vector<StoredEvent>& rows) {
   m.connect();
   try {
     m.begin();
-    auto [last, prev] = m.head(true);
-    if (rows.front().seq != last + 1)
-      throw Error(ErrorCode::conflict, "import expected sequence " + std::to_string(last + 1) + ", got " +
-                                           std::to_string(rows.front().seq));
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const StoredEvent& e = rows[i];
-      if (e.seq != last + 1 + i || e.prev_hash != prev || event_hash(e) != e.hash)
-        throw Error(ErrorCode::corruption, "imported event " + std::to_string(e.seq) + " does not continue the chain");
-      prev = e.hash;
-    }
+    const auto [last, prev] = m.head(true);
+    check_continues(rows, last, prev);
     m.insert_rows(rows, bins);
     m.commit();
   } catch (...) {
