@@ -67,6 +67,9 @@ Result result_of(const std::vector<Recorded>& events) {
   return r;
 }
 
+// Replays at least this long reserve the state's record vectors up front.
+constexpr std::uint64_t kBulkReplay = 65536;
+
 // The top-level unit an event concerns: the partition key of scale-out (DESIGN.md).
 UnitId partition_of(const detail::StateImpl& s, const Event& e) {
   const Subjects sub = subjects_of(e);
@@ -109,7 +112,10 @@ Engine::~Engine() = default;
 
 void Engine::catch_up_locked() {
   const std::uint64_t from = state_.last_seq() + 1;
-  if (store_->last_seq() < from) return;
+  const std::uint64_t last = store_->last_seq();
+  if (last < from) return;
+  if (last - from >= kBulkReplay)
+    const_cast<detail::StateImpl&>(state_.impl()).reserve_for_events(static_cast<std::size_t>(last - from + 1));
   std::vector<Recorded> one(1);
   store_->read(from, [&](const Recorded& r, std::string_view key) {
     if (r.seq != state_.last_seq() + 1)

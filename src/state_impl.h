@@ -192,6 +192,14 @@ struct StateImpl {
   bool has_person(PersonId p) const { return p.value > 0 && p.value < persons.size(); }
   bool has_conference(ConferenceId c) const { return c.value > 0 && c.value < conferences.size(); }
   bool has_opinion(OpinionId o) const { return o.value > 0 && o.value < opinions.size(); }
+  // Before replaying n events: room for the items and opinions they may add, reserved at
+  // once (address space only until used) instead of doubling, which copies the records
+  // and faults their pages in twice. A submission and its item's next step make at least
+  // two events, so n/2 covers real logs; beyond it the vectors grow as usual.
+  void reserve_for_events(std::size_t n) {
+    reserve_big(items, items.size() + n / 2);
+    reserve_big(opinions, opinions.size() + n / 2);
+  }
   bool has_item(ItemId i) const { return i.value > 0 && i.value < items.size(); }
 
   const ItemCold* cold_of(std::uint32_t id) const {
