@@ -19,11 +19,15 @@ namespace doithoai {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
-// Schema v1. `bin` is a replay cache: the compact binary form of the payload (binary.h),
-// derived from the JSON when the row is written, so opening never parses JSON. The JSON
-// `payload` is the truth; the hash covers it, not the cache (verify() checks both agree).
+// Schema v2. `events` holds the truth: the JSON payload and the hash chain over it.
+// `replay` is a cache derived from it when the row is written: the compact binary form of
+// the payload (binary.h) with what replay needs of the row, so opening never parses JSON
+// and reads about a fifth of the bytes (the JSON and the hashes stay in `events`). The hash
+// covers the JSON, not the cache; verify() checks the two agree row by row.
+// Schema v1 (before 0.2) kept the cache as a `bin` column of `events`; opening such a file
+// for writing moves it into `replay` once, in one transaction (read-only opens read it in place).
 const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS doithoai_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events(
@@ -34,11 +38,16 @@ CREATE TABLE IF NOT EXISTS events(
   type      TEXT NOT NULL,
   version   INTEGER NOT NULL,
   idem_key  TEXT UNIQUE,              -- NULL: none
-  bin       BLOB NOT NULL,            -- replay cache (derived)
   payload   TEXT NOT NULL,            -- JSON: the durable truth
   prev_hash BLOB NOT NULL,
   hash      BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS events_partition ON events(partition, seq);
+CREATE TABLE IF NOT EXISTS replay(    -- derived from events, row for row
+  seq       INTEGER PRIMARY KEY,
+  at_us     INTEGER NOT NULL,
+  actor     INTEGER NOT NULL,
+  idem_key  TEXT,
+  bin       BLOB NOT NULL);           -- the payload in binary.h form
 CREATE TABLE IF NOT EXISTS snapshots(
   seq      INTEGER PRIMARY KEY,       -- state after this event
   anchor   BLOB NOT NULL,             -- hash of event seq when written
@@ -110,7 +119,8 @@ struct SqliteStore::Impl {
   SqliteOptions options;
   sqlite3* db = nullptr;
   mutable std::mutex mutex;
-  Stmt head, insert, read_replay, read_rows, snap_list, snap_insert, snap_prune, hash_at, count;
+  int version = kSchemaVersion;  // of the file: 1 only for a read-only old file
+  Stmt head, insert, insert_replay, read_replay, read_rows, snap_list, snap_insert, snap_prune, hash_at, count;
   Stmt snap_size, snap_chunks, snap_chunk_insert, snap_chunks_drop, snap_chunks_prune;
   std::string bin;
   // Rows below this were not chain-checked at open (since_snapshot trusted a snapshot); if
@@ -187,12 +197,23 @@ struct SqliteStore::Impl {
     sqlite3_bind_int(st, 6, e.version);
     if (e.idempotency_key.empty()) sqlite3_bind_null(st, 7);
     else sqlite3_bind_text(st, 7, e.idempotency_key.data(), static_cast<int>(e.idempotency_key.size()), SQLITE_STATIC);
-    sqlite3_bind_blob(st, 8, bin_blob.data(), static_cast<int>(bin_blob.size()), SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, e.payload.data(), static_cast<int>(e.payload.size()), SQLITE_STATIC);
-    sqlite3_bind_blob(st, 10, e.prev_hash.data(), 32, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 11, e.hash.data(), 32, SQLITE_STATIC);
-    const int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) return;
+    sqlite3_bind_text(st, 8, e.payload.data(), static_cast<int>(e.payload.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(st, 9, e.prev_hash.data(), 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 10, e.hash.data(), 32, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+      Use r(insert_replay);
+      sqlite3_stmt* rs = r.st;
+      sqlite3_bind_int64(rs, 1, static_cast<sqlite3_int64>(e.seq));
+      sqlite3_bind_int64(rs, 2, e.at_us);
+      sqlite3_bind_int64(rs, 3, e.actor);
+      if (e.idempotency_key.empty()) sqlite3_bind_null(rs, 4);
+      else sqlite3_bind_text(rs, 4, e.idempotency_key.data(), static_cast<int>(e.idempotency_key.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(rs, 5, bin_blob.data(), static_cast<int>(bin_blob.size()), SQLITE_STATIC);
+      rc = sqlite3_step(rs);
+      if (rc == SQLITE_DONE) return;
+      fail("insert", rc);
+    }
     if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE)
       throw Error(ErrorCode::conflict, "idempotency key '" + e.idempotency_key + "' is already in the log");
     if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY)
@@ -248,9 +269,9 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
   try {
     sqlite3_extended_result_codes(m.db, 1);
     sqlite3_busy_timeout(m.db, options.busy_timeout_ms);
-    // Reads (replay, snapshots) map the file instead of copying page by page through
-    // read(); writes still go through the WAL. Capped by SQLITE_MAX_MMAP_SIZE of the build.
-    m.exec("PRAGMA mmap_size=1099511627776");
+    // No memory-mapped reads (SQLite's default): mapping the file was tried, and replay ran
+    // 25-30% slower than copying pages through read() (a page fault per page costs more
+    // than the copy; bench/store_bench --replay), with snapshot opens no faster.
     if (!options.read_only) {
       m.exec("PRAGMA journal_mode=WAL");
       m.exec(options.sync == SqliteOptions::Sync::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
@@ -260,6 +281,13 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
       m.exec(("INSERT OR IGNORE INTO doithoai_meta VALUES('schema_version','" + std::to_string(kSchemaVersion) +
               "'),('hash_format','doithoai.event.v1')")
                  .c_str());
+      // A v1 file: move its replay cache out of `events` (kSchema made `replay` empty).
+      if (sqlite3_table_column_metadata(m.db, nullptr, "events", "bin", nullptr, nullptr, nullptr, nullptr,
+                                        nullptr) == SQLITE_OK) {
+        m.exec("INSERT INTO replay(seq,at_us,actor,idem_key,bin) SELECT seq,at_us,actor,idem_key,bin FROM events");
+        m.exec("ALTER TABLE events DROP COLUMN bin");
+        m.exec("UPDATE doithoai_meta SET value='2' WHERE key='schema_version' AND value='1'");
+      }
       m.commit();
     }
     {
@@ -267,15 +295,20 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
       const int r = sqlite3_step(v.get());
       if (r != SQLITE_ROW) throw Error(ErrorCode::storage, "'" + path + "' is not a doithoai store");
       const std::string ver = col_text(v.get(), 0);
-      if (ver != std::to_string(kSchemaVersion))
+      if (ver == "1" && options.read_only) m.version = 1;  // read in place
+      else if (ver != std::to_string(kSchemaVersion))
         throw Error(ErrorCode::unsupported, "'" + path + "' has store schema version " + ver + ", this build reads " +
                                                 std::to_string(kSchemaVersion));
     }
     m.head = Stmt(m.db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
     m.insert = Stmt(m.db,
-                    "INSERT INTO events(seq,partition,at_us,actor,type,version,idem_key,bin,payload,prev_hash,hash)"
-                    " VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-    m.read_replay = Stmt(m.db, "SELECT seq, at_us, actor, idem_key, bin FROM events WHERE seq >= ? ORDER BY seq");
+                    "INSERT INTO events(seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash)"
+                    " VALUES(?,?,?,?,?,?,?,?,?,?)");
+    if (!options.read_only)
+      m.insert_replay = Stmt(m.db, "INSERT INTO replay(seq,at_us,actor,idem_key,bin) VALUES(?,?,?,?,?)");
+    m.read_replay = Stmt(m.db, m.version == 1
+                                   ? "SELECT seq, at_us, actor, idem_key, bin FROM events WHERE seq >= ? ORDER BY seq"
+                                   : "SELECT seq, at_us, actor, idem_key, bin FROM replay WHERE seq >= ? ORDER BY seq");
     m.read_rows = Stmt(m.db,
                        "SELECT seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash FROM events"
                        " WHERE seq >= ? ORDER BY seq");
@@ -334,6 +367,7 @@ SqliteStore::~SqliteStore() {
   if (impl_ && impl_->db) {
     impl_->head = {};
     impl_->insert = {};
+    impl_->insert_replay = {};
     impl_->read_replay = {};
     impl_->read_rows = {};
     impl_->snap_list = {};
@@ -410,26 +444,40 @@ void SqliteStore::append_rows(const std::vector<StoredEvent>& rows) {
   }
 }
 
+namespace {
+
+// One replay row into r (and its idempotency key); false at the end of the rows.
+bool next_replay_row(sqlite3_stmt* st, Recorded& r, std::string_view& key, int& rc) {
+  rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) return false;
+  r.seq = static_cast<std::uint64_t>(sqlite3_column_int64(st, 0));
+  r.at = from_micros(sqlite3_column_int64(st, 1));
+  r.actor = PersonId(static_cast<std::uint32_t>(sqlite3_column_int64(st, 2)));
+  const auto* k = reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+  key = k ? std::string_view(k, static_cast<std::size_t>(sqlite3_column_bytes(st, 3))) : std::string_view();
+  const auto* b = static_cast<const char*>(sqlite3_column_blob(st, 4));
+  const int n = sqlite3_column_bytes(st, 4);
+  if (!b || n < 1) throw Error(ErrorCode::corruption, "event " + std::to_string(r.seq) + " has no replay data");
+  detail::BinReader rd(b + 1, b + n);
+  r.event = detail::decode_event(rd, static_cast<unsigned char>(b[0]));
+  return true;
+}
+
+}  // namespace
+
 void SqliteStore::read(std::uint64_t from, const Visitor& visit) const {
   Impl& m = *impl_;
   std::lock_guard<std::mutex> g(m.mutex);
+  if (from < 1) from = 1;
+  // Only events the log has: a cache row past its end (left by tampering) is not one.
+  const std::uint64_t last = m.last().first;
   Use u(m.read_replay);
-  sqlite3_bind_int64(u.st, 1, static_cast<sqlite3_int64>(from < 1 ? 1 : from));
+  sqlite3_bind_int64(u.st, 1, static_cast<sqlite3_int64>(from));
   Recorded r;
-  int rc;
-  while ((rc = sqlite3_step(u.st)) == SQLITE_ROW) {
-    r.seq = static_cast<std::uint64_t>(sqlite3_column_int64(u.st, 0));
-    r.at = from_micros(sqlite3_column_int64(u.st, 1));
-    r.actor = PersonId(static_cast<std::uint32_t>(sqlite3_column_int64(u.st, 2)));
-    const auto* key = reinterpret_cast<const char*>(sqlite3_column_text(u.st, 3));
-    const std::string_view k = key ? std::string_view(key, static_cast<std::size_t>(sqlite3_column_bytes(u.st, 3)))
-                                   : std::string_view();
-    const auto* b = static_cast<const char*>(sqlite3_column_blob(u.st, 4));
-    const int n = sqlite3_column_bytes(u.st, 4);
-    if (!b || n < 1) throw Error(ErrorCode::corruption, "event " + std::to_string(r.seq) + " has no replay data");
-    detail::BinReader rd(b + 1, b + n);
-    r.event = detail::decode_event(rd, static_cast<unsigned char>(b[0]));
-    if (!visit(r, k)) return;
+  std::string_view key;
+  int rc = SQLITE_DONE;
+  while (next_replay_row(u.st, r, key, rc)) {
+    if (r.seq > last || !visit(r, key)) return;
   }
   if (rc != SQLITE_DONE) m.fail("reading events", rc);
 }
@@ -580,11 +628,25 @@ VerifyReport SqliteStore::verify() const {
   if (!rep.ok) return rep;
   Impl& m = *impl_;
   std::lock_guard<std::mutex> g(m.mutex);
-  Stmt st(m.db, "SELECT seq, bin, type, version, payload FROM events ORDER BY seq");
+  auto bad = [&](std::uint64_t seq, std::string problem) {
+    rep.ok = false;
+    rep.first_bad = seq;
+    rep.problem = "row " + std::to_string(seq) + ": " + std::move(problem);
+    return rep;
+  };
+  // Each row's replay cache against its truth: the same time, actor and key, and a binary
+  // payload equal to the encoding of its JSON. A missing cache row shows as NULLs.
+  Stmt st(m.db, m.version == 1
+                    ? "SELECT seq, bin, type, version, payload, 1 FROM events ORDER BY seq"
+                    : "SELECT e.seq, r.bin, e.type, e.version, e.payload,"
+                      " r.at_us IS e.at_us AND r.actor IS e.actor AND r.idem_key IS e.idem_key"
+                      " FROM events e LEFT JOIN replay r ON r.seq = e.seq ORDER BY e.seq");
   std::string enc;
   int rc;
   while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
     const auto seq = static_cast<std::uint64_t>(sqlite3_column_int64(st.get(), 0));
+    if (sqlite3_column_type(st.get(), 1) == SQLITE_NULL) return bad(seq, "replay cache row is missing");
+    if (sqlite3_column_int(st.get(), 5) != 1) return bad(seq, "replay cache differs from the row's time, actor or key");
     const auto* b = static_cast<const char*>(sqlite3_column_blob(st.get(), 1));
     const std::string stored = b ? std::string(b, static_cast<std::size_t>(sqlite3_column_bytes(st.get(), 1))) : "";
     enc.clear();
@@ -595,14 +657,14 @@ VerifyReport SqliteStore::verify() const {
     } catch (const Error&) {
       enc = "\xff";  // an unreadable payload never matches
     }
-    if (enc != stored) {
-      rep.ok = false;
-      rep.first_bad = seq;
-      rep.problem = "row " + std::to_string(seq) + ": replay cache differs from its JSON payload";
-      return rep;
-    }
+    if (enc != stored) return bad(seq, "replay cache differs from its JSON payload");
   }
   if (rc != SQLITE_DONE) m.fail("verifying", rc);
+  if (m.version >= 2) {  // cache rows with no event: replay would apply events the chain lacks
+    Stmt extra(m.db, "SELECT min(seq) FROM replay WHERE seq NOT IN (SELECT seq FROM events)");
+    if (sqlite3_step(extra.get()) == SQLITE_ROW && sqlite3_column_type(extra.get(), 0) != SQLITE_NULL)
+      return bad(static_cast<std::uint64_t>(sqlite3_column_int64(extra.get(), 0)), "replay cache row has no event");
+  }
   return rep;
 }
 

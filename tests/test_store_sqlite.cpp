@@ -394,7 +394,7 @@ TEST_CASE("R20 reordering rows is detected by verify() and by opening") {
           "CREATE TEMP TABLE t AS SELECT * FROM events WHERE seq IN (20, 21);"
           "DELETE FROM events WHERE seq IN (20, 21);"
           "INSERT INTO events SELECT CASE seq WHEN 20 THEN 21 ELSE 20 END, partition, at_us, actor, type, version,"
-          " idem_key, bin, payload, prev_hash, hash FROM t;");
+          " idem_key, payload, prev_hash, hash FROM t;");
   SqliteOptions ro;
   ro.read_only = true;
   const VerifyReport rep = SqliteStore(path, ro).verify();
@@ -406,11 +406,97 @@ TEST_CASE("R20 reordering rows is detected by verify() and by opening") {
 TEST_CASE("R20 changing a row's replay cache is found by verify()") {
   TempDir dir;
   const std::string path = make_store(dir);
-  raw_sql(path, "UPDATE events SET bin = (SELECT bin FROM events WHERE seq = 2) WHERE seq = 3");
+  raw_sql(path, "UPDATE replay SET bin = (SELECT bin FROM replay WHERE seq = 2) WHERE seq = 3");
   SqliteStore s(path);  // the chain (over the JSON truth) is intact
   const VerifyReport rep = s.verify();
   REQUIRE_FALSE(rep.ok);
   REQUIRE(rep.first_bad == 3);
+}
+
+TEST_CASE("R20 a missing, extra or altered replay cache row is found by verify() and never replayed") {
+  TempDir dir;
+  const std::string path = make_store(dir);
+  std::uint64_t last = 0;
+  {
+    SqliteStore s(path);
+    last = s.last_seq();
+    REQUIRE(s.verify().ok);
+  }
+  SECTION("a deleted cache row: verify names it, and replay refuses the gap") {
+    raw_sql(path, "DELETE FROM replay WHERE seq = 7");
+    SqliteStore s(path);
+    const VerifyReport rep = s.verify();
+    REQUIRE_FALSE(rep.ok);
+    REQUIRE(rep.first_bad == 7);
+    REQUIRE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+  }
+  SECTION("a cache row whose time was changed") {
+    raw_sql(path, "UPDATE replay SET at_us = at_us + 1 WHERE seq = 9");
+    const VerifyReport rep = SqliteStore(path).verify();
+    REQUIRE_FALSE(rep.ok);
+    REQUIRE(rep.first_bad == 9);
+  }
+  SECTION("a cache row past the log's end: verify names it and reading stops at the log's end") {
+    raw_sql(path, "INSERT INTO replay SELECT seq + " + std::to_string(last) + ", at_us, actor, NULL, bin FROM replay WHERE seq = " +
+                      std::to_string(last));
+    SqliteStore s(path);
+    const VerifyReport rep = s.verify();
+    REQUIRE_FALSE(rep.ok);
+    REQUIRE(rep.first_bad == 2 * last);
+    std::uint64_t seen = 0;
+    s.read(1, [&](const Recorded& r, std::string_view) { return seen = r.seq, true; });
+    REQUIRE(seen == last);
+  }
+}
+
+TEST_CASE("sqlite: a schema v1 file is read in place read-only and migrated once when opened for writing") {
+  TempDir dir;
+  const std::string path = make_store(dir);
+  std::string state;
+  std::uint64_t last = 0;
+  Hash head;
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    state = image_of(*e);
+    last = e->last_seq();
+    head = dynamic_cast<const SqliteStore&>(e->store()).head_hash();
+  }
+  // Rebuild the v1 layout: the replay cache as a column of events, no replay table.
+  raw_sql(path,
+          "ALTER TABLE events ADD COLUMN bin BLOB;"
+          "UPDATE events SET bin = (SELECT bin FROM replay r WHERE r.seq = events.seq);"
+          "DROP TABLE replay;"
+          "UPDATE doithoai_meta SET value = '1' WHERE key = 'schema_version';");
+  {
+    SqliteOptions ro;
+    ro.read_only = true;
+    auto e = open_engine(profile(), path, options(sx::clock()), ro);
+    REQUIRE(image_of(*e) == state);
+    SqliteStore s(path, ro);
+    REQUIRE(s.verify().ok);
+  }
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    REQUIRE(e->last_seq() == last);
+    REQUIRE(dynamic_cast<const SqliteStore&>(e->store()).head_hash() == head);
+    REQUIRE(image_of(*e) == state);
+    e->execute(kSystemActor, cmd::RegisterPerson{"Người mới"});
+  }
+  SqliteStore s(path);
+  REQUIRE(s.verify().ok);
+  REQUIRE(s.last_seq() == last + 1);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT (SELECT value FROM doithoai_meta WHERE key='schema_version'),"
+                                 " (SELECT count(*) FROM replay), (SELECT count(*) FROM pragma_table_info('events') WHERE name='bin')",
+                             -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "2");
+  CHECK(static_cast<std::uint64_t>(sqlite3_column_int64(st, 1)) == last + 1);
+  CHECK(sqlite3_column_int(st, 2) == 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
 }
 
 TEST_CASE("R20 a read-only store opens a broken chain for forensics and refuses appends") {
