@@ -139,7 +139,36 @@ static void latency(const char* name, Engine& e, int n) {
 
 int main(int argc, char** argv) {
   std::uint64_t n = 1000000;
-  bool postgres = true, only_open = false;
+  bool postgres = true, only_open = false, only_append = false;
+  if (argc >= 3 && std::strcmp(argv[1], "--replay") == 0) {
+    // store_bench --replay FILE: the engine opens FILE ignoring its snapshots, so the whole
+    // log is read from SQLite and applied (the "full replay" target). The open check is
+    // since_snapshot and there is a snapshot, so the chain walk is out of the timing.
+    struct NoSnapshots final : EventStore {
+      std::unique_ptr<EventStore> s;
+      std::uint64_t last_seq() const override { return s->last_seq(); }
+      void append(const Batch& b) override { s->append(b); }
+      void read(std::uint64_t from, const Visitor& v) const override { s->read(from, v); }
+    };
+    if (argc >= 4 && std::strcmp(argv[3], "--read-only") == 0) {  // the store's share: read + decode
+      SqliteStore s(argv[2]);
+      std::uint64_t count = 0;
+      const auto t0 = Clock_::now();
+      s.read(1, [&](const Recorded&, std::string_view) { return ++count, true; });
+      const double r = secs(t0, Clock_::now());
+      std::printf("read+decode only: %llu events in %.2f s, %.0f events/s\n", static_cast<unsigned long long>(count),
+                  r, count / r);
+      return 0;
+    }
+    auto store = std::make_unique<NoSnapshots>();
+    store->s = std::make_unique<SqliteStore>(argv[2]);
+    const auto t0 = Clock_::now();
+    Engine e(builtin_profile("hanoi-2200"), std::move(store));
+    const double r = secs(t0, Clock_::now());
+    std::printf("full replay of %s: %llu events in %.2f s, %.0f events/s\n", argv[2],
+                static_cast<unsigned long long>(e.last_seq()), r, e.last_seq() / r);
+    return 0;
+  }
   if (argc >= 3 && std::strcmp(argv[1], "--open") == 0) {
     // store_bench --open FILE [--full]: time opening an existing store (e.g. one kept with
     // DOITHOAI_BENCH_KEEP=1), then replaying its whole log into a fresh state.
@@ -162,6 +191,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--no-postgres") == 0) postgres = false;
     else if (std::strcmp(argv[i], "--only-open") == 0) only_open = true;
+    else if (std::strcmp(argv[i], "--only-append") == 0) only_append = true;
     else n = std::stoull(argv[i]);
   }
   const fs::path dir = fs::temp_directory_path() / ("doithoai-store-bench-" + std::to_string(getpid()));
@@ -170,6 +200,10 @@ int main(int argc, char** argv) {
 
   if (!only_open) for (std::size_t batch : {10, 100, 1000}) bench_batched(dir, batch, batch == 10 ? 20000 : 200000);
 
+  if (only_append) {
+    fs::remove_all(dir);
+    return 0;
+  }
   if (!only_open) {
     auto e = open_engine(profile, (dir / "latency.db").string());
     latency("SQLite", *e, 2000);
