@@ -7,6 +7,7 @@
 
 #include "doithoai/error.h"
 #include "doithoai/json.h"
+#include "json_text.h"
 
 namespace doithoai {
 
@@ -33,9 +34,18 @@ Hash event_hash(const StoredEvent& e) {
   lp(buf, e.idempotency_key);
   lp(buf, e.payload);
   buf.append(reinterpret_cast<const char*>(e.prev_hash.data()), e.prev_hash.size());
+  // The digest fetched once and a context per thread: EVP_Digest with EVP_sha256() looks
+  // the implementation up on every call, which cost as much as hashing a short row.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  struct Ctx {
+    EVP_MD_CTX* c = EVP_MD_CTX_new();
+    ~Ctx() { EVP_MD_CTX_free(c); }
+  };
+  thread_local Ctx ctx;
   Hash h{};
   unsigned int n = 0;
-  if (!EVP_Digest(buf.data(), buf.size(), h.data(), &n, EVP_sha256(), nullptr) || n != h.size())
+  if (!md || !ctx.c || !EVP_DigestInit_ex2(ctx.c, md, nullptr) || !EVP_DigestUpdate(ctx.c, buf.data(), buf.size()) ||
+      !EVP_DigestFinal_ex(ctx.c, h.data(), &n) || n != h.size())
     throw Error(ErrorCode::storage, "SHA-256 failed");
   return h;
 }
@@ -73,7 +83,7 @@ StoredEvent make_stored(const Recorded& r, UnitId partition, std::string_view ke
   e.type = std::string(event_type(r.event));
   e.version = event_schema_version(r.event);
   e.idempotency_key = std::string(key);
-  e.payload = event_to_json(r.event).dump();
+  e.payload = detail::event_json_text(r.event);
   e.prev_hash = prev;
   e.hash = event_hash(e);
   return e;

@@ -1,8 +1,10 @@
 #include "doithoai/json.h"
 
+#include <algorithm>
 #include <type_traits>
 
 #include "doithoai/error.h"
+#include "json_text.h"
 #include "reflect.h"
 
 namespace doithoai {
@@ -173,6 +175,151 @@ Command command_from_json(const json& j) {
 json event_to_json(const Event& e) {
   return std::visit([](const auto& x) { return enc_struct(x); }, e);
 }
+
+// ---- the payload text, written directly ----
+// Byte for byte what event_to_json(e).dump() gives (keys in byte order, as nlohmann's
+// std::map object sorts them; the same escapes), without building the json tree first:
+// the store writes one per event, and building the tree was most of an append's cost.
+namespace {
+
+// The encoding nlohmann's dump() uses for a string (ensure_ascii off); false when s is
+// not valid UTF-8 (the caller then lets nlohmann report it).
+bool put_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c >= 0x80) {  // a multi-byte sequence: check it, copy it
+      int n;
+      std::uint32_t cp;
+      if (c >= 0xC2 && c <= 0xDF) n = 1, cp = c & 0x1F;
+      else if (c >= 0xE0 && c <= 0xEF) n = 2, cp = c & 0x0F;
+      else if (c >= 0xF0 && c <= 0xF4) n = 3, cp = c & 0x07;
+      else return false;
+      if (end - p <= n) return false;
+      for (int k = 1; k <= n; ++k) {
+        if ((p[k] & 0xC0) != 0x80) return false;
+        cp = (cp << 6) | (p[k] & 0x3F);
+      }
+      if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return false;
+      out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n + 1));
+      p += n + 1;
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c <= 0x1F) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out.push_back(hex[c >> 4]);
+          out.push_back(hex[c & 15]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+    ++p;
+  }
+  out.push_back('"');
+  return true;
+}
+
+struct NotUtf8 {};
+
+template <class T>
+void put(std::string& out, const T& v);
+
+// A struct's fields in key order: for each type, once, the offset of each field in the
+// struct and the function that writes its type.
+template <class T>
+struct FieldTable {
+  struct Field {
+    std::string key;  // "\"name\":"
+    std::size_t offset;
+    void (*write)(std::string&, const void*);
+  };
+  std::vector<Field> fields;
+  FieldTable() {
+    static const T probe{};
+    detail::Reflect<T>::each(probe, [&](const char* name, const auto& f) {
+      using F = std::decay_t<decltype(f)>;
+      fields.push_back({std::string("\"") + name + "\":",
+                        static_cast<std::size_t>(reinterpret_cast<const char*>(&f) - reinterpret_cast<const char*>(&probe)),
+                        [](std::string& out, const void* p) { put(out, *static_cast<const F*>(p)); }});
+    });
+    // By name (the key less its quotes and colon), as std::map<std::string> orders them.
+    auto name = [](const Field& f) { return std::string_view(f.key).substr(1, f.key.size() - 3); };
+    std::sort(fields.begin(), fields.end(), [&](const Field& a, const Field& b) { return name(a) < name(b); });
+  }
+};
+
+template <class T>
+void put_struct(std::string& out, const T& v) {
+  static const FieldTable<T> table;
+  out.push_back('{');
+  bool first = true;
+  for (const auto& f : table.fields) {
+    if (!first) out.push_back(',');
+    first = false;
+    out += f.key;
+    f.write(out, reinterpret_cast<const char*>(&v) + f.offset);
+  }
+  out.push_back('}');
+}
+
+template <class T>
+void put(std::string& out, const T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!put_string(out, v)) throw NotUtf8{};
+  } else if constexpr (std::is_same_v<T, bool>) {
+    out += v ? "true" : "false";
+  } else if constexpr (std::is_enum_v<T>) {
+    if (!put_string(out, to_string(v))) throw NotUtf8{};
+  } else if constexpr (std::is_integral_v<T>) {
+    out += std::to_string(v);
+  } else if constexpr (is_id<T>::value) {
+    if (v) out += std::to_string(v.value);
+    else out += "null";
+  } else if constexpr (std::is_same_v<T, Date>) {
+    if (v.is_special()) out += "null";
+    else put_string(out, format_date(v));
+  } else if constexpr (std::is_same_v<T, std::optional<Date>>) {
+    if (v) put(out, *v);
+    else out += "null";
+  } else if constexpr (is_vector<T>::value) {
+    out.push_back('[');
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) out.push_back(',');
+      put(out, v[i]);
+    }
+    out.push_back(']');
+  } else {
+    put_struct(out, v);
+  }
+}
+
+}  // namespace
+
+namespace detail {
+std::string event_json_text(const Event& e) {
+  std::string out;
+  out.reserve(256);  // most payloads fit: no regrowth while writing
+  try {
+    std::visit([&](const auto& x) { put_struct(out, x); }, e);
+  } catch (const NotUtf8&) {
+    return event_to_json(e).dump();  // nlohmann reports the invalid text as it always has
+  }
+  return out;
+}
+}  // namespace detail
 
 Event event_from_json(std::string_view type, int version, const json& data) {
   Event e;
