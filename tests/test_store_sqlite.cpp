@@ -544,6 +544,43 @@ TEST_CASE("sqlite fault at open becomes a storage error") {
   REQUIRE(ok.last_seq() == 0);
 }
 
+TEST_CASE("sqlite: Sync::full syncs the log at every commit, Sync::normal does not (and still keeps every command)") {
+  FaultScope scope;
+  TempDir dir;
+  for (const auto sync : {SqliteOptions::Sync::full, SqliteOptions::Sync::normal}) {
+    const bool full = sync == SqliteOptions::Sync::full;
+    INFO((full ? "full" : "normal"));
+    const std::string path = dir.file(full ? "full.db" : "normal.db");
+    SqliteOptions o = faulty();
+    o.sync = sync;
+    std::uint64_t last = 0;
+    {
+      auto e = open_engine(profile(), path, options(sx::clock()), o);
+      const Directory d = build_directory(*e);
+      // Every sync fails from now on: a commit that syncs fails with a storage error.
+      testing::arm_fault(testing::FaultPoint::sync, 1, -1);
+      bool storage_error = false;
+      try {
+        e->execute(d.office, letter(d, "Đồng bộ"));
+      } catch (const Error& x) {
+        storage_error = x.code() == ErrorCode::storage;
+      }
+      const int fired = testing::faults_fired();
+      testing::clear_faults();
+      REQUIRE(storage_error == full);
+      REQUIRE((fired > 0) == full);
+      if (!full) {  // the commit returned without a sync; a few more do the same
+        for (int i = 0; i < 5; ++i) e->execute(d.office, letter(d, "Không đồng bộ " + std::to_string(i)));
+      }
+      last = e->last_seq();
+    }
+    // Closing checkpoints: everything acknowledged is in the file either way.
+    SqliteStore again(path, o);
+    REQUIRE(again.last_seq() == last);
+    REQUIRE(again.verify().ok);
+  }
+}
+
 TEST_CASE("sqlite faults at write, sync and commit become storage errors; state is unchanged; the next command succeeds") {
   FaultScope scope;
   TempDir dir;
