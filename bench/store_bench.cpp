@@ -1,7 +1,8 @@
 // store_bench: the store layer's speed targets (issue 4).
 //   store_bench [events=1000000] [--no-postgres]
 // 1. Batched durable appends: SqliteStore vs raw SQLite inserting the same rows into the
-//    same table (WAL, synchronous=FULL, one transaction per batch), side by side.
+//    same tables (WAL, synchronous=FULL, one transaction per batch), side by side; also
+//    against raw inserts into the one-table layout of schema v1, for reference.
 // 2. Per-command durable latency p50/p99 through the Engine on SQLite and on PostgreSQL
 //    over a Unix socket (a throwaway server started here, fsync on).
 // 3. Opening a store of `events` events: full replay rate, and with a snapshot.
@@ -61,6 +62,73 @@ static void raw_exec(sqlite3* db, const char* sql) {
   }
 }
 
+// One raw SQLite run: the rows inserted with prepared statements, one transaction per
+// batch, WAL and synchronous=FULL. two_tables: into the store's own schema (events plus the
+// replay cache, what SqliteStore writes); otherwise into one table holding both (the
+// schema v1 layout), for reference.
+static double raw_rate(const std::string& path, const std::vector<StoredEvent>& rows,
+                       const std::vector<std::string>& bins, std::size_t batch, bool two_tables) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  raw_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  if (two_tables)
+    raw_exec(db,
+             "CREATE TABLE events(seq INTEGER PRIMARY KEY, partition INTEGER NOT NULL, at_us INTEGER NOT NULL,"
+             " actor INTEGER NOT NULL, type TEXT NOT NULL, version INTEGER NOT NULL, idem_key TEXT UNIQUE,"
+             " payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
+             "CREATE INDEX events_partition ON events(partition, seq);"
+             "CREATE TABLE replay(seq INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, actor INTEGER NOT NULL,"
+             " idem_key TEXT, bin BLOB NOT NULL);");
+  else
+    raw_exec(db,
+             "CREATE TABLE events(seq INTEGER PRIMARY KEY, partition INTEGER NOT NULL, at_us INTEGER NOT NULL,"
+             " actor INTEGER NOT NULL, type TEXT NOT NULL, version INTEGER NOT NULL, idem_key TEXT UNIQUE,"
+             " bin BLOB NOT NULL, payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
+             "CREATE INDEX events_partition ON events(partition, seq);");
+  sqlite3_stmt* ins = nullptr;
+  sqlite3_stmt* rep = nullptr;
+  sqlite3_prepare_v2(db, two_tables ? "INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?,?)"
+                                    : "INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, nullptr);
+  if (two_tables) sqlite3_prepare_v2(db, "INSERT INTO replay VALUES(?,?,?,?,?)", -1, &rep, nullptr);
+  const std::size_t n = rows.size();
+  const auto t0 = Clock_::now();
+  for (std::size_t i = 0; i < n;) {
+    raw_exec(db, "BEGIN IMMEDIATE");
+    for (std::size_t j = 0; j < batch && i < n; ++j, ++i) {
+      const StoredEvent& e = rows[i];
+      int c = 1;
+      sqlite3_bind_int64(ins, c++, static_cast<sqlite3_int64>(e.seq));
+      sqlite3_bind_int64(ins, c++, e.partition);
+      sqlite3_bind_int64(ins, c++, e.at_us);
+      sqlite3_bind_int64(ins, c++, e.actor);
+      sqlite3_bind_text(ins, c++, e.type.data(), static_cast<int>(e.type.size()), SQLITE_STATIC);
+      sqlite3_bind_int(ins, c++, e.version);
+      sqlite3_bind_null(ins, c++);
+      if (!two_tables) sqlite3_bind_blob(ins, c++, bins[i].data(), static_cast<int>(bins[i].size()), SQLITE_STATIC);
+      sqlite3_bind_text(ins, c++, e.payload.data(), static_cast<int>(e.payload.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(ins, c++, e.prev_hash.data(), 32, SQLITE_STATIC);
+      sqlite3_bind_blob(ins, c++, e.hash.data(), 32, SQLITE_STATIC);
+      sqlite3_step(ins);
+      sqlite3_reset(ins);
+      if (two_tables) {
+        sqlite3_bind_int64(rep, 1, static_cast<sqlite3_int64>(e.seq));
+        sqlite3_bind_int64(rep, 2, e.at_us);
+        sqlite3_bind_int64(rep, 3, e.actor);
+        sqlite3_bind_null(rep, 4);
+        sqlite3_bind_blob(rep, 5, bins[i].data(), static_cast<int>(bins[i].size()), SQLITE_STATIC);
+        sqlite3_step(rep);
+        sqlite3_reset(rep);
+      }
+    }
+    raw_exec(db, "COMMIT");
+  }
+  const double rate = n / secs(t0, Clock_::now());
+  sqlite3_finalize(ins);
+  sqlite3_finalize(rep);
+  sqlite3_close(db);
+  return rate;
+}
+
 static void bench_batched(const fs::path& dir, std::size_t batch, std::uint64_t n) {
   // The rows as the store would write them, precomputed for the raw side.
   std::vector<StoredEvent> rows;
@@ -72,57 +140,25 @@ static void bench_batched(const fs::path& dir, std::size_t batch, std::uint64_t 
     prev = rows.back().hash;
     detail::encode_event(r.event, bins[s - 1]);
   }
-  // Raw SQLite: same table, same columns, same values, prepared insert, one transaction per batch.
-  const std::string raw_path = (dir / ("raw" + std::to_string(batch) + ".db")).string();
-  sqlite3* db = nullptr;
-  sqlite3_open(raw_path.c_str(), &db);
-  raw_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
-  raw_exec(db,
-           "CREATE TABLE events(seq INTEGER PRIMARY KEY, partition INTEGER NOT NULL, at_us INTEGER NOT NULL,"
-           " actor INTEGER NOT NULL, type TEXT NOT NULL, version INTEGER NOT NULL, idem_key TEXT UNIQUE,"
-           " bin BLOB NOT NULL, payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
-           "CREATE INDEX events_partition ON events(partition, seq);");
-  sqlite3_stmt* ins = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO events VALUES(?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, nullptr);
-  auto t0 = Clock_::now();
-  for (std::uint64_t i = 0; i < n;) {
-    raw_exec(db, "BEGIN IMMEDIATE");
-    for (std::size_t j = 0; j < batch && i < n; ++j, ++i) {
-      const StoredEvent& e = rows[i];
-      sqlite3_bind_int64(ins, 1, static_cast<sqlite3_int64>(e.seq));
-      sqlite3_bind_int64(ins, 2, e.partition);
-      sqlite3_bind_int64(ins, 3, e.at_us);
-      sqlite3_bind_int64(ins, 4, e.actor);
-      sqlite3_bind_text(ins, 5, e.type.data(), static_cast<int>(e.type.size()), SQLITE_STATIC);
-      sqlite3_bind_int(ins, 6, e.version);
-      sqlite3_bind_null(ins, 7);
-      sqlite3_bind_blob(ins, 8, bins[i].data(), static_cast<int>(bins[i].size()), SQLITE_STATIC);
-      sqlite3_bind_text(ins, 9, e.payload.data(), static_cast<int>(e.payload.size()), SQLITE_STATIC);
-      sqlite3_bind_blob(ins, 10, e.prev_hash.data(), 32, SQLITE_STATIC);
-      sqlite3_bind_blob(ins, 11, e.hash.data(), 32, SQLITE_STATIC);
-      sqlite3_step(ins);
-      sqlite3_reset(ins);
-    }
-    raw_exec(db, "COMMIT");
+  const std::string tag = std::to_string(batch) + ".db";
+  const double raw = raw_rate((dir / ("raw" + tag)).string(), rows, bins, batch, true);
+  const double raw_v1 = raw_rate((dir / ("raw-v1-" + tag)).string(), rows, bins, batch, false);
+  // The store, from the caller's batches of Recorded events (built before the clock
+  // starts): JSON text, binary cache, hash chain and both inserts are in the timing.
+  std::vector<Batch> batches;
+  for (std::uint64_t s = 1; s <= n;) {
+    Batch b;
+    b.partition = UnitId(1);
+    for (std::size_t j = 0; j < batch && s <= n; ++j) b.events.push_back(synthetic(s++));
+    batches.push_back(std::move(b));
   }
-  const double raw = n / secs(t0, Clock_::now());
-  sqlite3_finalize(ins);
-  sqlite3_close(db);
-  // The store: from Recorded events (JSON encoding, binary cache, hashing included).
-  std::vector<Recorded> events;
-  for (std::uint64_t s = 1; s <= n; ++s) events.push_back(synthetic(s));
-  SqliteStore store((dir / ("store" + std::to_string(batch) + ".db")).string());
-  Batch b;
-  b.partition = UnitId(1);
-  t0 = Clock_::now();
-  for (std::uint64_t i = 0; i < n;) {
-    b.events.clear();
-    for (std::size_t j = 0; j < batch && i < n; ++j, ++i) b.events.push_back(events[i]);
-    store.append(b);
-  }
+  SqliteStore store((dir / ("store" + tag)).string());
+  const auto t0 = Clock_::now();
+  for (const Batch& b : batches) store.append(b);
   const double ours = n / secs(t0, Clock_::now());
-  std::printf("batched appends, %5zu events/batch: raw SQLite %9.0f ev/s, SqliteStore %9.0f ev/s, ratio %.2f\n",
-              batch, raw, ours, ours / raw);
+  std::printf("batched appends, %5zu events/batch: raw SQLite %9.0f ev/s, SqliteStore %9.0f ev/s, ratio %.2f"
+              " (raw into one v1-layout table %9.0f ev/s, ratio %.2f)\n",
+              batch, raw, ours, ours / raw, raw_v1, ours / raw_v1);
 }
 
 static void latency(const char* name, Engine& e, int n) {
