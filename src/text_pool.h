@@ -36,9 +36,16 @@ class TextPool {
  public:
   TextRef add(std::string_view s) {
     if (s.empty()) return {};
-    for (const TextRef& r : recent_)
-      if (r.v && (r.v & 0xFFFFFF) == s.size() && std::memcmp(view(r).data(), s.data(), s.size()) == 0)
+    // Equal lengths are common (numbered texts): compare the last bytes, where such texts
+    // differ, before the whole.
+    const std::size_t tail = s.size() < 8 ? s.size() : 8;
+    for (const TextRef& r : recent_) {
+      if (!r.v || (r.v & 0xFFFFFF) != s.size()) continue;
+      const char* p = view(r).data();
+      if (std::memcmp(p + s.size() - tail, s.data() + s.size() - tail, tail) == 0 &&
+          std::memcmp(p, s.data(), s.size()) == 0)
         return r;
+    }
     if (chunks_.empty() || used_ + s.size() > kChunk) {
       // Zero-filled, so a chunk's unused tail is deterministic in snapshot images.
       new_chunk();
