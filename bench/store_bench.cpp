@@ -1,5 +1,7 @@
 // store_bench: the store layer's speed targets (issue 4).
-//   store_bench [events=1000000] [--no-postgres]
+//   store_bench [events=1000000] [--no-postgres] [--only-open] [--only-append] [--lifecycle]
+//   store_bench --open FILE [--full]     time opening a kept store (DOITHOAI_BENCH_KEEP=1)
+//   store_bench --replay FILE            time a full replay of a kept store, snapshots ignored
 // 1. Batched durable appends: SqliteStore vs raw SQLite inserting the same rows into the
 //    same tables (WAL, synchronous=FULL, one transaction per batch), side by side; also
 //    against raw inserts into the one-table layout of schema v1, for reference.
@@ -50,6 +52,70 @@ static void fill(SqliteStore& s, std::uint64_t n, std::size_t batch) {
   for (std::uint64_t seq = s.last_seq() + 1; seq <= n;) {
     b.events.clear();
     for (std::size_t i = 0; i < batch && seq <= n; ++i) b.events.push_back(synthetic(seq++));
+    s.append(b);
+  }
+}
+
+// The log of a working province instead: 100 wards, each item through its whole life as
+// engine_bench runs it (submit, assign, reply, four deliveries, finding, close: 9 events),
+// decided by an engine in memory and then written to the store in batches of 10,000.
+static void fill_lifecycle(SqliteStore& s, std::uint64_t n) {
+  auto clock = std::make_shared<ManualClock>(Instant(Date(2024, 3, 4), boost::posix_time::hours(2)));
+  Engine engine(builtin_profile("hanoi-2200"), EngineOptions{nullptr, clock});
+  const UnitId province(engine.execute(kSystemActor, cmd::CreateUnit{"Tỉnh Thử Nghiệm", "tinh"}).id);
+  const PersonId front(engine.execute(kSystemActor, cmd::RegisterPerson{"Chủ tịch UBMTTQ tỉnh"}).id);
+  engine.execute(kSystemActor, cmd::GrantRole{front, Role::front_chair, province});
+  struct Ward {
+    UnitId unit;
+    PersonId office, officer;
+    AgencyId agency;
+    PersonId resident;
+  };
+  std::vector<Ward> wards;
+  for (int d = 0; d < 10; ++d) {
+    const UnitId district(engine.execute(kSystemActor, cmd::CreateUnit{"Huyện " + std::to_string(d), "huyen", province}).id);
+    for (int k = 0; k < 10; ++k) {
+      Ward w;
+      w.unit = UnitId(engine.execute(kSystemActor, cmd::CreateUnit{"Xã " + std::to_string(d * 10 + k), "xa", district}).id);
+      w.agency = AgencyId(engine.execute(kSystemActor, cmd::CreateAgency{w.unit, "Địa chính"}).id);
+      w.office = PersonId(engine.execute(kSystemActor, cmd::RegisterPerson{"Văn phòng"}).id);
+      engine.execute(kSystemActor, cmd::GrantRole{w.office, Role::office, w.unit});
+      w.officer = PersonId(engine.execute(kSystemActor, cmd::RegisterPerson{"Cán bộ"}).id);
+      engine.execute(kSystemActor, cmd::GrantRole{w.officer, Role::agency_officer, w.unit, w.agency});
+      w.resident = PersonId(engine.execute(kSystemActor, cmd::RegisterPerson{"Người dân"}).id);
+      engine.execute(kSystemActor, cmd::GrantRole{w.resident, Role::resident, w.unit});
+      wards.push_back(w);
+    }
+  }
+  cmd::SubmitOpinion submit{UnitId(), ConferenceId(), Channel::online_portal, PersonId(), OrganizationId(), Date(), "", {{"land", ""}}};
+  cmd::Assign assign{ItemId(), AgencyId(), std::nullopt};
+  cmd::WriteReply reply{ItemId(), "125/UBND-ĐC", Date(), PersonId(), "Đã kiểm tra, cấp giấy chứng nhận trong tháng"};
+  cmd::RecordDelivery deliver{ItemId(), Recipient::party_head, Date()};
+  cmd::RecordFinding finding{ItemId(), "Đã giải quyết thỏa đáng", true, Date()};
+  cmd::CloseItem close{ItemId(), "", Date()};
+  for (std::size_t i = 0; engine.last_seq() < n; ++i) {
+    const Ward& w = wards[i % wards.size()];
+    submit.unit = w.unit;
+    submit.raised_by = w.resident;
+    submit.items[0].text = "Kiến nghị về cấp giấy chứng nhận quyền sử dụng đất số " + std::to_string(i);
+    const ItemId item = engine.execute(w.resident, submit).items[0];
+    assign.item = reply.item = deliver.item = finding.item = close.item = item;
+    assign.agency = w.agency;
+    reply.signer = w.officer;
+    engine.execute(w.office, assign);
+    engine.execute(w.officer, reply);
+    for (Recipient r : {Recipient::party_head, Recipient::government_head, Recipient::front_chair, Recipient::raiser}) {
+      deliver.recipient = r;
+      engine.execute(w.office, deliver);
+    }
+    engine.execute(front, finding);
+    engine.execute(front, close);
+  }
+  Batch b;
+  b.partition = province;
+  for (std::uint64_t from = s.last_seq() + 1; from <= engine.last_seq();) {
+    b.events = engine.events(from, 10000);
+    from += b.events.size();
     s.append(b);
   }
 }
@@ -175,7 +241,7 @@ static void latency(const char* name, Engine& e, int n) {
 
 int main(int argc, char** argv) {
   std::uint64_t n = 1000000;
-  bool postgres = true, only_open = false, only_append = false;
+  bool postgres = true, only_open = false, only_append = false, lifecycle = false;
   if (argc >= 3 && std::strcmp(argv[1], "--replay") == 0) {
     // store_bench --replay FILE: the engine opens FILE ignoring its snapshots, so the whole
     // log is read from SQLite and applied (the "full replay" target). The open check is
@@ -228,6 +294,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--no-postgres") == 0) postgres = false;
     else if (std::strcmp(argv[i], "--only-open") == 0) only_open = true;
     else if (std::strcmp(argv[i], "--only-append") == 0) only_append = true;
+    else if (std::strcmp(argv[i], "--lifecycle") == 0) lifecycle = true;
     else n = std::stoull(argv[i]);
   }
   const fs::path dir = fs::temp_directory_path() / ("doithoai-store-bench-" + std::to_string(getpid()));
@@ -257,10 +324,13 @@ int main(int argc, char** argv) {
     auto t0 = Clock_::now();
     {
       SqliteStore s(path);
-      fill(s, n, 10000);
+      if (lifecycle) fill_lifecycle(s, n);
+      else fill(s, n, 10000);
+      n = s.last_seq();
     }
-    std::printf("generated %llu events in %.1f s (%.0f ev/s, batches of 10000)\n", static_cast<unsigned long long>(n),
-                secs(t0, Clock_::now()), n / secs(t0, Clock_::now()));
+    std::printf("generated %llu events (%s) in %.1f s (%.0f ev/s, batches of 10000)\n", static_cast<unsigned long long>(n),
+                lifecycle ? "full item lifecycles" : "opinion + assignment pairs", secs(t0, Clock_::now()),
+                n / secs(t0, Clock_::now()));
     std::printf("file size %.0f MB\n", static_cast<double>(fs::file_size(path)) / 1e6);
     SqliteOptions tail, full;
     tail.open_check = SqliteOptions::OpenCheck::since_snapshot;
@@ -284,7 +354,8 @@ int main(int argc, char** argv) {
     }
     {
       SqliteStore s(path, tail);
-      fill(s, n + 1000, 1000);  // a tail after the snapshot
+      if (lifecycle) fill_lifecycle(s, n + 1000);  // the same generator goes on where it stopped
+      else fill(s, n + 1000, 1000);                // a tail after the snapshot
     }
     t0 = Clock_::now();
     {
