@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "binary.h"
+#include "prefault.h"
 #include "doithoai/error.h"
 
 namespace doithoai::detail {
@@ -210,6 +211,7 @@ class Reader {
         throw Error(ErrorCode::corruption, "bad snapshot count");
       T().swap(v);
       reserve_big(v, n);
+      const Prefault prefault(v.data(), n * sizeof(E));  // item records run to hundreds of MB
       v.resize(n);
       if (n) std::memcpy(static_cast<void*>(v.data()), raw(n * sizeof(E)).data(), n * sizeof(E));
     } else if constexpr (is_opt<T>::value) {

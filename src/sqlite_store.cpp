@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "binary.h"
+#include "prefault.h"
 #include "doithoai/error.h"
 #include "doithoai/json.h"
 
@@ -525,6 +526,9 @@ bool SqliteStore::load_snapshot(std::uint64_t& seq, std::string& image) const {
 #endif
       }
     }
+    // The image is hundreds of megabytes at millions of items: fault its pages in on a
+    // second thread while this one copies and hashes the chunks into it.
+    detail::Prefault prefault(image.data(), image.capacity());
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr)) {
       EVP_MD_CTX_free(ctx);
