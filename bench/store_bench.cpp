@@ -272,10 +272,20 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc >= 3 && std::strcmp(argv[1], "--open") == 0) {
-    // store_bench --open FILE [--full]: time opening an existing store (e.g. one kept with
+    // store_bench --open FILE [--full | --load-only]: time opening an existing store (e.g. one kept with
     // DOITHOAI_BENCH_KEEP=1), then replaying its whole log into a fresh state.
     SqliteOptions o;
     if (argc >= 4 && std::strcmp(argv[3], "--full") == 0) o.open_check = SqliteOptions::OpenCheck::full;
+    if (argc >= 4 && std::strcmp(argv[3], "--load-only") == 0) {  // the store's share: find, read, check
+      SqliteStore s(argv[2], o);
+      std::uint64_t seq = 0;
+      std::string image;
+      const auto t0 = Clock_::now();
+      const bool found = s.load_snapshot(seq, image);
+      std::printf("load_snapshot: %s, %.0f MB in %.2f s\n", found ? "found" : "none", image.size() / 1e6,
+                  secs(t0, Clock_::now()));
+      return 0;
+    }
     auto t0 = Clock_::now();
     auto store = std::make_unique<SqliteStore>(argv[2], o);
     const double v = secs(t0, Clock_::now());
