@@ -7,9 +7,11 @@
 // IMMEDIATE so that several processes sharing the file are serialized by SQLite's lock;
 // a batch that does not start at the file's last sequence + 1 is refused with
 // Error(conflict) and nothing is written (the engine then catches up and decides again).
-// Rows carry the hash chain of durable.h. Opening walks the chain and refuses a broken
-// one with Error(corruption), unless the store is opened read_only (for forensics: then
-// call verify()). I/O failures become Error(storage); the failed append left nothing.
+// Rows carry the hash chain of durable.h; a replay cache table beside them (schema v2,
+// docs/store.md) holds what opening replays. Opening checks the chain (see open_check) and
+// refuses a broken one with Error(corruption), unless the store is opened read_only (for
+// forensics: then call verify()). A schema v1 file is migrated when opened for writing.
+// I/O failures become Error(storage); the failed append left nothing.
 //
 // Durability: with Sync::full (the default) a command returns only after its events are
 // on stable storage (fsync of the WAL at every commit). With Sync::normal the WAL is
@@ -71,8 +73,9 @@ class DOITHOAI_API SqliteStore final : public DurableStore {
   void read_rows(std::uint64_t from, const RowVisitor& visit) const override;
   void append_rows(const std::vector<StoredEvent>& rows) override;
   Hash head_hash() const override;
-  // The chain walk of DurableStore::verify, plus: each row's replay cache decodes to the
-  // same event as its JSON payload (slow: parses every payload).
+  // The chain walk of DurableStore::verify, plus: each event has exactly one replay cache
+  // row, with the event's time, actor and key and the binary form of its JSON payload
+  // (slow: parses every payload).
   VerifyReport verify() const override;
   const std::string& path() const;
 

@@ -109,6 +109,33 @@ TEST_CASE("postgres: a batch that does not start at head+1 is refused with confl
   REQUIRE(store.verify().ok);
 }
 
+TEST_CASE("postgres faults: a lost connection is a storage error, the state is unchanged, the next command reconnects") {
+  const std::string db = fresh_db();
+  Engine e(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+  const Directory d = build_directory(e);
+  const Command letter = cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident, OrganizationId(),
+                                            Date(), "", {{"land", "Đề nghị sửa đèn đường ngõ 5"}}};
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    const std::string before = image_of(e);
+    const std::uint64_t last = e.last_seq();
+    // The server ends the engine's session, as a restart, a failover or an administrator would.
+    const auto killed = sql(db, "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                " WHERE datname = current_database() AND pid <> pg_backend_pid()) t");
+    REQUIRE(std::stoi(killed[0][0]) >= 1);
+    REQUIRE_ERROR(storage, e.execute(d.resident, letter));
+    REQUIRE(e.last_seq() == last);
+    REQUIRE(image_of(e) == before);
+    const Result r = e.execute(d.resident, letter);  // a fresh connection: the command lands once
+    REQUIRE(r.first_seq == last + 1);
+    REQUIRE(e.last_seq() == last + 1);
+  }
+  PostgresStore check(db);
+  REQUIRE(check.verify().ok);
+  REQUIRE(check.last_seq() == e.last_seq());
+  REQUIRE(replay_image(check) == image_of(e));
+}
+
 TEST_CASE("postgres: NOTIFY wakes another server, which catches up") {
   const std::string db = fresh_db();
   Engine a(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
