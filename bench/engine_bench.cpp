@@ -13,6 +13,7 @@
 #include <string>
 
 #include "doithoai/doithoai.h"
+#include "lifecycle.h"
 
 using namespace doithoai;
 using Clock_ = std::chrono::steady_clock;
@@ -39,58 +40,20 @@ int main(int argc, char** argv) {
   Engine engine(builtin_profile("hanoi-2200"), EngineOptions{nullptr, clock});
 
   // A province with 10 districts of 10 wards, each ward with heads, office, one agency.
-  const UnitId province(engine.execute(kSystemActor, cmd::CreateUnit{"Tỉnh Thử Nghiệm", "tinh"}).id);
-  const PersonId front(engine.execute(kSystemActor, cmd::RegisterPerson{"Chủ tịch UBMTTQ tỉnh"}).id);
-  engine.execute(kSystemActor, cmd::GrantRole{front, Role::front_chair, province});
-  struct Ward { UnitId unit; PersonId office, officer; AgencyId agency; PersonId resident; };
-  std::vector<Ward> wards;
-  for (int d = 0; d < 10; ++d) {
-    const UnitId district(engine.execute(kSystemActor, cmd::CreateUnit{"Huyện " + std::to_string(d), "huyen", province}).id);
-    for (int k = 0; k < 10; ++k) {
-      Ward w;
-      w.unit = UnitId(engine.execute(kSystemActor, cmd::CreateUnit{"Xã " + std::to_string(d * 10 + k), "xa", district}).id);
-      w.agency = AgencyId(engine.execute(kSystemActor, cmd::CreateAgency{w.unit, "Địa chính"}).id);
-      w.office = PersonId(engine.execute(kSystemActor, cmd::RegisterPerson{"Văn phòng"}).id);
-      engine.execute(kSystemActor, cmd::GrantRole{w.office, Role::office, w.unit});
-      w.officer = PersonId(engine.execute(kSystemActor, cmd::RegisterPerson{"Cán bộ"}).id);
-      engine.execute(kSystemActor, cmd::GrantRole{w.officer, Role::agency_officer, w.unit, w.agency});
-      w.resident = PersonId(engine.execute(kSystemActor, cmd::RegisterPerson{"Người dân"}).id);
-      engine.execute(kSystemActor, cmd::GrantRole{w.resident, Role::resident, w.unit});
-      wards.push_back(w);
-    }
-  }
+  const benchlife::Province prov = benchlife::build_province(engine);
+  const UnitId province = prov.unit;
+  const auto& wards = prov.wards;
+  using Ward = benchlife::Ward;
   const long rss0 = rss_kb();
   std::size_t text_bytes = 0;
 
-  // Prepared commands are reused (only the item id changes), as a portal's loop would.
+  benchlife::Lifecycle life(engine, prov);
   cmd::SubmitOpinion submit{UnitId(), ConferenceId(), Channel::online_portal, PersonId(), OrganizationId(), Date(), "", {{"land", ""}}};
-  cmd::Assign assign{ItemId(), AgencyId(), std::nullopt};
-  cmd::WriteReply reply{ItemId(), "125/UBND-ĐC", Date(), PersonId(), "Đã kiểm tra, cấp giấy chứng nhận trong tháng"};
-  cmd::RecordDelivery deliver{ItemId(), Recipient::party_head, Date()};
-  cmd::RecordFinding finding{ItemId(), "Đã giải quyết thỏa đáng", true, Date()};
-  cmd::CloseItem close{ItemId(), "", Date()};
-
   const auto t0 = Clock_::now();
   std::uint64_t commands = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const Ward& w = wards[i % wards.size()];
-    submit.unit = w.unit;
-    submit.raised_by = w.resident;
-    submit.items[0].text = "Kiến nghị về cấp giấy chứng nhận quyền sử dụng đất số " + std::to_string(i);
-    text_bytes += submit.items[0].text.size() + reply.text.size() + reply.number.size();
-    const ItemId item = engine.execute(w.resident, submit).items[0];
-    assign.item = reply.item = deliver.item = finding.item = close.item = item;
-    assign.agency = w.agency;
-    reply.signer = w.officer;
-    engine.execute(w.office, assign);
-    engine.execute(w.officer, reply);
-    for (Recipient r : {Recipient::party_head, Recipient::government_head, Recipient::front_chair, Recipient::raiser}) {
-      deliver.recipient = r;
-      engine.execute(w.office, deliver);
-    }
-    engine.execute(front, finding);
-    engine.execute(front, close);
-    commands += 9;
+    text_bytes += life.run(i);
+    commands += benchlife::Lifecycle::kCommands;
   }
   const auto t1 = Clock_::now();
   const long rss1 = rss_kb();

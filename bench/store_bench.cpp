@@ -20,6 +20,7 @@
 
 #include "binary.h"
 #include "doithoai/doithoai.h"
+#include "lifecycle.h"
 #ifdef DOITHOAI_BENCH_POSTGRES
 #include "doithoai/postgres_store.h"
 #include "../tests/postgres/pg_server.h"
@@ -62,57 +63,11 @@ static void fill(SqliteStore& s, std::uint64_t n, std::size_t batch) {
 static void fill_lifecycle(SqliteStore& s, std::uint64_t n) {
   auto clock = std::make_shared<ManualClock>(Instant(Date(2024, 3, 4), boost::posix_time::hours(2)));
   Engine engine(builtin_profile("hanoi-2200"), EngineOptions{nullptr, clock});
-  const UnitId province(engine.execute(kSystemActor, cmd::CreateUnit{"Tỉnh Thử Nghiệm", "tinh"}).id);
-  const PersonId front(engine.execute(kSystemActor, cmd::RegisterPerson{"Chủ tịch UBMTTQ tỉnh"}).id);
-  engine.execute(kSystemActor, cmd::GrantRole{front, Role::front_chair, province});
-  struct Ward {
-    UnitId unit;
-    PersonId office, officer;
-    AgencyId agency;
-    PersonId resident;
-  };
-  std::vector<Ward> wards;
-  for (int d = 0; d < 10; ++d) {
-    const UnitId district(engine.execute(kSystemActor, cmd::CreateUnit{"Huyện " + std::to_string(d), "huyen", province}).id);
-    for (int k = 0; k < 10; ++k) {
-      Ward w;
-      w.unit = UnitId(engine.execute(kSystemActor, cmd::CreateUnit{"Xã " + std::to_string(d * 10 + k), "xa", district}).id);
-      w.agency = AgencyId(engine.execute(kSystemActor, cmd::CreateAgency{w.unit, "Địa chính"}).id);
-      w.office = PersonId(engine.execute(kSystemActor, cmd::RegisterPerson{"Văn phòng"}).id);
-      engine.execute(kSystemActor, cmd::GrantRole{w.office, Role::office, w.unit});
-      w.officer = PersonId(engine.execute(kSystemActor, cmd::RegisterPerson{"Cán bộ"}).id);
-      engine.execute(kSystemActor, cmd::GrantRole{w.officer, Role::agency_officer, w.unit, w.agency});
-      w.resident = PersonId(engine.execute(kSystemActor, cmd::RegisterPerson{"Người dân"}).id);
-      engine.execute(kSystemActor, cmd::GrantRole{w.resident, Role::resident, w.unit});
-      wards.push_back(w);
-    }
-  }
-  cmd::SubmitOpinion submit{UnitId(), ConferenceId(), Channel::online_portal, PersonId(), OrganizationId(), Date(), "", {{"land", ""}}};
-  cmd::Assign assign{ItemId(), AgencyId(), std::nullopt};
-  cmd::WriteReply reply{ItemId(), "125/UBND-ĐC", Date(), PersonId(), "Đã kiểm tra, cấp giấy chứng nhận trong tháng"};
-  cmd::RecordDelivery deliver{ItemId(), Recipient::party_head, Date()};
-  cmd::RecordFinding finding{ItemId(), "Đã giải quyết thỏa đáng", true, Date()};
-  cmd::CloseItem close{ItemId(), "", Date()};
-  for (std::size_t i = 0; engine.last_seq() < n; ++i) {
-    const Ward& w = wards[i % wards.size()];
-    submit.unit = w.unit;
-    submit.raised_by = w.resident;
-    submit.items[0].text = "Kiến nghị về cấp giấy chứng nhận quyền sử dụng đất số " + std::to_string(i);
-    const ItemId item = engine.execute(w.resident, submit).items[0];
-    assign.item = reply.item = deliver.item = finding.item = close.item = item;
-    assign.agency = w.agency;
-    reply.signer = w.officer;
-    engine.execute(w.office, assign);
-    engine.execute(w.officer, reply);
-    for (Recipient r : {Recipient::party_head, Recipient::government_head, Recipient::front_chair, Recipient::raiser}) {
-      deliver.recipient = r;
-      engine.execute(w.office, deliver);
-    }
-    engine.execute(front, finding);
-    engine.execute(front, close);
-  }
+  const benchlife::Province province = benchlife::build_province(engine);
+  benchlife::Lifecycle life(engine, province);
+  for (std::size_t i = 0; engine.last_seq() < n; ++i) life.run(i);
   Batch b;
-  b.partition = province;
+  b.partition = province.unit;
   for (std::uint64_t from = s.last_seq() + 1; from <= engine.last_seq();) {
     b.events = engine.events(from, 10000);
     from += b.events.size();
