@@ -114,8 +114,18 @@ void Engine::catch_up_locked() {
   const std::uint64_t from = state_.last_seq() + 1;
   const std::uint64_t last = store_->last_seq();
   if (last < from) return;
-  if (last - from >= kBulkReplay)
-    const_cast<detail::StateImpl&>(state_.impl()).reserve_for_events(static_cast<std::size_t>(last - from + 1));
+  struct BulkLoad {  // a long replay: records reserved up front, texts on huge pages
+    detail::TextPool* pool = nullptr;
+    ~BulkLoad() {
+      if (pool) pool->bulk_load(false);
+    }
+  } bulk;
+  if (last - from >= kBulkReplay) {
+    auto& impl = const_cast<detail::StateImpl&>(state_.impl());
+    impl.reserve_for_events(static_cast<std::size_t>(last - from + 1));
+    bulk.pool = &impl.text();
+    bulk.pool->bulk_load(true);
+  }
   std::vector<Recorded> one(1);
   store_->read(from, [&](const Recorded& r, std::string_view key) {
     if (r.seq != state_.last_seq() + 1)

@@ -313,6 +313,7 @@ void read_snapshot(std::string_view image, StateImpl& s, std::unordered_map<std:
   }
   TextPool& pool = s.text();
   pool.clear();
+  pool.bulk_load(true);  // the image's texts arrive all at once (s is fresh: nothing else shares the pool yet)
   BinReader br(p, end);
   const std::uint64_t chunks = br.u();
   if (chunks > static_cast<std::uint64_t>(end - br.pos()) / 2) throw Error(ErrorCode::corruption, "bad snapshot count");
@@ -337,6 +338,7 @@ void read_snapshot(std::string_view image, StateImpl& s, std::unordered_map<std:
     if (!pool.holds(f.text) || f.prev > s.findings.size()) throw Error(ErrorCode::corruption, "snapshot finding out of range");
   s.topic_ids.clear();
   for (std::size_t i = 0; i < s.topics.size(); ++i) s.topic_ids.emplace(s.topics[i], static_cast<std::uint16_t>(i));
+  pool.bulk_load(false);
 }
 
 }  // namespace doithoai::detail
