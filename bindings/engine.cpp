@@ -43,17 +43,28 @@ doithoai::ItemQuery make_query(UnitId unit, std::optional<ItemStatus> status, st
 
 template <class O>
 struct Run;
+// run: on the owner's state as it is. run_as_of: as of the end of day d (unset: as it is);
+// the engine rebuilds a past day from the log, a State refuses a day before its last event.
 template <>
 struct Run<PyEngine> {
   template <class F>
   static auto run(const PyEngine& e, F&& f) {
     return e.read(std::forward<F>(f));
   }
+  template <class F>
+  static auto run_as_of(const PyEngine& e, Date d, F&& f) {
+    if (d.is_special()) return e.read(std::forward<F>(f));
+    return e.read_as_of(d, std::forward<F>(f));
+  }
 };
 template <>
 struct Run<State> {
   template <class F>
   static auto run(const State& s, F&& f) {
+    return f(s);
+  }
+  template <class F>
+  static auto run_as_of(const State& s, Date, F&& f) {
     return f(s);
   }
 };
@@ -76,7 +87,7 @@ struct Pages {
       pos = 0;
       {
         py::gil_scoped_release nogil;
-        Run<Owner>::run(*owner, [&](const State& s) {
+        Run<Owner>::run_as_of(*owner, q.as_of, [&](const State& s) {
           ItemQuery qq = q;
           qq.limit = std::min(page, q.limit);
           for (ItemId id : s.items(qq)) buf.push_back(s.item(id));
@@ -154,16 +165,24 @@ void def_queries(Cls& cls, bool define_accounting) {
         return R::run(o, [&](const State& s) { return s.status(id); });
       }, py::arg("id"), "The item's status: the cheapest query (one look-up under the shared lock).")
       .def("standing", [](const Owner& o, ItemId id, Date as_of) {
-        return R::run(o, [&](const State& s) { return s.standing(id, as_of); });
-      }, py::arg("item"), py::arg("as_of"), "R15 bucket of an item as of a date.")
+        if constexpr (std::is_same_v<Owner, PyEngine>) {
+          py::gil_scoped_release nogil;  // a past day may be rebuilt from the log
+          return o.standing(id, as_of);
+        } else {
+          return o.standing(id, as_of);
+        }
+      }, py::arg("item"), py::arg("as_of"),
+      "R15 bucket of an item as of the end of a day (on the engine: any day, exactly; on a State: a day "
+      "on or after its last event).")
       .def("items", [](const Owner& o, UnitId unit, std::optional<ItemStatus> status, std::optional<Standing> standing,
                        Date as_of, AgencyId agency, std::string topic, ConferenceId conference, PersonId raised_by,
                        PersonId visible_to, ItemId after, std::optional<std::size_t> limit) {
         const ItemQuery q = make_query(unit, status, standing, as_of, agency, std::move(topic), conference, raised_by,
                                        visible_to, after, limit);
         py::gil_scoped_release nogil;
-        return R::run(o, [&](const State& s) { return s.items(q); });
-      }, DTPY_QUERY_ARGS, py::arg("limit") = py::none(), "Ids of the items matching every given filter.")
+        return R::run_as_of(o, q.as_of, [&](const State& s) { return s.items(q); });
+      }, DTPY_QUERY_ARGS, py::arg("limit") = py::none(),
+      "Ids of the items matching every given filter; with as_of, every filter applies to the state of that day.")
       .def("iter_items", [](py::object self, UnitId unit, std::optional<ItemStatus> status,
                             std::optional<Standing> standing, Date as_of, AgencyId agency, std::string topic,
                             ConferenceId conference, PersonId raised_by, PersonId visible_to, ItemId after,
@@ -178,11 +197,11 @@ void def_queries(Cls& cls, bool define_accounting) {
       "Iterates the matching Items page by page (for large results).")
       .def("overdue", [](const Owner& o, Date as_of, std::size_t limit) {
         py::gil_scoped_release nogil;
-        return R::run(o, [&](const State& s) { return s.overdue(as_of, limit); });
+        return R::run_as_of(o, as_of, [&](const State& s) { return s.overdue(as_of, limit); });
       }, py::arg("as_of"), py::arg("limit") = 100, "Outstanding items past their deadline, earliest first.")
       .def("due_between", [](const Owner& o, Date from, Date to, std::size_t limit) {
         py::gil_scoped_release nogil;
-        return R::run(o, [&](const State& s) { return s.due_between(from, to, limit); });
+        return R::run_as_of(o, from, [&](const State& s) { return s.due_between(from, to, limit); });
       }, py::arg("start"), py::arg("end"), py::arg("limit") = 1000,
       "Outstanding items whose deadline falls in [start, end], earliest first.")
       .def("reconciliation", [](const Owner& o, ConferenceId id) {
@@ -198,12 +217,6 @@ void def_queries(Cls& cls, bool define_accounting) {
     }, py::arg("unit"), py::arg("as_of"), "R15 status accounting of a unit subtree as of a date.");
 }
 
-// The end of local day d, in UTC.
-Instant end_of_local_day(Date d, int zone_minutes) {
-  check_date(d, "as_of");
-  return Instant(d + boost::gregorian::date_duration(1)) - boost::posix_time::minutes(zone_minutes) -
-         boost::posix_time::microseconds(1);
-}
 
 struct EventPages {
   py::object owner_ref;
@@ -268,6 +281,12 @@ void init_engine(py::module_& m) {
                        "frozen at a past instant.");
   st.def_property_readonly("last_seq", &State::last_seq)
       .def_property_readonly("last_at", &State::last_at)
+      .def_property_readonly("last_date", [](const State& s) -> std::optional<Date> {
+        const Date d = s.last_date();
+        return d.is_special() ? std::nullopt : std::optional<Date>(d);
+      }, "The local date of the last event (None when empty): date queries answer for it and later days.")
+      .def("answers_for", &State::answers_for, py::arg("d"),
+           "True when queries as of day d are exact on this state (d on or after last_date).")
       .def("__repr__", [](const State& s) {
         return "State(last_seq=" + std::to_string(s.last_seq()) + ", items=" + std::to_string(s.item_count()) + ")";
       });
@@ -360,9 +379,8 @@ void init_engine(py::module_& m) {
         return en.state_as_of(t);
       }, py::arg("t"), "The whole state as it was at instant t (events with at <= t), rebuilt from the log.")
       .def("state_as_of", [](const PyEngine& en, Date d) {
-        const Instant t = end_of_local_day(d, en.profile().zone_offset_minutes);
         py::gil_scoped_release nogil;
-        return en.state_as_of(t);
+        return en.state_as_of(d);
       }, py::arg("d"), "The state at the end of local day d.")
       .def("accounting", [](const PyEngine& en, UnitId unit, Date as_of) {
         py::gil_scoped_release nogil;

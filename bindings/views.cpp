@@ -1,9 +1,9 @@
 // bindings/views.cpp: reports (R16), compliance (R17), triggers (R18), publication and
 // redaction (R13), and exports (JSON, CSV, Open311, iCalendar) of views.h.
 //
-// Every function takes an Engine and runs on its current state under the shared lock
-// (Engine::read), except make_report, which uses the C++ Engine overload (a past as_of is
-// computed on the state rebuilt from the log). Results are read-only objects with to_dict()
+// Every function takes an Engine and calls the C++ Engine overload, so a past as_of is
+// computed on the state of that day rebuilt from the log (Engine::read_as_of); public_feed
+// (no date) runs on the live state under the shared lock. Results are read-only objects with to_dict()
 // (the JSON forms of docs/reports.md and schemas/). The GIL is released while C++ computes;
 // only plain C++ values cross back, converted once the GIL is held again.
 // Enum-like values are plain strings: Period.kind ("month", "quarter", "six_months",
@@ -196,9 +196,8 @@ void init_views(py::module_& m) {
   def_repr(cr, "ComplianceReport", {"period", "as_of", "missed", "pending", "met"});
   m.def("compliance", [](const PyEngine& en, const Period& period, UnitId unit, Date as_of) {
     as_of = today_or(en, as_of);
-    return on_state(en, [&](const State& s, const Profile& p, const Calendar&) {
-      return compliance(s, p, unit, period, as_of);
-    });
+    py::gil_scoped_release nogil;
+    return compliance(static_cast<const Engine&>(en), unit, period, as_of);
   }, py::arg("engine"), py::arg("period"), py::kw_only(), py::arg("unit") = py::none(), py::arg("as_of") = py::none(),
   "R17: requirements (yearly dialogue, before each council session, on voters' request) whose window ends "
   "in the period or is still open at as_of (default: the engine's today).");
@@ -213,9 +212,8 @@ void init_views(py::module_& m) {
   def_repr(tc, "TriggerCandidate", {"unit_name", "reason", "topic", "items"});
   m.def("unscheduled_triggers", [](const PyEngine& en, UnitId unit, Date as_of) {
     as_of = today_or(en, as_of);
-    return on_state(en, [&](const State& s, const Profile& p, const Calendar&) {
-      return unscheduled_triggers(s, p, unit, as_of);
-    });
+    py::gil_scoped_release nogil;
+    return unscheduled_triggers(static_cast<const Engine&>(en), unit, as_of);
   }, py::arg("engine"), py::kw_only(), py::arg("unit") = py::none(), py::arg("as_of") = py::none(),
   "R18: candidates per unit of the subtree as of a date (default today), thresholds from the profile; "
   "most items first.");
@@ -255,9 +253,8 @@ void init_views(py::module_& m) {
   def_repr(rpub, "ResultsPublication", {"conference", "held_on", "due", "published_on", "days_late", "late"});
   m.def("results_publication", [](const PyEngine& en, UnitId unit, Date as_of) {
     as_of = today_or(en, as_of);
-    return on_state(en, [&](const State& s, const Profile& p, const Calendar& c) {
-      return results_publication(s, p, c, unit, as_of);
-    });
+    py::gil_scoped_release nogil;
+    return results_publication(static_cast<const Engine&>(en), unit, as_of);
   }, py::arg("engine"), py::kw_only(), py::arg("unit") = py::none(), py::arg("as_of") = py::none(),
   "R13: conferences held in the subtree up to as_of (default today), with their results' publication.");
 
@@ -283,7 +280,8 @@ void init_views(py::module_& m) {
   m.def("export_items_json", [](const PyEngine& en, std::optional<ExportOptions> opts, py::object unit,
                                 py::object visibility, py::object as_of, py::object generated_at) {
     const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at);
-    return on_state(en, [&](const State& s, const Profile& p, const Calendar&) { return export_items_json(s, p, o); });
+    py::gil_scoped_release nogil;
+    return export_items_json(static_cast<const Engine&>(en), o);
   }, py::arg("engine"), DTPY_EXPORT_ARGS, "{'schema': 'doithoai.items/1', ...} (schemas/items.schema.json) as a dict.");
   m.def("csv_columns", []() { return csv_columns(); }, "The stable CSV columns, in order.");
   m.def("export_items_csv", [](const PyEngine& en, py::object path, std::optional<ExportOptions> opts, py::object unit,
@@ -291,7 +289,10 @@ void init_views(py::module_& m) {
     const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at);
     if (path.is_none()) {
       std::string out;
-      on_state(en, [&](const State& s, const Profile& p, const Calendar&) { return export_items_csv(s, p, o, out); });
+      {
+        py::gil_scoped_release nogil;
+        export_items_csv(static_cast<const Engine&>(en), o, out);
+      }
       return py::str(out);
     }
     const std::string file = fspath(path);
@@ -300,9 +301,8 @@ void init_views(py::module_& m) {
       py::gil_scoped_release nogil;
       std::ofstream f(file, std::ios::binary | std::ios::trunc);
       if (!f) throw Error(ErrorCode::storage, "cannot write " + file);
-      rows = en.read([&](const State& s) {
-        return export_items_csv(s, en.profile(), o, [&](std::string_view chunk) { f.write(chunk.data(), chunk.size()); });
-      });
+      rows = export_items_csv(static_cast<const Engine&>(en), o,
+                              [&](std::string_view chunk) { f.write(chunk.data(), chunk.size()); });
       f.flush();
       if (!f) throw Error(ErrorCode::storage, "cannot write " + file);
     }
@@ -315,12 +315,14 @@ void init_views(py::module_& m) {
   m.def("export_open311", [](const PyEngine& en, std::optional<ExportOptions> opts, py::object unit,
                              py::object visibility, py::object as_of, py::object generated_at) {
     const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at);
-    return on_state(en, [&](const State& s, const Profile& p, const Calendar&) { return export_open311(s, p, o); });
+    py::gil_scoped_release nogil;
+    return export_open311(static_cast<const Engine&>(en), o);
   }, py::arg("engine"), DTPY_EXPORT_ARGS, "Open311 GeoReport v2 requests (schemas/open311-requests.schema.json).");
   m.def("export_ical", [](const PyEngine& en, AgencyId agency, std::optional<ExportOptions> opts, py::object unit,
                           py::object visibility, py::object as_of, py::object generated_at) {
     const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at);
-    return on_state(en, [&](const State& s, const Profile& p, const Calendar&) { return export_ical(s, p, agency, o); });
+    py::gil_scoped_release nogil;
+    return export_ical(static_cast<const Engine&>(en), agency, o);
   }, py::arg("engine"), py::arg("agency"), DTPY_EXPORT_ARGS,
   "RFC 5545 calendar of an agency's outstanding deadlines (one all-day VEVENT per item).");
 }

@@ -102,9 +102,12 @@ Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions
       max_retries_(std::max(0, options.max_conflict_retries)),
       snapshot_every_(options.snapshot_every),
       state_(pool),
-      decision_(std::make_unique<detail::Decision>()) {
+      decision_(std::make_unique<detail::Decision>()),
+      past_states_cached_(options.past_states_cached) {
+  state_.set_zone_offset_minutes(profile_.zone_offset_minutes);
   if (!store_) return;  // the public constructor reports a missing store
   restore_snapshot_locked();
+  state_.set_zone_offset_minutes(profile_.zone_offset_minutes);  // a snapshot replaces the projection
   catch_up_locked();
 }
 
@@ -162,7 +165,10 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
         return r;
       }
     }
-    const Instant now = clock_->now();
+    // Event times never go backwards (a clock set back, another writer's skew): the state at
+    // the end of any day is then a prefix of the log, and as-of queries are exact.
+    Instant now = clock_->now();
+    if (!state_.last_at().is_special() && now < state_.last_at()) now = state_.last_at();
     detail::decide({state_.impl(), profile_, *calendar_, actor, now}, command, decision);
     batch.idempotency_key.assign(key.data(), key.size());
     batch.partition = partition_of(state_.impl(), decision.events.front());
@@ -259,40 +265,85 @@ Conference Engine::conference(ConferenceId id) const {
 }
 Opinion Engine::opinion(OpinionId id) const { return read([&](const State& s) { return s.opinion(id); }); }
 Person Engine::person(PersonId id) const { return read([&](const State& s) { return s.person(id); }); }
+Standing Engine::standing(ItemId id, Date as_of) const {
+  try {
+    return read_as_of(as_of, [&](const State& s) { return s.standing(id, as_of); });
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::not_found || !id) throw;
+    if (id.value <= read([](const State& s) { return s.item_count(); }))
+      throw Error(ErrorCode::not_found,
+                  "item " + std::to_string(id.value) + " did not exist yet on " + format_date(as_of));
+    throw;
+  }
+}
 std::vector<ItemId> Engine::items(const ItemQuery& q) const {
-  return read([&](const State& s) { return s.items(q); });
+  if (q.as_of.is_special()) return read([&](const State& s) { return s.items(q); });
+  return read_as_of(q.as_of, [&](const State& s) { return s.items(q); });
 }
 std::vector<ItemId> Engine::overdue(Date as_of, std::size_t limit) const {
-  return read([&](const State& s) { return s.overdue(as_of, limit); });
+  return read_as_of(as_of, [&](const State& s) { return s.overdue(as_of, limit); });
 }
 std::vector<ItemId> Engine::due_within(Date from, int days, std::size_t limit) const {
   if (days < 0) throw Error(ErrorCode::invalid_argument, "days must not be negative");
   check_date(from, "from");
-  return read([&](const State& s) {
-    return s.due_between(from, from + boost::gregorian::date_duration(days), limit);
-  });
+  return due_between(from, from + boost::gregorian::date_duration(days), limit);
+}
+std::vector<ItemId> Engine::due_between(Date from, Date to, std::size_t limit) const {
+  check_date(from, "from");
+  check_date(to, "to");
+  return read_as_of(from, [&](const State& s) { return s.due_between(from, to, limit); });
 }
 Reconciliation Engine::reconciliation(ConferenceId id) const {
   return read([&](const State& s) { return s.reconciliation(id); });
 }
 
 Accounting Engine::accounting(UnitId unit, Date as_of) const {
-  check_date(as_of, "as_of");
-  {
-    auto lock = read_lock();
-    const Instant last = state_.last_at();
-    if (last.is_special() || as_of >= local_date(last, profile_.zone_offset_minutes))
-      return state_.accounting(unit, as_of);
+  return read_as_of(as_of, [&](const State& s) { return s.accounting(unit, as_of); });
+}
+
+namespace {
+// The last microsecond of local day d, in UTC.
+Instant end_of_local_day(Date d, int zone_minutes) {
+  return Instant(d + boost::gregorian::date_duration(1)) - boost::posix_time::minutes(zone_minutes) -
+         boost::posix_time::microseconds(1);
+}
+}  // namespace
+
+State Engine::state_as_of(Date d) const {
+  check_date(d, "d");
+  return state_as_of(end_of_local_day(d, profile_.zone_offset_minutes));
+}
+
+std::shared_ptr<const State> Engine::state_on(Date d) const {
+  const Instant end = end_of_local_day(d, profile_.zone_offset_minutes);
+  // One rebuild at a time: concurrent queries on the same day wait for it instead of
+  // replaying the log twice.
+  std::lock_guard<std::mutex> g(past_mutex_);
+  const std::uint64_t now_seq = last_seq();
+  for (auto it = past_.begin(); it != past_.end(); ++it) {
+    if (it->end != end) continue;
+    // Still the state of that day if nothing was appended since, or if the rebuild stopped
+    // before the log's end (an event after the day: the log is append-only and its times
+    // never go backwards, so no later append can belong to that day).
+    if (it->log_seq == now_seq || it->state->last_seq() < it->log_seq) {
+      PastState hit = *it;
+      past_.erase(it);
+      past_.insert(past_.begin(), hit);
+      return hit.state;
+    }
+    past_.erase(it);
+    break;
   }
-  // The end of the local day as_of, in UTC.
-  const Instant end = Instant(as_of + boost::gregorian::date_duration(1)) -
-                      boost::posix_time::minutes(profile_.zone_offset_minutes) -
-                      boost::posix_time::microseconds(1);
-  return state_as_of(end).accounting(unit, as_of);
+  auto s = std::make_shared<const State>(state_as_of(end));
+  if (past_states_cached_ == 0) return s;
+  past_.insert(past_.begin(), PastState{end, std::max(now_seq, s->last_seq()), s});
+  if (past_.size() > past_states_cached_) past_.resize(past_states_cached_);
+  return s;
 }
 
 State Engine::state_as_of(Instant t) const {
   State s;
+  s.set_zone_offset_minutes(profile_.zone_offset_minutes);
   auto lock = read_lock();
   store_->read(1, [&](const Recorded& r, std::string_view) {
     if (r.at > t || r.seq > state_.last_seq()) return false;

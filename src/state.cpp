@@ -500,6 +500,32 @@ void State::apply(const Recorded& r) {
 
 std::uint64_t State::last_seq() const { return impl_->last_seq; }
 Instant State::last_at() const { return impl_->last_at; }
+Date State::last_date() const {
+  return impl_->last_at.is_special() ? Date() : local_date(impl_->last_at, impl_->zone_minutes);
+}
+bool State::answers_for(Date d) const {
+  const Date last = last_date();
+  return last.is_special() || (!d.is_special() && d >= last);
+}
+void State::set_zone_offset_minutes(int minutes) {
+  if (minutes < -14 * 60 || minutes > 14 * 60)
+    throw Error(ErrorCode::invalid_argument, "zone offset " + std::to_string(minutes) + " minutes is out of range");
+  impl_->zone_minutes = minutes;
+}
+int State::zone_offset_minutes() const { return impl_->zone_minutes; }
+
+namespace detail {
+void require_answers_for(const StateImpl& s, const Date& d, const char* what) {
+  check_date(d, what);
+  if (s.last_at.is_special()) return;
+  const Date last = local_date(s.last_at, s.zone_minutes);
+  if (d < last)
+    throw Error(ErrorCode::invalid_argument,
+                std::string(what) + " " + format_date(d) + " is before " + format_date(last) +
+                    ", the day of this state's last event: a state answers only for its own days; ask the "
+                    "Engine, which rebuilds that day from the log, or query Engine::state_as_of(that day)");
+}
+}  // namespace detail
 
 namespace {
 [[noreturn]] void missing(const char* what, std::uint32_t id) {
@@ -612,6 +638,7 @@ ItemStatus State::status(ItemId id) const {
   return impl_->items[id.value].status;
 }
 Standing State::standing(ItemId id, Date as_of) const {
+  detail::require_answers_for(*impl_, as_of, "as_of");
   if (!impl_->has_item(id)) missing("item", id.value);
   return impl_->standing_of(id.value, day_of(as_of));
 }
@@ -665,7 +692,8 @@ std::vector<ItemId> State::items(const ItemQuery& q) const {
     if (it == s.topic_ids.end()) return out;
     topic = it->second;
   }
-  const std::int32_t as_of = day_of(q.as_of.is_special() ? local_date(s.last_at.is_special() ? Instant(Date(1970, 1, 1)) : s.last_at, 420) : q.as_of);
+  if (!q.as_of.is_special()) detail::require_answers_for(s, q.as_of, "as_of");
+  const std::int32_t as_of = day_of(q.as_of.is_special() ? local_date(s.last_at.is_special() ? Instant(Date(1970, 1, 1)) : s.last_at, s.zone_minutes) : q.as_of);
   for (std::size_t i = q.after.value + 1; i < s.items.size() && out.size() < q.limit; ++i) {
     const detail::ItemRec& r = s.items[i];
     if (q.unit && !mask[r.unit.value]) continue;
@@ -683,6 +711,7 @@ std::vector<ItemId> State::items(const ItemQuery& q) const {
 
 std::vector<ItemId> State::overdue(Date as_of, std::size_t limit) const {
   const auto& s = *impl_;
+  detail::require_answers_for(s, as_of, "as_of");
   const std::int32_t d = day_of(as_of);
   std::vector<ItemId> out;
   for (auto it = s.by_deadline.begin(); it != s.by_deadline.end() && it->first < d && out.size() < limit; ++it)
@@ -693,6 +722,8 @@ std::vector<ItemId> State::overdue(Date as_of, std::size_t limit) const {
 
 std::vector<ItemId> State::due_between(Date from, Date to, std::size_t limit) const {
   const auto& s = *impl_;
+  detail::require_answers_for(s, from, "from");
+  check_date(to, "to");
   std::vector<ItemId> out;
   const std::int32_t a = day_of(from), b = day_of(to);
   for (auto it = s.by_deadline.lower_bound(a); it != s.by_deadline.end() && it->first <= b && out.size() < limit; ++it)
@@ -703,6 +734,7 @@ std::vector<ItemId> State::due_between(Date from, Date to, std::size_t limit) co
 
 Accounting State::accounting(UnitId root, Date as_of) const {
   const auto& s = *impl_;
+  detail::require_answers_for(s, as_of, "as_of");
   if (root && !s.has_unit(root)) missing("unit", root.value);
   Accounting a;
   a.unit = root;

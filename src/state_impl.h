@@ -153,9 +153,17 @@ struct ItemCold {
   std::uint32_t reopened = 0;
 };
 
+struct StateImpl;
+// Throws Error(invalid_argument) unless a query as of d can be answered exactly from s
+// (d on or after the local day of its last event): see State::answers_for.
+void require_answers_for(const StateImpl& s, const Date& d, const char* what);
+
 struct StateImpl {
   std::uint64_t last_seq = 0;
   Instant last_at;
+  // Minutes east of UTC of the profile's zone: local dates of event times are taken in it.
+  // Not part of snapshots (the engine sets it from its profile after a restore).
+  int zone_minutes = 420;
 
   std::vector<UnitRec> units{1};  // slot 0 unused: ids start at 1
   std::vector<Agency> agencies{1};

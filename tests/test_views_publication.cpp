@@ -146,11 +146,7 @@ TEST_CASE("R13 the redactor matches names in NFC and NFD, with or without diacri
 
 TEST_CASE("R13 conference results are published within the profile's days; lateness is reported") {
   Scene s;  // held 30/9/2022; hanoi-2200 publishes within 10 days: by 10/10/2022
-  auto list = [&](Date as_of) {
-    return s.w.engine.read([&](const State& st) {
-      return results_publication(st, s.w.engine.profile(), s.w.engine.calendar(), s.ward, as_of);
-    });
-  };
+  auto list = [&](Date as_of) { return results_publication(s.w.engine, s.ward, as_of); };
   auto l = list(D(2022, 10, 20));
   REQUIRE(l.size() == 1);
   CHECK(l[0].due == D(2022, 10, 10));

@@ -7,6 +7,12 @@
 // permissions, deadlines), appends its events to the store and applies them; it either
 // succeeds whole or throws doithoai::Error and changes nothing. A command with an
 // idempotency key that was seen before returns the first result and appends nothing.
+// Dates: every query that takes a date answers exactly as of the end of that local day,
+// whatever the day: on or after the day of the last event from the live state, before it
+// from the state rebuilt from the log (the same answer Engine::state_as_of gives; the most
+// recent rebuilt days are cached, see EngineOptions::past_states_cached). Event times never
+// go backwards: a command is stamped with the later of the clock and the last event's time,
+// so the state at the end of a day is always a prefix of the log.
 // Thread safety: one Engine may be used from many threads. Queries run concurrently under
 // a shared lock; commands are serialized. Subscribers are called after each commit, in
 // sequence order, on the committing thread, without the state lock held (they may query,
@@ -54,6 +60,9 @@ struct EngineOptions {
   // The snapshot is written on the committing thread; a failure to write one is ignored
   // (the command already committed; the next opening replays more of the log).
   std::uint64_t snapshot_every = 0;
+  // How many states rebuilt for past dates are kept for further queries on the same day
+  // (each costs about the memory of the live state); 0: rebuild for every query.
+  std::size_t past_states_cached = 2;
 };
 
 // The calendar a profile names.
@@ -98,6 +107,19 @@ class DOITHOAI_API Engine {
     auto lock = read_lock();
     return f(state_);
   }
+  // Runs f(const State&) on the state as it was at the end of local day as_of: the live
+  // state (under the shared lock) when as_of is on or after the day of the last event, a
+  // state rebuilt from the log otherwise. f sees a State whose answers_for(as_of) is true.
+  template <class F>
+  auto read_as_of(Date as_of, F&& f) const {
+    check_date(as_of, "as_of");
+    {
+      auto lock = read_lock();
+      if (state_.answers_for(as_of)) return f(state_);
+    }
+    const std::shared_ptr<const State> past = state_on(as_of);
+    return f(*past);
+  }
 
   // Convenience queries (each takes the shared lock once).
   Item item(ItemId id) const;
@@ -105,10 +127,16 @@ class DOITHOAI_API Engine {
   Conference conference(ConferenceId id) const;
   Opinion opinion(OpinionId id) const;
   Person person(PersonId id) const;
+  // Each query below that takes a date is exact as of any date (see "Dates" above).
+  // R15 bucket of the item as of the date; not_found if it did not exist yet that day.
+  Standing standing(ItemId id, Date as_of) const;
+  // With q.as_of set, every filter is applied to the state of that day.
   std::vector<ItemId> items(const ItemQuery& q) const;
+  // Items outstanding at the end of as_of whose deadline was before it, earliest first.
   std::vector<ItemId> overdue(Date as_of, std::size_t limit = 100) const;
+  // Items outstanding at the end of `from` whose deadline falls in [from, from + days].
   std::vector<ItemId> due_within(Date from, int days, std::size_t limit = 1000) const;
-  // Exact as of any date: a past date is computed on the state rebuilt from the log.
+  std::vector<ItemId> due_between(Date from, Date to, std::size_t limit = 1000) const;
   Accounting accounting(UnitId unit, Date as_of) const;
   Reconciliation reconciliation(ConferenceId id) const;
 
@@ -120,6 +148,8 @@ class DOITHOAI_API Engine {
   std::vector<Recorded> events(std::uint64_t from, std::size_t limit) const;
   // The whole state as it was at instant t (events with at <= t), rebuilt from the log.
   State state_as_of(Instant t) const;
+  // The state at the end of local day d (in the profile's zone), rebuilt from the log.
+  State state_as_of(Date d) const;
 
   Subscription subscribe(std::function<void(const Recorded&)> callback);
   std::uint64_t callback_errors() const;
@@ -153,6 +183,8 @@ class DOITHOAI_API Engine {
     return std::unique_lock<std::shared_mutex>(mutex_);
   }
   void catch_up_locked();
+  // The state at the end of local day d rebuilt from the log, from the cache when it holds it.
+  std::shared_ptr<const State> state_on(Date d) const;
   // engine_snapshot.cpp: load the store's snapshot (if any, and if it decodes) before
   // catching up; snapshot after a commit crossing a multiple of snapshot_every.
   void restore_snapshot_locked();
@@ -177,6 +209,15 @@ class DOITHOAI_API Engine {
   std::vector<std::weak_ptr<Subscription::Hook>> hooks_;
   std::atomic<std::size_t> hook_count_{0};  // lets commands skip notification when nobody listens
   std::atomic<std::uint64_t> callback_errors_{0};
+  // Recently rebuilt past days (state_on): most recent first.
+  struct PastState {
+    Instant end;                          // the end of the day it stands for
+    std::uint64_t log_seq = 0;            // the engine's last_seq when it was built
+    std::shared_ptr<const State> state;
+  };
+  std::size_t past_states_cached_ = 2;
+  mutable std::mutex past_mutex_;
+  mutable std::vector<PastState> past_;
 };
 
 }  // namespace doithoai

@@ -4,6 +4,11 @@
 // one and lets readers at it under a shared lock (Engine::read); Engine::state_as_of
 // returns an independent State rebuilt from the log up to a past instant (R20).
 // Queries return value copies; unknown ids throw Error(not_found).
+// Dates (R15): a State knows only what its events say, so a query that takes a date
+// (standing, items with as_of, overdue, due_between, accounting, and the views of views.h)
+// answers only for a date on or after last_date(), the local day of its last event;
+// an earlier date throws Error(invalid_argument) instead of answering from a later state.
+// The Engine's overloads answer for any date (they rebuild the past from the log).
 // Thread safety: const methods may run concurrently; apply needs exclusive access.
 #pragma once
 
@@ -31,7 +36,10 @@ struct ItemQuery {
   UnitId unit;                         // the unit and its whole subtree
   std::optional<ItemStatus> status;
   std::optional<Standing> standing;    // with as_of
-  Date as_of;                          // for standing; default: the state's last event date
+  // When set, the whole query (every filter, and standing) is answered as of the end of
+  // this local day; State::items refuses a date before last_date(), Engine::items rebuilds
+  // the past. Default: the state as it is (standing taken on last_date()).
+  Date as_of;
   AgencyId agency;
   std::string topic;
   ConferenceId conference;
@@ -93,6 +101,14 @@ class DOITHOAI_API State {
   void apply(const Recorded& r);
   std::uint64_t last_seq() const;
   Instant last_at() const;
+  // The local date of the last event in the state's zone; not-a-date for an empty state.
+  Date last_date() const;
+  // True when a query as of d can be answered exactly from this state: d is on or after
+  // last_date() (or the state is empty).
+  bool answers_for(Date d) const;
+  // The zone local dates are taken in (minutes east of UTC; the engine sets its profile's).
+  void set_zone_offset_minutes(int minutes);
+  int zone_offset_minutes() const;
 
   // Directory
   Unit unit(UnitId id) const;

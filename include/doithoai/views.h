@@ -8,7 +8,9 @@
 //
 // Every function here is a pure read of a State: call it inside Engine::read, or use the
 // Engine overloads, which take the shared lock (and, for a past as_of, rebuild the state
-// from the log so the figures are exactly those of that date). Numbers come from the
+// from the log so the figures are exactly those of that date). The State overloads refuse
+// (invalid_argument) an as_of before the day of the state's last event rather than answer
+// for a past day from a later state: see State::answers_for. Numbers come from the
 // profile (deadlines, the "compliance" and "triggers" sections), never from code.
 // Public views and public exports never show a person's personal data unless that person
 // consented (Person::consent_public): see Redactor.
@@ -233,6 +235,8 @@ struct ComplianceReport {
 // Requirements whose window ends in the period (or is still open at as_of).
 DOITHOAI_API ComplianceReport compliance(const State& state, const Profile& profile, UnitId root,
                                          const Period& period, Date as_of);
+// On the engine: exact for any as_of (a past one is computed on the state of that day).
+DOITHOAI_API ComplianceReport compliance(const Engine& engine, UnitId root, const Period& period, Date as_of);
 DOITHOAI_API nlohmann::json compliance_to_json(const ComplianceReport& r);
 
 // ---- R18 triggers for an unscheduled conference -------------------------------------------
@@ -253,6 +257,7 @@ struct TriggerCandidate {
 // "triggers" section; most items first.
 DOITHOAI_API std::vector<TriggerCandidate> unscheduled_triggers(const State& state, const Profile& profile,
                                                                 UnitId root, Date as_of);
+DOITHOAI_API std::vector<TriggerCandidate> unscheduled_triggers(const Engine& engine, UnitId root, Date as_of);
 DOITHOAI_API nlohmann::json triggers_to_json(const std::vector<TriggerCandidate>& v);
 
 // ---- R13 publication -----------------------------------------------------------------------
@@ -320,6 +325,7 @@ struct ResultsPublication {
 DOITHOAI_API std::vector<ResultsPublication> results_publication(const State& state, const Profile& profile,
                                                                  const Calendar& calendar, UnitId root,
                                                                  Date as_of);
+DOITHOAI_API std::vector<ResultsPublication> results_publication(const Engine& engine, UnitId root, Date as_of);
 
 // ---- Exports -------------------------------------------------------------------------------
 
@@ -350,5 +356,13 @@ DOITHOAI_API nlohmann::json export_open311(const State& state, const Profile& pr
 // RFC 5545 calendar of an agency's outstanding deadlines: one all-day VEVENT per item.
 DOITHOAI_API std::string export_ical(const State& state, const Profile& profile, AgencyId agency,
                                      const ExportOptions& o);
+// On the engine: o.as_of may be any date (a past one exports the state of that day); unset,
+// the live state as it is.
+DOITHOAI_API nlohmann::json export_items_json(const Engine& engine, const ExportOptions& o);
+DOITHOAI_API std::size_t export_items_csv(const Engine& engine, const ExportOptions& o, std::string& out);
+DOITHOAI_API std::size_t export_items_csv(const Engine& engine, const ExportOptions& o,
+                                          const std::function<void(std::string_view)>& sink);
+DOITHOAI_API nlohmann::json export_open311(const Engine& engine, const ExportOptions& o);
+DOITHOAI_API std::string export_ical(const Engine& engine, AgencyId agency, const ExportOptions& o);
 
 }  // namespace doithoai

@@ -51,7 +51,7 @@ struct HeldIndex {
 ComplianceReport compliance(const State& state, const Profile& profile, UnitId root, const Period& period, Date as_of) {
   const StateImpl& s = state.impl();
   if (root && !s.has_unit(root)) throw Error(ErrorCode::not_found, "no unit with id " + std::to_string(root.value));
-  check_date(as_of, "as_of");
+  require_answers_for(s, as_of, "as_of");
   const ComplianceRules rules = compliance_rules(profile);
   ComplianceReport rep;
   rep.unit = root;

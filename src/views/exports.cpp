@@ -33,6 +33,7 @@ struct Selection {
       : s(st.impl()), p(prof), o(opt), pub(opt.visibility == Visibility::public_view) {
     if (o.unit && !s.has_unit(o.unit)) throw Error(ErrorCode::not_found, "no unit with id " + std::to_string(o.unit.value));
     mask = s.subtree_mask(o.unit);
+    if (!o.as_of.is_special()) require_answers_for(s, o.as_of, "as_of");
     as_of = day_of(o.as_of.is_special() ? state_date(s, p) : o.as_of);
     stamp = !o.generated_at.is_special() ? o.generated_at
             : s.last_at.is_special()     ? Instant(Date(1970, 1, 1))

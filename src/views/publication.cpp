@@ -85,7 +85,7 @@ std::vector<ResultsPublication> results_publication(const State& state, const Pr
                                                     UnitId root, Date as_of) {
   const StateImpl& s = state.impl();
   if (root && !s.has_unit(root)) throw Error(ErrorCode::not_found, "no unit with id " + std::to_string(root.value));
-  check_date(as_of, "as_of");
+  require_answers_for(s, as_of, "as_of");
   const std::vector<char> mask = s.subtree_mask(root);
   std::vector<ResultsPublication> out;
   for (std::size_t i = 1; i < s.conferences.size(); ++i) {

@@ -63,7 +63,7 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
   rep.period = q.period;
   rep.previous = previous_period(q.period);
   rep.as_of = q.as_of.is_special() ? q.period.to : q.as_of;
-  check_date(rep.as_of, "as_of");
+  require_answers_for(s, rep.as_of, "as_of");
   rep.citations = {profile.citation, profile.deadlines.reply.citation, profile.deadlines.conclusion_notice.citation,
                    profile.deadlines.publication.citation};
 
@@ -228,24 +228,6 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
   rep.change_items = change(prev_items, rep.items.items);
   rep.change_resolved_in_period = change(prev_resolved, rep.resolved_in_period);
   return rep;
-}
-
-Report make_report(const Engine& engine, const ReportRequest& q) {
-  const Date as_of = q.as_of.is_special() ? q.period.to : q.as_of;
-  check_date(as_of, "as_of");
-  const Profile& p = engine.profile();
-  bool current = false;
-  Report r = engine.read([&](const State& s) {
-    const Instant last = s.last_at();
-    current = last.is_special() || as_of >= local_date(last, p.zone_offset_minutes);
-    return current ? make_report(s, p, engine.calendar(), q) : Report{};
-  });
-  if (current) return r;
-  // The end of the local day as_of, in UTC: the state exactly as it was that day.
-  const Instant end = Instant(as_of + boost::gregorian::date_duration(1)) -
-                      boost::posix_time::minutes(p.zone_offset_minutes) - boost::posix_time::microseconds(1);
-  const State past = engine.state_as_of(end);
-  return make_report(past, p, engine.calendar(), q);
 }
 
 }  // namespace doithoai
