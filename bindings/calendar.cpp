@@ -17,7 +17,29 @@ void init_calendar(py::module_& m) {
       .def_readonly("end_rule", &DeadlineRule::end_rule).def_readonly("citation", &DeadlineRule::citation);
   def_repr(dr, "DeadlineRule", {"days", "day_type", "end_rule", "citation"});
 
+  py::class_<DayOffReason> dor(m, "DayOffReason", "A day that is not a working day, with why and the source.");
+  dor.def_readonly("date", &DayOffReason::date).def_readonly("reason", &DayOffReason::reason)
+      .def_readonly("citation", &DayOffReason::citation);
+  def_repr(dor, "DayOffReason", {"date", "reason"});
+  py::class_<DeadlineExplanation> dx(
+      m, "DeadlineExplanation",
+      "How a deadline was reached: calendar, rule, days skipped (Civil Code 2015 art. 147-148) and a text.");
+  dx.def_readonly("event", &DeadlineExplanation::event).def_readonly("first_day", &DeadlineExplanation::first_day)
+      .def_readonly("computed_end", &DeadlineExplanation::computed_end)
+      .def_readonly("deadline", &DeadlineExplanation::deadline)
+      .def_readonly("calendar_name", &DeadlineExplanation::calendar_name)
+      .def_readonly("rule", &DeadlineExplanation::rule).def_readonly("skipped", &DeadlineExplanation::skipped)
+      .def_readonly("moved", &DeadlineExplanation::moved)
+      .def_readonly("kept_on_day_off", &DeadlineExplanation::kept_on_day_off)
+      .def_readonly("text_vi", &DeadlineExplanation::text_vi);
+  def_repr(dx, "DeadlineExplanation", {"event", "deadline", "calendar_name", "moved"});
+
   py::class_<Calendar, std::shared_ptr<Calendar>>(m, "Calendar", "Which days are working days; deadline arithmetic.")
+      .def_property_readonly("name", &Calendar::name, "\"vietnam\", \"weekend\" or \"custom\".")
+      .def("day_off_reason", &Calendar::day_off_reason, py::arg("d"),
+           "Why d is a day off, with the source; an empty reason for a working day.")
+      .def("explain", &Calendar::explain, py::arg("event"), py::arg("rule"),
+           "deadline(event, rule) with the calendar, the rule, the days off skipped and a Vietnamese text.")
       .def("is_working_day", &Calendar::is_working_day, py::arg("d"))
       .def("add_working_days", &Calendar::add_working_days, py::arg("start"), py::arg("n"),
            "The n-th working day after start (n == 0: start itself).")

@@ -249,6 +249,21 @@ TEST_CASE("malformed arrangement file is refused") {
                      "working_days": [{"date": "2024-01-02"}]}]})",
       R"({"years": [{"year": 2024, "citation": "x", "holidays": []}]})",
       R"({"years": [{"year": 2199, "citation": "x", "days_off": [{"date": "2200-01-01"}]}]})",
+      // A strict loader also refuses what would silently give wrong deadlines:
+      R"({"years": [{"year": 2024, "citation": "   "}]})",                                  // blank citation
+      R"({"years": [{"year": 2024, "citation": "x", "days_off": [{"date": "2024-03-08", "reason": ""}]}]})",
+      R"({"years": [{"year": 2024, "citation": "x", "days_off": [{"date": "2023-11-30"}]}]})",  // before the window
+      R"({"years": [{"year": 2024, "citation": "x", "working_days": [{"date": "2025-02-01"}]}]})",  // after it
+      R"({"years": [{"year": 2024, "citation": "x", "working_days": [{"date": "2024-05-06"}]}]})",  // a Monday
+      R"({"years": [{"year": 2024, "citation": "x", "days_off": [{"from": "2024-02-08", "to": "2024-02-14"},
+                                                                 {"date": "2024-02-12"}]}]})",  // listed twice
+      R"({"years": [{"year": 2024, "citation": "x", "working_days": [{"date": "2024-05-04"}, {"date": "2024-05-04"}]}]})",
+      R"({"years": [{"year": 2024, "citation": "x", "replaces": ["tet", "tet"],
+                     "days_off": [{"from": "2024-02-08", "to": "2024-02-14"}]}]})",
+      R"({"years": [{"year": 2024, "citation": "x", "replaces": ["tet"]}]})",  // Tết dropped, no days given
+      R"({"years": [{"year": 2024, "citation": "x", "replaces": ["national_day"],
+                     "days_off": [{"date": "2024-09-03"}]}]})",  // 2 September itself missing
+      R"({"years": [{"year": 2024, "citation": "x", "days_off": [{"date": "2024-03-08", "reason": 5}]}]})",
   };
   for (const char* text : bad_docs) {
     INFO(text);
@@ -291,4 +306,214 @@ TEST_CASE("dates outside 1900-2199 are refused by the working calendar") {
         ErrorCode::invalid_argument);
   CHECK(code_of([&] { cal->deadline(Date(2199, 12, 1), {60, DayType::calendar, EndRule::keep, ""}); }) ==
         ErrorCode::invalid_argument);
+}
+
+// ---- R09 / R12: deadlines on the real working calendar, 2015–2026 ----
+
+namespace {
+
+bool names_a_document(const std::string& c) {
+  for (const char* mark : {"/TB-", "/VPCP-", "/TTr-", "Thông báo", "Công văn", "văn bản"})
+    if (c.find(mark) != std::string::npos) return true;
+  return false;
+}
+
+void check_off(const Calendar& c, const Date& from, const Date& to) {
+  for (Date d = from; d <= to; d += gr::days(1)) {
+    INFO(format_date(d));
+    CHECK_FALSE(c.is_working_day(d));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("R09 every year 2015-2026 ships its official arrangement with a citation naming a document") {
+  const auto cal = VietnamCalendar::builtin();
+  const auto years = cal->arranged_years();
+  for (int y = 2015; y <= 2026; ++y) {
+    INFO(y);
+    CHECK(std::find(years.begin(), years.end(), y) != years.end());
+  }
+  for (const json& y : VietnamCalendar::builtin_arrangements()["years"]) {
+    INFO(y["year"].get<int>());
+    const std::string c = y["citation"].get<std::string>();
+    CHECK_FALSE(c.empty());
+    CHECK(names_a_document(c));
+  }
+  // Each year's Tết block: first and last day off (weekly rest days included), 2015-2026.
+  const struct {
+    Date first, last;
+  } tet[] = {{Date(2015, 2, 15), Date(2015, 2, 23)}, {Date(2016, 2, 6), Date(2016, 2, 14)},
+             {Date(2017, 1, 26), Date(2017, 2, 1)},  {Date(2018, 2, 14), Date(2018, 2, 20)},
+             {Date(2019, 2, 2), Date(2019, 2, 10)},  {Date(2020, 1, 23), Date(2020, 1, 29)},
+             {Date(2021, 2, 10), Date(2021, 2, 16)}, {Date(2022, 1, 29), Date(2022, 2, 6)},
+             {Date(2023, 1, 20), Date(2023, 1, 26)}, {Date(2024, 2, 8), Date(2024, 2, 14)},
+             {Date(2025, 1, 25), Date(2025, 2, 2)},  {Date(2026, 2, 14), Date(2026, 2, 22)}};
+  for (const auto& t : tet) {
+    INFO(format_date(t.first));
+    check_off(*cal, t.first, t.last);
+    CHECK(cal->is_working_day(cal->next_working_day_on_or_after(t.last)));
+    CHECK(cal->add_working_days(t.first - gr::days(1), 1) > t.last);
+  }
+}
+
+TEST_CASE("R09 the 2019 swap: Monday 29/4 off, Saturday 4/5 worked") {
+  const auto cal = VietnamCalendar::builtin();
+  check_off(*cal, Date(2019, 4, 27), Date(2019, 5, 1));
+  CHECK(cal->is_working_day(Date(2019, 5, 2)));
+  CHECK(cal->is_working_day(Date(2019, 5, 4)));  // làm bù
+  CHECK_FALSE(cal->is_working_day(Date(2019, 5, 5)));
+  // New Year 2019: Monday 31/12/2018 off, Saturday 5/1/2019 worked (Thông báo 3238/TB-LĐTBXH).
+  check_off(*cal, Date(2018, 12, 29), Date(2019, 1, 1));
+  CHECK(cal->is_working_day(Date(2019, 1, 5)));
+  const auto makeups = cal->makeup_days(2019);
+  REQUIRE(makeups.size() == 2);
+  CHECK(makeups[0].date == Date(2019, 1, 5));
+  CHECK(makeups[1].date == Date(2019, 5, 4));
+  CHECK(makeups[1].citation.find("3238/TB-LĐTBXH") != std::string::npos);
+  // Tết Kỷ Hợi: 2/2 to 10/2/2019.
+  check_off(*cal, Date(2019, 2, 2), Date(2019, 2, 10));
+  CHECK(cal->is_working_day(Date(2019, 2, 1)));
+  CHECK(cal->is_working_day(Date(2019, 2, 11)));
+  // A 5-working-day reply from Friday 26/4/2019: 2, 3, 4 (Saturday worked), 6, 7 May.
+  CHECK(cal->deadline(Date(2019, 4, 26), {5, DayType::working, EndRule::keep, ""}) == Date(2019, 5, 7));
+}
+
+TEST_CASE("R09 the 2021 Tết break: Wednesday 10/2 to Tuesday 16/2") {
+  const auto cal = VietnamCalendar::builtin();
+  CHECK(cal->is_working_day(Date(2021, 2, 9)));
+  check_off(*cal, Date(2021, 2, 10), Date(2021, 2, 16));
+  // The computed default (last day of the year and mùng 1-4, compensation after) would have
+  // kept 10/2 a working day and given 17/2 off; Thông báo 4875/TB-LĐTBXH says otherwise.
+  CHECK(cal->is_working_day(Date(2021, 2, 17)));
+  // National Day 2021: 2/9 and 3/9 (Labour Code 2019, first year with two days).
+  CHECK(off(*cal, 2021, 9, 2));
+  CHECK(off(*cal, 2021, 9, 3));
+  CHECK(cal->is_working_day(Date(2021, 9, 1)));
+  CHECK(cal->is_working_day(Date(2021, 9, 6)));
+}
+
+TEST_CASE("R09 the 2015-2018 notices and the Labour Code 2012's one-day National Day") {
+  const auto cal = VietnamCalendar::builtin();
+  // 2015: New Year swap (Friday 2/1 off, Saturday 27/12/2014 worked), Tết 15/2-23/2 with
+  // Saturday 14/2 worked, Wednesday 29/4 off for Saturday 25/4.
+  CHECK(off(*cal, 2015, 1, 2));
+  CHECK(cal->is_working_day(Date(2014, 12, 27)));
+  CHECK(cal->is_working_day(Date(2015, 2, 14)));
+  check_off(*cal, Date(2015, 4, 28), Date(2015, 5, 3));
+  CHECK(cal->is_working_day(Date(2015, 4, 25)));
+  // 2015-2020: National Day is one day (Labour Code 2012); 2/9/2015 a Wednesday.
+  CHECK(off(*cal, 2015, 9, 2));
+  CHECK(cal->is_working_day(Date(2015, 9, 1)));
+  CHECK(cal->is_working_day(Date(2015, 9, 3)));
+  // 2/9/2018 a Sunday: compensatory Monday 3/9, Tuesday 4/9 worked.
+  CHECK(off(*cal, 2018, 9, 3));
+  CHECK(cal->is_working_day(Date(2018, 9, 4)));
+  // 2016: Hùng Kings on Saturday 16/4 -> 18/4; 30/4 and 1/5 on the weekend -> 2/5 and 3/5.
+  CHECK(off(*cal, 2016, 4, 18));
+  CHECK(off(*cal, 2016, 5, 2));
+  CHECK(off(*cal, 2016, 5, 3));
+  CHECK(cal->is_working_day(Date(2016, 5, 4)));
+  // 2017: Tết 26/1-1/2 (Công văn 9794/VPCP-KGVX); 2/2 a working day.
+  check_off(*cal, Date(2017, 1, 26), Date(2017, 2, 1));
+  CHECK(cal->is_working_day(Date(2017, 2, 2)));
+  // 2018: Tết 14/2-20/2; the computed default would have kept 14/2 a working day.
+  CHECK(off(*cal, 2018, 2, 14));
+  CHECK(cal->is_working_day(Date(2018, 2, 21)));
+}
+
+TEST_CASE("R09 New Year 2026: Friday 2/1 off, Saturday 10/1 worked") {
+  const auto cal = VietnamCalendar::builtin();
+  check_off(*cal, Date(2026, 1, 1), Date(2026, 1, 4));
+  CHECK(cal->is_working_day(Date(2026, 1, 10)));
+  const auto makeups = cal->makeup_days(2026);
+  REQUIRE(makeups.size() == 1);
+  CHECK(makeups[0].citation.find("12729/VPCP-KGVX") != std::string::npos);
+}
+
+TEST_CASE("R09 a reply deadline on the built-in profiles skips Tết and keeps the Bồ Đề dates") {
+  const Profile nat = builtin_profile("national-default");
+  const Profile hn = builtin_profile("hanoi-2200");
+  CHECK(nat.calendar == "vietnam");
+  CHECK(hn.calendar == "vietnam");
+  const auto cal = VietnamCalendar::builtin();
+  // 30 days after 15/1/2021 end on Sunday 14/2/2021, inside Tết Tân Sửu; national-default ends
+  // on the next working day (Civil Code art. 148): Wednesday 17/2, not Monday 15/2.
+  REQUIRE(nat.deadlines.reply.end_rule == EndRule::next_working_day);
+  CHECK(cal->deadline(Date(2021, 1, 15), nat.deadlines.reply) == Date(2021, 2, 17));
+  CHECK(WeekendCalendar().deadline(Date(2021, 1, 15), nat.deadlines.reply) == Date(2021, 2, 15));
+  // Bồ Đề (hanoi-2200, end rule keep): held 30/9/2022; notice by 10/10, replies by Sunday 30/10.
+  REQUIRE(hn.deadlines.reply.end_rule == EndRule::keep);
+  CHECK(cal->deadline(Date(2022, 9, 30), hn.deadlines.conclusion_notice) == Date(2022, 10, 10));
+  CHECK(cal->deadline(Date(2022, 9, 30), hn.deadlines.reply) == Date(2022, 10, 30));
+  const DeadlineExplanation x = cal->explain(Date(2022, 9, 30), hn.deadlines.reply);
+  CHECK(x.kept_on_day_off);
+  CHECK_FALSE(x.moved);
+  CHECK(x.text_vi.find("giữ nguyên") != std::string::npos);
+  CHECK(x.text_vi.find("Chủ nhật") != std::string::npos);
+}
+
+TEST_CASE("R09 explain names the calendar and rule and the days off that moved a deadline") {
+  const auto cal = VietnamCalendar::builtin();
+  const DeadlineRule rule{30, DayType::calendar, EndRule::next_working_day, "Bộ luật Dân sự 2015, điều 148"};
+  const DeadlineExplanation x = cal->explain(Date(2021, 1, 15), rule);
+  CHECK(x.calendar_name == "vietnam");
+  CHECK(x.event == Date(2021, 1, 15));
+  CHECK(x.first_day == Date(2021, 1, 16));
+  CHECK(x.computed_end == Date(2021, 2, 14));
+  CHECK(x.deadline == Date(2021, 2, 17));
+  CHECK(x.deadline == cal->deadline(Date(2021, 1, 15), rule));
+  CHECK(x.moved);
+  CHECK(x.rule.citation == rule.citation);
+  // Skipped: Sunday 14/2, Monday 15/2 and Tuesday 16/2, all of the Tết notice.
+  REQUIRE(x.skipped.size() == 3);
+  CHECK(x.skipped[0].date == Date(2021, 2, 14));
+  CHECK(x.skipped[0].reason.find("Chủ nhật") != std::string::npos);
+  CHECK(x.skipped[0].reason.find("Tân Sửu") != std::string::npos);
+  CHECK(x.skipped[2].date == Date(2021, 2, 16));
+  CHECK(x.skipped[2].citation.find("4875/TB-LĐTBXH") != std::string::npos);
+  CHECK(x.text_vi.find("điều 148") != std::string::npos);
+  CHECK(x.text_vi.find("17/02/2021") != std::string::npos);
+  CHECK(x.text_vi.find("\"vietnam\"") != std::string::npos);
+  // A holiday of the Labour Code names its article.
+  const DayOffReason hung = cal->day_off_reason(Date(2024, 4, 18));
+  CHECK(hung.reason.find("Hùng Vương") != std::string::npos);
+  CHECK(hung.citation.find("điều 112") != std::string::npos);
+  CHECK(cal->day_off_reason(Date(2024, 4, 17)).reason.empty());  // a working day
+  // The weekend calendar by name; a subclass without a name is "custom".
+  const DeadlineExplanation w = WeekendCalendar().explain(Date(2021, 1, 15), rule);
+  CHECK(w.calendar_name == "weekend");
+  CHECK(w.deadline == Date(2021, 2, 15));
+  REQUIRE(w.skipped.size() == 1);
+  CHECK(w.skipped[0].reason == "Chủ nhật, ngày nghỉ hằng tuần");
+  CHECK(SlowCalendar(*cal).explain(Date(2021, 1, 15), rule).calendar_name == "custom");
+  CHECK(SlowCalendar(*cal).explain(Date(2021, 1, 15), rule).deadline == Date(2021, 2, 17));
+  // A deadline on a working day moves nothing and skips nothing.
+  const DeadlineExplanation plain = cal->explain(Date(2021, 3, 1), rule);
+  CHECK(plain.deadline == Date(2021, 3, 31));
+  CHECK(plain.skipped.empty());
+  CHECK_FALSE(plain.moved);
+  CHECK(code_of([&] { cal->explain(Date(2021, 3, 1), {-1, DayType::calendar, EndRule::keep, ""}); }) ==
+        ErrorCode::invalid_argument);
+}
+
+TEST_CASE("R12 an extension deadline explained: 15 working days from 5/2/2024 over Tết Giáp Thìn") {
+  const auto cal = VietnamCalendar::builtin();
+  const DeadlineRule extension{15, DayType::working, EndRule::next_working_day, "gia hạn (R12), thông báo bằng văn bản"};
+  const DeadlineExplanation x = cal->explain(Date(2024, 2, 5), extension);
+  // 6, 7 February, (8-14 off), 15, 16, 19-23, 26-29 February, 1 and 4 March: the 15th is 4/3.
+  CHECK(x.computed_end == Date(2024, 3, 4));
+  CHECK(x.deadline == Date(2024, 3, 4));
+  CHECK_FALSE(x.moved);
+  // Days off inside the period: the Tết block 8-14/2 (its weekend included), then the weekends
+  // 17-18/2, 24-25/2 and 2-3/3.
+  int tet = 0;
+  for (const DayOffReason& s : x.skipped)
+    if (s.citation.find("5015/TB-LĐTBXH") != std::string::npos) ++tet;
+  CHECK(tet == 7);
+  CHECK(x.skipped.size() == 13);
+  CHECK(x.text_vi.find("ngày làm việc") != std::string::npos);
+  CHECK(x.text_vi.find("gia hạn") != std::string::npos);
+  // On the weekend calendar the same extension ends a week and a half earlier.
+  CHECK(WeekendCalendar().deadline(Date(2024, 2, 5), extension) == Date(2024, 2, 26));
 }

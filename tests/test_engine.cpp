@@ -178,16 +178,16 @@ TEST_CASE("one engine serves concurrent queries and serialized commands from man
 TEST_CASE("an item assigned just before Tết gets the later deadline an official would give it") {
   // 10 working days on the Vietnamese calendar, as the profile says.
   auto j = profile_to_json(builtin_profile("national-default"));
-  j["calendar"] = "vietnam";
+  CHECK(j["calendar"] == "vietnam");  // the built-in profiles count on the Vietnamese calendar
   j["deadlines"]["reply"] = {{"days", 10}, {"day_type", "working"}, {"end_rule", "next_working_day"}, {"citation", "test"}};
   World w(load_profile(j));
   w.set_day(2024, 2, 5);  // Monday before Tết Giáp Thìn (holiday 8–14/2/2024)
   const ItemId i = w.letter(w.resident);
   // Working days after 5/2: 6, 7, (8–14 off), 15, 16, 19, 20, 21, 22, 23, 26 -> 26/2.
   CHECK(w.engine->item(i).deadline == Date(2024, 2, 26));
-  World plain(builtin_profile("national-default"));  // Monday–Friday only
-  plain.set_day(2024, 2, 5);
+  // The `weekend` calendar, still available by name, counts Tết as working days.
   auto p2 = profile_to_json(builtin_profile("national-default"));
+  p2["calendar"] = "weekend";
   p2["deadlines"]["reply"] = j["deadlines"]["reply"];
   World weekend(load_profile(p2));
   weekend.set_day(2024, 2, 5);

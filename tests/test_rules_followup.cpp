@@ -74,6 +74,28 @@ TEST_CASE("R09 an item outside any conference is due 30 days after intake") {
   CHECK(w.engine->item(i).deadline == Date(2022, 10, 20));
 }
 
+TEST_CASE("R09 a reply deadline assigned on national-default lands after Tết Quý Mão, not inside it") {
+  // The built-in profiles count on the Vietnamese calendar: 30 days after a letter of Friday
+  // 23/12/2022 end on Sunday 22/1/2023, inside Tết (20/1-26/1/2023, Công văn 8056/VPCP-KGVX);
+  // national-default ends on the next working day (Civil Code 2015 art. 148): Friday 27/1.
+  World w(builtin_profile("national-default"));
+  w.set_day(2022, 12, 23);
+  const ItemId i = w.letter(w.resident);
+  w.run(w.office, cmd::Assign{i, w.urban, std::nullopt});
+  CHECK(w.engine->item(i).deadline == Date(2023, 1, 27));
+  const DeadlineExplanation x =
+      w.engine->calendar().explain(Date(2022, 12, 23), builtin_profile("national-default").deadlines.reply);
+  CHECK(x.deadline == Date(2023, 1, 27));
+  CHECK(x.calendar_name == "vietnam");
+  CHECK(x.skipped.size() == 5);  // 22/1 (Sunday) to 26/1
+  // The weekend calendar, still available by name, would have made Monday 23/1 (mùng 2 Tết) the deadline.
+  auto j = profile_to_json(builtin_profile("national-default"));
+  j["calendar"] = "weekend";
+  World plain(load_profile(j));
+  plain.set_day(2022, 12, 23);
+  CHECK(plain.engine->item(plain.letter(plain.resident)).deadline == Date(2023, 1, 23));
+}
+
 TEST_CASE("R10 a written reply counts only when delivered to all four recipients") {
   World w;
   const ItemId i = w.letter(w.resident);

@@ -29,7 +29,7 @@ struct Profile {
   std::string title;     // Vietnamese title
   std::string citation;  // the regulation the profile encodes
   int zone_offset_minutes = 420;  // local dates are taken in this zone (Vietnam: UTC+7)
-  std::string calendar = "weekend";  // "weekend" (Mon–Fri) or "vietnam" (holidays and swaps)
+  std::string calendar = "vietnam";  // "vietnam" (holidays and swaps; the default) or "weekend" (Mon–Fri)
 
   struct Deadlines {
     DeadlineRule conclusion_notice;  // R08: after the conference

@@ -87,6 +87,10 @@ class DOITHOAI_API VietnamCalendar final : public Calendar {
   bool is_working_day(const Date& d) const override;
   Date add_working_days(const Date& from, int n) const override;
   int working_days_between(const Date& from, const Date& to) const override;
+  std::string name() const override;  // "vietnam"
+  // The weekly rest day, holiday, compensatory or arranged day off that d is, all of them when
+  // several apply (a Tết day on a Sunday), with their citations.
+  DayOffReason day_off_reason(const Date& d) const override;
 
   // Every day off of Gregorian year `year` other than ordinary weekly rest days, in date
   // order, with its reason; a holiday on a rest day is listed too (its compensatory day

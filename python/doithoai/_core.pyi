@@ -314,7 +314,26 @@ class DeadlineRule:
     end_rule: EndRule
     citation: str
     def __init__(self, days: int, day_type: DayType | str = ..., end_rule: EndRule | str = ..., citation: str = "") -> None: ...
+class DayOffReason:
+    date: _dt.date
+    reason: str
+    citation: str
+class DeadlineExplanation:
+    event: _dt.date
+    first_day: _dt.date
+    computed_end: _dt.date
+    deadline: _dt.date
+    calendar_name: str
+    rule: DeadlineRule
+    skipped: list[DayOffReason]
+    moved: bool
+    kept_on_day_off: bool
+    text_vi: str
 class Calendar:
+    @property
+    def name(self) -> str: ...
+    def day_off_reason(self, d: _dt.date) -> DayOffReason: ...
+    def explain(self, event: _dt.date, rule: DeadlineRule) -> DeadlineExplanation: ...
     def is_working_day(self, d: _dt.date) -> bool: ...
     def add_working_days(self, start: _dt.date, n: int) -> _dt.date: ...
     def working_days_between(self, start: _dt.date, end: _dt.date) -> int: ...

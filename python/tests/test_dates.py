@@ -61,3 +61,20 @@ def test_event_times_come_from_the_clock(held):
 def test_engine_today_is_the_local_date(world):
     world.clock.set(dt.datetime(2022, 9, 30, 20, 0, tzinfo=UTC))  # 03:00 on 1/10 in Hà Nội
     assert world.engine.today() == D(2022, 10, 1)
+
+
+def test_r09_explain_says_which_calendar_and_rule_gave_the_deadline():
+    # 30 days after 15/1/2021 end on Sunday 14/2, inside Tết Tân Sửu (10/2-16/2/2021).
+    rule = d.DeadlineRule(30, d.DayType.calendar, d.EndRule.next_working_day, "Bộ luật Dân sự 2015, điều 148")
+    x = d.VietnamCalendar.builtin().explain(dt.date(2021, 1, 15), rule)
+    assert isinstance(x, d.DeadlineExplanation)
+    assert x.calendar_name == "vietnam"
+    assert (x.first_day, x.computed_end, x.deadline) == (dt.date(2021, 1, 16), dt.date(2021, 2, 14), dt.date(2021, 2, 17))
+    assert x.moved and not x.kept_on_day_off
+    assert x.rule.citation == rule.citation
+    assert [s.date for s in x.skipped] == [dt.date(2021, 2, 14), dt.date(2021, 2, 15), dt.date(2021, 2, 16)]
+    assert "4875/TB-LĐTBXH" in x.skipped[-1].citation
+    assert "điều 148" in x.text_vi
+    w = d.WeekendCalendar().explain(dt.date(2021, 1, 15), rule)
+    assert (w.calendar_name, w.deadline) == ("weekend", dt.date(2021, 2, 15))
+    assert d.WeekendCalendar().name == "weekend"

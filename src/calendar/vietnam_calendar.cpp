@@ -48,6 +48,7 @@ struct YearArrangement {
   std::set<std::string> replaces;
   std::vector<Span> days_off;
   std::vector<Span> working_days;
+  bool shipped = false;  // from the library's own data
 };
 
 void check_keys(const json& obj, std::initializer_list<const char*> allowed, const std::string& where) {
@@ -69,6 +70,10 @@ Date parse_field_date(const json& obj, const char* key, const std::string& where
   }
 }
 
+bool blank(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+}
+
 std::vector<Span> parse_spans(const json& arr, int year, const std::string& where, const char* default_reason) {
   if (!arr.is_array()) throw bad(where, "must be an array");
   std::vector<Span> out;
@@ -87,12 +92,17 @@ std::vector<Span> parse_spans(const json& arr, int year, const std::string& wher
       if (s.to < s.from) throw bad(w, "'to' is before 'from'");
       if ((s.to - s.from).days() > 31) throw bad(w, "a span may cover at most 32 days");
     }
+    // A year's notice reaches at most into December before (a New Year swap's make-up
+    // Saturday) and January after; anything farther is a typing error in the year.
+    const Date lo(year - 1, 12, 1), hi(year + 1, 1, 31);
     for (const Date& d : {s.from, s.to})
-      if (std::abs(static_cast<int>(d.year()) - year) > 1)
-        throw bad(w, "date " + format_date(d) + " is too far from year " + std::to_string(year));
+      if (d < lo || d > hi)
+        throw bad(w, "date " + format_date(d) + " is outside the window of year " + std::to_string(year) + " (" +
+                         format_date(lo) + ".." + format_date(hi) + ")");
     if (e.contains("reason")) {
       if (!e["reason"].is_string()) throw bad(w, "'reason' must be a string");
       s.reason = e["reason"].get<std::string>();
+      if (blank(s.reason)) throw bad(w, "'reason' is empty (leave it out to use the default)");
     }
     if (s.reason.empty()) s.reason = default_reason;
     out.push_back(std::move(s));
@@ -123,7 +133,7 @@ std::map<int, YearArrangement> parse_document(const json& doc) {
       throw bad(w, "year " + std::to_string(a.year) + " is outside 1900..2199");
     w += " (" + std::to_string(a.year) + ")";
     if (out.count(a.year)) throw bad(w, "the year appears twice");
-    if (!y.contains("citation") || !y["citation"].is_string() || y["citation"].get<std::string>().empty())
+    if (!y.contains("citation") || !y["citation"].is_string() || blank(y["citation"].get<std::string>()))
       throw bad(w, "every year needs a non-empty 'citation'");
     a.citation = y["citation"].get<std::string>();
     if (y.contains("replaces")) {
@@ -135,19 +145,36 @@ std::map<int, YearArrangement> parse_document(const json& doc) {
         if (!known)
           throw bad(w, "'replaces' names an unknown holiday " + g.dump() +
                            " (known: new_year, tet, hung_kings, reunification, labour_day, national_day)");
-        a.replaces.insert(g.get<std::string>());
+        if (!a.replaces.insert(g.get<std::string>()).second)
+          throw bad(w, "'replaces' names " + g.dump() + " twice");
       }
     }
     if (y.contains("days_off"))
       a.days_off = parse_spans(y["days_off"], a.year, w + ".days_off", "ngày nghỉ theo thông báo");
     if (y.contains("working_days"))
       a.working_days = parse_spans(y["working_days"], a.year, w + ".working_days", "ngày làm bù");
-    std::set<std::uint32_t> off;
+    std::set<std::uint32_t> off, worked;
     for (const Span& s : a.days_off)
-      for (Date d = s.from; d <= s.to; d += gr::days(1)) off.insert(raw_day(d));
-    for (const Span& s : a.working_days)
       for (Date d = s.from; d <= s.to; d += gr::days(1))
+        if (!off.insert(raw_day(d)).second) throw bad(w + ".days_off", format_date(d) + " is listed twice");
+    for (const Span& s : a.working_days)
+      for (Date d = s.from; d <= s.to; d += gr::days(1)) {
         if (off.count(raw_day(d))) throw bad(w, format_date(d) + " is listed both as a day off and as a working day");
+        if (!worked.insert(raw_day(d)).second) throw bad(w + ".working_days", format_date(d) + " is listed twice");
+      }
+    // A replaced holiday must keep its own day among the official days off: replacing it
+    // without that day would silently drop a statutory holiday (Labour Code art. 112).
+    for (const std::string& g : a.replaces) {
+      Date day;
+      if (g == "new_year") day = Date(a.year, 1, 1);
+      else if (g == "tet") day = lunar_new_year(a.year);
+      else if (g == "hung_kings") day = from_lunar({a.year, 3, 10, false});
+      else if (g == "reunification") day = Date(a.year, 4, 30);
+      else if (g == "labour_day") day = Date(a.year, 5, 1);
+      else day = Date(a.year, 9, 2);
+      if (!off.count(raw_day(day)))
+        throw bad(w, "'replaces' names \"" + g + "\" but 'days_off' does not hold its day " + format_date(day));
+    }
     out[a.year] = std::move(a);
   }
   return out;
@@ -261,6 +288,11 @@ static std::unique_ptr<const VietnamCalendar::Tables> build(const std::map<int, 
     for (const Span& s : a.working_days)
       for (Date d = s.from; d <= s.to; d += gr::days(1)) {
         const std::uint32_t i = t->index(d, "make-up working day");
+        // A make-up day is a weekly rest day worked; a weekday there is a mistake. The shipped
+        // data is made for the Saturday-Sunday week, so it is not held to another pattern.
+        if (!t->rest_day(i) && !(a.shipped && rest != kSaturdaySunday))
+          throw bad("year " + std::to_string(year) + ".working_days",
+                    format_date(d) + " is not a weekly rest day, so it cannot be a make-up working day");
         makeup[i] = 1;
         t->makeups.push_back({d, s.reason, a.citation});
       }
@@ -307,7 +339,10 @@ static std::unique_ptr<const VietnamCalendar::Tables> build(const std::map<int, 
 
 static std::map<int, YearArrangement> merged(const json* user, const VietnamCalendarOptions& o) {
   std::map<int, YearArrangement> a;
-  if (o.builtin_arrangements) a = parse_checked(VietnamCalendar::builtin_arrangements());
+  if (o.builtin_arrangements) {
+    a = parse_checked(VietnamCalendar::builtin_arrangements());
+    for (auto& [y, v] : a) v.shipped = true;
+  }
   if (user)
     for (auto& [y, v] : parse_checked(*user)) a[y] = std::move(v);
   return a;
@@ -399,6 +434,34 @@ std::vector<MakeupDay> VietnamCalendar::makeup_days(int year) const {
   for (const MakeupDay& m : t_->makeups)
     if (m.date.year() == year) out.push_back(m);
   return out;
+}
+
+std::string VietnamCalendar::name() const { return "vietnam"; }
+
+DayOffReason VietnamCalendar::day_off_reason(const Date& d) const {
+  static const char* const kWeekday[] = {"Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"};
+  const std::uint32_t i = t_->index(d, "day_off_reason");
+  DayOffReason r{d, {}, {}};
+  if (t_->working[i]) return r;
+  std::vector<std::string> reasons, citations;
+  auto add = [](std::vector<std::string>& v, const std::string& s) {
+    if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+  };
+  if (t_->rest_day(i)) add(reasons, std::string(kWeekday[d.day_of_week().as_number()]) + ", ngày nghỉ hằng tuần");
+  auto it = std::lower_bound(t_->offs.begin(), t_->offs.end(), d,
+                             [](const DayOff& o, const Date& x) { return o.date < x; });
+  for (; it != t_->offs.end() && it->date == d; ++it) {
+    add(reasons, it->reason);
+    add(citations, it->citation);
+  }
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& s : v) out += (out.empty() ? "" : "; ") + s;
+    return out;
+  };
+  r.reason = join(reasons);
+  r.citation = join(citations);
+  return r;
 }
 
 std::vector<int> VietnamCalendar::arranged_years() const { return t_->years; }
