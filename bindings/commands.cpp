@@ -1,4 +1,4 @@
-// bindings/commands.cpp: the 29 commands of doithoai::cmd as Python classes.
+// bindings/commands.cpp: the 30 commands of doithoai::cmd as Python classes.
 //
 // Every command class takes its fields positionally (in the C++ declaration order) or by
 // keyword, refuses unknown keywords, and has to_dict() (its JSON form) and a repr. The same
@@ -191,11 +191,12 @@ void init_commands(py::module_& m) {
       .field("audience", &cmd::PlanConference::audience).field("planned_on", &cmd::PlanConference::planned_on, REQ)
       .field("noticed_on", &cmd::PlanConference::noticed_on).field("plan_ref", &cmd::PlanConference::plan_ref)
       .field("department", &cmd::PlanConference::department).field("topic", &cmd::PlanConference::topic)
-      .field("code", &cmd::PlanConference::code).done();
+      .field("code", &cmd::PlanConference::code).field("format", &cmd::PlanConference::format)
+      .field("cluster", &cmd::PlanConference::cluster).done();
   Binder<cmd::HoldConference>(m, "HoldConference", "hold_conference", "Records that a conference was held (R03).")
       .field("conference", &cmd::HoldConference::conference, REQ).field("held_on", &cmd::HoldConference::held_on)
       .field("chairs", &cmd::HoldConference::chairs).field("attendance", &cmd::HoldConference::attendance)
-      .field("report", &cmd::HoldConference::report).done();
+      .field("report", &cmd::HoldConference::report).field("co_chairs", &cmd::HoldConference::co_chairs).done();
   Binder<cmd::IssueConclusionNotice>(m, "IssueConclusionNotice", "issue_conclusion_notice",
                                      "Issues the heads' conclusion notice (R08).")
       .field("conference", &cmd::IssueConclusionNotice::conference, REQ)
@@ -274,6 +275,12 @@ void init_commands(py::module_& m) {
       .field("requesters", &cmd::RecordVoterRequest::requesters, REQ)
       .field("voters", &cmd::RecordVoterRequest::voters, REQ).field("on", &cmd::RecordVoterRequest::on)
       .field("reference", &cmd::RecordVoterRequest::reference).done();
+  Binder<cmd::RecordReception>(m, "RecordReception", "record_reception",
+                               "Records a day a head received citizens (tiếp công dân); the profile's "
+                               "reception rules count the days per month (R17).")
+      .field("unit", &cmd::RecordReception::unit, REQ).field("person", &cmd::RecordReception::person, REQ)
+      .field("role", &cmd::RecordReception::role).field("agency", &cmd::RecordReception::agency)
+      .field("on", &cmd::RecordReception::on).field("note", &cmd::RecordReception::note).done();
 
   m.def("command_from_dict", [](const nlohmann::json& j) { return command_from_json(j); }, py::arg("command"),
         "Decodes a command's JSON form ({\"type\": ..., ...}) into its command object.");

@@ -201,6 +201,7 @@ struct dt_enum_caster {
 DTPY_ENUM_CASTER(doithoai::Role)
 DTPY_ENUM_CASTER(doithoai::UnitStatus)
 DTPY_ENUM_CASTER(doithoai::ConferenceKind)
+DTPY_ENUM_CASTER(doithoai::ConferenceFormat)
 DTPY_ENUM_CASTER(doithoai::ConferenceStatus)
 DTPY_ENUM_CASTER(doithoai::Channel)
 DTPY_ENUM_CASTER(doithoai::ItemStatus)

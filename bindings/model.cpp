@@ -29,10 +29,12 @@ void def_to_dict(C& cls) {
 
 void init_model(py::module_& m) {
   using namespace doithoai;
-  def_enum<Role>(m, "Role", names_of<Role>(1, 11), "Who may act (R19).");
+  def_enum<Role>(m, "Role", names_of<Role>(1, 12), "Who may act (R19).");
   def_enum<UnitStatus>(m, "UnitStatus", names_of<UnitStatus>(1, 3), "An administrative unit's status (R01).");
   def_enum<ConferenceKind>(m, "ConferenceKind", names_of<ConferenceKind>(1, 3),
                            "Periodic (định kỳ), unscheduled (đột xuất) or thematic (chuyên đề) (R02).");
+  def_enum<ConferenceFormat>(m, "ConferenceFormat", names_of<ConferenceFormat>(1, 3),
+                             "In person, online or on lawful social networks (Local Government Law 2025 art. 43).");
   def_enum<ConferenceStatus>(m, "ConferenceStatus", names_of<ConferenceStatus>(1, 4), "Conference lifecycle (R03).");
   def_enum<Channel>(m, "Channel", names_of<Channel>(1, 9), "How an opinion reached the unit (R04).");
   def_enum<ItemStatus>(m, "ItemStatus", names_of<ItemStatus>(1, 8), "Where an item stands in its workflow.");
@@ -120,7 +122,9 @@ void init_model(py::module_& m) {
       .def_readonly("status", &Conference::status).def_readonly("held_on", &Conference::held_on)
       .def_readonly("chairs", &Conference::chairs).def_readonly("attendance", &Conference::attendance)
       .def_readonly("report", &Conference::report).def_readonly("reply_due", &Conference::reply_due)
-      .def_readonly("notice", &Conference::notice).def_readonly("closed_on", &Conference::closed_on);
+      .def_readonly("notice", &Conference::notice).def_readonly("closed_on", &Conference::closed_on)
+      .def_readonly("format", &Conference::format).def_readonly("cluster", &Conference::cluster)
+      .def_readonly("co_chairs", &Conference::co_chairs);
   def_repr(c, "Conference", {"id", "unit", "kind", "status", "planned_on", "held_on", "reply_due"});
   def_to_dict<Conference>(c);
 

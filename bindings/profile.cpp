@@ -34,6 +34,18 @@ void init_profile(py::module_& m) {
       .def("has_audience", &Profile::has_audience, py::arg("code"))
       .def("supervised_by", &Profile::supervised_by, py::arg("supervisor"))
       .def("requires_recipient", &Profile::requires_recipient, py::arg("recipient"))
+      .def_property_readonly("commune_dialogue", [](const Profile& p) -> py::object {
+        const nlohmann::json j = profile_to_json(p);
+        return j.contains("commune_dialogue") ? py::cast(j["commune_dialogue"]) : py::none();
+      }, "The art. 43 section (levels, formats, co_chair_required, citation) as a dict, or None.")
+      .def_property_readonly("reception", [](const Profile& p) {
+        const nlohmann::json j = profile_to_json(p);
+        return j.contains("reception") ? j["reception"] : nlohmann::json::array();
+      }, "The R17 citizen reception rules as a list of dicts (role, levels, min_days_per_month, enabled, citation).")
+      .def_property_readonly("reporting", [](const Profile& p) -> py::object {
+        const nlohmann::json j = profile_to_json(p);
+        return j.contains("reporting") ? py::cast(j["reporting"]) : py::none();
+      }, "The R16 reporting section (periods, recipients by level, citation) as a dict, or None.")
       .def("to_dict", [](const Profile& p) { return profile_to_json(p); }, "The profile as a JSON dict.");
   def_repr(p, "Profile", {"name", "calendar", "levels"});
 
@@ -45,7 +57,7 @@ void init_profile(py::module_& m) {
         py::arg("path"));
   m.def("builtin_profile_names", &builtin_profile_names, "Names of the profiles compiled into the library.");
   m.def("builtin_profile", [](std::string_view name) { return std::make_shared<Profile>(builtin_profile(name)); },
-        py::arg("name"), "A built-in profile by name (\"hanoi-2200\", \"national-default\"); NotFound if unknown.");
+        py::arg("name"), "A built-in profile by name (\"hanoi-2200\", \"national-default\", \"vn-2025\"); NotFound if unknown.");
   m.def("calendar_for", [](const Profile& p) { return std::const_pointer_cast<Calendar>(calendar_for(p)); },
         py::arg("profile"), "The calendar a profile names.");
 }

@@ -142,7 +142,7 @@ void init_views(py::module_& m) {
 
   py::class_<Report> rp(m, "Report", "The R16 periodic report of a unit subtree (read-only; to_dict(), to_html()).");
   rp.RO(Report, unit).RO(Report, unit_name).RO(Report, unit_level).RO(Report, period).RO(Report, previous)
-      .RO(Report, as_of).RO(Report, citations).RO(Report, conferences).RO(Report, conferences_by_level)
+      .RO(Report, as_of).RO(Report, citations).RO(Report, recipients).RO(Report, conferences).RO(Report, conferences_by_level)
       .RO(Report, conferences_by_kind).RO(Report, conferences_by_audience).RO(Report, department_dialogues)
       .RO(Report, conference_list).RO(Report, opinions).RO(Report, opinions_by_channel).RO(Report, items)
       .RO(Report, answered_on_spot).RO(Report, replied).RO(Report, handed_on).RO(Report, closed)
@@ -185,9 +185,11 @@ void init_views(py::module_& m) {
   py::class_<ComplianceCase> cc(m, "ComplianceCase", "One required dialogue (R17) and whether it was held.");
   cc.RO(ComplianceCase, unit).RO(ComplianceCase, unit_name).RO(ComplianceCase, level)
       .def_property_readonly("requirement", [](const ComplianceCase& c) { return std::string(to_string(c.requirement)); },
-                             "'periodic_yearly', 'before_council_session' or 'voter_request'.")
+                             "'periodic_yearly', 'before_council_session', 'voter_request' or 'reception_days'.")
       .RO(ComplianceCase, window_from).RO(ComplianceCase, window_to).RO(ComplianceCase, reference)
-      .RO(ComplianceCase, citation).RO(ComplianceCase, met_by);
+      .RO(ComplianceCase, citation).RO(ComplianceCase, met_by).RO(ComplianceCase, role)
+      .RO(ComplianceCase, agency).RO(ComplianceCase, agency_name).RO(ComplianceCase, days)
+      .RO(ComplianceCase, required_days);
   def_repr(cc, "ComplianceCase", {"unit_name", "requirement", "window_from", "window_to", "reference", "met_by"});
   py::class_<ComplianceReport> cr(m, "ComplianceReport", "R17: required dialogues missed, pending and met.");
   cr.RO(ComplianceReport, unit).RO(ComplianceReport, period).RO(ComplianceReport, as_of)
@@ -199,8 +201,15 @@ void init_views(py::module_& m) {
     py::gil_scoped_release nogil;
     return compliance(static_cast<const Engine&>(en), unit, period, as_of);
   }, py::arg("engine"), py::arg("period"), py::kw_only(), py::arg("unit") = py::none(), py::arg("as_of") = py::none(),
-  "R17: requirements (yearly dialogue, before each council session, on voters' request) whose window ends "
-  "in the period or is still open at as_of (default: the engine's today).");
+  "R17: requirements (yearly dialogue, before each council session, on voters' request, citizen reception "
+  "days per month) whose window ends in the period or is still open at as_of (default: the engine's today).");
+
+  // ---- R16 as profile data ----
+  m.def("report_periods", &report_periods, py::arg("profile"), py::arg("year"),
+        "The periods of the year the profile's 'reporting' section owes a report for (month: 12 months, "
+        "first_quarter: Q1, ...), in the profile's order; [] without the section.");
+  m.def("report_recipients", &report_recipients, py::arg("profile"), py::arg("level"),
+        "Who receives the reports of a unit at this level, from the profile's 'reporting' section.");
 
   // ---- R18 triggers ----
   py::class_<TriggerCandidate> tc(m, "TriggerCandidate", "R18: a unit that may need an unscheduled conference, and why.");

@@ -411,7 +411,8 @@ void to_json(json& j, const Conference& v) {
        {"plan_ref", v.plan_ref}, {"planned_on", enc(v.planned_on)},
        {"noticed_on", enc(v.noticed_on)}, {"status", enc(v.status)},
        {"held_on", enc(v.held_on)}, {"chairs", enc(v.chairs)}, {"attendance", v.attendance},
-       {"report", v.report}, {"reply_due", enc(v.reply_due)}, {"closed_on", enc(v.closed_on)}};
+       {"report", v.report}, {"reply_due", enc(v.reply_due)}, {"closed_on", enc(v.closed_on)},
+       {"format", enc(v.format)}, {"cluster", v.cluster}, {"co_chairs", enc(v.co_chairs)}};
   if (v.notice)
     j["notice"] = {{"number", v.notice->number}, {"issued_on", enc(v.notice->issued_on)},
                    {"due", enc(v.notice->due)}, {"text", v.notice->text},

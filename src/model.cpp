@@ -22,11 +22,13 @@ DT_NAMES(Role, {Role::administrator, "administrator"}, {Role::party_head, "party
          {Role::front_chair, "front_chair"}, {Role::front_officer, "front_officer"},
          {Role::council_member, "council_member"}, {Role::agency_head, "agency_head"},
          {Role::agency_officer, "agency_officer"}, {Role::organization_rep, "organization_rep"},
-         {Role::resident, "resident"})
+         {Role::resident, "resident"}, {Role::council_standing, "council_standing"})
 DT_NAMES(UnitStatus, {UnitStatus::active, "active"}, {UnitStatus::merged, "merged"},
          {UnitStatus::dissolved, "dissolved"})
 DT_NAMES(ConferenceKind, {ConferenceKind::periodic, "periodic"},
          {ConferenceKind::unscheduled, "unscheduled"}, {ConferenceKind::thematic, "thematic"})
+DT_NAMES(ConferenceFormat, {ConferenceFormat::in_person, "in_person"},
+         {ConferenceFormat::online, "online"}, {ConferenceFormat::social_network, "social_network"})
 DT_NAMES(ConferenceStatus, {ConferenceStatus::planned, "planned"}, {ConferenceStatus::held, "held"},
          {ConferenceStatus::concluded, "concluded"}, {ConferenceStatus::closed, "closed"})
 DT_NAMES(Channel, {Channel::collected_in_advance, "collected_in_advance"},
@@ -81,6 +83,7 @@ E parse_enum(std::string_view name) {
 DT_ENUM_API(Role)
 DT_ENUM_API(UnitStatus)
 DT_ENUM_API(ConferenceKind)
+DT_ENUM_API(ConferenceFormat)
 DT_ENUM_API(ConferenceStatus)
 DT_ENUM_API(Channel)
 DT_ENUM_API(ItemStatus)

@@ -85,6 +85,125 @@ std::vector<std::string> strings(const json& j, const std::string& path) {
   return v;
 }
 
+// Refuses fields other than `allowed` (the new sections are strict).
+void only(const json& j, const std::string& path, std::initializer_list<const char*> allowed) {
+  if (!j.is_object()) bad(path, "expected an object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool known = false;
+    for (const char* a : allowed) known = known || it.key() == a;
+    if (!known) bad(path + "." + it.key(), "unknown field");
+  }
+}
+
+std::vector<std::string> level_list(const json& j, const std::string& path, const Profile& p) {
+  std::vector<std::string> v = strings(j, path);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!p.levels.empty() && std::find(p.levels.begin(), p.levels.end(), v[i]) == p.levels.end())
+      bad(path + "[" + std::to_string(i) + "]", "level '" + v[i] + "' is not in $.levels");
+    if (std::find(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v[i]) != v.begin() + static_cast<std::ptrdiff_t>(i))
+      bad(path + "[" + std::to_string(i) + "]", "duplicate level '" + v[i] + "'");
+  }
+  return v;
+}
+
+template <class E>
+E enum_at(const json& j, const std::string& path) {
+  try {
+    return parse_enum<E>(str(j, path));
+  } catch (const Error& e) {
+    bad(path, e.what());
+  }
+}
+
+const std::vector<std::string>& report_period_names() {
+  static const std::vector<std::string> v = {"month", "quarter", "first_quarter", "six_months", "nine_months", "year"};
+  return v;
+}
+
+CommuneDialogueRule commune_dialogue(const json& j, const Profile& p) {
+  const std::string path = "$.commune_dialogue";
+  only(j, path, {"levels", "formats", "co_chair_required", "citation"});
+  CommuneDialogueRule r;
+  if (j.contains("levels")) r.levels = level_list(j["levels"], path + ".levels", p);
+  if (j.contains("formats")) {
+    const json& f = j["formats"];
+    if (!f.is_array()) bad(path + ".formats", "expected an array of formats");
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      const auto x = enum_at<ConferenceFormat>(f[i], path + ".formats[" + std::to_string(i) + "]");
+      if (std::find(r.formats.begin(), r.formats.end(), x) != r.formats.end())
+        bad(path + ".formats[" + std::to_string(i) + "]", "duplicate format");
+      r.formats.push_back(x);
+    }
+  }
+  if (j.contains("co_chair_required") && !j["co_chair_required"].is_null())
+    r.co_chair_required = enum_at<Role>(j["co_chair_required"], path + ".co_chair_required");
+  r.citation = str(need(j, "citation", path), path + ".citation");
+  return r;
+}
+
+std::vector<ReceptionRule> reception(const json& j, const Profile& p) {
+  if (!j.is_array()) bad("$.reception", "expected an array of rules");
+  std::vector<ReceptionRule> v;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string path = "$.reception[" + std::to_string(i) + "]";
+    only(j[i], path, {"role", "levels", "min_days_per_month", "enabled", "citation"});
+    ReceptionRule r;
+    r.role = enum_at<Role>(need(j[i], "role", path), path + ".role");
+    if (r.role != Role::party_head && r.role != Role::government_head && r.role != Role::agency_head)
+      bad(path + ".role", "expected \"party_head\", \"government_head\" or \"agency_head\"");
+    if (j[i].contains("levels")) r.levels = level_list(j[i]["levels"], path + ".levels", p);
+    const json& m = need(j[i], "min_days_per_month", path);
+    if (!m.is_number_integer() || m.get<long long>() < 1 || m.get<long long>() > 31)
+      bad(path + ".min_days_per_month", "expected an integer in 1..31");
+    r.min_days_per_month = m.get<int>();
+    if (j[i].contains("enabled")) {
+      if (!j[i]["enabled"].is_boolean()) bad(path + ".enabled", "expected true or false");
+      r.enabled = j[i]["enabled"].get<bool>();
+    }
+    r.citation = str(need(j[i], "citation", path), path + ".citation");
+    v.push_back(std::move(r));
+  }
+  return v;
+}
+
+ReportingRule reporting(const json& j, const Profile& p) {
+  const std::string path = "$.reporting";
+  only(j, path, {"periods", "recipients", "citation"});
+  ReportingRule r;
+  r.periods = strings(need(j, "periods", path), path + ".periods");
+  if (r.periods.empty()) bad(path + ".periods", "expected at least one period");
+  const auto& names = report_period_names();
+  for (std::size_t i = 0; i < r.periods.size(); ++i) {
+    const std::string pp = path + ".periods[" + std::to_string(i) + "]";
+    if (std::find(names.begin(), names.end(), r.periods[i]) == names.end())
+      bad(pp, "expected one of month, quarter, first_quarter, six_months, nine_months, year");
+    if (std::find(r.periods.begin(), r.periods.begin() + static_cast<std::ptrdiff_t>(i), r.periods[i]) !=
+        r.periods.begin() + static_cast<std::ptrdiff_t>(i))
+      bad(pp, "duplicate period");
+  }
+  if (j.contains("recipients")) {
+    const json& rc = j["recipients"];
+    if (!rc.is_object()) bad(path + ".recipients", "expected an object {level: [recipient, ...]}");
+    for (auto it = rc.begin(); it != rc.end(); ++it)
+      if (!p.levels.empty() && std::find(p.levels.begin(), p.levels.end(), it.key()) == p.levels.end())
+        bad(path + ".recipients." + it.key(), "level '" + it.key() + "' is not in $.levels");
+    // In the order of $.levels (then any others, when the profile names no levels).
+    std::vector<std::string> order = p.levels;
+    for (auto it = rc.begin(); it != rc.end(); ++it)
+      if (std::find(order.begin(), order.end(), it.key()) == order.end()) order.push_back(it.key());
+    for (const auto& l : order) {
+      auto it = rc.find(l);
+      if (it == rc.end()) continue;
+      const std::string lp = path + ".recipients." + l;
+      std::vector<std::string> who = strings(*it, lp);
+      if (who.empty()) bad(lp, "expected at least one recipient");
+      r.recipients.emplace_back(l, std::move(who));
+    }
+  }
+  r.citation = str(need(j, "citation", path), path + ".citation");
+  return r;
+}
+
 }  // namespace
 
 bool Profile::has_topic(std::string_view code) const {
@@ -100,6 +219,11 @@ bool Profile::supervised_by(Supervisor s) const {
 }
 bool Profile::requires_recipient(Recipient r) const {
   return std::find(reply_recipients.begin(), reply_recipients.end(), r) != reply_recipients.end();
+}
+const CommuneDialogueRule* Profile::commune_dialogue_for(std::string_view level) const {
+  if (!commune_dialogue) return nullptr;
+  const auto& lv = commune_dialogue->levels;
+  return lv.empty() || std::find(lv.begin(), lv.end(), level) != lv.end() ? &*commune_dialogue : nullptr;
 }
 
 Profile load_profile(const json& j) {
@@ -177,6 +301,9 @@ Profile load_profile(const json& j) {
       bad("$.public_notice_levels", "level '" + l + "' is not in $.levels");
   if (j.contains("topics")) p.topics = labels(j["topics"], "$.topics");
   if (j.contains("audiences")) p.audiences = labels(j["audiences"], "$.audiences");
+  if (j.contains("commune_dialogue")) p.commune_dialogue = commune_dialogue(j["commune_dialogue"], p);
+  if (j.contains("reception")) p.reception = reception(j["reception"], p);
+  if (j.contains("reporting")) p.reporting = reporting(j["reporting"], p);
   p.source = j;
   return p;
 }
@@ -239,6 +366,31 @@ json profile_to_json(const Profile& p) {
   json a = json::array();
   for (const auto& l : p.audiences) a.push_back({{"code", l.code}, {"label", l.label}});
   j["audiences"] = a;
+  // The art. 43, reception and reporting sections from the typed fields (a profile built in
+  // code carries them too); absent ones are left out.
+  j.erase("commune_dialogue");
+  if (p.commune_dialogue) {
+    const auto& c = *p.commune_dialogue;
+    json f = json::array();
+    for (auto x : c.formats) f.push_back(std::string(to_string(x)));
+    j["commune_dialogue"] = {{"levels", c.levels}, {"formats", f}, {"citation", c.citation}};
+    if (c.co_chair_required) j["commune_dialogue"]["co_chair_required"] = std::string(to_string(*c.co_chair_required));
+  }
+  j.erase("reception");
+  if (!p.reception.empty()) {
+    json rv = json::array();
+    for (const auto& r : p.reception)
+      rv.push_back({{"role", std::string(to_string(r.role))}, {"levels", r.levels},
+                    {"min_days_per_month", r.min_days_per_month}, {"enabled", r.enabled},
+                    {"citation", r.citation}});
+    j["reception"] = rv;
+  }
+  j.erase("reporting");
+  if (p.reporting) {
+    json rc = json::object();
+    for (const auto& [level, who] : p.reporting->recipients) rc[level] = who;
+    j["reporting"] = {{"periods", p.reporting->periods}, {"recipients", rc}, {"citation", p.reporting->citation}};
+  }
   return j;
 }
 

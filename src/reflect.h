@@ -54,8 +54,8 @@ DT_REFLECT(cmd::CreateOrganization, "create_organization", 1, unit, name, kind, 
 DT_REFLECT(cmd::RegisterPerson, "register_person", 1, name, code, phone, citizen_id, address, consent_public)
 DT_REFLECT(cmd::GrantRole, "grant_role", 1, person, role, unit, agency, organization)
 DT_REFLECT(cmd::RevokeRole, "revoke_role", 1, person, role, unit, agency, organization)
-DT_REFLECT(cmd::PlanConference, "plan_conference", 1, unit, kind, audience, planned_on, noticed_on, plan_ref, department, topic, code)
-DT_REFLECT(cmd::HoldConference, "hold_conference", 1, conference, held_on, chairs, attendance, report)
+DT_REFLECT(cmd::PlanConference, "plan_conference", 1, unit, kind, audience, planned_on, noticed_on, plan_ref, department, topic, code, format, cluster)
+DT_REFLECT(cmd::HoldConference, "hold_conference", 1, conference, held_on, chairs, attendance, report, co_chairs)
 DT_REFLECT(cmd::IssueConclusionNotice, "issue_conclusion_notice", 1, conference, number, issued_on, text)
 DT_REFLECT(cmd::CloseConference, "close_conference", 1, conference, on)
 DT_REFLECT(cmd::SubmitOpinion, "submit_opinion", 1, unit, conference, channel, raised_by, raised_by_org, raised_on, topic, items)
@@ -74,6 +74,7 @@ DT_REFLECT(cmd::PublishReply, "publish_reply", 1, item, on)
 DT_REFLECT(cmd::PublishConferenceResults, "publish_conference_results", 1, conference, date)
 DT_REFLECT(cmd::RecordCouncilSession, "record_council_session", 1, unit, date, reference)
 DT_REFLECT(cmd::RecordVoterRequest, "record_voter_request", 1, unit, requesters, voters, on, reference)
+DT_REFLECT(cmd::RecordReception, "record_reception", 1, unit, person, role, agency, on, note)
 
 // Events
 DT_REFLECT(ev::UnitCreated, "unit_created", 1, unit, code, name, level, parent, on, remote)
@@ -85,8 +86,8 @@ DT_REFLECT(ev::OrganizationCreated, "organization_created", 1, organization, uni
 DT_REFLECT(ev::PersonRegistered, "person_registered", 1, person, code, name, phone, citizen_id, address, consent_public)
 DT_REFLECT(ev::RoleGranted, "role_granted", 1, person, role, unit, agency, organization)
 DT_REFLECT(ev::RoleRevoked, "role_revoked", 1, person, role, unit, agency, organization)
-DT_REFLECT(ev::ConferencePlanned, "conference_planned", 1, conference, unit, code, kind, audience, department, topic, plan_ref, planned_on, noticed_on)
-DT_REFLECT(ev::ConferenceHeld, "conference_held", 1, conference, held_on, chairs, attendance, report, reply_due, notice_due)
+DT_REFLECT(ev::ConferencePlanned, "conference_planned", 1, conference, unit, code, kind, audience, department, topic, plan_ref, planned_on, noticed_on, format, cluster)
+DT_REFLECT(ev::ConferenceHeld, "conference_held", 1, conference, held_on, chairs, attendance, report, reply_due, notice_due, co_chairs)
 DT_REFLECT(ev::ConclusionNoticeIssued, "conclusion_notice_issued", 1, conference, number, issued_on, text, due)
 DT_REFLECT(ev::ConferenceClosed, "conference_closed", 1, conference, on)
 DT_REFLECT(ev::OpinionSubmitted, "opinion_submitted", 1, opinion, first_item, unit, conference, channel, raised_by, raised_by_org, from_unit, raised_on, topic, items, deadline)
@@ -105,6 +106,7 @@ DT_REFLECT(ev::ReplyPublished, "reply_published", 1, item, on)
 DT_REFLECT(ev::ConferenceResultsPublished, "conference_results_published", 1, conference, date, due)
 DT_REFLECT(ev::CouncilSessionRecorded, "council_session_recorded", 1, unit, date, reference)
 DT_REFLECT(ev::VoterRequestRecorded, "voter_request_recorded", 1, unit, requesters, voters, on, reference)
+DT_REFLECT(ev::ReceptionRecorded, "reception_recorded", 1, unit, person, role, agency, on, note)
 
 // Compile-time name lookup over a variant's alternatives.
 template <class V, std::size_t I = 0>

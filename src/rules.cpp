@@ -257,6 +257,10 @@ struct Decider {
     name(c.plan_ref, "plan_ref", false);
     name(c.topic, "topic", c.kind == ConferenceKind::thematic);
     unique_code(s.conference_codes, c.code, "conference");
+    name(c.cluster, "cluster", false);
+    if (const CommuneDialogueRule* r = c.department ? nullptr : p.commune_dialogue_for(s.units[c.unit.value].value.level))
+      if (!r->formats.empty() && std::find(r->formats.begin(), r->formats.end(), c.format) == r->formats.end())
+        invalid("format '" + std::string(to_string(c.format)) + "' is not allowed for this conference (" + r->citation + ")");
     if (c.planned_on.is_special()) invalid("planned_on is required");
     check_date(c.planned_on, "planned_on");
     const Date noticed = when(c.noticed_on, "noticed_on");
@@ -266,7 +270,7 @@ struct Decider {
               " days before the conference (" + p.deadlines.public_notice.citation + ", R03)");
     const ConferenceId id(static_cast<std::uint32_t>(s.conferences.size()));
     emit(ev::ConferencePlanned{id, c.unit, c.code, c.kind, c.audience, c.department, c.topic,
-                               c.plan_ref, c.planned_on, noticed});
+                               c.plan_ref, c.planned_on, noticed, c.format, c.cluster});
     out.result.id = id.value;
   }
   void operator()(const cmd::HoldConference& c) {
@@ -290,10 +294,28 @@ struct Decider {
                 (k.value.department ? " is not the head of the department" : " is not a head of the unit") +
                 "; conferences are chaired by the unit's heads (R02)");
     }
+    // Co-chairs (art. 43: a representative of the People's Council standing committee).
+    const CommuneDialogueRule* art43 =
+        k.value.department ? nullptr : p.commune_dialogue_for(s.units[k.value.unit.value].value.level);
+    const Role co_role = art43 && art43->co_chair_required ? *art43->co_chair_required : Role::council_standing;
+    for (std::size_t i = 0; i < c.co_chairs.size(); ++i) {
+      person(c.co_chairs[i], "co-chair");
+      for (std::size_t j = 0; j < i; ++j)
+        if (c.co_chairs[j] == c.co_chairs[i]) invalid("a co-chair is listed twice");
+      if (std::find(c.chairs.begin(), c.chairs.end(), c.co_chairs[i]) != c.chairs.end())
+        invalid("person " + id_str(c.co_chairs[i].value) + " is listed both as chair and co-chair");
+      if (k.value.department || !s.holds(c.co_chairs[i], co_role, k.value.unit))
+        invalid("person " + id_str(c.co_chairs[i].value) + " does not hold " + std::string(to_string(co_role)) +
+                " in the unit; co-chairs represent the People's Council standing committee (art. 43)");
+    }
+    if (art43 && art43->co_chair_required && c.co_chairs.empty())
+      invalid("a commune dialogue is co-chaired by a representative of the People's Council standing "
+              "committee: co_chairs needs a person holding " + std::string(to_string(co_role)) + " (" +
+              art43->citation + ")");
     text(c.report, "report", false);
     emit(ev::ConferenceHeld{c.conference, held, c.chairs, c.attendance, c.report,
                             deadline_from(held, p.deadlines.reply),
-                            deadline_from(held, p.deadlines.conclusion_notice)});
+                            deadline_from(held, p.deadlines.conclusion_notice), c.co_chairs});
   }
   void operator()(const cmd::IssueConclusionNotice& c) {
     const ConferenceRec& k = conference(c.conference);

@@ -252,6 +252,8 @@ struct Applier {
     c.value.plan_ref = e.plan_ref;
     c.value.planned_on = e.planned_on;
     c.value.noticed_on = e.noticed_on;
+    c.value.format = e.format;
+    c.value.cluster = e.cluster;
     if (!e.code.empty()) s.conference_codes[e.code] = e.conference;
   }
   void operator()(const ev::ConferenceHeld& e) {
@@ -259,6 +261,7 @@ struct Applier {
     c.value.status = ConferenceStatus::held;
     c.value.held_on = e.held_on;
     c.value.chairs = e.chairs;
+    c.value.co_chairs = e.co_chairs;
     c.value.attendance = e.attendance;
     c.value.report = e.report;
     c.value.reply_due = e.reply_due;
@@ -660,6 +663,7 @@ bool State::can_view(PersonId viewer, ItemId id) const {
       case Role::front_chair:
       case Role::front_officer:
       case Role::council_member:
+      case Role::council_standing:
         if (s.unit_in_subtree(r.unit, g.unit) || s.unit_in_subtree(r.raised_in, g.unit)) return true;
         // R11: the lower unit follows the progress of what it escalated.
         if (o.from_unit && s.unit_in_subtree(o.from_unit, g.unit)) return true;

@@ -1,4 +1,5 @@
 // The engine shell: bad input, JSON, idempotency, subscriptions, threads, calendars.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -197,4 +198,26 @@ TEST_CASE("an item assigned just before Tết gets the later deadline an officia
   World w2(load_profile(j));
   w2.set_day(2024, 2, 5);
   CHECK(w2.engine->item(w2.letter(w2.resident)).deadline == Date(2024, 2, 15));
+}
+
+TEST_CASE("R01 the vn-2025 profile encodes the two-tier local government; the old profiles stay for history") {
+  const auto names = builtin_profile_names();
+  for (const char* n : {"hanoi-2200", "national-default", "vn-2025"})
+    CHECK(std::find(names.begin(), names.end(), n) != names.end());
+  const Profile p = builtin_profile("vn-2025");
+  CHECK(p.levels == std::vector<std::string>{"tinh", "xa"});
+  CHECK(p.calendar == "vietnam");
+  CHECK(p.public_notice_levels == std::vector<std::string>{"xa"});
+  CHECK(p.deadlines.public_notice.days == 7);
+  CHECK(p.deadlines.publication.days == 10);
+  CHECK(p.deadlines.public_notice.citation.find("72/2025/QH15") != std::string::npos);
+  // Numbers the law does not give are marked as the library's own defaults.
+  CHECK(p.deadlines.conclusion_notice.citation.find("Mặc định của thư viện") != std::string::npos);
+  CHECK(p.deadlines.reply.citation.find("Mặc định của thư viện") != std::string::npos);
+  REQUIRE(p.commune_dialogue);
+  CHECK(p.commune_dialogue->formats.size() == 3);
+  CHECK(p.commune_dialogue_for("xa") != nullptr);
+  CHECK(p.commune_dialogue_for("tinh") == nullptr);
+  CHECK(builtin_profile("hanoi-2200").levels.size() == 3);
+  CHECK_FALSE(builtin_profile("hanoi-2200").commune_dialogue);
 }

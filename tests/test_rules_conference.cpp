@@ -1,7 +1,9 @@
 // R02 conference kinds, R03 lifecycle, R06 answers on the spot, R07 reconciliation, R08 notice.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "fixture.h"
+#include "views_world.h"
 
 using namespace doithoai;
 using fx::World;
@@ -159,4 +161,184 @@ TEST_CASE("R08 the conclusion notice is due 10 days after the conference and lat
   CHECK(n->issued_on == Date(2022, 10, 11));
   CHECK_FALSE(n->on_time);
   REQUIRE_ERROR(invalid_transition, w.run(w.office, cmd::IssueConclusionNotice{c, "26-TB/ĐU", Date(), "lần 2"}));
+}
+
+// ---- Local Government Law 2025 (No. 72/2025/QH15) art. 43, on the "vn-2025" profile ----
+namespace art43 {
+using views_test::D;
+
+// A province and a commune of the two-tier government, with heads, office and a
+// representative of the commune People's Council standing committee.
+struct Commune {
+  views_test::World w{"vn-2025", D(2026, 3, 2)};
+  UnitId province, commune;
+  views_test::Heads ph, ch;
+  PersonId standing, council_member;
+  Commune() {
+    province = w.unit("Tỉnh Lâm Đồng", "tinh");
+    commune = w.unit("Xã Hàm Tân", "xa", province);
+    ph = w.heads(province);
+    ch = w.heads(commune);
+    standing = w.person("Phó Chủ tịch HĐND xã", true);
+    w.grant(standing, Role::council_standing, commune);
+    council_member = w.person("Đại biểu HĐND xã", true);
+    w.grant(council_member, Role::council_member, commune);
+  }
+  ConferenceId plan(Date on, ConferenceFormat format = ConferenceFormat::in_person, const std::string& cluster = "",
+                    UnitId unit = {}) {
+    cmd::PlanConference c;
+    c.unit = unit ? unit : commune;
+    c.audience = "all_residents";
+    c.planned_on = on;
+    c.format = format;
+    c.cluster = cluster;
+    return ConferenceId(w.run(unit == province ? ph.office : ch.office, c).id);
+  }
+  cmd::HoldConference hold_cmd(ConferenceId c, std::vector<PersonId> co_chairs) const {
+    cmd::HoldConference h{c, Date(), {ch.government}, 120, ""};
+    h.co_chairs = std::move(co_chairs);
+    return h;
+  }
+};
+}  // namespace art43
+
+TEST_CASE("R03 art. 43 (vn-2025): a commune dialogue is announced at least 7 days before it is held") {
+  art43::Commune x;  // today 2026-03-02
+  auto& w = x.w;
+  const auto seq = w.engine.last_seq();
+  REQUIRE_ERROR(invalid_argument, x.plan(art43::D(2026, 3, 8)));  // 6 days' notice
+  CHECK(w.engine.last_seq() == seq);                                 // refused: nothing recorded
+  const ConferenceId c = x.plan(art43::D(2026, 3, 9));                // exactly 7 days
+  CHECK(w.engine.conference(c).noticed_on == art43::D(2026, 3, 2));
+  // Holding it earlier than the notice allows is refused and changes nothing.
+  w.at(art43::D(2026, 3, 8));
+  const auto before = w.engine.last_seq();
+  REQUIRE_ERROR(invalid_transition, w.run(x.ch.office, x.hold_cmd(c, {x.standing})));
+  CHECK(w.engine.last_seq() == before);
+  CHECK(w.engine.conference(c).status == ConferenceStatus::planned);
+  w.at(art43::D(2026, 3, 9));
+  w.run(x.ch.office, x.hold_cmd(c, {x.standing}));
+  CHECK(w.engine.conference(c).held_on == art43::D(2026, 3, 9));
+  // The art. 43 notice binds communes only: a provincial conference may be planned sooner.
+  CHECK(x.plan(art43::D(2026, 3, 10), ConferenceFormat::in_person, "", x.province).value > 0);
+}
+
+TEST_CASE("R03 art. 43 (vn-2025): co-chaired by the People's Council standing committee, format and cluster recorded") {
+  art43::Commune x;
+  auto& w = x.w;
+  const ConferenceId c = x.plan(art43::D(2026, 3, 12), ConferenceFormat::online, "Cụm thôn 1, 2 và 3");
+  CHECK(w.engine.conference(c).format == ConferenceFormat::online);
+  CHECK(w.engine.conference(c).cluster == "Cụm thôn 1, 2 và 3");
+  w.at(art43::D(2026, 3, 12));
+  const auto seq = w.engine.last_seq();
+  // Without a co-chair from the council's standing committee the commune dialogue is refused.
+  REQUIRE_ERROR(invalid_argument, w.run(x.ch.office, x.hold_cmd(c, {})));
+  // A council member who is not in the standing committee does not count.
+  REQUIRE_ERROR(invalid_argument, w.run(x.ch.office, x.hold_cmd(c, {x.council_member})));
+  // Nor does a chair listed again as co-chair, or an unknown person.
+  REQUIRE_ERROR(invalid_argument, w.run(x.ch.office, x.hold_cmd(c, {x.ch.government})));
+  REQUIRE_ERROR(not_found, w.run(x.ch.office, x.hold_cmd(c, {PersonId(9999)})));
+  CHECK(w.engine.last_seq() == seq);
+  CHECK(w.engine.conference(c).status == ConferenceStatus::planned);
+  w.run(x.ch.office, x.hold_cmd(c, {x.standing}));
+  const Conference held = w.engine.conference(c);
+  CHECK(held.status == ConferenceStatus::held);
+  CHECK(held.co_chairs == std::vector<PersonId>{x.standing});
+  CHECK(held.chairs == std::vector<PersonId>{x.ch.government});
+  // The JSON forms carry the new fields, and the events survive encode/decode.
+  const nlohmann::json j = held;
+  CHECK(j["format"] == "online");
+  CHECK(j["cluster"] == "Cụm thôn 1, 2 và 3");
+  CHECK(j["co_chairs"] == nlohmann::json::array({x.standing.value}));
+  for (const auto& r : w.engine.history(c)) {
+    const nlohmann::json e = recorded_to_json(r);
+    CHECK(recorded_to_json(recorded_from_json(nlohmann::json::parse(e.dump()))) == e);
+  }
+  CHECK(w.engine.history(c).back().event.index() == Event(ev::ConferenceHeld{}).index());
+  CHECK(recorded_to_json(w.engine.history(c).back())["data"]["co_chairs"] == nlohmann::json::array({x.standing.value}));
+  // A provincial conference needs no council co-chair.
+  const ConferenceId p = x.plan(art43::D(2026, 3, 12), ConferenceFormat::in_person, "", x.province);
+  w.run(x.ph.office, cmd::HoldConference{p, Date(), {x.ph.party}, 300, ""});
+  CHECK(w.engine.conference(p).co_chairs.empty());
+}
+
+TEST_CASE("R03 art. 43: formats a profile does not allow are refused; old events read as in person") {
+  auto doc = builtin_profile("vn-2025").source;
+  doc["commune_dialogue"]["formats"] = {"in_person", "online"};
+  views_test::World w(load_profile(doc), art43::D(2026, 3, 2));
+  const UnitId pr = w.unit("Tỉnh Sơn La", "tinh");
+  const UnitId xa = w.unit("Xã Mường Bú", "xa", pr);
+  const views_test::Heads h = w.heads(xa);
+  cmd::PlanConference c;
+  c.unit = xa;
+  c.audience = "all_residents";
+  c.planned_on = art43::D(2026, 3, 20);
+  c.format = ConferenceFormat::social_network;
+  const auto seq = w.engine.last_seq();
+  REQUIRE_ERROR(invalid_argument, w.run(h.office, c));
+  CHECK(w.engine.last_seq() == seq);
+  c.format = ConferenceFormat::online;
+  CHECK(w.run(h.office, c).id > 0);
+  // Unknown format names and unknown fields of the section are refused at load.
+  auto bad = builtin_profile("vn-2025").source;
+  bad["commune_dialogue"]["formats"] = {"radio"};
+  REQUIRE_ERROR(invalid_argument, load_profile(bad));
+  bad = builtin_profile("vn-2025").source;
+  bad["commune_dialogue"]["co_chairs"] = 1;
+  try {
+    load_profile(bad);
+    FAIL("accepted an unknown field");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("$.commune_dialogue.co_chairs") != std::string::npos);
+  }
+  // Events stored before art. 43 fields existed decode with their defaults.
+  const Recorded old = recorded_from_json(nlohmann::json::parse(
+      R"({"seq": 1, "at": "2022-09-20T02:00:00.000000Z", "actor": 3, "type": "conference_planned", "v": 1,
+          "data": {"conference": 1, "unit": 3, "code": "", "kind": "periodic", "audience": "all_residents",
+                   "department": null, "topic": "", "plan_ref": "", "planned_on": "2022-09-30",
+                   "noticed_on": "2022-09-20"}})"));
+  const auto& planned = std::get<ev::ConferencePlanned>(old.event);
+  CHECK(planned.format == ConferenceFormat::in_person);
+  CHECK(planned.cluster.empty());
+  const Recorded old_held = recorded_from_json(nlohmann::json::parse(
+      R"({"seq": 2, "at": "2022-09-30T02:00:00.000000Z", "actor": 3, "type": "conference_held", "v": 1,
+          "data": {"conference": 1, "held_on": "2022-09-30", "chairs": [1, 2], "attendance": 10, "report": "",
+                   "reply_due": "2022-10-30", "notice_due": "2022-10-10"}})"));
+  CHECK(std::get<ev::ConferenceHeld>(old_held.event).co_chairs.empty());
+}
+
+TEST_CASE("R13 art. 43 (vn-2025): commune dialogue results are published no later than 10 days after") {
+  art43::Commune x;
+  auto& w = x.w;
+  const ConferenceId a = x.plan(art43::D(2026, 3, 10));
+  const ConferenceId b = x.plan(art43::D(2026, 3, 10), ConferenceFormat::social_network);
+  w.at(art43::D(2026, 3, 10));
+  w.run(x.ch.office, x.hold_cmd(a, {x.standing}));
+  w.run(x.ch.office, x.hold_cmd(b, {x.standing}));
+  w.at(art43::D(2026, 3, 20));  // the tenth day: on time
+  w.run(x.ch.office, cmd::PublishConferenceResults{a, Date()});
+  w.at(art43::D(2026, 3, 21));  // the eleventh: late
+  w.run(x.ch.office, cmd::PublishConferenceResults{b, Date()});
+  REQUIRE_ERROR(invalid_transition, w.run(x.ch.office, cmd::PublishConferenceResults{a, Date()}));
+  const auto rows = w.engine.read([&](const State& s) {
+    return results_publication(s, w.engine.profile(), w.engine.calendar(), x.commune, art43::D(2026, 3, 31));
+  });
+  REQUIRE(rows.size() == 2);
+  for (const auto& r : rows) {
+    CHECK(r.due == art43::D(2026, 3, 20));
+    CHECK(r.late == (r.conference == b));
+    CHECK(r.days_late == (r.conference == b ? 1 : 0));
+  }
+  ReportRequest q;
+  q.unit = x.commune;
+  q.period = Period::month(2026, 3);
+  const Report rep = make_report(w.engine, q);
+  CHECK(rep.results_published_on_time == 1);
+  CHECK(rep.results_published_late == 1);
+  for (const auto& line : rep.conference_list) {
+    CHECK(line.results_due == art43::D(2026, 3, 20));
+    CHECK(line.results_late == (line.id == b));
+  }
+  CHECK(std::find(rep.citations.begin(), rep.citations.end(), w.engine.profile().deadlines.publication.citation) !=
+        rep.citations.end());
 }

@@ -179,3 +179,165 @@ TEST_CASE("R18 overdue, reopened and many-on-one-matter items are candidates for
   const auto early = on_state(w, [&](const State& s) { return unscheduled_triggers(s, w.engine.profile(), province, D(2023, 3, 25)); });
   for (const auto& c : early) CHECK(c.reason != TriggerReason::overdue);
 }
+
+// ---- R17 citizen reception days (Regulation 11-QĐi/TW as amended by Conclusion 215-KL/TW;
+// Citizen Reception Law 2013 art. 18), on the "vn-2025" profile ----
+namespace {
+bool is_code(const Error& e, ErrorCode c) { return e.code() == c; }
+template <class F>
+ErrorCode code_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return ErrorCode::unsupported;  // nothing thrown
+}
+const ComplianceCase* find_case(const std::vector<ComplianceCase>& v, UnitId u, Role role, int month, AgencyId a = {}) {
+  for (const auto& c : v)
+    if (c.requirement == Requirement::reception_days && c.unit == u && c.role == role && c.agency == a &&
+        c.window_to.month() == month)
+      return &c;
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("R17 heads receive citizens: province 1 day a month, commune 2 days, agency heads 1 day (vn-2025)") {
+  World w("vn-2025", D(2026, 1, 1));
+  const UnitId province = w.unit("Tỉnh Lâm Đồng", "tinh");
+  const UnitId commune = w.unit("Xã Hàm Tân", "xa", province);
+  const Heads hp = w.heads(province), hc = w.heads(commune);
+  const AgencyId agency = w.agency(commune, "Phòng Kinh tế xã").first;
+  const PersonId agency_head = w.person("Trưởng phòng Kinh tế", true);
+  w.grant(agency_head, Role::agency_head, commune, agency);
+  const PersonId resident = w.person("Người dân");
+
+  // January: the province's party head receives on one day; the commune's on one day only.
+  w.at(D(2026, 1, 15));
+  w.run(hp.party, cmd::RecordReception{province, hp.party, Role::party_head, {}, D(2026, 1, 15), "Tiếp định kỳ"});
+  w.run(hc.office, cmd::RecordReception{commune, hc.party, Role::party_head, {}, D(2026, 1, 15), ""});
+  // Refusals change nothing: a second record of the same day, someone else recording, a
+  // person who does not hold the role, an agency head without the agency, a future day.
+  const auto seq = w.engine.last_seq();
+  CHECK(code_of([&] { w.run(hc.party, cmd::RecordReception{commune, hc.party, Role::party_head, {}, D(2026, 1, 15), ""}); }) ==
+        ErrorCode::invalid_transition);
+  CHECK(code_of([&] { w.run(resident, cmd::RecordReception{commune, hc.party, Role::party_head, {}, D(2026, 1, 14), ""}); }) ==
+        ErrorCode::permission_denied);
+  CHECK(code_of([&] { w.run(hp.office, cmd::RecordReception{commune, hc.party, Role::party_head, {}, D(2026, 1, 14), ""}); }) ==
+        ErrorCode::permission_denied);  // the province's office does not keep the commune's register
+  CHECK(code_of([&] { w.run(kSystemActor, cmd::RecordReception{commune, resident, Role::party_head, {}, D(2026, 1, 14), ""}); }) ==
+        ErrorCode::invalid_argument);
+  CHECK(code_of([&] { w.run(kSystemActor, cmd::RecordReception{commune, agency_head, Role::agency_head, {}, D(2026, 1, 14), ""}); }) ==
+        ErrorCode::not_found);
+  CHECK(code_of([&] { w.run(kSystemActor, cmd::RecordReception{commune, hc.party, Role::front_chair, {}, D(2026, 1, 14), ""}); }) ==
+        ErrorCode::invalid_argument);
+  CHECK(code_of([&] { w.run(hc.party, cmd::RecordReception{commune, hc.party, Role::party_head, {}, D(2026, 1, 16), ""}); }) ==
+        ErrorCode::invalid_argument);
+  CHECK(w.engine.last_seq() == seq);
+
+  // February: the commune's party head receives on two days, the agency head on one.
+  w.at(D(2026, 2, 20));
+  w.run(hc.party, cmd::RecordReception{commune, hc.party, Role::party_head, {}, D(2026, 2, 5), ""});
+  w.run(kSystemActor, cmd::RecordReception{commune, hc.party, Role::party_head, {}, D(2026, 2, 20), "Sổ tiếp công dân"});
+  w.run(agency_head, cmd::RecordReception{commune, agency_head, Role::agency_head, agency, D(2026, 2, 10), ""});
+
+  // As of 2026-03-10: January and February are over, March is still open.
+  const auto rep = on_state(w, [&](const State& s) {
+    return compliance(s, w.engine.profile(), province, Period::quarter(2026, 1), D(2026, 3, 10));
+  });
+  const ComplianceCase* p1 = find_case(rep.met, province, Role::party_head, 1);
+  REQUIRE(p1);
+  CHECK(p1->days == 1);
+  CHECK(p1->required_days == 1);
+  CHECK(p1->citation.find("11-QĐi/TW") != std::string::npos);
+  CHECK(find_case(rep.missed, province, Role::party_head, 2));  // nothing recorded in February
+  CHECK(find_case(rep.pending, province, Role::party_head, 3));
+  const ComplianceCase* c1 = find_case(rep.missed, commune, Role::party_head, 1);
+  REQUIRE(c1);
+  CHECK(c1->days == 1);
+  CHECK(c1->required_days == 2);
+  CHECK(c1->window_from == D(2026, 1, 1));
+  CHECK(c1->window_to == D(2026, 1, 31));
+  const ComplianceCase* c2 = find_case(rep.met, commune, Role::party_head, 2);
+  REQUIRE(c2);
+  CHECK(c2->days == 2);
+  // Agency heads (Citizen Reception Law 2013 art. 18), one case per agency and month.
+  CHECK(find_case(rep.missed, commune, Role::agency_head, 1, agency));
+  const ComplianceCase* a2 = find_case(rep.met, commune, Role::agency_head, 2, agency);
+  REQUIRE(a2);
+  CHECK(a2->agency_name == "Phòng Kinh tế xã");
+  CHECK(a2->citation.find("điều 18") != std::string::npos);
+  // The province's party rule does not apply to the commune and vice versa.
+  CHECK_FALSE(find_case(rep.met, commune, Role::party_head, 1));
+  for (const auto* v : {&rep.met, &rep.missed, &rep.pending})
+    for (const auto& c : *v)
+      if (c.requirement == Requirement::reception_days && c.role == Role::party_head)
+        CHECK(c.required_days == (c.unit == province ? 1u : 2u));
+  // Months that have not begun by as_of are not listed.
+  const auto early = on_state(w, [&](const State& s) {
+    return compliance(s, w.engine.profile(), province, Period::year(2026), D(2026, 2, 20));
+  });
+  for (const auto* v : {&early.met, &early.missed, &early.pending})
+    for (const auto& c : *v)
+      if (c.requirement == Requirement::reception_days) CHECK(c.window_from <= D(2026, 2, 20));
+
+  // The JSON form carries the new kind and its numbers.
+  const auto j = compliance_to_json(rep);
+  bool seen = false;
+  for (const auto& c : j["missed"])
+    if (c["requirement"] == "reception_days" && c["role"] == "party_head" && c["unit"] == commune.value) {
+      CHECK(c["days"] == 1);
+      CHECK(c["required_days"] == 2);
+      CHECK(c["agency"].is_null());
+      seen = true;
+    }
+  CHECK(seen);
+}
+
+TEST_CASE("R17 reception rules are profile data: a disabled rule checks nothing, bad rules are refused at load") {
+  auto doc = builtin_profile("vn-2025").source;
+  for (auto& r : doc["reception"])
+    if (r["role"] == "agency_head") r["enabled"] = false;
+  World w(load_profile(doc), D(2026, 1, 1));
+  const UnitId province = w.unit("Tỉnh Sơn La", "tinh");
+  const UnitId commune = w.unit("Xã Mường Bú", "xa", province);
+  w.heads(province);
+  w.heads(commune);
+  w.agency(commune, "Phòng Văn hóa - Xã hội");
+  const auto rep = on_state(w, [&](const State& s) {
+    return compliance(s, w.engine.profile(), province, Period::month(2026, 1), D(2026, 2, 1));
+  });
+  std::size_t reception = 0;
+  for (const auto& c : rep.missed)
+    if (c.requirement == Requirement::reception_days) {
+      ++reception;
+      CHECK(c.role == Role::party_head);
+    }
+  CHECK(reception == 2);  // the province's and the commune's party heads; no agency case
+  // The old profiles have no reception rules: no such cases at all.
+  World old("national-default", D(2024, 1, 1));
+  const UnitId t = old.unit("Tỉnh", "tinh");
+  old.heads(t);
+  const auto none = on_state(old, [&](const State& s) {
+    return compliance(s, old.engine.profile(), t, Period::month(2024, 1), D(2024, 2, 1));
+  });
+  for (const auto& c : none.missed) CHECK(c.requirement != Requirement::reception_days);
+
+  auto bad = builtin_profile("vn-2025").source;
+  bad["reception"][0]["min_days_per_month"] = 0;
+  CHECK_THROWS_MATCHES(load_profile(bad), Error, Catch::Predicate<Error>([](const Error& e) {
+                         return is_code(e, ErrorCode::invalid_argument) &&
+                                std::string(e.what()).find("$.reception[0].min_days_per_month") != std::string::npos;
+                       }));
+  bad = builtin_profile("vn-2025").source;
+  bad["reception"][1]["role"] = "front_chair";
+  CHECK_THROWS_AS(load_profile(bad), Error);
+  bad = builtin_profile("vn-2025").source;
+  bad["reception"][1]["levels"] = {"huyen"};
+  CHECK_THROWS_AS(load_profile(bad), Error);
+  bad = builtin_profile("vn-2025").source;
+  bad["reception"][2]["days"] = 1;
+  CHECK_THROWS_MATCHES(load_profile(bad), Error, Catch::Predicate<Error>([](const Error& e) {
+                         return std::string(e.what()).find("$.reception[2].days") != std::string::npos;
+                       }));
+}

@@ -1,4 +1,6 @@
 // R16 periodic reports: the real tallies of the seeds, built through engine commands.
+#include <algorithm>
+
 #include "views_world.h"
 
 using namespace views_test;
@@ -353,4 +355,97 @@ TEST_CASE("R16 periods: month, quarter, six and nine months, year, range, and wh
   CHECK(period_label(Period::quarter(2022, 4), "en") == "Q4 2022");
   CHECK_THROWS_AS(Period::quarter(2022, 5), Error);
   CHECK_THROWS_AS(Period::range(D(2022, 3, 10), D(2022, 3, 9)), Error);
+}
+
+// ---- R16 as profile data: Regulation 11-QĐi/TW art. 3(8) as amended by Conclusion 215-KL/TW ----
+TEST_CASE("R16 the vn-2025 profile owes monthly, first-quarter, six-, nine-month and yearly reports") {
+  const Profile p = builtin_profile("vn-2025");
+  const std::vector<Period> v = report_periods(p, 2026);
+  REQUIRE(v.size() == 12 + 4);
+  for (int m = 1; m <= 12; ++m) {
+    CHECK(v[m - 1].kind == PeriodKind::month);
+    CHECK(v[m - 1].from == D(2026, m, 1));
+  }
+  // "quý I" is the first quarter only, not every quarter.
+  CHECK(v[12].kind == PeriodKind::quarter);
+  CHECK(v[12].from == D(2026, 1, 1));
+  CHECK(v[12].to == D(2026, 3, 31));
+  CHECK(v[13].kind == PeriodKind::six_months);
+  CHECK(v[14].kind == PeriodKind::nine_months);
+  CHECK(v[14].to == D(2026, 9, 30));
+  CHECK(v[15].kind == PeriodKind::year);
+  // Recipients by the reporting unit's level, in the profile's order.
+  CHECK(report_recipients(p, "tinh") ==
+        std::vector<std::string>{"Bộ Chính trị", "Ban Bí thư", "Ban Nội chính Trung ương",
+                                 "Ban Tuyên giáo và Dân vận Trung ương"});
+  CHECK(report_recipients(p, "xa") ==
+        std::vector<std::string>{"Bí thư cấp ủy cấp tỉnh", "Ban Nội chính cấp ủy cấp tỉnh",
+                                 "Ban Tuyên giáo và Dân vận cấp ủy cấp tỉnh"});
+  CHECK(report_recipients(p, "huyen").empty());
+  REQUIRE(p.reporting);
+  CHECK(p.reporting->citation.find("215-KL/TW") != std::string::npos);
+  // The old profiles have no reporting section.
+  CHECK(report_periods(builtin_profile("hanoi-2200"), 2022).empty());
+  CHECK(report_recipients(builtin_profile("hanoi-2200"), "xa").empty());
+  // A profile built with a "quarter" entry gets every quarter.
+  auto doc = p.source;
+  doc["reporting"]["periods"] = {"quarter"};
+  CHECK(report_periods(load_profile(doc), 2026).size() == 4);
+}
+
+TEST_CASE("R16 a commune's report names its recipients (JSON and HTML); the section is validated at load") {
+  World w("vn-2025", D(2026, 1, 1));
+  const UnitId province = w.unit("Tỉnh Lâm Đồng", "tinh");
+  const UnitId commune = w.unit("Xã Hàm Tân", "xa", province);
+  w.heads(province);
+  w.heads(commune);
+  ReportRequest q;
+  q.unit = commune;
+  q.period = Period::quarter(2026, 1);
+  const Report r = make_report(w.engine, q);
+  CHECK(r.recipients == report_recipients(w.engine.profile(), "xa"));
+  CHECK(std::find(r.citations.begin(), r.citations.end(), w.engine.profile().reporting->citation) != r.citations.end());
+  const auto j = report_to_json(r);
+  CHECK(j["recipients"].size() == 3);
+  CHECK(j["recipients"][0] == "Bí thư cấp ủy cấp tỉnh");
+  const std::string html = report_html(r);
+  CHECK(html.find("Nơi nhận") != std::string::npos);
+  CHECK(html.find("Ban Tuyên giáo và Dân vận cấp ủy cấp tỉnh") != std::string::npos);
+  q.unit = province;
+  CHECK(make_report(w.engine, q).recipients.front() == "Bộ Chính trị");
+  // A report over every unit, and reports under the old profiles, name nobody.
+  q.unit = UnitId();
+  CHECK(make_report(w.engine, q).recipients.empty());
+
+  auto expect_path = [](nlohmann::json doc, const std::string& path) {
+    try {
+      load_profile(doc);
+      FAIL("accepted " << path);
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::invalid_argument);
+      CHECK(std::string(e.what()).find(path) != std::string::npos);
+    }
+  };
+  const auto base = builtin_profile("vn-2025").source;
+  auto doc = base;
+  doc["reporting"]["periods"] = {"month", "week"};
+  expect_path(doc, "$.reporting.periods[1]");
+  doc = base;
+  doc["reporting"]["periods"] = {"month", "month"};
+  expect_path(doc, "$.reporting.periods[1]");
+  doc = base;
+  doc["reporting"]["recipients"]["huyen"] = {"Ban Thường vụ Huyện ủy"};
+  expect_path(doc, "$.reporting.recipients.huyen");
+  doc = base;
+  doc["reporting"]["cc"] = {"x"};
+  expect_path(doc, "$.reporting.cc");
+  doc = base;
+  doc["reporting"].erase("citation");
+  expect_path(doc, "$.reporting.citation");
+  // The typed sections survive profile_to_json and load_profile.
+  const Profile again = load_profile(profile_to_json(builtin_profile("vn-2025")));
+  CHECK(report_recipients(again, "xa") == report_recipients(builtin_profile("vn-2025"), "xa"));
+  CHECK(again.reception.size() == 3);
+  REQUIRE(again.commune_dialogue);
+  CHECK(again.commune_dialogue->co_chair_required == Role::council_standing);
 }

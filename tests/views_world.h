@@ -26,6 +26,9 @@ struct World {
   explicit World(const std::string& profile, Date start = Date(2010, 1, 1))
       : clock(std::make_shared<ManualClock>(Instant(start))),
         engine(builtin_profile(profile), EngineOptions{nullptr, clock, 16}) {}
+  World(Profile profile, Date start)
+      : clock(std::make_shared<ManualClock>(Instant(start))),
+        engine(std::move(profile), EngineOptions{nullptr, clock, 16}) {}
 
   // 09:00 local time (UTC+7) on day d; never moves backwards.
   void at(Date d) {

@@ -63,6 +63,11 @@ struct PlanConference {
   AgencyId department;   // a department's own dialogue, chaired by its head
   std::string topic;     // required for thematic conferences
   std::string code;
+  // Local Government Law 2025 art. 43: how it is held (the profile's "commune_dialogue"
+  // section may restrict the formats) and the cluster of villages / residential groups it
+  // is held for (optional text; empty: the whole unit).
+  ConferenceFormat format = ConferenceFormat::in_person;
+  std::string cluster;
 };
 struct HoldConference {
   ConferenceId conference;
@@ -70,6 +75,9 @@ struct HoldConference {
   std::vector<PersonId> chairs; // the unit's heads (or the department's head)
   std::uint32_t attendance = 0;
   std::string report;
+  // Co-chairs holding Role::council_standing in the unit (Thường trực HĐND); required where
+  // the profile's "commune_dialogue" section says so (art. 43).
+  std::vector<PersonId> co_chairs;
 };
 struct IssueConclusionNotice { ConferenceId conference; std::string number; Date issued_on; std::string text; };
 struct CloseConference { ConferenceId conference; Date on; };
@@ -135,6 +143,19 @@ struct PublishConferenceResults { ConferenceId conference; Date date; };
 struct RecordCouncilSession { UnitId unit; Date date; std::string reference; };
 // Voters of a commune asking for a dialogue, with the voter roll at that date (R17).
 struct RecordVoterRequest { UnitId unit; std::uint32_t requesters = 0; std::uint32_t voters = 0; Date on; std::string reference; };
+// A head received citizens on a day (tiếp công dân: Regulation 11-QĐi/TW as amended by
+// Conclusion 215-KL/TW; Citizen Reception Law 2013 art. 18). `role` is party_head or
+// government_head of `unit`, or agency_head of `agency` (an agency of `unit`). By the
+// person themself, the unit's office, or the system actor. The R17 "reception" rules of
+// the profile count the distinct days recorded per month.
+struct RecordReception {
+  UnitId unit;
+  PersonId person;
+  Role role = Role::party_head;
+  AgencyId agency;  // for agency_head
+  Date on;          // default today
+  std::string note;
+};
 
 }  // namespace cmd
 
@@ -145,7 +166,7 @@ using Command = std::variant<
     cmd::SubmitOpinion, cmd::AnswerOnSpot, cmd::MergeDuplicate, cmd::Assign, cmd::WriteReply,
     cmd::RecordDelivery, cmd::Escalate, cmd::DecideIntake, cmd::Extend, cmd::RecordFinding,
     cmd::Reopen, cmd::CloseItem, cmd::PublishReply, cmd::PublishConferenceResults,
-    cmd::RecordCouncilSession, cmd::RecordVoterRequest>;
+    cmd::RecordCouncilSession, cmd::RecordVoterRequest, cmd::RecordReception>;
 
 // What a successful command returns.
 struct Result {

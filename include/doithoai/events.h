@@ -29,8 +29,10 @@ struct OrganizationCreated { OrganizationId organization; UnitId unit; std::stri
 struct PersonRegistered { PersonId person; std::string code; std::string name; std::string phone; std::string citizen_id; std::string address; bool consent_public = false; };
 struct RoleGranted { PersonId person; Role role = Role::resident; UnitId unit; AgencyId agency; OrganizationId organization; };
 struct RoleRevoked { PersonId person; Role role = Role::resident; UnitId unit; AgencyId agency; OrganizationId organization; };
-struct ConferencePlanned { ConferenceId conference; UnitId unit; std::string code; ConferenceKind kind = ConferenceKind::periodic; std::string audience; AgencyId department; std::string topic; std::string plan_ref; Date planned_on; Date noticed_on; };
-struct ConferenceHeld { ConferenceId conference; Date held_on; std::vector<PersonId> chairs; std::uint32_t attendance = 0; std::string report; Date reply_due; Date notice_due; };
+// format, cluster (ConferencePlanned) and co_chairs (ConferenceHeld) were added for art. 43
+// of the Local Government Law 2025; events stored before them read as in_person, "", [].
+struct ConferencePlanned { ConferenceId conference; UnitId unit; std::string code; ConferenceKind kind = ConferenceKind::periodic; std::string audience; AgencyId department; std::string topic; std::string plan_ref; Date planned_on; Date noticed_on; ConferenceFormat format = ConferenceFormat::in_person; std::string cluster; };
+struct ConferenceHeld { ConferenceId conference; Date held_on; std::vector<PersonId> chairs; std::uint32_t attendance = 0; std::string report; Date reply_due; Date notice_due; std::vector<PersonId> co_chairs; };
 struct ConclusionNoticeIssued { ConferenceId conference; std::string number; Date issued_on; std::string text; Date due; };
 struct ConferenceClosed { ConferenceId conference; Date on; };
 struct OpinionSubmitted { OpinionId opinion; ItemId first_item; UnitId unit; ConferenceId conference; Channel channel = Channel::letter; PersonId raised_by; OrganizationId raised_by_org; UnitId from_unit; Date raised_on; std::string topic; std::vector<ItemSpec> items; Date deadline; };
@@ -50,6 +52,7 @@ struct ReplyPublished { ItemId item; Date on; };
 struct ConferenceResultsPublished { ConferenceId conference; Date date; Date due; };
 struct CouncilSessionRecorded { UnitId unit; Date date; std::string reference; };
 struct VoterRequestRecorded { UnitId unit; std::uint32_t requesters = 0; std::uint32_t voters = 0; Date on; std::string reference; };
+struct ReceptionRecorded { UnitId unit; PersonId person; Role role = Role::party_head; AgencyId agency; Date on; std::string note; };
 
 }  // namespace ev
 
@@ -60,7 +63,8 @@ using Event = std::variant<
     ev::OpinionSubmitted, ev::ItemAnswered, ev::ItemMerged, ev::ItemAssigned, ev::ReplyWritten,
     ev::ReplyDelivered, ev::ItemEscalated, ev::IntakeDecided, ev::ItemExtended,
     ev::FindingRecorded, ev::ItemReopened, ev::ItemClosed, ev::ReplyPublished,
-    ev::ConferenceResultsPublished, ev::CouncilSessionRecorded, ev::VoterRequestRecorded>;
+    ev::ConferenceResultsPublished, ev::CouncilSessionRecorded, ev::VoterRequestRecorded,
+    ev::ReceptionRecorded>;
 
 // An event as recorded: its place in the log, when, and who.
 struct Recorded {

@@ -34,6 +34,7 @@ enum class Role : std::uint8_t {
   agency_officer = 9,    // cán bộ cơ quan chuyên môn (needs an agency)
   organization_rep = 10, // đại diện tổ chức chính trị - xã hội (needs an organization)
   resident = 11,         // người dân
+  council_standing = 12, // Thường trực HĐND: co-chairs commune dialogues (Local Government Law 2025 art. 43)
 };
 
 enum class UnitStatus : std::uint8_t { active = 1, merged = 2, dissolved = 3 };
@@ -42,6 +43,14 @@ enum class ConferenceKind : std::uint8_t {
   periodic = 1,     // định kỳ
   unscheduled = 2,  // đột xuất
   thematic = 3,     // chuyên đề
+};
+
+// How a conference is held (Local Government Law 2025 art. 43: in person, online, or on
+// lawful social networks).
+enum class ConferenceFormat : std::uint8_t {
+  in_person = 1,       // trực tiếp (the default; conferences recorded before 2025 read as this)
+  online = 2,          // trực tuyến
+  social_network = 3,  // trên mạng xã hội theo quy định của pháp luật
 };
 
 enum class ConferenceStatus : std::uint8_t {
@@ -101,6 +110,7 @@ enum class Supervisor : std::uint8_t { front = 1, council = 2 };
 DOITHOAI_API std::string_view to_string(Role);
 DOITHOAI_API std::string_view to_string(UnitStatus);
 DOITHOAI_API std::string_view to_string(ConferenceKind);
+DOITHOAI_API std::string_view to_string(ConferenceFormat);
 DOITHOAI_API std::string_view to_string(ConferenceStatus);
 DOITHOAI_API std::string_view to_string(Channel);
 DOITHOAI_API std::string_view to_string(ItemStatus);
@@ -200,6 +210,12 @@ struct Conference {
   std::optional<Date> reply_due;  // default reply deadline of its items (R09)
   std::optional<ConclusionNotice> notice;
   std::optional<Date> closed_on;
+  // Local Government Law 2025 art. 43 (commune dialogue): how it is held, the cluster of
+  // villages / residential groups it is held for (empty: the whole unit), and its co-chairs
+  // (representatives of the People's Council standing committee).
+  ConferenceFormat format = ConferenceFormat::in_person;
+  std::string cluster;
+  std::vector<PersonId> co_chairs;
 };
 
 struct Opinion {

@@ -7,8 +7,10 @@
 // the offending JSON path. A Profile is an immutable value once loaded.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +24,35 @@ namespace doithoai {
 struct Label {
   std::string code;   // stable machine name used in commands and JSON
   std::string label;  // Vietnamese label shown to people
+};
+
+// "commune_dialogue": the commune dialogue of the Local Government Law 2025 art. 43.
+// Applies to conferences of the unit's own heads (not departments' dialogues) at `levels`.
+struct CommuneDialogueRule {
+  std::vector<std::string> levels;         // empty: every level
+  std::vector<ConferenceFormat> formats;   // formats a conference may take; empty: any
+  std::optional<Role> co_chair_required;   // holding it needs a co-chair with this role
+  std::string citation;
+};
+
+// "reception": citizen reception days a head owes each month (R17). Regulation 11-QĐi/TW
+// as amended by Conclusion 215-KL/TW (party heads), Citizen Reception Law 2013 art. 18
+// (agency heads).
+struct ReceptionRule {
+  Role role = Role::party_head;  // party_head, government_head (of a unit) or agency_head
+  std::vector<std::string> levels;  // of the unit (the agency's unit); empty: every level
+  int min_days_per_month = 1;
+  bool enabled = true;           // a disabled rule is kept as data but checks nothing
+  std::string citation;
+};
+
+// "reporting": which periodic reports the heads owe (R16) and to whom.
+struct ReportingRule {
+  // "month", "quarter", "first_quarter", "six_months", "nine_months", "year", in profile order
+  std::vector<std::string> periods;
+  // Recipients of the reports of a unit, by the unit's level, in the order of $.levels.
+  std::vector<std::pair<std::string, std::vector<std::string>>> recipients;
+  std::string citation;
 };
 
 struct Profile {
@@ -50,6 +81,9 @@ struct Profile {
   std::vector<std::string> public_notice_levels;  // levels R03's notice applies to; empty: all
   std::vector<Label> topics;                // empty: any topic accepted
   std::vector<Label> audiences;             // empty: any audience accepted
+  std::optional<CommuneDialogueRule> commune_dialogue;  // art. 43 checks; none: not checked
+  std::vector<ReceptionRule> reception;                 // R17 reception days; empty: none
+  std::optional<ReportingRule> reporting;               // R16 report periods and recipients
 
   nlohmann::json source;  // the document it was loaded from, for sections other layers read
 
@@ -57,12 +91,15 @@ struct Profile {
   bool has_audience(std::string_view code) const;
   bool supervised_by(Supervisor s) const;
   bool requires_recipient(Recipient r) const;
+  // The commune_dialogue rule when it applies to a unit of this level, else nullptr.
+  const CommuneDialogueRule* commune_dialogue_for(std::string_view level) const;
 };
 
 // Validates and loads a profile document. Throws Error(invalid_argument).
 DOITHOAI_API Profile load_profile(const nlohmann::json& document);
 DOITHOAI_API Profile load_profile_file(const std::string& path);
-// The profiles compiled into the library: "hanoi-2200", "national-default".
+// The profiles compiled into the library: "hanoi-2200", "national-default" (three levels,
+// before the 2025 reform) and "vn-2025" (two-tier local government from 1 July 2025).
 DOITHOAI_API std::vector<std::string> builtin_profile_names();
 DOITHOAI_API Profile builtin_profile(std::string_view name);  // not_found if unknown
 DOITHOAI_API nlohmann::json profile_to_json(const Profile& p);

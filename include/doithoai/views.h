@@ -62,6 +62,15 @@ DOITHOAI_API std::string period_label(const Period& p, std::string_view lang = "
 
 // ---- R16 periodic reports -----------------------------------------------------------------
 
+// R16 as profile data (the "reporting" section, docs/profiles.md): the periods of `year`
+// the heads owe a report for, in the profile's order: "month" gives the 12 months,
+// "quarter" the 4 quarters, "first_quarter" Period::quarter(year, 1), then six_months,
+// nine_months, year. Empty when the profile has no "reporting" section.
+DOITHOAI_API std::vector<Period> report_periods(const Profile& profile, int year);
+// Who receives the reports of a unit at `level` (named bodies, in the profile's order);
+// empty when the profile names none for that level.
+DOITHOAI_API std::vector<std::string> report_recipients(const Profile& profile, std::string_view level);
+
 struct ReportRequest {
   UnitId unit;    // the unit and its whole subtree; none: every unit
   Period period;
@@ -150,6 +159,7 @@ struct Report {
   Period previous;
   Date as_of;
   std::vector<std::string> citations;  // the profile rules the figures rest on
+  std::vector<std::string> recipients; // report_recipients(profile, unit_level) ("Nơi nhận")
 
   // Conferences held in the period (R02)
   std::uint64_t conferences = 0;
@@ -208,6 +218,7 @@ enum class Requirement : std::uint8_t {
   periodic_yearly = 1,         // at least one periodic dialogue a year
   before_council_session = 2,  // a ward dialogue before each session of the council above it
   voter_request = 3,           // a dialogue when enough of a commune's voters ask
+  reception_days = 4,          // enough citizen reception days in a month (profile "reception")
 };
 DOITHOAI_API std::string_view to_string(Requirement r);
 
@@ -221,6 +232,13 @@ struct ComplianceCase {
   std::string reference;  // the session or request it answers, the year for periodic ones
   std::string citation;   // from the profile
   ConferenceId met_by;    // the conference that met it, if any
+  // reception_days only: whose days (role; agency for agency heads), how many distinct days
+  // were recorded in the window up to as_of, and how many the profile requires.
+  Role role = Role::party_head;
+  AgencyId agency;
+  std::string agency_name;
+  std::uint32_t days = 0;
+  std::uint32_t required_days = 0;
 };
 
 struct ComplianceReport {
@@ -232,7 +250,9 @@ struct ComplianceReport {
   std::vector<ComplianceCase> met;
 };
 
-// Requirements whose window ends in the period (or is still open at as_of).
+// Requirements whose window ends in the period (or is still open at as_of). Reception
+// days: one case per unit (per agency for agency heads) and month of the period that has
+// begun by as_of.
 DOITHOAI_API ComplianceReport compliance(const State& state, const Profile& profile, UnitId root,
                                          const Period& period, Date as_of);
 // On the engine: exact for any as_of (a past one is computed on the state of that day).

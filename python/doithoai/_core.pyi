@@ -42,6 +42,7 @@ class Role(_StrEnum):
     agency_officer = "agency_officer"
     organization_rep = "organization_rep"
     resident = "resident"
+    council_standing = "council_standing"
 class UnitStatus(_StrEnum):
     active = "active"
     merged = "merged"
@@ -50,6 +51,10 @@ class ConferenceKind(_StrEnum):
     periodic = "periodic"
     unscheduled = "unscheduled"
     thematic = "thematic"
+class ConferenceFormat(_StrEnum):
+    in_person = "in_person"
+    online = "online"
+    social_network = "social_network"
 class ConferenceStatus(_StrEnum):
     planned = "planned"
     held = "held"
@@ -189,6 +194,9 @@ class Conference:
     reply_due: _dt.date | None
     notice: ConclusionNotice | None
     closed_on: _dt.date | None
+    format: ConferenceFormat
+    cluster: str
+    co_chairs: list[int]
     def to_dict(self) -> dict[str, Any]: ...
 class Opinion:
     id: int
@@ -411,6 +419,12 @@ class Profile:
     def has_audience(self, code: str) -> bool: ...
     def supervised_by(self, supervisor: Supervisor | str) -> bool: ...
     def requires_recipient(self, recipient: Recipient | str) -> bool: ...
+    @property
+    def commune_dialogue(self) -> dict[str, Any] | None: ...
+    @property
+    def reception(self) -> list[dict[str, Any]]: ...
+    @property
+    def reporting(self) -> dict[str, Any] | None: ...
     def to_dict(self) -> dict[str, Any]: ...
 def load_profile(document: Mapping[str, Any] | str) -> Profile: ...
 def load_profile_file(path: str) -> Profile: ...
@@ -550,7 +564,9 @@ class PlanConference:
     department: int | None
     topic: str
     code: str
-    def __init__(self, unit: int, kind: ConferenceKind | str = ..., audience: str = ..., *, planned_on: _dt.date, noticed_on: _dt.date | None = ..., plan_ref: str = ..., department: int | None = ..., topic: str = ..., code: str = ...) -> None: ...
+    format: ConferenceFormat
+    cluster: str
+    def __init__(self, unit: int, kind: ConferenceKind | str = ..., audience: str = ..., *, planned_on: _dt.date, noticed_on: _dt.date | None = ..., plan_ref: str = ..., department: int | None = ..., topic: str = ..., code: str = ..., format: ConferenceFormat | str = ..., cluster: str = ...) -> None: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 class HoldConference:
@@ -562,7 +578,8 @@ class HoldConference:
     chairs: list[int]
     attendance: int
     report: str
-    def __init__(self, conference: int, held_on: _dt.date | None = ..., chairs: Sequence[int] = ..., attendance: int = ..., report: str = ...) -> None: ...
+    co_chairs: list[int]
+    def __init__(self, conference: int, held_on: _dt.date | None = ..., chairs: Sequence[int] = ..., attendance: int = ..., report: str = ..., co_chairs: Sequence[int] = ...) -> None: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 class IssueConclusionNotice:
@@ -765,13 +782,27 @@ class RecordVoterRequest:
                  reference: str = ...) -> None: ...
     def to_dict(self) -> dict[str, Any]: ...
 
+class RecordReception:
+    """Records a day a head received citizens (tiếp công dân); the profile's reception rules count the days per month (R17)."""
+    type: ClassVar[str]  # "record_reception"
+    fields: ClassVar[tuple[str, ...]]
+    unit: int
+    person: int
+    role: Role
+    agency: int | None
+    on: _dt.date | None
+    note: str
+    def __init__(self, unit: int, person: int, role: Role | str = ..., agency: int | None = ...,
+                 on: _dt.date | None = ..., note: str = ...) -> None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
 
 Command = Union[CreateUnit, RenameUnit, MergeUnit, DissolveUnit, CreateAgency, CreateOrganization,
                 RegisterPerson, GrantRole, RevokeRole, PlanConference, HoldConference,
                 IssueConclusionNotice, CloseConference, SubmitOpinion, AnswerOnSpot, MergeDuplicate,
                 Assign, WriteReply, RecordDelivery, Escalate, DecideIntake, Extend, RecordFinding,
                 Reopen, CloseItem, PublishReply, PublishConferenceResults, RecordCouncilSession,
-                RecordVoterRequest]
+                RecordVoterRequest, RecordReception]
 def command_from_dict(command: Mapping[str, Any]) -> Command: ...
 def command_to_dict(command: Command) -> dict[str, Any]: ...
 def _command_fields() -> list[tuple[str, str, list[tuple[str, bool]]]]: ...
@@ -923,8 +954,8 @@ class Engine(_Queries):
     def register_person(self, actor: int, name: str, code: str = ..., phone: str = ..., citizen_id: str = ..., address: str = ..., consent_public: bool = ..., *, idempotency_key: str | None = None) -> Result: ...
     def grant_role(self, actor: int, person: int, role: Role | str, unit: int, agency: int | None = ..., organization: int | None = ..., *, idempotency_key: str | None = None) -> Result: ...
     def revoke_role(self, actor: int, person: int, role: Role | str, unit: int, agency: int | None = ..., organization: int | None = ..., *, idempotency_key: str | None = None) -> Result: ...
-    def plan_conference(self, actor: int, unit: int, kind: ConferenceKind | str = ..., audience: str = ..., *, planned_on: _dt.date, noticed_on: _dt.date | None = ..., plan_ref: str = ..., department: int | None = ..., topic: str = ..., code: str = ..., idempotency_key: str | None = None) -> Result: ...
-    def hold_conference(self, actor: int, conference: int, held_on: _dt.date | None = ..., chairs: Sequence[int] = ..., attendance: int = ..., report: str = ..., *, idempotency_key: str | None = None) -> Result: ...
+    def plan_conference(self, actor: int, unit: int, kind: ConferenceKind | str = ..., audience: str = ..., *, planned_on: _dt.date, noticed_on: _dt.date | None = ..., plan_ref: str = ..., department: int | None = ..., topic: str = ..., code: str = ..., format: ConferenceFormat | str = ..., cluster: str = ..., idempotency_key: str | None = None) -> Result: ...
+    def hold_conference(self, actor: int, conference: int, held_on: _dt.date | None = ..., chairs: Sequence[int] = ..., attendance: int = ..., report: str = ..., co_chairs: Sequence[int] = ..., *, idempotency_key: str | None = None) -> Result: ...
     def issue_conclusion_notice(self, actor: int, conference: int, number: str, issued_on: _dt.date | None = ..., text: str = ..., *, idempotency_key: str | None = None) -> Result: ...
     def close_conference(self, actor: int, conference: int, on: _dt.date | None = ..., *, idempotency_key: str | None = None) -> Result: ...
     def submit_opinion(self, actor: int, unit: int, conference: int | None = ..., channel: Channel | str = ..., raised_by: int | None = ..., raised_by_org: int | None = ..., raised_on: _dt.date | None = ..., topic: str = ..., *, items: Sequence[ItemLike], idempotency_key: str | None = None) -> Result: ...
@@ -943,6 +974,7 @@ class Engine(_Queries):
     def publish_conference_results(self, actor: int, conference: int, date: _dt.date | None = ..., *, idempotency_key: str | None = None) -> Result: ...
     def record_council_session(self, actor: int, unit: int, date: _dt.date, reference: str = ..., *, idempotency_key: str | None = None) -> Result: ...
     def record_voter_request(self, actor: int, unit: int, requesters: int, voters: int, on: _dt.date | None = ..., reference: str = ..., *, idempotency_key: str | None = None) -> Result: ...
+    def record_reception(self, actor: int, unit: int, person: int, role: Role | str = ..., agency: int | None = ..., on: _dt.date | None = ..., note: str = ..., *, idempotency_key: str | None = None) -> Result: ...
 
 def open_engine(profile: Profile | str, path: str | os.PathLike[str], *, clock: Clock | None = None,
                 calendar: Calendar | None = None, max_conflict_retries: int = 16,
@@ -1067,6 +1099,7 @@ class Report:
     previous: Period
     as_of: _dt.date
     citations: list[str]
+    recipients: list[str]
     conferences: int
     conferences_by_level: list[Count]
     conferences_by_kind: list[Count]
@@ -1105,12 +1138,17 @@ class ComplianceCase:
     unit: int
     unit_name: str
     level: str
-    requirement: str  # "periodic_yearly" | "before_council_session" | "voter_request"
+    requirement: str  # "periodic_yearly" | "before_council_session" | "voter_request" | "reception_days"
     window_from: _dt.date
     window_to: _dt.date
     reference: str
     citation: str
     met_by: int | None
+    role: Role  # reception_days: whose days
+    agency: int | None
+    agency_name: str
+    days: int
+    required_days: int
 class ComplianceReport:
     unit: int | None
     period: Period
@@ -1121,6 +1159,8 @@ class ComplianceReport:
     def to_dict(self) -> dict[str, Any]: ...
 def compliance(engine: Engine, period: Period, *, unit: int | None = None,
                as_of: _dt.date | None = None) -> ComplianceReport: ...
+def report_periods(profile: Profile, year: int) -> list[Period]: ...
+def report_recipients(profile: Profile, level: str) -> list[str]: ...
 class TriggerCandidate:
     unit: int
     unit_name: str

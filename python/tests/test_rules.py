@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
@@ -189,3 +190,78 @@ def test_R19_denied_action_changes_nothing_and_says_why(held):
     assert e.can_view(held.resident2, own) and not e.can_view(held.resident2, item)
     assert e.items(visible_to=held.resident2) == [own]
     assert set(e.items(visible_to=held.front)) == {item, own}
+
+
+def _vn2025_commune(start=D(2026, 3, 2)):
+    """A province and a commune on the vn-2025 profile (two-tier government, art. 43)."""
+    clock = d.ManualClock(at(start))
+    e = d.Engine("vn-2025", clock=clock)
+    S = d.SYSTEM
+    province = e.create_unit(S, "Tỉnh Lâm Đồng", "tinh").id
+    commune = e.create_unit(S, "Xã Hàm Tân", "xa", parent=province).id
+
+    def person(name, role, unit, **kw):
+        pid = e.register_person(S, name).id
+        e.grant_role(S, pid, role, unit, **kw)
+        return pid
+
+    return SimpleNamespace(
+        engine=e, clock=clock, province=province, commune=commune,
+        party=person("Bí thư xã", "party_head", commune),
+        chair=person("Chủ tịch UBND xã", "government_head", commune),
+        office=person("Văn phòng xã", "office", commune),
+        standing=person("Phó Chủ tịch HĐND xã", d.Role.council_standing, commune),
+        member=person("Đại biểu HĐND xã", "council_member", commune),
+        resident=person("Người dân", "resident", commune))
+
+
+def test_R03_art43_commune_dialogue_co_chair_format_cluster_and_notice():
+    w = _vn2025_commune()
+    e = w.engine
+    with pytest.raises(d.InvalidArgument):  # 6 days' notice only
+        e.plan_conference(w.office, w.commune, audience="all_residents", planned_on=D(2026, 3, 8))
+    conf = e.plan_conference(w.office, w.commune, audience="all_residents", planned_on=D(2026, 3, 9),
+                             format="online", cluster="Cụm thôn 1, 2 và 3").id
+    c = e.conference(conf)
+    assert c.format is d.ConferenceFormat.online and c.cluster == "Cụm thôn 1, 2 và 3"
+    w.clock.set(at(D(2026, 3, 9)))
+    seq = e.last_seq
+    with pytest.raises(d.InvalidArgument):  # no co-chair from the council's standing committee
+        e.hold_conference(w.office, conf, chairs=[w.chair])
+    with pytest.raises(d.InvalidArgument):  # a council member outside the standing committee
+        e.hold_conference(w.office, conf, chairs=[w.chair], co_chairs=[w.member])
+    assert e.last_seq == seq
+    e.hold_conference(w.office, conf, chairs=[w.chair], co_chairs=[w.standing])
+    c = e.conference(conf)
+    assert c.co_chairs == [w.standing] and c.to_dict()["co_chairs"] == [w.standing]
+
+
+def test_R17_reception_days_recorded_and_checked():
+    w = _vn2025_commune(D(2026, 1, 1))
+    e = w.engine
+    w.clock.set(at(D(2026, 1, 20)))
+    e.record_reception(w.party, w.commune, w.party, "party_head", on=D(2026, 1, 5))
+    seq = e.last_seq
+    with pytest.raises(d.PermissionDenied):
+        e.record_reception(w.resident, w.commune, w.party, "party_head", on=D(2026, 1, 6))
+    with pytest.raises(d.InvalidTransition):
+        e.execute(w.office, d.RecordReception(w.commune, w.party, d.Role.party_head, on=D(2026, 1, 5)))
+    assert e.last_seq == seq
+    w.clock.set(at(D(2026, 2, 10)))
+    rep = d.compliance(e, d.Period.month(2026, 1), unit=w.commune)
+    case = next(c for c in rep.missed if c.requirement == "reception_days" and c.role == "party_head")
+    assert (case.days, case.required_days) == (1, 2)
+    assert "11-QĐi/TW" in case.citation
+    assert any(c["requirement"] == "reception_days" for c in rep.to_dict()["missed"])
+
+
+def test_R16_report_periods_and_recipients_from_the_profile():
+    p = d.builtin_profile("vn-2025")
+    assert "vn-2025" in d.builtin_profile_names()
+    periods = d.report_periods(p, 2026)
+    assert len(periods) == 16 and periods[12] == d.Period.quarter(2026, 1)
+    assert d.report_recipients(p, "tinh")[0] == "Bộ Chính trị"
+    assert p.reporting["periods"][0] == "month" and p.commune_dialogue["co_chair_required"] == "council_standing"
+    w = _vn2025_commune(D(2026, 1, 1))
+    r = d.make_report(w.engine, d.Period.month(2026, 1), unit=w.commune)
+    assert r.recipients == d.report_recipients(p, "xa") and r.to_dict()["recipients"] == r.recipients

@@ -1,5 +1,7 @@
 // R17: which units missed the dialogues their profile requires in a period.
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 #include "common.h"
 #include "doithoai/error.h"
@@ -14,6 +16,7 @@ std::string_view to_string(Requirement r) {
     case Requirement::periodic_yearly: return "periodic_yearly";
     case Requirement::before_council_session: return "before_council_session";
     case Requirement::voter_request: return "voter_request";
+    case Requirement::reception_days: return "reception_days";
   }
   return "";
 }
@@ -144,6 +147,72 @@ ComplianceReport compliance(const State& state, const Profile& profile, UnitId r
                     iso_day(x.day) + (x.reference.empty() ? "" : " (" + x.reference + ")");
       c.citation = r.citation;
       file(std::move(c), held.in(x.unit, x.day, std::min(x.day + r.within_days, asof), [](std::uint32_t) { return true; }), 1);
+    }
+  }
+  // Citizen reception days (Regulation 11-QĐi/TW as amended by Conclusion 215-KL/TW; Citizen
+  // Reception Law 2013 art. 18): distinct days recorded per unit (agency) and role, per month.
+  if (!profile.reception.empty()) {
+    std::map<std::tuple<std::uint32_t, std::uint8_t, std::uint32_t>, std::vector<std::int32_t>> days;
+    for (const auto& x : s.view.receptions)
+      days[{x.unit.value, static_cast<std::uint8_t>(x.role), x.agency.value}].push_back(x.day);
+    for (auto& [k, v] : days) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+    }
+    auto count = [&](UnitId u, Role role, AgencyId a, std::int32_t from, std::int32_t to) {
+      auto it = days.find({u.value, static_cast<std::uint8_t>(role), a.value});
+      if (it == days.end() || to < from) return std::uint32_t(0);
+      return static_cast<std::uint32_t>(std::upper_bound(it->second.begin(), it->second.end(), to) -
+                                        std::lower_bound(it->second.begin(), it->second.end(), from));
+    };
+    for (const ReceptionRule& r : profile.reception) {
+      if (!r.enabled) continue;
+      for (Date m(period.from.year(), period.from.month(), 1); m <= period.to && m <= as_of;
+           m = m + boost::gregorian::months(1)) {
+        const Date end = m.end_of_month();
+        auto one = [&](const Unit& u, AgencyId a, const std::string& agency_name) {
+          if (u.created_on > end || (u.ended_on && *u.ended_on <= end)) return;
+          ComplianceCase c;
+          c.unit = u.id;
+          c.unit_name = u.name;
+          c.level = u.level;
+          c.requirement = Requirement::reception_days;
+          c.window_from = std::max(m, u.created_on);
+          c.window_to = end;
+          c.citation = r.citation;
+          c.role = r.role;
+          c.agency = a;
+          c.agency_name = agency_name;
+          c.required_days = static_cast<std::uint32_t>(r.min_days_per_month);
+          c.days = count(u.id, r.role, a, day_of(c.window_from), std::min(day_of(end), asof));
+          const char* who = r.role == Role::party_head        ? "Bí thư cấp ủy"
+                            : r.role == Role::government_head ? "Chủ tịch UBND"
+                                                              : "Thủ trưởng cơ quan";
+          c.reference = std::string(who) + (agency_name.empty() ? "" : " " + agency_name) + " tiếp công dân tháng " +
+                        std::to_string(m.month().as_number()) + "/" + std::to_string(m.year()) + ": " +
+                        std::to_string(c.days) + "/" + std::to_string(c.required_days) + " ngày";
+          if (c.days >= c.required_days)
+            rep.met.push_back(std::move(c));
+          else if (c.window_to >= as_of)
+            rep.pending.push_back(std::move(c));
+          else
+            rep.missed.push_back(std::move(c));
+        };
+        if (r.role == Role::agency_head) {
+          for (std::size_t i = 1; i < s.agencies.size(); ++i) {
+            const Agency& a = s.agencies[i];
+            const Unit& u = s.units[a.unit.value].value;
+            if (!mask[a.unit.value] || !level_in(r.levels, u.level)) continue;
+            one(u, a.id, a.name);
+          }
+        } else {
+          for (std::size_t i = 1; i < s.units.size(); ++i) {
+            const Unit& u = s.units[i].value;
+            if (!mask[i] || !level_in(r.levels, u.level)) continue;
+            one(u, AgencyId(), "");
+          }
+        }
+      }
     }
   }
   return rep;

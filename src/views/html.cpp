@@ -299,7 +299,13 @@ th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjus
   change_row("Giải quyết xong trong kỳ", "Resolved in the period", r.change_resolved_in_period);
   h += "</tbody></table></section>\n";
 
-  h += "<footer><p>" + std::string(T.t("Căn cứ", "Rules applied")) + ":</p><ul>";
+  h += "<footer>";
+  if (!r.recipients.empty()) {
+    h += "<p id=\"recipients\">" + std::string(T.t("Nơi nhận", "Recipients")) + ":</p><ul>";
+    for (const auto& x : r.recipients) h += "<li>" + esc(x) + "</li>";
+    h += "</ul>";
+  }
+  h += "<p>" + std::string(T.t("Căn cứ", "Rules applied")) + ":</p><ul>";
   for (const auto& c : r.citations)
     if (!c.empty()) h += "<li>" + esc(c) + "</li>";
   h += "</ul></footer>\n</body>\n</html>\n";

@@ -83,4 +83,32 @@ std::string period_label(const Period& p, std::string_view lang) {
   return en ? format_date(p.from) + " to " + format_date(p.to) : "Từ " + dmy(p.from) + " đến " + dmy(p.to);
 }
 
+std::vector<Period> report_periods(const Profile& profile, int year) {
+  std::vector<Period> v;
+  if (!profile.reporting) return v;
+  for (const auto& k : profile.reporting->periods) {
+    if (k == "month") {
+      for (int m = 1; m <= 12; ++m) v.push_back(Period::month(year, m));
+    } else if (k == "quarter") {
+      for (int q = 1; q <= 4; ++q) v.push_back(Period::quarter(year, q));
+    } else if (k == "first_quarter") {
+      v.push_back(Period::quarter(year, 1));
+    } else if (k == "six_months") {
+      v.push_back(Period::six_months(year));
+    } else if (k == "nine_months") {
+      v.push_back(Period::nine_months(year));
+    } else if (k == "year") {
+      v.push_back(Period::year(year));
+    }
+  }
+  return v;
+}
+
+std::vector<std::string> report_recipients(const Profile& profile, std::string_view level) {
+  if (profile.reporting)
+    for (const auto& [l, who] : profile.reporting->recipients)
+      if (l == level) return who;
+  return {};
+}
+
 }  // namespace doithoai

@@ -66,6 +66,8 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
   require_answers_for(s, rep.as_of, "as_of");
   rep.citations = {profile.citation, profile.deadlines.reply.citation, profile.deadlines.conclusion_notice.citation,
                    profile.deadlines.publication.citation};
+  if (q.unit) rep.recipients = report_recipients(profile, rep.unit_level);
+  if (!rep.recipients.empty()) rep.citations.push_back(profile.reporting->citation);
 
   const std::vector<char> mask = s.subtree_mask(q.unit);
   const std::int32_t from = day_of(q.period.from), to = day_of(q.period.to), asof = day_of(rep.as_of);

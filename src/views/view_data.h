@@ -31,6 +31,16 @@ struct VoterRequestRec {
   std::string reference;
 };
 
+// A day a head received citizens (R17 "reception" rules).
+struct ReceptionRec {
+  UnitId unit;
+  PersonId person;
+  AgencyId agency;  // for agency heads
+  std::int32_t day = 0;
+  Role role = Role::party_head;
+  std::string note;
+};
+
 struct ViewData {
   // Day number a reply was published on, by item id (INT32_MIN: not published); sized lazily.
   std::vector<std::int32_t> reply_published;
@@ -41,6 +51,7 @@ struct ViewData {
   std::vector<std::int32_t> results_due;
   std::vector<CouncilSessionRec> council_sessions;
   std::vector<VoterRequestRec> voter_requests;
+  std::vector<ReceptionRec> receptions;  // in the order recorded
 
   std::int32_t reply_published_on(std::uint32_t item) const {
     return item < reply_published.size() ? reply_published[item] : INT32_MIN;
@@ -54,10 +65,12 @@ void apply_view_event(StateImpl& s, const ev::ReplyPublished& e);
 void apply_view_event(StateImpl& s, const ev::ConferenceResultsPublished& e);
 void apply_view_event(StateImpl& s, const ev::CouncilSessionRecorded& e);
 void apply_view_event(StateImpl& s, const ev::VoterRequestRecorded& e);
+void apply_view_event(StateImpl& s, const ev::ReceptionRecorded& e);
 
 void decide_view_command(const DecideInput& in, const cmd::PublishReply& c, Decision& out);
 void decide_view_command(const DecideInput& in, const cmd::PublishConferenceResults& c, Decision& out);
 void decide_view_command(const DecideInput& in, const cmd::RecordCouncilSession& c, Decision& out);
 void decide_view_command(const DecideInput& in, const cmd::RecordVoterRequest& c, Decision& out);
+void decide_view_command(const DecideInput& in, const cmd::RecordReception& c, Decision& out);
 
 }  // namespace doithoai::detail

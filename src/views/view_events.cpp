@@ -95,6 +95,40 @@ void decide_view_command(const DecideInput& in, const cmd::RecordVoterRequest& c
   out.events.emplace_back(ev::VoterRequestRecorded{c.unit, c.requesters, c.voters, when(in, c.on, "on"), c.reference});
 }
 
+// R17 reception days. The person records their own day, or the unit's office does, or the
+// system actor (an import from the reception registry, sổ tiếp công dân).
+void decide_view_command(const DecideInput& in, const cmd::RecordReception& c, Decision& out) {
+  const StateImpl& s = in.state;
+  if (!s.has_unit(c.unit)) missing("unit", c.unit.value);
+  if (s.units[c.unit.value].value.status != UnitStatus::active) transition("the unit is no longer active");
+  if (!s.has_person(c.person)) missing("person", c.person.value);
+  const bool may = in.actor == kSystemActor || in.actor == c.person || s.holds(in.actor, Role::office, c.unit);
+  if (!may) deny("only the head who received citizens, the unit's office or the system may record a reception day (R19)");
+  if (c.role == Role::agency_head) {
+    if (!s.has_agency(c.agency)) missing("agency", c.agency.value);
+    if (s.agencies[c.agency.value].unit != c.unit)
+      invalid("agency " + std::to_string(c.agency.value) + " does not belong to unit " + std::to_string(c.unit.value));
+    if (!s.is_agency_head(c.person, c.agency))
+      invalid("person " + std::to_string(c.person.value) + " is not the head of agency " + std::to_string(c.agency.value));
+  } else if (c.role == Role::party_head || c.role == Role::government_head) {
+    if (c.agency) invalid("only agency_head receptions name an agency");
+    if (!s.holds(c.person, c.role, c.unit))
+      invalid("person " + std::to_string(c.person.value) + " is not the " + std::string(to_string(c.role)) +
+              " of unit " + std::to_string(c.unit.value));
+  } else {
+    invalid("role must be party_head, government_head or agency_head");
+  }
+  check_text(c.note, "note", kMaxTextBytes, false);
+  const Date on = when(in, c.on, "on");
+  if (on < s.units[c.unit.value].value.created_on) invalid("on is before the unit was created");
+  const std::int32_t day = day_of(on);
+  for (const auto& x : s.view.receptions)
+    if (x.unit == c.unit && x.role == c.role && x.agency == c.agency && x.day == day)
+      transition("a reception day of this " + std::string(to_string(c.role)) + " on " + format_date(on) +
+                 " is already recorded");
+  out.events.emplace_back(ev::ReceptionRecorded{c.unit, c.person, c.role, c.agency, on, c.note});
+}
+
 void apply_view_event(StateImpl& s, const ev::ReplyPublished& e) {
   grow(s.view.reply_published, e.item.value + 1);
   s.view.reply_published[e.item.value] = day_of(e.on);
@@ -114,6 +148,10 @@ void apply_view_event(StateImpl& s, const ev::CouncilSessionRecorded& e) {
 
 void apply_view_event(StateImpl& s, const ev::VoterRequestRecorded& e) {
   s.view.voter_requests.push_back({e.unit, day_of(e.on), e.requesters, e.voters, e.reference});
+}
+
+void apply_view_event(StateImpl& s, const ev::ReceptionRecorded& e) {
+  s.view.receptions.push_back({e.unit, e.person, e.agency, day_of(e.on), e.role, e.note});
 }
 
 }  // namespace doithoai::detail

@@ -45,6 +45,7 @@ json report_to_json(const Report& r) {
   j["previous_period"] = period(r.previous);
   j["as_of"] = d(r.as_of);
   j["citations"] = r.citations;
+  j["recipients"] = r.recipients;
   json conf;
   conf["total"] = r.conferences;
   conf["by_level"] = counts(r.conferences_by_level);
@@ -116,11 +117,20 @@ json report_to_json(const Report& r) {
 json compliance_to_json(const ComplianceReport& r) {
   auto cases = [](const std::vector<ComplianceCase>& v) {
     json a = json::array();
-    for (const auto& c : v)
+    for (const auto& c : v) {
       a.push_back({{"unit", id(c.unit)}, {"unit_name", c.unit_name}, {"level", c.level},
                    {"requirement", std::string(to_string(c.requirement))},
                    {"window_from", d(c.window_from)}, {"window_to", d(c.window_to)},
                    {"reference", c.reference}, {"citation", c.citation}, {"met_by", id(c.met_by)}});
+      if (c.requirement == Requirement::reception_days) {
+        json& x = a.back();
+        x["role"] = std::string(to_string(c.role));
+        x["agency"] = id(c.agency);
+        x["agency_name"] = c.agency_name;
+        x["days"] = c.days;
+        x["required_days"] = c.required_days;
+      }
+    }
     return a;
   };
   return {{"schema", "doithoai.compliance/1"}, {"unit", id(r.unit)}, {"period", period(r.period)},
