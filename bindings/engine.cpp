@@ -276,6 +276,23 @@ void init_engine(py::module_& m) {
       .def("__iter__", [](py::handle self) { return self; })
       .def("__next__", &EventPages::next);
 
+  py::class_<DeadlineBasis> db(m, "DeadlineBasis",
+                               "Why an item's deadline falls on its day (R09, R12): Engine.explain_deadline(item).");
+  db.def_readonly("item", &DeadlineBasis::item).def_readonly("deadline", &DeadlineBasis::deadline)
+      .def_readonly("original_deadline", &DeadlineBasis::original_deadline)
+      .def_readonly("source", &DeadlineBasis::source, "'conference', 'intake', 'escalation', 'assignment', "
+                    "'extension', 'reopen', 'merged', or '' when the item has no deadline.")
+      .def_readonly("rule", &DeadlineBasis::rule, "The profile rule when computed ('reply', 'reopen'), else ''.")
+      .def_readonly("given", &DeadlineBasis::given, "True when an official gave the date.")
+      .def_property_readonly("event", [](const DeadlineBasis& b) -> std::optional<Date> {
+        return b.event.is_special() ? std::nullopt : std::optional<Date>(b.event);
+      }, "The day the period runs from, or the day the date was given.")
+      .def_readonly("notice_number", &DeadlineBasis::notice_number)
+      .def_readonly("follows", &DeadlineBasis::follows)
+      .def_readonly("computation", &DeadlineBasis::computation, "The calendar's DeadlineExplanation, when computed.")
+      .def_readonly("text_vi", &DeadlineBasis::text_vi);
+  def_repr(db, "DeadlineBasis", {"item", "deadline", "source", "rule", "given"});
+
   py::class_<State> st(m, "State",
                        "A state rebuilt from the log (Engine.state_as_of): the same queries as the engine, "
                        "frozen at a past instant.");
@@ -357,6 +374,12 @@ void init_engine(py::module_& m) {
       }, py::arg("callback"),
       "Calls callback(event) after each commit, on the committing thread. Exceptions it raises are caught "
       "and counted (Subscription.errors); keep the returned Subscription alive, close() it to stop.")
+      .def("explain_deadline", [](const PyEngine& en, ItemId item) {
+        py::gil_scoped_release nogil;  // reads the item's history from the store
+        return en.explain_deadline(item);
+      }, py::arg("item"),
+      "R09, R12: why the item's deadline falls on its day: what set it, the calendar, the rule and its "
+      "citation, the days off skipped, or that an official gave the date.")
       .def("history", [](const PyEngine& en, ItemId item, OpinionId opinion, ConferenceId conference) {
         const int given = (item ? 1 : 0) + (opinion ? 1 : 0) + (conference ? 1 : 0);
         if (given != 1) invalid("history needs exactly one of item=, opinion=, conference=");

@@ -241,3 +241,76 @@ TEST_CASE("R12 an extension needs a written notice naming the new date and agenc
   CHECK(a.not_yet_due == 1);
   CHECK(a.overdue == 0);
 }
+
+TEST_CASE("R09 explain_deadline: a reply due over Tết moves to the next working day, with the days skipped and why") {
+  World w(builtin_profile("national-default"));
+  w.set_day(2022, 12, 22);
+  const ItemId i = w.letter(w.resident);
+  const DeadlineBasis b = w.engine->explain_deadline(i);
+  CHECK(b.deadline == Date(2023, 1, 27));  // 30 days end on Saturday 21/1, in the Tết break 20–26/1/2023
+  CHECK(b.source == "intake");
+  CHECK(b.rule == "reply");
+  CHECK_FALSE(b.given);
+  CHECK(b.event == Date(2022, 12, 22));
+  REQUIRE(b.computation);
+  CHECK(b.computation->calendar_name == "vietnam");
+  CHECK(b.computation->computed_end == Date(2023, 1, 21));
+  CHECK(b.computation->moved);
+  CHECK(b.computation->rule.citation == w.engine->profile().deadlines.reply.citation);
+  REQUIRE(b.computation->skipped.size() >= 5);
+  bool tet = false;
+  for (const auto& d : b.computation->skipped) tet = tet || d.reason.find("Tết") != std::string::npos;
+  CHECK(tet);
+  CHECK(b.text_vi.find("27/01/2023") != std::string::npos);
+}
+
+TEST_CASE("R09 explain_deadline: Bồ Đề's reply deadline 30/10/2022 is kept on a Sunday by the hanoi-2200 rule") {
+  World w;
+  const ConferenceId c = w.plan();
+  w.hold(c);
+  const ItemId i = w.raise(c, w.resident);
+  const DeadlineBasis b = w.engine->explain_deadline(i);
+  CHECK(b.deadline == Date(2022, 10, 30));
+  CHECK(b.source == "conference");
+  CHECK(b.event == Date(2022, 9, 30));
+  REQUIRE(b.computation);
+  CHECK(b.computation->kept_on_day_off);
+  CHECK_FALSE(b.computation->moved);
+  // A duplicate follows its original's deadline and says so.
+  const ItemId dup = w.raise(c, w.resident2);
+  w.run(w.office, cmd::MergeDuplicate{dup, i});
+  const DeadlineBasis m = w.engine->explain_deadline(dup);
+  CHECK(m.source == "merged");
+  CHECK(m.follows == i);
+  CHECK(m.deadline == Date(2022, 10, 30));
+  REQUIRE_ERROR(not_found, w.engine->explain_deadline(ItemId(999)));
+}
+
+TEST_CASE("R12 explain_deadline: an extension's date is given with its notice; the original is kept") {
+  World w;
+  const ConferenceId c = w.plan();
+  w.hold(c);
+  const ItemId i = w.raise(c, w.resident);
+  w.run(w.office, cmd::Assign{i, w.land, std::nullopt});
+  w.set_day(2022, 10, 25);
+  w.run(w.office, cmd::Extend{i, Date(2022, 11, 30), "102/TB-UBND", Date(2022, 10, 25), AgencyId(), "Phức tạp"});
+  const DeadlineBasis b = w.engine->explain_deadline(i);
+  CHECK(b.deadline == Date(2022, 11, 30));
+  CHECK(b.original_deadline == Date(2022, 10, 30));
+  CHECK(b.source == "extension");
+  CHECK(b.given);
+  CHECK(b.notice_number == "102/TB-UBND");
+  CHECK_FALSE(b.computation);
+  CHECK(b.text_vi.find("102/TB-UBND") != std::string::npos);
+  CHECK(b.text_vi.find("30/10/2022") != std::string::npos);
+  // R14: a reopened item's new deadline comes from the reopen rule.
+  w.reply_all(i, w.land_officer, Date(2022, 10, 25));
+  w.set_day(2022, 11, 2);
+  w.run(w.front_chair, cmd::Reopen{i, "Chưa thỏa đáng", std::nullopt, Date()});
+  const DeadlineBasis r = w.engine->explain_deadline(i);
+  CHECK(r.source == "reopen");
+  CHECK(r.rule == "reopen");
+  CHECK(r.event == Date(2022, 11, 2));
+  REQUIRE(r.computation);
+  CHECK(r.deadline == r.computation->deadline);
+}

@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,26 @@ struct EngineOptions {
 DOITHOAI_API std::shared_ptr<const Calendar> calendar_for(const Profile& profile);
 
 class Engine;
+
+// Why an item's deadline falls on its day (R09, R12): what set it, from which day, under which
+// profile rule and calendar, or that an official gave the date. Engine::explain_deadline.
+struct DeadlineBasis {
+  ItemId item;
+  std::optional<Date> deadline;           // the deadline in force (none: the item never had one)
+  std::optional<Date> original_deadline;  // the first one, kept when extended (R12)
+  // What set the deadline in force: "conference" (held_on + the reply rule), "intake" (the day
+  // raised + the reply rule), "escalation" (the proposal's day + the reply rule), "assignment"
+  // (an earlier date given on assignment), "extension" (R12, with its notice), "reopen" (the
+  // day reopened + the reopen rule, or a date given), "merged" (follows the original item).
+  std::string source;
+  std::string rule;     // the profile's deadline rule when computed ("reply", "reopen"); else empty
+  bool given = false;   // an official gave the date; it was not computed from a rule
+  Date event;           // the day the period runs from, or the day the date was given
+  std::string notice_number;  // the extension's written notice (R12)
+  ItemId follows;       // for a merged duplicate: the item whose deadline it follows
+  std::optional<DeadlineExplanation> computation;  // the calendar's account, when computed
+  std::string text_vi;  // one paragraph in Vietnamese saying all of the above
+};
 
 // Keeps a subscription alive; destroying or reset()ting it unsubscribes.
 class DOITHOAI_API Subscription {
@@ -139,6 +160,10 @@ class DOITHOAI_API Engine {
   std::vector<ItemId> due_between(Date from, Date to, std::size_t limit = 1000) const;
   Accounting accounting(UnitId unit, Date as_of) const;
   Reconciliation reconciliation(ConferenceId id) const;
+
+  // R09, R12: why the item's deadline in force falls on its day (calendar, rule, citation,
+  // days skipped), reconstructed from the item's history.
+  DeadlineBasis explain_deadline(ItemId id) const;
 
   // R20: every event concerning the entity, in order.
   std::vector<Recorded> history(ItemId id) const;

@@ -58,6 +58,7 @@ __all__ = [
     "DayOffReason",
     "DayOffKind",
     "DayType",
+    "DeadlineBasis",
     "DeadlineExplanation",
     "DeadlineRule",
     "Deadlines",

@@ -337,6 +337,19 @@ class DeadlineExplanation:
     moved: bool
     kept_on_day_off: bool
     text_vi: str
+class DeadlineBasis:
+    item: int
+    deadline: _dt.date | None
+    original_deadline: _dt.date | None
+    source: str
+    rule: str
+    given: bool
+    @property
+    def event(self) -> _dt.date | None: ...
+    notice_number: str
+    follows: int | None
+    computation: DeadlineExplanation | None
+    text_vi: str
 class Calendar:
     @property
     def name(self) -> str: ...
@@ -931,6 +944,7 @@ class Engine(_Queries):
     def execute(self, actor: int, command: Command, idempotency_key: str | None = None) -> Result: ...
     def execute_json(self, request: Mapping[str, Any]) -> dict[str, Any]: ...
     def subscribe(self, callback: Callable[[Event], Any]) -> Subscription: ...
+    def explain_deadline(self, item: int) -> DeadlineBasis: ...
     def history(self, *, item: int | None = None, opinion: int | None = None,
                 conference: int | None = None) -> list[Event]: ...
     def events(self, from_seq: int = 1, limit: int = 1000) -> list[Event]: ...

@@ -265,3 +265,26 @@ def test_R16_report_periods_and_recipients_from_the_profile():
     w = _vn2025_commune(D(2026, 1, 1))
     r = d.make_report(w.engine, d.Period.month(2026, 1), unit=w.commune)
     assert r.recipients == d.report_recipients(p, "xa") and r.to_dict()["recipients"] == r.recipients
+
+
+def test_R09_R12_explain_deadline_names_source_rule_calendar_and_notice(held):
+    w, conf = held, held.conf
+    e = w.engine
+    item = raise_items(w, conf, ["Cấp sổ đỏ chậm"])[0]
+    b = e.explain_deadline(item)
+    assert isinstance(b, d.DeadlineBasis)
+    assert (b.deadline, b.source, b.rule, b.given, b.event) == (D(2022, 10, 30), "conference", "reply", False,
+                                                                 D(2022, 9, 30))
+    assert b.computation is not None and b.computation.calendar_name == "vietnam"
+    assert b.computation.kept_on_day_off  # hanoi-2200 keeps Bồ Đề's Sunday 30/10/2022
+    e.assign(w.office, item, w.land)
+    w.clock.set(at(D(2022, 10, 25)))
+    e.extend(w.office, item, D(2022, 11, 30), "102/TB-UBND", D(2022, 10, 25))
+    b = e.explain_deadline(item)
+    assert (b.source, b.given, b.notice_number, b.original_deadline) == ("extension", True, "102/TB-UBND",
+                                                                         D(2022, 10, 30))
+    assert b.computation is None and "102/TB-UBND" in b.text_vi
+    with pytest.raises(d.NotFound):
+        e.explain_deadline(9999)
+    with pytest.raises(TypeError):
+        e.explain_deadline("1")
