@@ -180,6 +180,7 @@ TEST_CASE("R13 e-mail addresses are removed, with Vietnamese letters in or aroun
       {"gửi nguyễn.văn.an@bồđề.vn, cảm ơn", "gửi " + kMailLabel + ", cảm ơn"},
       {"thư điện tử:trần.bình@phường-bồđề.hà-nội.vn;", "thư điện tử:" + kMailLabel + ";"},
       {"a@b.co và c@d.vn", kMailLabel + " và " + kMailLabel},
+      {"hộp thư 'an@x.vn' hoặc <hoa@gmail.com>", "hộp thư '" + kMailLabel + "' hoặc <" + kMailLabel + ">"},
   };
   for (const auto& [in, out] : cases) {
     CAPTURE(in);
