@@ -448,34 +448,38 @@ bool is_ascii(std::string_view w) {
   return true;
 }
 
+// Sets of a few dozen words: string_views compare lengths first, so a miss costs little.
 template <std::size_t N>
-bool in(const std::string& w, const char* const (&set)[N]) {
-  for (const char* x : set)
+bool in(std::string_view w, const std::string_view (&set)[N]) {
+  for (std::string_view x : set)
     if (w == x) return true;
   return false;
 }
 
 // ông, bà, anh, chị, em, cô, chú, bác, cụ, cháu: their folded forms, and as written.
-const char* const kHonorificFolded[] = {"ong", "ba", "anh", "chi", "em", "co", "chu", "bac", "cu", "chau"};
-const char* const kHonorific[] = {"ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "cháu"};
+constexpr std::string_view kHonorificFolded[] = {"ong", "ba", "anh", "chi", "em", "co", "chu", "bac", "cu", "chau"};
+constexpr std::string_view kHonorific[] = {"ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "cháu"};
 // A word before the honorific that makes it part of a place: "phố Bà Triệu", "huyện Cô Tô".
-const char* const kPlaceBefore[] = {"phố", "đường", "ngõ", "ngách", "hẻm", "chợ", "tỉnh", "huyện", "quận", "xã",
+constexpr std::string_view kPlaceBefore[] = {"phố", "đường", "ngõ", "ngách", "hẻm", "chợ", "tỉnh", "huyện", "quận", "xã",
                                     "phường", "thôn", "ấp", "bản", "làng", "cầu", "sông", "núi", "đảo", "đền",
                                     "chùa", "miếu", "đình", "khu", "rạch", "kênh", "pho", "duong", "ngo", "ngach",
                                     "hem", "tinh", "huyen", "phuong", "thon"};
 // Places and public figures written with an honorific (folded honorific + next word).
-const char* const kFixedNames[] = {"ba ria", "bac ho", "co to", "ba den", "ba na", "ba chieu", "ba diem", "ba trieu",
+constexpr std::string_view kFixedNames[] = {"ba ria", "bac ho", "co to", "ba den", "ba na", "ba chieu", "ba diem", "ba trieu",
                                    "ba huyen", "ong ich", "co giang", "co bac", "ong lanh", "ba queo", "ba hom"};
 // Titles that follow an honorific ("ông Chủ tịch", "bà Bí thư"): folded first two words.
-const char* const kTitles[] = {"chu tich", "chu nhiem", "pho chu", "pho bi", "pho giam", "pho truong", "pho chanh",
+constexpr std::string_view kTitles[] = {"chu tich", "chu nhiem", "pho chu", "pho bi", "pho giam", "pho truong", "pho chanh",
                                "bi thu", "giam doc", "truong phong", "truong ban", "truong thon", "truong khu",
                                "to truong", "can bo", "dai bieu", "dai dien", "thu truong", "chanh van", "tong giam",
                                "hieu truong", "ke toan", "cong an", "bac si", "luat su", "dong chi", "thuong ta",
                                "trung ta", "thieu ta", "dai ta", "dai uy", "thuong uy", "trung uy"};
 // Words that end a name: units and acronyms ("ông An Phường Bồ Đề", "ông An UBND").
-const char* const kNameStops[] = {"phường", "quận", "huyện", "tỉnh", "thôn", "ấp", "xóm", "xã", "tổ", "khu", "đường",
+constexpr std::string_view kNameStops[] = {"phường", "quận", "huyện", "tỉnh", "thôn", "ấp", "xóm", "xã", "tổ", "khu", "đường",
                                   "phố", "ngõ", "ngách", "hẻm", "số", "ubnd", "ubmttq", "mttq", "hđnd", "cccd", "cmnd",
                                   "sđt", "đt"};
+constexpr std::string_view kNameStopsFolded[] = {"phuong", "quan", "huyen", "tinh", "thon", "ap", "xom", "xa", "to", "khu",
+                                        "duong", "pho", "ngo", "ngach", "hem", "so", "ubnd", "ubmttq", "mttq", "hdnd",
+                                        "cccd", "cmnd", "sdt", "dt"};
 
 bool is_upper_start(std::string_view w) {
   std::size_t i = 0;
@@ -531,7 +535,7 @@ std::size_t name_after_honorific(std::string_view s, const std::vector<Word>& ws
     if (!only_spaces(s, ws[j - 1].end, ws[j].begin)) break;
     const std::string_view w = s.substr(ws[j].begin, ws[j].end - ws[j].begin);
     if (!is_upper_start(w) || (unaccented && !is_ascii(w)) || acronym(ws[j], s)) break;
-    if (ws[j].folded.size() <= 6 && in(exact_lower(w), kNameStops)) break;
+    if (in(ws[j].folded, kNameStopsFolded) && in(exact_lower(w), kNameStops)) break;
   }
   return k;
 }
