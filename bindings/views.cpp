@@ -229,7 +229,8 @@ void init_views(py::module_& m) {
 
   // ---- R13 publication and redaction ----
   py::class_<Redactor> rd(m, "Redactor",
-                          "R13: removes the personal data of everyone who did not consent from public text.");
+                          "R13: removes personal data from public text: e-mail addresses, names after an honorific, and "
+                          "the names, addresses and numbers of everyone who did not consent.");
   rd.def(py::init([](const PyEngine& en) {
         py::gil_scoped_release nogil;
         return en.read([](const State& s) { return Redactor(s); });
@@ -238,7 +239,9 @@ void init_views(py::module_& m) {
       .def("public_name", &Redactor::public_name, py::arg("person"),
            "The person's name if they consented, otherwise the anonymous label.");
   m.def("redact_numbers", [](std::string_view text) { return redact_numbers(text); }, py::arg("text"),
-        "Redacts anything shaped like a Vietnamese phone number or a 9- or 12-digit id number.");
+        "Redacts anything shaped like a Vietnamese phone number (0912 345 678, 0912.345.678, "
+        "+84 912 345 678, (024) 3825 1234) or a 9- or 12-digit id number (001 203 004 567); keeps dates, "
+        "amounts and document numbers (docs/reports.md).");
 
   py::class_<PublicReply> pr(m, "PublicReply");
   pr.RO(PublicReply, number).RO(PublicReply, date).RO(PublicReply, agency).RO(PublicReply, text);

@@ -352,9 +352,16 @@ struct Decider {
       invalid("an opinion is raised by exactly one person or one organization (R04)");
     if (c.raised_by) person(c.raised_by, "person");
     if (c.raised_by_org && !s.has_org(c.raised_by_org)) missing("organization", c.raised_by_org.value);
-    const bool on_behalf = s.is_head_or_office(actor, c.unit) ||
-                           s.holds_in_ancestry(actor, Role::front_chair, c.unit) ||
-                           s.holds_in_ancestry(actor, Role::front_officer, c.unit);
+    // R04/R19: the heads, office and front of the opinion's unit or of any unit above it enter
+    // an opinion for its raiser (a district's reception desk hears ward residents; the front
+    // supervises its subtree). Not agencies, council members, lower or sibling units.
+    bool on_behalf = false;
+    if (s.has_person(actor))
+      for (const auto& g : s.persons[actor.value].grants)
+        on_behalf = on_behalf || ((g.role == Role::party_head || g.role == Role::government_head ||
+                                   g.role == Role::office || g.role == Role::front_chair ||
+                                   g.role == Role::front_officer) &&
+                                  s.unit_in_subtree(c.unit, g.unit));
     const bool self = (c.raised_by && actor == c.raised_by) ||
                       (c.raised_by_org && s.is_org_rep(actor, c.raised_by_org));
     bool org_collects = false;
@@ -362,7 +369,8 @@ struct Decider {
       for (const auto& g : s.persons[actor.value].grants)
         org_collects = org_collects || (g.role == Role::organization_rep && s.unit_in_subtree(c.unit, g.unit));
     if (!on_behalf && !self && !org_collects)
-      deny("only the raiser, or the unit's heads, office or front on their behalf, may submit an opinion (R19)");
+      deny("only the raiser, or on their behalf the heads, office or front of the unit or a unit above it, may "
+           "submit an opinion (R19)");
     if (c.items.empty()) invalid("an opinion holds at least one item (R05)");
     if (c.items.size() > 1000) invalid("an opinion holds at most 1000 items");
     for (const auto& it : c.items) {

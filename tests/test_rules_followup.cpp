@@ -1,5 +1,8 @@
-// R04, R05 intake; R09 assignment; R10 replies; R11 outside competence; R12 extension.
+// R04, R05 intake and who may submit (R19); R09 assignment; R10 replies; R11 outside competence;
+// R12 extension.
 #include <catch2/catch.hpp>
+
+#include <map>
 
 #include "fixture.h"
 
@@ -41,6 +44,114 @@ TEST_CASE("R05 items are the unit of account: one opinion holds many items") {
   const Accounting a = w.engine->accounting(w.ward, Date(2022, 9, 20));
   CHECK(a.opinions == 1);
   CHECK(a.items == 3);
+}
+
+// ---- R19: who may enter an opinion on behalf of its raiser (the whole matrix) ----
+
+namespace {
+enum class Pos { same, parent, grandparent, child, sibling };
+const char* pos_name(Pos p) {
+  switch (p) {
+    case Pos::same: return "same unit";
+    case Pos::parent: return "parent";
+    case Pos::grandparent: return "grandparent";
+    case Pos::child: return "child unit";
+    case Pos::sibling: return "sibling unit";
+  }
+  return "?";
+}
+}  // namespace
+
+TEST_CASE("R19 an opinion is entered on behalf of its raiser only by the heads, office or front of its unit or an ancestor") {
+  World w;  // Hà Nội > Long Biên > Bồ Đề (the opinion's unit) and its sibling Ngọc Lâm
+  const auto sys = [&](const Command& c) { return w.run(kSystemActor, c).id; };
+  const UnitId child = UnitId(sys(cmd::CreateUnit{"Tổ dân phố số 5", "xa", w.ward, "BD-TDP5"}));
+  const std::vector<std::pair<Pos, UnitId>> positions{
+      {Pos::same, w.ward}, {Pos::parent, w.district}, {Pos::grandparent, w.city}, {Pos::child, child}, {Pos::sibling, w.other_ward}};
+  const std::vector<Role> roles{Role::administrator, Role::party_head,   Role::government_head, Role::office,
+                                Role::front_chair,   Role::front_officer, Role::council_member, Role::agency_head,
+                                Role::agency_officer, Role::organization_rep, Role::resident};
+  // One person per role and position; agency and organization roles get their own agency or
+  // organization of that unit (never the raising organization, whose representative is the raiser).
+  std::map<std::pair<Role, Pos>, PersonId> holder;
+  int n = 0;
+  for (const auto& [pos, unit] : positions) {
+    const AgencyId agency(sys(cmd::CreateAgency{unit, "Cơ quan " + std::to_string(++n), false, "AG" + std::to_string(n)}));
+    const OrganizationId org(sys(cmd::CreateOrganization{unit, "Hội Cựu chiến binh " + std::to_string(n), "veterans", "OR" + std::to_string(n)}));
+    for (Role role : roles) {
+      const PersonId p(sys(cmd::RegisterPerson{"Người giữ vai trò " + std::to_string(++n)}));
+      const bool needs_agency = role == Role::agency_head || role == Role::agency_officer;
+      sys(cmd::GrantRole{p, role, unit, needs_agency ? agency : AgencyId(),
+                         role == Role::organization_rep ? org : OrganizationId()});
+      holder[{role, pos}] = p;
+    }
+  }
+  const PersonId nobody(sys(cmd::RegisterPerson{"Người không có vai trò"}));
+  const ConferenceId conf = w.plan();  // planned: advance collection is open
+
+  const auto on_behalf = [](Role r) {
+    return r == Role::party_head || r == Role::government_head || r == Role::office || r == Role::front_chair ||
+           r == Role::front_officer;
+  };
+  const auto above_or_same = [](Pos p) { return p == Pos::same || p == Pos::parent || p == Pos::grandparent; };
+  int allowed = 0, denied = 0;
+  // Submits for the resident w.resident or the organization w.women of the ward; returns whether it was allowed.
+  const auto attempt = [&](PersonId actor, bool by_org, Channel ch) {
+    cmd::SubmitOpinion c{w.ward, ch == Channel::collected_in_advance ? conf : ConferenceId(), ch,
+                         by_org ? PersonId() : w.resident, by_org ? w.women : OrganizationId(), Date(), "",
+                         {{"land", "Đề nghị cấp giấy chứng nhận quyền sử dụng đất"}}};
+    const auto before = w.engine->last_seq();
+    try {
+      w.run(actor, c);
+    } catch (const Error& e) {
+      INFO("message: " << e.what());
+      CHECK(e.code() == ErrorCode::permission_denied);
+      CHECK(w.engine->last_seq() == before);  // a denial changes nothing
+      ++denied;
+      return false;
+    }
+    CHECK(w.engine->last_seq() == before + 1);
+    ++allowed;
+    return true;
+  };
+  for (Channel ch : {Channel::citizen_reception, Channel::collected_in_advance})
+    for (bool by_org : {false, true}) {
+      CAPTURE(to_string(ch), by_org);
+      for (const auto& [pos, unit] : positions)
+        for (Role role : roles) {
+          CAPTURE(to_string(role), pos_name(pos));
+          const bool expected = above_or_same(pos) &&
+                                (on_behalf(role) || (role == Role::organization_rep && ch == Channel::collected_in_advance));
+          CHECK(attempt(holder[{role, pos}], by_org, ch) == expected);
+        }
+      // No role at all, the system actor, an unknown id: never.
+      CHECK_FALSE(attempt(nobody, by_org, ch));
+      CHECK_FALSE(attempt(kSystemActor, by_org, ch));
+      CHECK_FALSE(attempt(PersonId(987654), by_org, ch));
+    }
+  // 2 channels x 2 raiser kinds x (5 roles x 3 positions), and the organization representatives
+  // of the 3 positions for advance collection, for both raiser kinds.
+  CHECK(allowed == 2 * 2 * 5 * 3 + 2 * 3);
+  CHECK(denied == 2 * 2 * (11 * 5 + 3) - allowed);
+}
+
+TEST_CASE("R19 the raiser submits their own opinion, an organization's representative the organization's") {
+  World w;
+  const ConferenceId conf = w.plan();
+  const auto before = w.engine->last_seq();
+  const auto submit = [&](PersonId actor, PersonId by, OrganizationId org, Channel ch = Channel::letter) {
+    return w.run(actor, cmd::SubmitOpinion{w.ward, ch == Channel::collected_in_advance ? conf : ConferenceId(), ch, by, org,
+                                           Date(), "", {{"traffic", "Đèn tín hiệu hỏng"}}});
+  };
+  submit(w.resident, w.resident, OrganizationId());
+  submit(w.org_rep, PersonId(), w.women);                              // its representative, any channel
+  submit(w.org_rep, w.resident, OrganizationId(), Channel::collected_in_advance);  // collecting in advance
+  CHECK(w.engine->last_seq() == before + 3);
+  // Not for another resident, not for an organization one does not represent, not outside advance collection.
+  REQUIRE_ERROR(permission_denied, submit(w.resident, w.resident2, OrganizationId()));
+  REQUIRE_ERROR(permission_denied, submit(w.resident, PersonId(), w.women));
+  REQUIRE_ERROR(permission_denied, submit(w.org_rep, w.resident, OrganizationId()));
+  CHECK(w.engine->last_seq() == before + 3);
 }
 
 TEST_CASE("R09 assignment defaults to 30 days after the conference; only heads or office assign") {

@@ -1,4 +1,7 @@
 // R13 publication: publishing replies and conference results, the public feed, redaction.
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
 #include "views_world.h"
 
 using namespace views_test;
@@ -142,6 +145,159 @@ TEST_CASE("R13 the redactor matches names in NFC and NFD, with or without diacri
         "năm 2022, 1.595 ý kiến, 150.000.000 đồng, lô 12345");
   // NFD input leaves NFC output.
   CHECK(red.redact("Hô\xCC\x80ng") == "Hồng");
+}
+
+// ---- R13: e-mail addresses, grouped numbers and names after an honorific ----
+
+namespace {
+// The text decomposed (NFD), as some keyboards and pasted text deliver Vietnamese.
+std::string nfd(const std::string& s) {
+  UErrorCode ec = U_ZERO_ERROR;
+  const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(ec);
+  REQUIRE(U_SUCCESS(ec));
+  const icu::UnicodeString u = n->normalize(icu::UnicodeString::fromUTF8(s), ec);
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+const std::string kNameLabel = "[họ tên đã ẩn]";
+const std::string kPhoneLabel = "[số điện thoại đã ẩn]";
+const std::string kIdLabel = "[số định danh đã ẩn]";
+const std::string kMailLabel = "[thư điện tử đã ẩn]";
+
+Redactor redactor_of(World& w) {
+  return w.engine.read([](const State& s) { return Redactor(s); });
+}
+}  // namespace
+
+TEST_CASE("R13 e-mail addresses are removed, with Vietnamese letters in or around them, NFC or NFD") {
+  World w("national-default", D(2022, 1, 1));
+  const Redactor red = redactor_of(w);
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"liên hệ nguyenvanan@gmail.com để biết", "liên hệ " + kMailLabel + " để biết"},
+      {"Email: an.nguyen+dt@ubnd.hanoi.gov.vn.", "Email: " + kMailLabel + "."},
+      {"(hoa_tran-84@yahoo.com.vn)", "(" + kMailLabel + ")"},
+      {"gửi nguyễn.văn.an@bồđề.vn, cảm ơn", "gửi " + kMailLabel + ", cảm ơn"},
+      {"thư điện tử:trần.bình@phường-bồđề.hà-nội.vn;", "thư điện tử:" + kMailLabel + ";"},
+      {"a@b.co và c@d.vn", kMailLabel + " và " + kMailLabel},
+      {"hộp thư 'an@x.vn' hoặc <hoa@gmail.com>", "hộp thư '" + kMailLabel + "' hoặc <" + kMailLabel + ">"},
+  };
+  for (const auto& [in, out] : cases) {
+    CAPTURE(in);
+    CHECK(red.redact(in) == out);
+    CHECK(red.redact(nfd(in)) == out);  // the output is NFC whatever came in
+  }
+  // Not addresses: a handle, a bare "@", a domain without its top level.
+  for (const std::string keep : {"theo dõi @ubndbode trên mạng", "5 @ 10", "tỷ lệ 100%", "an@localhost", "a@.vn"}) {
+    CAPTURE(keep);
+    CHECK(red.redact(keep) == keep);
+  }
+}
+
+TEST_CASE("R13 phone numbers written with spaces, dots, dashes, +84 or an area code are removed") {
+  for (const std::string phone : {"0912 345 678", "0912.345.678", "091-234-5678", "0912345678", "091 234 5678",
+                                  "0912 34 56 78", "+84 912 345 678", "+84-912-345-678", "+84912345678",
+                                  "84 912 345 678", "84912345678", "(024) 3825 1234", "(024)38251234",
+                                  "024 3825 1234", "024.3825.1234", "0236 382 1234", "+84 24 3825 1234",
+                                  "0168 123 4567", "+84 (24) 3825 1234"}) {
+    CAPTURE(phone);
+    CHECK(redact_numbers("gọi " + phone + " nhé") == "gọi " + kPhoneLabel + " nhé");
+    CHECK(redact_numbers("SĐT: " + phone + ".") == "SĐT: " + kPhoneLabel + ".");
+  }
+  // Next to other numbers: each is told apart.
+  CHECK(redact_numbers("0912 345 678 0987 654 321") == kPhoneLabel + " " + kPhoneLabel);
+  CHECK(redact_numbers("năm 2022 0912 345 678") == "năm 2022 " + kPhoneLabel);
+  CHECK(redact_numbers("ngày 30/10/2022 0912.345.678") == "ngày 30/10/2022 " + kPhoneLabel);
+}
+
+TEST_CASE("R13 id numbers of 9 and 12 digits are removed in any grouping") {
+  for (const std::string id : {"001203004567", "001 203 004 567", "001.203.004.567", "001-203-004-567",
+                               "0012 0300 4567", "123456789", "123 456 789", "123-456-789", "012.345.678",
+                               "012 345 678"}) {
+    CAPTURE(id);
+    CHECK(redact_numbers("CCCD " + id + ", cấp ngày 1/1/2021") == "CCCD " + kIdLabel + ", cấp ngày 1/1/2021");
+  }
+  // Dotted by 3s a 9-digit number reads as an amount, unless an id document is named before it.
+  CHECK(redact_numbers("số tiền 123.456.789") == "số tiền 123.456.789");
+  CHECK(redact_numbers("CMND số 123.456.789") == "CMND số " + kIdLabel);
+  CHECK(redact_numbers("Căn cước 123.456.789.012") == "Căn cước " + kIdLabel);
+}
+
+TEST_CASE("R13 dates, amounts, document numbers and counts are not numbers to remove") {
+  for (const std::string keep :
+       {"hạn 30/10/2022", "ngày 2022-10-30", "ngày 30-10-2022", "ngày 30.10.2022", "1.500.000 đồng",
+        "150.000.000", "1.500.000.000 đồng", "15.000.000.000", "150 000 000 đồng", "2 500 000 đ",
+        "Công văn 8056/VPCP-KGVX", "Quyết định 2200-QĐ/TU", "Kế hoạch 131-KH/QU", "14 ý kiến, 41 nội dung",
+        "983 = 90 + 219 + 674", "các năm 2022 2023 2024", "1 2 3 4 5 6 7 8 9 0", "tổng đài 1900 1234",
+        "(2022)", "diện tích 0,5 ha", "năm 2022, 1.595 ý kiến", "lô 12345", "tỷ lệ 78,7%", "+5 điểm",
+        "đường 32, số nhà 102-104"}) {
+    CAPTURE(keep);
+    CHECK(redact_numbers(keep) == keep);
+  }
+}
+
+TEST_CASE("R13 a name after an honorific is removed, in NFC, NFD and unaccented text") {
+  World w("national-default", D(2022, 1, 1));
+  const Redactor red = redactor_of(w);
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"ông An đề nghị", "ông " + kNameLabel + " đề nghị"},
+      {"Ông Nguyễn Văn An phản ánh", "Ông " + kNameLabel + " phản ánh"},
+      {"bà Nguyễn Thị Hoa hỏi", "bà " + kNameLabel + " hỏi"},
+      {"Bà Phạm Thị Hồng Nhung ở tổ 5", "Bà " + kNameLabel + " ở tổ 5"},
+      {"anh Bình, chị Hoa và em Lan", "anh " + kNameLabel + ", chị " + kNameLabel + " và em " + kNameLabel},
+      {"cô Mai, chú Tư, bác Hải, cụ Tám, cháu Minh", "cô " + kNameLabel + ", chú " + kNameLabel + ", bác " +
+                                                         kNameLabel + ", cụ " + kNameLabel + ", cháu " + kNameLabel},
+      {"ÔNG NGUYỄN VĂN AN, TỔ 5", "ÔNG " + kNameLabel + ", TỔ 5"},
+      {"Ông An UBND phường trả lời", "Ông " + kNameLabel + " UBND phường trả lời"},
+      {"ông Đỗ Đức Dũng Phường Bồ Đề", "ông " + kNameLabel + " Phường Bồ Đề"},
+      // Unaccented text: the honorific and the name without accents.
+      {"ong An de nghi", "ong " + kNameLabel + " de nghi"},
+      {"ba Nguyen Thi Hoa hoi", "ba " + kNameLabel + " hoi"},
+      {"anh Binh va chi Hoa", "anh " + kNameLabel + " va chi " + kNameLabel},
+      {"Co Lan, chu Tu, bac Hai, cu Tam, chau Minh", "Co " + kNameLabel + ", chu " + kNameLabel + ", bac " +
+                                                         kNameLabel + ", cu " + kNameLabel + ", chau " + kNameLabel},
+  };
+  for (const auto& [in, out] : cases) {
+    CAPTURE(in);
+    CHECK(red.redact(in) == out);
+    CHECK(red.redact(nfd(in)) == out);
+  }
+}
+
+TEST_CASE("R13 an honorific before a lower-case word, a title or a place is not a name") {
+  World w("national-default", D(2022, 1, 1));
+  const Redactor red = redactor_of(w);
+  for (const std::string keep :
+       {"ông ấy đề nghị", "bà con phản ánh", "anh em trong tổ", "các cụ cao tuổi", "cô giáo Trường", "quận Ba Đình",
+        "huyện Ba Vì", "quận Bắc Từ Liêm", "phố Bà Triệu", "số 5 Bà Triệu", "học tập Bác Hồ", "tỉnh Bà Rịa - Vũng Tàu",
+        "đặc khu Cô Tô", "đường Ông Ích Khiêm", "huyện Anh Sơn", "ông Chủ tịch UBND phường", "bà Bí thư Đảng ủy",
+        "ông Giám đốc Sở", "anh Công an phường", "có Nguyễn Văn An", "chỉ Nam Định", "học tiếng Anh", "bà HĐND"}) {
+    CAPTURE(keep);
+    CHECK(red.redact(keep) == keep);
+    CHECK(red.redact(nfd(keep)) == keep);
+  }
+}
+
+TEST_CASE("R13 a consenting person's name after an honorific stays only when it is theirs alone") {
+  World w("national-default", D(2022, 1, 1));
+  w.person("Lò Văn Tùng", true);
+  w.person("Lê Công Khai", true);
+  w.person("Nguyễn Văn Khai", false);
+  const Redactor red = redactor_of(w);
+  for (const std::string keep : {"Ông Lò Văn Tùng đồng ý", "ông Tùng đồng ý", "ông Văn Tùng đồng ý",
+                                 "ong Tung dong y", "ông Công Khai đồng ý", "ông Lê Công Khai đồng ý"}) {
+    CAPTURE(keep);
+    CHECK(red.redact(keep) == keep);
+    CHECK(red.redact(nfd(keep)) == keep);
+  }
+  // "ông Khai" may be Nguyễn Văn Khai, who did not consent; "ông Hùng" is not registered at all.
+  CHECK(red.redact("ông Khai hỏi") == "ông " + kNameLabel + " hỏi");
+  CHECK(red.redact("ông Văn Khai hỏi") == "ông " + kNameLabel + " hỏi");
+  CHECK(red.redact("ông Nguyễn Văn Khai hỏi") == "ông " + kNameLabel + " hỏi");
+  CHECK(red.redact("ông Hùng hỏi") == "ông " + kNameLabel + " hỏi");
+  // A registered name of five words is removed whole.
+  w.person("Nguyễn Thị Hồng Nhung Anh", false);
+  CHECK(redactor_of(w).redact("bà Nguyễn Thị Hồng Nhung Anh hỏi") == "bà " + kNameLabel + " hỏi");
 }
 
 TEST_CASE("R13 conference results are published within the profile's days; lateness is reported") {

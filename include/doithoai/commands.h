@@ -83,8 +83,10 @@ struct IssueConclusionNotice { ConferenceId conference; std::string number; Date
 struct CloseConference { ConferenceId conference; Date on; };
 
 // ---- Opinions and items (R04–R07) ----
-// By the raiser (a person, or a representative of the raising organization), or by the
-// heads, office or front of the unit entering it on their behalf.
+// By the raiser (a person, or a representative of the raising organization); on the raiser's
+// behalf by the party head, government head, office, front chair or a front officer of the
+// unit or of any unit above it; or, for advance collection (collected_in_advance), by an
+// organization representative of the unit or a unit above it (R04, R19).
 struct SubmitOpinion {
   UnitId unit;
   ConferenceId conference;  // required for at_conference and collected_in_advance

@@ -282,10 +282,16 @@ DOITHOAI_API nlohmann::json triggers_to_json(const std::vector<TriggerCandidate>
 
 // ---- R13 publication -----------------------------------------------------------------------
 
-// Removes personal data of everyone who did not consent from text meant for the public:
-// their names (at least two words; case-, diacritic- and NFC/NFD-insensitive), addresses,
-// phone numbers and citizen id numbers; and, whoever they belong to, anything shaped like
-// a Vietnamese phone number (0xxx xxx xxx, +84 ...) or a 9- or 12-digit id number.
+// Removes personal data from text meant for the public (docs/reports.md lists every form):
+//   - e-mail addresses (local@domain.tld, letters of any script, NFC or NFD);
+//   - the names (at least two words; case-, diacritic- and NFC/NFD-insensitive), addresses,
+//     phone numbers and citizen id numbers (any grouping) of everyone who did not consent;
+//   - the one to four capitalised words after an honorific (ông, bà, anh, chị, em, cô, chú,
+//     bác, cụ, cháu; an unaccented honorific only before an unaccented name), unless they end
+//     the name of a consenting person and of no one who did not consent; not a lower-case word,
+//     a title ("ông Chủ tịch") or a place ("phố Bà Triệu");
+//   - whoever they belong to, numbers shaped like phones or ids (redact_numbers).
+// The output is NFC. Immutable after construction; safe to share between threads.
 class DOITHOAI_API Redactor {
  public:
   explicit Redactor(const State& state);
@@ -297,7 +303,21 @@ class DOITHOAI_API Redactor {
   struct Impl;
   std::shared_ptr<const Impl> impl_;
 };
-// The pattern part of redaction alone (phones and id numbers).
+// The number part of redaction alone, for anyone's numbers. Replaces with
+// "[số điện thoại đã ẩn]":
+//   - 0 + 9 digits (mobiles), 0 + 10 digits (02x landlines, old 01x mobiles), the same with 84
+//     for the 0, "+" and 9-15 digits, and an area code in parentheses; contiguous or grouped
+//     by spaces, dots or dashes: "0912 345 678", "0912.345.678", "091-234-5678",
+//     "+84 912 345 678", "(024) 3825 1234" (contiguous: any 10 or 11 digits starting with 0);
+// and with "[số định danh đã ẩn]":
+//   - 9 or 12 digits, contiguous, or grouped when they start with 0 or go by 3s:
+//     "001203004567", "001 203 004 567", "001.203.004.567", "123 456 789"; in any grouping
+//     right after the name of an id document ("CMND số 123.456.789", CCCD, căn cước...).
+// Keeps dates ("30/10/2022", "2022-10-30"), amounts grouped by thousands with dots
+// ("1.500.000 đồng", "150.000.000") or with spaces before a currency word, document numbers
+// ("8056/VPCP-KGVX", "2200-QĐ/TU"), years side by side, single digits and short counts.
+// Groups joined by '.' or '-' are never split; tokens separated by single spaces are, so a
+// phone after a year ("năm 2022 0912 345 678") is found. Pure; input and output UTF-8.
 DOITHOAI_API std::string redact_numbers(std::string_view text);
 
 struct PublicReply {

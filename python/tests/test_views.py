@@ -136,6 +136,46 @@ def test_R13_publication_and_public_feed_redact_non_consenting_person(story):
     assert pub[0].days_late == 10
 
 
+PHONE, ID, NAME, MAIL = "[số điện thoại đã ẩn]", "[số định danh đã ẩn]", "[họ tên đã ẩn]", "[thư điện tử đã ẩn]"
+
+
+@pytest.mark.parametrize("phone", ["0912 345 678", "0912.345.678", "091-234-5678", "+84 912 345 678",
+                                   "(024) 3825 1234", "024.3825.1234"])
+def test_R13_redact_numbers_removes_grouped_phones(phone):
+    assert d.redact_numbers(f"gọi {phone} nhé") == f"gọi {PHONE} nhé"
+
+
+@pytest.mark.parametrize("cid", ["001 203 004 567", "001.203.004.567", "001203004567", "123 456 789"])
+def test_R13_redact_numbers_removes_grouped_ids(cid):
+    assert d.redact_numbers(f"CCCD {cid}.") == f"CCCD {ID}."
+
+
+@pytest.mark.parametrize("keep", ["hạn 30/10/2022", "ngày 2022-10-30", "1.500.000 đồng", "150 000 000 đồng",
+                                  "Công văn 8056/VPCP-KGVX", "Quyết định 2200-QĐ/TU", "14 ý kiến, 41 nội dung",
+                                  "các năm 2022 2023 2024"])
+def test_R13_redact_numbers_keeps_dates_amounts_and_document_numbers(keep):
+    assert d.redact_numbers(keep) == keep
+
+
+def test_R13_redactor_removes_emails_and_names_after_honorifics_in_nfc_nfd_and_unaccented(story):
+    import unicodedata
+
+    e = story.engine
+    e.register_person(d.SYSTEM, "Lò Văn Tùng", consent_public=True)
+    r = d.Redactor(e)
+    cases = {
+        "ông An đề nghị": f"ông {NAME} đề nghị",
+        "Bà Nguyễn Thị Hoa, anh Bình và chị Hoa": f"Bà {NAME}, anh {NAME} và chị {NAME}",
+        "ba Nguyen Thi Hoa hoi": f"ba {NAME} hoi",
+        "thư gửi nguyễn.văn.an@bồđề.vn hoặc an@gmail.com.": f"thư gửi {MAIL} hoặc {MAIL}.",
+        "ông Tùng đồng ý công khai": "ông Tùng đồng ý công khai",  # consented, and the only Tùng
+        "quận Ba Đình, phố Bà Triệu, ông ấy, bà con": "quận Ba Đình, phố Bà Triệu, ông ấy, bà con",
+    }
+    for text, want in cases.items():
+        assert r.redact(text) == want
+        assert r.redact(unicodedata.normalize("NFD", text)) == want
+
+
 def test_csv_export_bom_header_and_file(story, tmp_path):
     cols = d.csv_columns()
     assert cols[:3] == ["item_id", "opinion_id", "conference_id"] and cols[-1] == "reopened" and len(cols) == 25
