@@ -82,12 +82,12 @@ cmd::SubmitOpinion from_dict(const py::dict& d) {
     if (!key) throw py::type_error("row keys must be strings");
     const std::string_view f(key, static_cast<std::size_t>(n));
     const py::handle h(v);
-    if (f == "unit") c.unit = h.cast<UnitId>();
-    else if (f == "conference") c.conference = h.cast<ConferenceId>();
-    else if (f == "channel") c.channel = h.cast<Channel>();
-    else if (f == "raised_by") c.raised_by = h.cast<PersonId>();
-    else if (f == "raised_by_org") c.raised_by_org = h.cast<OrganizationId>();
-    else if (f == "raised_on") c.raised_on = h.cast<Date>();
+    if (f == "unit") c.unit = arg_cast<UnitId>(h, "unit");
+    else if (f == "conference") c.conference = arg_cast<ConferenceId>(h, "conference");
+    else if (f == "channel") c.channel = arg_cast<Channel>(h, "channel");
+    else if (f == "raised_by") c.raised_by = arg_cast<PersonId>(h, "raised_by");
+    else if (f == "raised_by_org") c.raised_by_org = arg_cast<OrganizationId>(h, "raised_by_org");
+    else if (f == "raised_on") c.raised_on = arg_cast<Date>(h, "raised_on");
     else if (f == "topic") topic = h;
     else if (f == "text") text = h;
     else if (f == "items") item_list = h;
@@ -95,10 +95,10 @@ cmd::SubmitOpinion from_dict(const py::dict& d) {
       throw py::type_error("unknown row field '" + std::string(f) +
                            "' (unit, conference, channel, raised_by, raised_by_org, raised_on, topic, text, items)");
   }
-  if (topic) c.topic = topic.cast<std::string>();
+  if (topic) c.topic = arg_cast<std::string>(topic, "topic");
   if (text) {
     if (item_list) invalid("a row has either \"items\" or \"text\", not both");
-    c.items.push_back(ItemSpec{c.topic, text.cast<std::string>()});
+    c.items.push_back(ItemSpec{c.topic, arg_cast<std::string>(text, "text")});
   } else if (item_list) {
     c.items = py::type::of<cmd::SubmitOpinion>()(py::arg("unit") = py::none(), py::arg("items") = item_list)
                   .cast<const cmd::SubmitOpinion&>()

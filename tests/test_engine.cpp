@@ -67,6 +67,40 @@ TEST_CASE("malformed JSON and unknown fields are refused with invalid_argument")
   REQUIRE_ERROR(not_found, builtin_profile("atlantis"));
 }
 
+namespace {
+// A value nested `depth` arrays deep, built without recursion.
+json nested(std::size_t depth) {
+  json j = json::array();
+  for (std::size_t i = 1; i < depth; ++i) {
+    json outer = json::array();
+    outer.push_back(std::move(j));
+    j = std::move(outer);
+  }
+  return j;
+}
+bool mentions(const Error& e, const char* what) { return std::string(e.what()).find(what) != std::string::npos; }
+}  // namespace
+
+TEST_CASE("error messages are valid UTF-8: the outside bytes they quote are escaped") {
+  const Error e(ErrorCode::invalid_argument, "bad \xff\xC6 byte, kept: Phường");
+  CHECK(std::string(e.what()) == "bad \\xFF\\xC6 byte, kept: Phường");
+  try {
+    command_from_json({{"type", "assign\xff"}});
+    FAIL("accepted an unknown command type");
+  } catch (const Error& x) {
+    CHECK(x.code() == ErrorCode::invalid_argument);
+    CHECK(mentions(x, "assign\\xFF"));
+    CHECK(std::string(x.what()).find('\xff') == std::string::npos);
+  }
+  try {
+    parse_json("[\"\xff\"]");
+    FAIL("accepted invalid UTF-8");
+  } catch (const Error& x) {
+    CHECK(x.code() == ErrorCode::invalid_argument);
+    CHECK(std::string(x.what()).find('\xff') == std::string::npos);
+  }
+}
+
 TEST_CASE("every command and event round-trips through JSON") {
   World w;
   const ConferenceId c = w.plan();

@@ -73,3 +73,27 @@ def test_wrong_python_types_are_type_errors(world):
         world.engine.unit("one")
     with pytest.raises(d.InvalidArgument):
         world.engine.unit(-1)
+
+
+# ---- "Hardened at every door": depth, ranges, foreign exceptions ----
+
+def test_wrong_python_types_raise_type_error_naming_the_parameter(world):
+    e = world.engine
+    with pytest.raises(TypeError, match="unit"):
+        e.import_opinions(world.office, [{"unit": "BD", "text": "x", "topic": "land"}])
+    with pytest.raises(TypeError, match="agency"):
+        d.Assign(item=1, agency="land")
+    with pytest.raises(TypeError, match="profile"):
+        d.Engine(5)
+
+
+def test_messages_quoting_invalid_utf8_are_valid_text(world, tmp_path):
+    with pytest.raises(d.InvalidArgument) as info:
+        d.parse_json(b'["\xff"]')
+    str(info.value).encode("utf-8")
+    csv = tmp_path / "bad.csv"
+    csv.write_bytes(b"topic,text,\xff\xfe\nland,x,y\n")
+    with pytest.raises(d.InvalidArgument) as info:
+        world.engine.import_csv(world.office, str(csv), unit=world.ward, raised_on=D(2022, 9, 1))
+    assert "\\xFF\\xFE" in str(info.value)
+    str(info.value).encode("utf-8")
