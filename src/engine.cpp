@@ -198,6 +198,7 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
 
 nlohmann::json Engine::execute_json(const nlohmann::json& request) {
   if (!request.is_object()) throw Error(ErrorCode::invalid_argument, "a request must be a JSON object");
+  check_json_depth(request, "a request");
   for (auto it = request.begin(); it != request.end(); ++it)
     if (it.key() != "actor" && it.key() != "idempotency_key" && it.key() != "command")
       throw Error(ErrorCode::invalid_argument, "unknown request field '" + it.key() + "'");

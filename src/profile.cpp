@@ -5,8 +5,10 @@
 #include <sstream>
 
 #include "doithoai/error.h"
+#include "doithoai/json.h"
 #include "doithoai/vietnam_calendar.h"
 #include "text.h"
+#include "views/profile_sections.h"
 
 namespace doithoai {
 namespace detail {
@@ -315,9 +317,9 @@ Profile load_profile_file(const std::string& path) {
   ss << in.rdbuf();
   json j;
   try {
-    j = json::parse(ss.str());
-  } catch (const json::exception& e) {
-    throw Error(ErrorCode::invalid_argument, "profile " + path + ": malformed JSON: " + e.what());
+    j = parse_json(ss.str());
+  } catch (const Error& e) {
+    throw Error(ErrorCode::invalid_argument, "profile " + path + ": " + e.what());
   }
   return load_profile(j);
 }
@@ -330,7 +332,7 @@ std::vector<std::string> builtin_profile_names() {
 
 Profile builtin_profile(std::string_view name) {
   for (const auto& [n, text] : detail::builtin_profile_texts())
-    if (n == name) return load_profile(json::parse(text));
+    if (n == name) return load_profile(parse_json(text));
   throw Error(ErrorCode::not_found, "no built-in profile named '" + std::string(name) + "'");
 }
 

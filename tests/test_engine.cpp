@@ -81,6 +81,45 @@ json nested(std::size_t depth) {
 bool mentions(const Error& e, const char* what) { return std::string(e.what()).find(what) != std::string::npos; }
 }  // namespace
 
+TEST_CASE("JSON nested deeper than kMaxJsonDepth is refused wherever it enters, and changes nothing") {
+  World w;
+  const ItemId i = w.letter(w.resident);
+  const std::uint64_t seq = w.engine->last_seq();
+  // Text: refused before it is parsed; at the limit it parses.
+  const std::size_t deep = 30000;
+  REQUIRE_ERROR(invalid_argument, parse_json(std::string(deep, '[') + std::string(deep, ']')));
+  REQUIRE_ERROR(invalid_argument, parse_json("{\"a\":" + std::string(deep, '{')));
+  CHECK(parse_json(std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']')).is_array());
+  REQUIRE_ERROR(invalid_argument, parse_json(std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']')));
+  // Brackets inside strings do not count.
+  CHECK(parse_json("[\"" + std::string(deep, '[') + "\\\"{\"]").size() == 1);
+  // Values already built: the same limit, checked without recursion.
+  CHECK_NOTHROW(check_json_depth(nested(kMaxJsonDepth)));
+  REQUIRE_ERROR(invalid_argument, check_json_depth(nested(kMaxJsonDepth + 1)));
+  const json too_deep = nested(deep);
+  auto refused = [&](auto&& f) {
+    try {
+      f();
+      FAIL("accepted JSON nested 30,000 deep");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::invalid_argument);
+      CHECK(mentions(e, "deeper than"));
+    }
+  };
+  json cmd = {{"type", "assign"}, {"item", i.value}, {"agency", w.urban.value}};
+  cmd["deadline"] = too_deep;
+  refused([&] { command_from_json(cmd); });
+  refused([&] { w.engine->execute_json({{"actor", w.office.value}, {"command", cmd}}); });
+  json ev = recorded_to_json(w.engine->events(1, 1).at(0));
+  ev["data"]["extra"] = too_deep;
+  refused([&] { recorded_from_json(ev); });
+  json p = profile_to_json(builtin_profile("hanoi-2200"));
+  p["title"] = too_deep;
+  refused([&] { load_profile(p); });
+  CHECK(w.engine->last_seq() == seq);
+  CHECK(w.engine->item(i).status == ItemStatus::open);
+}
+
 TEST_CASE("error messages are valid UTF-8: the outside bytes they quote are escaped") {
   const Error e(ErrorCode::invalid_argument, "bad \xff\xC6 byte, kept: Phường");
   CHECK(std::string(e.what()) == "bad \\xFF\\xC6 byte, kept: Phường");

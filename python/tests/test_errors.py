@@ -77,6 +77,47 @@ def test_wrong_python_types_are_type_errors(world):
 
 # ---- "Hardened at every door": depth, ranges, foreign exceptions ----
 
+DEEP = 30_000
+
+
+def deep_list(n: int = DEEP):
+    v: list = []
+    for _ in range(n - 1):
+        v = [v]
+    return v
+
+
+def test_deep_nesting_is_invalid_argument_everywhere_json_enters(world):
+    e = world.engine
+    before = e.last_seq
+    with pytest.raises(d.InvalidArgument, match="deeper"):
+        d.parse_json("[" * DEEP + "]" * DEEP)
+    with pytest.raises(d.InvalidArgument, match="deeper"):
+        d.command_from_dict({"type": "assign", "item": 1, "agency": deep_list()})
+    with pytest.raises(d.InvalidArgument, match="deeper"):
+        e.execute_json({"actor": world.office, "command": {"type": "assign", "item": 1, "agency": deep_list()}})
+    doc = d.builtin_profile("hanoi-2200").to_dict()
+    doc["title"] = deep_list()
+    with pytest.raises(d.InvalidArgument, match="deeper"):
+        d.load_profile(doc)
+    with pytest.raises(d.InvalidArgument, match="deeper"):
+        d.load_profile('{"a":' + "[" * DEEP)
+    assert e.last_seq == before
+    # At the limit, JSON still converts both ways.
+    assert d.parse_json("[" * 64 + "]" * 64) == deep_list(64)
+
+
+def test_a_value_that_contains_itself_is_invalid_argument(world):
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(d.InvalidArgument, match="contains itself"):
+        d.command_from_dict({"type": "assign", "item": 1, "agency": loop})
+    cyclic: dict = {"type": "assign"}
+    cyclic["item"] = cyclic
+    with pytest.raises(d.InvalidArgument):
+        world.engine.execute_json({"actor": world.office, "command": cyclic})
+
+
 def test_wrong_python_types_raise_type_error_naming_the_parameter(world):
     e = world.engine
     with pytest.raises(TypeError, match="unit"):
