@@ -207,10 +207,14 @@ nlohmann::json Engine::execute_json(const nlohmann::json& request) {
   PersonId actor;
   const auto& a = request["actor"];
   if (a.is_string() && a.get<std::string>() == "system") actor = kSystemActor;
-  else if (a.is_number_unsigned() && a.get<std::uint64_t>() < kSystemActor.value)
-    actor = PersonId(a.get<std::uint32_t>());
+  // Any JSON integer in range: Python ints and most JSON builders give signed numbers.
+  else if ((a.is_number_unsigned() && a.get<std::uint64_t>() < kSystemActor.value) ||
+           (a.is_number_integer() && !a.is_number_unsigned() && a.get<std::int64_t>() >= 0 &&
+            a.get<std::int64_t>() < std::int64_t{kSystemActor.value}))
+    actor = PersonId(static_cast<std::uint32_t>(a.get<std::uint64_t>()));
   else
-    throw Error(ErrorCode::invalid_argument, "actor must be a person id or \"system\"");
+    throw Error(ErrorCode::invalid_argument, "request field 'actor': expected a person id (an integer in 0.." +
+                                                 std::to_string(kSystemActor.value - 1) + ") or \"system\"");
   std::string key;
   if (request.contains("idempotency_key")) {
     if (!request["idempotency_key"].is_string())

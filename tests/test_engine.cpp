@@ -120,6 +120,29 @@ TEST_CASE("JSON nested deeper than kMaxJsonDepth is refused wherever it enters, 
   CHECK(w.engine->item(i).status == ItemStatus::open);
 }
 
+TEST_CASE("execute_json takes an actor as any JSON integer in range, signed or unsigned") {
+  World w;
+  const ItemId i = w.letter(w.resident);
+  const std::uint64_t seq = w.engine->last_seq();
+  const json assign = command_to_json(Command(cmd::Assign{i, w.urban, std::nullopt}));
+  // Refused, naming the field: negative, too large (the system actor's number included), a float, a bool.
+  for (const json& a : {json(std::int64_t{-1}), json(std::uint64_t{4294967297ULL}), json(std::int64_t{4294967297LL}),
+                        json(std::uint64_t{kSystemActor.value}), json(static_cast<double>(w.office.value)), json(true)}) {
+    try {
+      w.engine->execute_json({{"actor", a}, {"command", assign}});
+      FAIL("accepted actor " << a.dump());
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::invalid_argument);
+      CHECK(mentions(e, "actor"));
+    }
+  }
+  CHECK(w.engine->last_seq() == seq);
+  // A signed number (what Python ints and most JSON builders give) is accepted.
+  const json r = w.engine->execute_json({{"actor", std::int64_t{w.office.value}}, {"command", assign}});
+  CHECK(r["last_seq"] == seq + 1);
+  CHECK(w.engine->item(i).status == ItemStatus::assigned);
+}
+
 TEST_CASE("error messages are valid UTF-8: the outside bytes they quote are escaped") {
   const Error e(ErrorCode::invalid_argument, "bad \xff\xC6 byte, kept: Phường");
   CHECK(std::string(e.what()) == "bad \\xFF\\xC6 byte, kept: Phường");

@@ -118,6 +118,18 @@ def test_a_value_that_contains_itself_is_invalid_argument(world):
         world.engine.execute_json({"actor": world.office, "command": cyclic})
 
 
+def test_execute_json_numeric_actor(world):
+    e = world.engine
+    before = e.last_seq
+    for bad in (-1, 2**32 + 1, d.SYSTEM, 1.0, True):
+        with pytest.raises(d.InvalidArgument, match="actor"):
+            e.execute_json({"actor": bad, "command": {"type": "register_person", "name": "X"}})
+    assert e.last_seq == before
+    r = e.execute_json({"actor": world.office, "command": {"type": "submit_opinion", "unit": world.ward,
+                        "channel": "letter", "raised_by": world.resident, "items": [{"topic": "land", "text": "Đường"}]}})
+    assert r["last_seq"] == before + 1
+
+
 def test_wrong_python_types_raise_type_error_naming_the_parameter(world):
     e = world.engine
     with pytest.raises(TypeError, match="unit"):
