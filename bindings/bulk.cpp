@@ -6,6 +6,7 @@
 // failures are listed in the report and the import goes on.
 #include <chrono>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "engine.h"
@@ -153,11 +154,27 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   return rows;
 }
 
+// A CSV id column: decimal digits naming an id in range (never wrapped, never
+// std::stoul's own exceptions).
+template <class IdT>
+IdT checked_id(const std::string& v, const char* column, std::size_t row) {
+  std::uint64_t n = 0;
+  bool ok = !v.empty() && v.size() <= 10;
+  for (const char ch : v) {
+    if (ch < '0' || ch > '9') ok = false;
+    else n = n * 10 + static_cast<std::uint64_t>(ch - '0');
+  }
+  if (!ok || n >= std::numeric_limits<std::uint32_t>::max())
+    throw Error(ErrorCode::invalid_argument, "CSV row " + std::to_string(row) + ", column '" + column +
+                                                 "': expected an id (an integer in 0..4294967294), got '" + v + "'");
+  return IdT(static_cast<std::uint32_t>(n));
+}
+
 template <class IdT>
 IdT id_or_code(const State& s, const std::string& v, const char* what, std::size_t row) {
   if (v.empty()) return IdT();
   if (v.find_first_not_of("0123456789") == std::string::npos && v.size() < 10)
-    return IdT(static_cast<std::uint32_t>(std::stoul(v)));
+    return checked_id<IdT>(v, what, row);
   std::optional<IdT> found;
   if constexpr (std::is_same_v<IdT, UnitId>) found = s.find_unit(v);
   else if constexpr (std::is_same_v<IdT, PersonId>) found = s.find_person(v);
@@ -264,10 +281,10 @@ void init_bulk(py::module_& m) {
         cmd::SubmitOpinion c;
         c.unit = at(c_unit).empty() ? unit : id_or_code<UnitId>(s, at(c_unit), "unit", line);
         c.conference = at(c_conf).empty() ? conference
-                                           : ConferenceId(static_cast<std::uint32_t>(std::stoul(at(c_conf))));
+                                           : checked_id<ConferenceId>(at(c_conf), "conference", line);
         c.channel = at(c_chan).empty() ? channel : parse_enum<Channel>(at(c_chan));
         c.raised_by = id_or_code<PersonId>(s, at(c_by), "person", line);
-        if (!at(c_org).empty()) c.raised_by_org = OrganizationId(static_cast<std::uint32_t>(std::stoul(at(c_org))));
+        if (!at(c_org).empty()) c.raised_by_org = checked_id<OrganizationId>(at(c_org), "raised_by_org", line);
         c.raised_on = at(c_on).empty() ? raised_on : parse_date(at(c_on));
         c.items.push_back(ItemSpec{at(c_topic), at(c_text)});
         cmds.push_back(std::move(c));

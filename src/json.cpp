@@ -94,21 +94,30 @@ void dec(const json& j, T& out, const std::string& field) {
     out = parse_enum<T>(j.get<std::string>());
   } else if constexpr (std::is_integral_v<T>) {
     if (!j.is_number_integer()) bad(field, "expected an integer");
-    const auto v = j.get<std::int64_t>();
-    if (v < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
-        static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
-      bad(field, "integer out of range");
-    out = static_cast<T>(v);
+    // Unsigned and signed JSON integers compared as what they are (a large unsigned read
+    // as int64 would wrap to a negative number in range).
+    if (j.is_number_unsigned()) {
+      const auto u = j.get<std::uint64_t>();
+      if (u > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) bad(field, "integer out of range");
+      out = static_cast<T>(u);
+    } else {
+      const auto v = j.get<std::int64_t>();
+      if (v < 0 ? (!std::is_signed_v<T> || v < static_cast<std::int64_t>(std::numeric_limits<T>::min()))
+                : static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
+        bad(field, "integer out of range");
+      out = static_cast<T>(v);
+    }
   } else if constexpr (is_id<T>::value) {
     if (j.is_null()) {
       out = T{};
       return;
     }
     if (!j.is_number_integer()) bad(field, "expected an id (integer) or null");
-    const auto v = j.get<std::int64_t>();
-    if (v < 0 || v >= static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max()))
+    if (j.is_number_unsigned() ? j.get<std::uint64_t>() >= std::numeric_limits<std::uint32_t>::max()
+                               : (j.get<std::int64_t>() < 0 ||
+                                  j.get<std::int64_t>() >= std::int64_t{std::numeric_limits<std::uint32_t>::max()}))
       bad(field, "id out of range");
-    out = T(static_cast<std::uint32_t>(v));
+    out = T(static_cast<std::uint32_t>(j.get<std::uint64_t>()));
   } else if constexpr (std::is_same_v<T, Date>) {
     if (j.is_null()) {
       out = Date();

@@ -143,6 +143,23 @@ TEST_CASE("execute_json takes an actor as any JSON integer in range, signed or u
   CHECK(w.engine->item(i).status == ItemStatus::assigned);
 }
 
+TEST_CASE("numbers out of range are refused in JSON fields, never wrapped") {
+  World w;
+  const std::uint64_t seq = w.engine->last_seq();
+  for (const json& v : {json(std::uint64_t{4294967297ULL}), json(std::int64_t{-1}), json(std::uint64_t{18446744073709551615ULL}),
+                        json(1.0), json(true)}) {
+    INFO(v.dump());
+    REQUIRE_ERROR(invalid_argument, command_from_json({{"type", "assign"}, {"item", v}, {"agency", 1}}));
+    REQUIRE_ERROR(invalid_argument, command_from_json({{"type", "record_voter_request"}, {"unit", 1}, {"requesters", v},
+                                                        {"voters", 10}, {"on", "2022-01-01"}, {"reference", "x"}}));
+  }
+  // A signed field given an unsigned number that would wrap to a value in range.
+  json ev = recorded_to_json(w.engine->events(1, 1).at(0));
+  ev["v"] = std::uint64_t{18446744073709551615ULL};  // -1 as int64
+  REQUIRE_ERROR(invalid_argument, recorded_from_json(ev));
+  CHECK(w.engine->last_seq() == seq);
+}
+
 TEST_CASE("error messages are valid UTF-8: the outside bytes they quote are escaped") {
   const Error e(ErrorCode::invalid_argument, "bad \xff\xC6 byte, kept: Phường");
   CHECK(std::string(e.what()) == "bad \\xFF\\xC6 byte, kept: Phường");

@@ -130,6 +130,24 @@ def test_execute_json_numeric_actor(world):
     assert r["last_seq"] == before + 1
 
 
+def test_out_of_range_ids_are_refused(world, tmp_path):
+    e = world.engine
+    before = e.last_seq
+    for bad in (2**32 + 1, -1):
+        with pytest.raises(d.InvalidArgument):
+            e.item(bad)
+        with pytest.raises(d.InvalidArgument):
+            d.command_from_dict({"type": "assign", "item": bad, "agency": 1})
+    csv = tmp_path / "rows.csv"
+    csv.write_text("topic,text,raised_by_org\nland,Đường hỏng,4294967297\n", encoding="utf-8")
+    with pytest.raises(d.InvalidArgument, match="raised_by_org"):
+        e.import_csv(world.office, str(csv), unit=world.ward, raised_on=D(2022, 9, 1))
+    csv.write_text("topic,text,conference\nland,Đường hỏng,12x\n", encoding="utf-8")
+    with pytest.raises(d.InvalidArgument, match="conference"):
+        e.import_csv(world.office, str(csv), unit=world.ward, raised_on=D(2022, 9, 1))
+    assert e.last_seq == before
+
+
 def test_wrong_python_types_raise_type_error_naming_the_parameter(world):
     e = world.engine
     with pytest.raises(TypeError, match="unit"):
