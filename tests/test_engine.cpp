@@ -180,6 +180,42 @@ TEST_CASE("error messages are valid UTF-8: the outside bytes they quote are esca
   }
 }
 
+TEST_CASE("a profile loads only when every field it holds is known and valid") {
+  const json good = profile_to_json(builtin_profile("hanoi-2200"));
+  CHECK_NOTHROW(load_profile(good));
+  for (const auto& name : builtin_profile_names()) CHECK_NOTHROW(load_profile(profile_to_json(builtin_profile(name))));
+  auto refused = [&](const char* what, auto&& edit, const char* path) {
+    json p = good;
+    edit(p);
+    try {
+      load_profile(p);
+      FAIL("loaded a profile with " << what);
+    } catch (const Error& e) {
+      INFO(e.what());
+      CHECK(e.code() == ErrorCode::invalid_argument);
+      CHECK(mentions(e, path));
+    }
+  };
+  refused("an unknown field", [](json& p) { p["deadline"] = 3; }, "$.deadline");
+  refused("compliance: 5", [](json& p) { p["compliance"] = 5; }, "$.compliance");
+  refused("triggers: \"x\"", [](json& p) { p["triggers"] = "x"; }, "$.triggers");
+  refused("an unknown compliance rule", [](json& p) { p["compliance"]["yearly"] = json::object(); }, "$.compliance.yearly");
+  refused("an unknown field in a rule", [](json& p) { p["compliance"]["voter_request"]["percent"] = 10; },
+          "$.compliance.voter_request.percent");
+  refused("a bad trigger number", [](json& p) { p["triggers"]["overdue"]["min_items"] = "one"; }, "$.triggers.overdue.min_items");
+  refused("an unknown trigger field", [](json& p) { p["triggers"]["reopened"]["days"] = 1; }, "$.triggers.reopened.days");
+  refused("a NUL in the name", [](json& p) { p["name"] = std::string("ha\0noi", 6); }, "$.name");
+  refused("a control character in a label", [](json& p) { p["topics"][0]["label"] = "a\nb"; }, "$.topics[0].label");
+  refused("an unknown label field", [](json& p) { p["topics"][0]["colour"] = "red"; }, "$.topics[0].colour");
+  refused("levels: []", [](json& p) { p["levels"] = json::array(); }, "$.levels");
+  refused("a repeated level", [](json& p) { p["levels"].push_back(p["levels"][0]); }, "$.levels");
+  refused("a repeated supervisor", [](json& p) { p["supervisors"] = {"front", "front"}; }, "$.supervisors[1]");
+  refused("a zone offset that wraps", [](json& p) { p["zone_offset_minutes"] = std::uint64_t{18446744073709551615ULL}; },
+          "$.zone_offset_minutes");
+  refused("days that wrap", [](json& p) { p["deadlines"]["reply"]["days"] = std::uint64_t{18446744073709551586ULL}; },
+          "$.deadlines.reply.days");
+}
+
 TEST_CASE("every command and event round-trips through JSON") {
   World w;
   const ConferenceId c = w.plan();
