@@ -245,8 +245,8 @@ struct EventPages {
 std::unique_ptr<PyEngine> make_engine(py::object profile, py::object store_arg, std::shared_ptr<Clock> clock,
                                       std::shared_ptr<Calendar> calendar, int max_conflict_retries,
                                       std::uint64_t snapshot_every) {
-  Profile p = py::isinstance<py::str>(profile) ? builtin_profile(profile.cast<std::string>())
-                                               : profile.cast<const Profile&>();
+  Profile p = py::isinstance<py::str>(profile) ? builtin_profile(arg_cast<std::string>(profile, "profile"))
+                                               : arg_cast<const Profile&>(profile, "profile");
   EngineOptions o;
   o.clock = clock ? std::shared_ptr<const Clock>(clock) : std::make_shared<SystemClock>();
   o.calendar = calendar ? std::shared_ptr<const Calendar>(calendar) : calendar_for(p);

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <istream>
+#include <limits>
 #include <ostream>
 
 #include "doithoai/error.h"
@@ -202,24 +203,45 @@ std::uint64_t import_jsonl(std::istream& in, DurableStore& to) {
   while (std::getline(in, line)) {
     ++lineno;
     if (line.empty()) continue;
-    const nlohmann::json j = parse_json(line);
-    // Validates the envelope and the event (types, fields) as any reader would.
-    const Recorded r = recorded_from_json(j);
+    const std::string at_line = "line " + std::to_string(lineno) + ": ";
     StoredEvent e;
-    e.seq = r.seq;
-    e.at_us = to_micros(r.at);
-    e.actor = r.actor.value;
-    if (!j.contains("partition") || !j["partition"].is_number_unsigned())
-      throw Error(ErrorCode::invalid_argument, "line " + std::to_string(lineno) + ": missing partition");
-    e.partition = j["partition"].get<std::uint32_t>();
-    e.type = j["type"].get<std::string>();
-    e.version = j["v"].get<int>();
-    if (j.contains("idempotency_key")) e.idempotency_key = j["idempotency_key"].get<std::string>();
-    e.payload = j["data"].dump();
-    if (!j.contains("prev_hash") || !j.contains("hash"))
-      throw Error(ErrorCode::invalid_argument, "line " + std::to_string(lineno) + ": missing hashes");
-    e.prev_hash = hash_from_hex(j["prev_hash"].get<std::string>());
-    e.hash = hash_from_hex(j["hash"].get<std::string>());
+    try {
+      const nlohmann::json j = parse_json(line);
+      // Validates the envelope and the event (types, fields) as any reader would.
+      const Recorded r = recorded_from_json(j);
+      e.seq = r.seq;
+      e.at_us = to_micros(r.at);
+      e.actor = r.actor.value;
+      // Every field checked before it is read: nlohmann's get<>() converts out-of-range
+      // numbers silently (2^32 + 1 would be partition 1) and throws its own exceptions.
+      auto pit = j.find("partition");
+      if (pit == j.end()) throw Error(ErrorCode::invalid_argument, at_line + "missing partition");
+      if (!pit->is_number_integer() ||
+          (pit->is_number_unsigned() ? pit->get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max()
+                                     : (pit->get<std::int64_t>() < 0 ||
+                                        pit->get<std::int64_t>() > std::int64_t{std::numeric_limits<std::uint32_t>::max()})))
+        throw Error(ErrorCode::invalid_argument, at_line + "field 'partition': expected an integer in 0..4294967295");
+      e.partition = static_cast<std::uint32_t>(pit->get<std::uint64_t>());
+      e.type = j["type"].get<std::string>();
+      e.version = j["v"].get<int>();  // checked by recorded_from_json
+      if (j.contains("idempotency_key")) {
+        if (!j["idempotency_key"].is_string())
+          throw Error(ErrorCode::invalid_argument, at_line + "field 'idempotency_key': expected a string");
+        e.idempotency_key = j["idempotency_key"].get<std::string>();
+      }
+      e.payload = j["data"].dump();
+      if (!j.contains("prev_hash") || !j.contains("hash"))
+        throw Error(ErrorCode::invalid_argument, at_line + "missing hashes");
+      for (const char* k : {"prev_hash", "hash"})
+        if (!j[k].is_string()) throw Error(ErrorCode::invalid_argument, at_line + "field '" + k + "': expected a hex string");
+      e.prev_hash = hash_from_hex(j["prev_hash"].get<std::string>());
+      e.hash = hash_from_hex(j["hash"].get<std::string>());
+    } catch (const Error& x) {
+      if (std::string_view(x.what()).substr(0, at_line.size()) == at_line) throw;
+      throw Error(x.code(), at_line + x.what());
+    } catch (const nlohmann::json::exception& x) {
+      throw Error(ErrorCode::invalid_argument, at_line + x.what());
+    }
     if (event_hash(e) != e.hash)
       throw Error(ErrorCode::corruption, "line " + std::to_string(lineno) + " (event " + std::to_string(e.seq) +
                                              ") does not match its hash");

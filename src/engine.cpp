@@ -198,6 +198,7 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
 
 nlohmann::json Engine::execute_json(const nlohmann::json& request) {
   if (!request.is_object()) throw Error(ErrorCode::invalid_argument, "a request must be a JSON object");
+  check_json_depth(request, "a request");
   for (auto it = request.begin(); it != request.end(); ++it)
     if (it.key() != "actor" && it.key() != "idempotency_key" && it.key() != "command")
       throw Error(ErrorCode::invalid_argument, "unknown request field '" + it.key() + "'");
@@ -206,10 +207,14 @@ nlohmann::json Engine::execute_json(const nlohmann::json& request) {
   PersonId actor;
   const auto& a = request["actor"];
   if (a.is_string() && a.get<std::string>() == "system") actor = kSystemActor;
-  else if (a.is_number_unsigned() && a.get<std::uint64_t>() < kSystemActor.value)
-    actor = PersonId(a.get<std::uint32_t>());
+  // Any JSON integer in range: Python ints and most JSON builders give signed numbers.
+  else if ((a.is_number_unsigned() && a.get<std::uint64_t>() < kSystemActor.value) ||
+           (a.is_number_integer() && !a.is_number_unsigned() && a.get<std::int64_t>() >= 0 &&
+            a.get<std::int64_t>() < std::int64_t{kSystemActor.value}))
+    actor = PersonId(static_cast<std::uint32_t>(a.get<std::uint64_t>()));
   else
-    throw Error(ErrorCode::invalid_argument, "actor must be a person id or \"system\"");
+    throw Error(ErrorCode::invalid_argument, "request field 'actor': expected a person id (an integer in 0.." +
+                                                 std::to_string(kSystemActor.value - 1) + ") or \"system\"");
   std::string key;
   if (request.contains("idempotency_key")) {
     if (!request["idempotency_key"].is_string())
