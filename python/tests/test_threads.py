@@ -166,49 +166,71 @@ def run_threads(targets, timeout):
     return [t.name for t in threads if t.is_alive()], errors
 
 
+DEADLOCK_SCENARIO = """
+import sys, threading
+sys.path.insert(0, TESTS)
+from conftest import make_world
+from test_threads import run_threads
+
+w = make_world()
+e = w.engine
+seen = []
+sub = e.subscribe(lambda ev: seen.append((ev.seq, e.item_status(ev.item) if ev.item else None)))
+first = e.last_seq + 1
+stop = threading.Event()
+
+def writer(k):
+    def write():
+        for j in range(2000):  # 3,000 commands a writer: the old engine hung in each of 3 runs
+            r = e.submit_opinion(w.office, w.ward, channel="mailbox", raised_by=w.resident,
+                                 items=[("traffic", f"{k}-{j}")])
+            if j % 2:
+                e.assign(w.office, r.items[0], w.land)
+    write.__name__ = f"writer{k}"
+    return write
+
+def reader():
+    n = 0
+    while not stop.is_set() or n < 1000:
+        count = e.item_count
+        if count:
+            e.item(count)
+            e.item_status(count)
+        e.unit(w.ward)
+        n += 1
+
+def writers_then_stop():
+    alive, errs = run_threads([writer(0), writer(1)], timeout=60)
+    stop.set()
+    assert not alive and not errs, (alive, errs)
+
+alive, errors = run_threads([writers_then_stop, reader], timeout=90)
+assert not alive, f"deadlock: {alive} still running"
+assert not errors, errors
+assert e.wait_for_subscribers(timeout=60)
+assert [s for s, _ in seen] == list(range(first, e.last_seq + 1))  # each once, in order
+assert sub.errors == 0 and e.callback_errors == 0
+sub.close()
+print("ok", len(seen))
+"""
+
+
 def test_subscriber_with_two_writers_and_a_reader_does_not_deadlock():
     # The issue's scenario: with a subscriber, two threads executing and one querying hung
     # forever (the callback waited for the GIL, a query held it waiting for the state lock,
-    # the next writer held the state lock waiting for the notify lock).
-    w = make_world()
-    e = w.engine
-    seen = []
-    sub = e.subscribe(lambda ev: seen.append((ev.seq, e.item_status(ev.item) if ev.item else None)))
-    first = e.last_seq + 1
-    stop = threading.Event()
-
-    def writer(k):
-        def write():
-            for j in range(300):
-                r = e.submit_opinion(w.office, w.ward, channel="mailbox", raised_by=w.resident,
-                                     items=[("traffic", f"{k}-{j}")])
-                if j % 2:
-                    e.assign(w.office, r.items[0], w.land)
-        write.__name__ = f"writer{k}"
-        return write
-
-    def reader():
-        n = 0
-        while not stop.is_set() or n < 1000:
-            count = e.item_count
-            if count:
-                e.item(count)
-                e.item_status(count)
-            e.unit(w.ward)
-            n += 1
-
-    def writers_then_stop():
-        alive, errs = run_threads([writer(0), writer(1)], timeout=120)
-        stop.set()
-        assert not alive and not errs, (alive, errs)
-
-    alive, errors = run_threads([writers_then_stop, reader], timeout=150)
-    assert not alive, f"deadlock: {alive} still running"
-    assert not errors
-    assert e.wait_for_subscribers(timeout=60)
-    assert [s for s, _ in seen] == list(range(first, e.last_seq + 1))  # each once, in order
-    assert sub.errors == 0 and e.callback_errors == 0
-    sub.close()
+    # the next writer held the state lock waiting for the notify lock). A deadlock that holds
+    # the GIL stops every Python thread, so the scenario runs in a child process with a timeout.
+    import pathlib
+    import subprocess
+    import sys
+    tests = str(pathlib.Path(__file__).resolve().parent)
+    try:
+        out = subprocess.run([sys.executable, "-c", f"TESTS = {tests!r}\n" + DEADLOCK_SCENARIO],
+                             capture_output=True, text=True, timeout=180)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("deadlock: the scenario did not finish in 180 s") from None
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.startswith("ok ")
 
 
 def test_1200_commands_with_a_subscriber_are_not_much_slower():
