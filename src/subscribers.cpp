@@ -39,7 +39,10 @@ void Delivery::enqueue(const std::vector<Recorded>& events) {
   if (events.empty()) return;
   {
     std::lock_guard<std::mutex> g(m_);
-    if (closed_) return;
+    // Nobody to deliver to (the last subscription went after the command saw a listener; the
+    // thread may be gone): drop them, or flush would wait for a thread that is not there. A
+    // later subscriber starts after these events.
+    if (closed_ || hooks_.empty()) return;
     queue_.insert(queue_.end(), events.begin(), events.end());
     enqueued_ = events.back().seq;
   }

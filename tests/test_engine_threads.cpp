@@ -209,3 +209,22 @@ TEST_CASE("subscribers do not slow commands much (1,200 commands with and withou
   INFO("without " << without << " s, with " << with << " s");
   CHECK(with < 5 * without + 0.05);
 }
+
+TEST_CASE("subscribing and unsubscribing while commands run never leaves flush waiting") {
+  World w;
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    while (!stop) w.letter(w.resident);
+  });
+  int caught_up = 0;
+  for (int k = 0; k < 50; ++k) {
+    Subscription s = w.engine->subscribe([](const Recorded&) {});
+    std::this_thread::sleep_for(std::chrono::microseconds(200 * (k % 5)));
+    s.reset();  // the last one: the thread stops while commands may still see a listener
+    if (w.engine->flush_subscribers(5s)) ++caught_up;
+  }
+  stop = true;
+  writer.join();
+  CHECK(caught_up == 50);
+  CHECK(w.engine->undelivered() == 0);
+}
