@@ -4,7 +4,7 @@
 // GIL: released around every call that takes an engine lock, even the cheap point queries
 // (item, item_status, ...): a thread holding the GIL must never wait for an engine lock,
 // since a lock holder may need the GIL (an import's progress callback, a subscriber being
-// unsubscribed or drained). That costs about 0.1 µs per call. The engine calls back into
+// unsubscribed or drained). That costs about 0.12 µs per call. The engine calls back into
 // Python only from subscriptions, which re-acquire the GIL on the engine's delivery thread
 // (events.cpp) and hold no engine lock; so closing a subscription, waiting for subscribers
 // and destroying the engine release the GIL.
