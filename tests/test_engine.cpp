@@ -276,6 +276,7 @@ TEST_CASE("subscribers see every commit in order; a throwing subscriber changes 
   Subscription s2 = w.engine->subscribe([&](const Recorded&) { throw std::runtime_error("portal mailer down"); });
   const ItemId i = w.letter(w.resident);
   w.run(w.office, cmd::Assign{i, w.urban, std::nullopt});
+  w.engine->flush_subscribers();  // delivery is asynchronous
   REQUIRE(seen.size() == 2);
   CHECK(seen[1] == seen[0] + 1);
   CHECK(types == std::vector<std::string>{"opinion_submitted", "item_assigned"});
@@ -283,6 +284,7 @@ TEST_CASE("subscribers see every commit in order; a throwing subscriber changes 
   CHECK(w.engine->item(i).status == ItemStatus::assigned);
   s1.reset();
   w.letter(w.resident);
+  w.engine->flush_subscribers();
   CHECK(seen.size() == 2);
   // A subscriber may query the engine.
   std::string status;
@@ -290,6 +292,7 @@ TEST_CASE("subscribers see every commit in order; a throwing subscriber changes 
     if (auto* a = std::get_if<ev::ItemAssigned>(&r.event)) status = std::string(to_string(w.engine->item(a->item).status));
   });
   w.run(w.office, cmd::Assign{w.letter(w.resident), w.urban, std::nullopt});
+  w.engine->flush_subscribers();
   CHECK(status == "assigned");
 }
 
