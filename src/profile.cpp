@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "doithoai/error.h"
+#include "profile_check.h"
 #include "doithoai/json.h"
 #include "doithoai/vietnam_calendar.h"
 #include "text.h"
@@ -19,9 +20,7 @@ using nlohmann::json;
 
 namespace {
 
-[[noreturn]] void bad(const std::string& path, const std::string& what) {
-  throw Error(ErrorCode::invalid_argument, "profile " + path + ": " + what);
-}
+[[noreturn]] void bad(const std::string& path, const std::string& what) { detail::profile_bad(path, what); }
 
 const json& need(const json& j, const char* key, const std::string& path) {
   auto it = j.find(key);
@@ -111,14 +110,8 @@ std::vector<std::string> unique_strings(const json& j, const std::string& path) 
   return v;
 }
 
-// Refuses fields other than `allowed` (the new sections are strict).
 void only(const json& j, const std::string& path, std::initializer_list<const char*> allowed) {
-  if (!j.is_object()) bad(path, "expected an object");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool known = false;
-    for (const char* a : allowed) known = known || it.key() == a;
-    if (!known) bad(path + "." + it.key(), "unknown field");
-  }
+  detail::profile_only(j, path, allowed);
 }
 
 std::vector<std::string> level_list(const json& j, const std::string& path, const Profile& p) {

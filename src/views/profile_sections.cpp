@@ -3,28 +3,21 @@
 #include <algorithm>
 
 #include "doithoai/error.h"
+#include "../profile_check.h"
 #include "text.h"
 
 namespace doithoai::detail {
 using nlohmann::json;
 namespace {
 
-[[noreturn]] void bad(const std::string& path, const std::string& what) {
-  throw Error(ErrorCode::invalid_argument, "profile " + path + ": " + what);
-}
+[[noreturn]] void bad(const std::string& path, const std::string& what) { detail::profile_bad(path, what); }
 const json* section(const json& j, const char* key) {
   if (!j.is_object()) return nullptr;
   auto it = j.find(key);
   return it == j.end() ? nullptr : &*it;
 }
-// Refuses fields other than `allowed`, naming the first unknown one by its path.
 void only(const json& j, const std::string& path, std::initializer_list<const char*> allowed) {
-  if (!j.is_object()) bad(path, "expected an object");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool known = false;
-    for (const char* a : allowed) known = known || it.key() == a;
-    if (!known) bad(path + "." + it.key(), "unknown field");
-  }
+  detail::profile_only(j, path, allowed);
 }
 // Text a person reads: valid UTF-8 without control characters.
 std::string text(const json& v, const std::string& path) {
