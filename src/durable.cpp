@@ -8,6 +8,7 @@
 #include "doithoai/error.h"
 #include "doithoai/json.h"
 #include "json_text.h"
+#include "text.h"
 
 namespace doithoai {
 
@@ -191,45 +192,54 @@ std::uint64_t export_jsonl(const DurableStore& from, std::ostream& out) {
 }
 
 std::uint64_t import_jsonl(std::istream& in, DurableStore& to) {
+  // All or nothing: every line is read and checked before anything is written, then the
+  // rows go to the store in one append_rows (one transaction). The price is memory: the
+  // whole import is held (about the size of its JSON text).
   std::vector<StoredEvent> rows;
-  std::uint64_t n = 0;
   std::string line;
   std::uint64_t lineno = 0;
-  auto flush = [&] {
-    if (!rows.empty()) to.append_rows(rows);
-    rows.clear();
-  };
   while (std::getline(in, line)) {
     ++lineno;
     if (line.empty()) continue;
-    const nlohmann::json j = parse_json(line);
-    // Validates the envelope and the event (types, fields) as any reader would.
-    const Recorded r = recorded_from_json(j);
-    StoredEvent e;
-    e.seq = r.seq;
-    e.at_us = to_micros(r.at);
-    e.actor = r.actor.value;
-    if (!j.contains("partition") || !j["partition"].is_number_unsigned())
-      throw Error(ErrorCode::invalid_argument, "line " + std::to_string(lineno) + ": missing partition");
-    e.partition = j["partition"].get<std::uint32_t>();
-    e.type = j["type"].get<std::string>();
-    e.version = j["v"].get<int>();
-    if (j.contains("idempotency_key")) e.idempotency_key = j["idempotency_key"].get<std::string>();
-    e.payload = j["data"].dump();
-    if (!j.contains("prev_hash") || !j.contains("hash"))
-      throw Error(ErrorCode::invalid_argument, "line " + std::to_string(lineno) + ": missing hashes");
-    e.prev_hash = hash_from_hex(j["prev_hash"].get<std::string>());
-    e.hash = hash_from_hex(j["hash"].get<std::string>());
-    if (event_hash(e) != e.hash)
-      throw Error(ErrorCode::corruption, "line " + std::to_string(lineno) + " (event " + std::to_string(e.seq) +
-                                             ") does not match its hash");
-    rows.push_back(std::move(e));
-    ++n;
-    if (rows.size() >= 2000) flush();
+    const std::string where = "line " + std::to_string(lineno);
+    try {
+      const nlohmann::json j = parse_json(line);
+      // Validates the envelope and the event (types, fields, ids, enums, dates) as any
+      // reader would, then the text rules commands obey (lengths, UTF-8, no control characters).
+      const Recorded r = recorded_from_json(j);
+      detail::check_event_fields(r.event);
+      StoredEvent e;
+      e.seq = r.seq;
+      e.at_us = to_micros(r.at);
+      e.actor = r.actor.value;
+      if (!j.contains("partition") || !j["partition"].is_number_unsigned() ||
+          j["partition"].get<std::uint64_t>() > 0xFFFFFFFFu)
+        throw Error(ErrorCode::invalid_argument, "missing or invalid partition");
+      e.partition = j["partition"].get<std::uint32_t>();
+      e.type = j["type"].get<std::string>();
+      e.version = j["v"].get<int>();
+      if (j.contains("idempotency_key")) {
+        if (!j["idempotency_key"].is_string()) throw Error(ErrorCode::invalid_argument, "idempotency_key is not a string");
+        e.idempotency_key = j["idempotency_key"].get<std::string>();
+        detail::check_text(e.idempotency_key, "idempotency_key", kMaxNameBytes, false);
+      }
+      e.payload = j["data"].dump();
+      if (!j.contains("prev_hash") || !j.contains("hash") || !j["prev_hash"].is_string() || !j["hash"].is_string())
+        throw Error(ErrorCode::invalid_argument, "missing hashes");
+      e.prev_hash = hash_from_hex(j["prev_hash"].get<std::string>());
+      e.hash = hash_from_hex(j["hash"].get<std::string>());
+      if (event_hash(e) != e.hash)
+        throw Error(ErrorCode::corruption, "event " + std::to_string(e.seq) + " does not match its hash");
+      rows.push_back(std::move(e));
+    } catch (const Error& x) {
+      throw Error(x.code(), where + ": " + x.what() + " (nothing was imported)");
+    } catch (const std::exception& x) {  // nlohmann type errors on odd envelopes
+      throw Error(ErrorCode::invalid_argument, where + ": " + x.what() + " (nothing was imported)");
+    }
   }
-  if (in.bad()) throw Error(ErrorCode::storage, "reading the import failed");
-  flush();
-  return n;
+  if (in.bad()) throw Error(ErrorCode::storage, "reading the import failed (nothing was imported)");
+  to.append_rows(rows);
+  return rows.size();
 }
 
 }  // namespace doithoai

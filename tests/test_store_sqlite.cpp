@@ -694,3 +694,59 @@ TEST_CASE("sqlite: an import with a changed line is refused and writes nothing")
   REQUIRE_ERROR(corruption, import_jsonl(in, to));
   REQUIRE(to.last_seq() == 0);
 }
+
+namespace {
+// A file of n rows renaming unit 1, then one row whose event is given: the log an import
+// reads (the store itself does not judge events; decide does).
+std::string export_with_last(const TempDir& dir, int n, const Event& last_event, const char* name) {
+  SqliteStore src(dir.file(name));
+  Batch b;
+  std::uint64_t seq = 0;
+  for (int i = 0; i < n; ++i)
+    b.events.push_back(Recorded{++seq, at(2022, 9, 21), kSystemActor,
+                                ev::UnitRenamed{UnitId(1), "Phường " + std::to_string(i), Date(2022, 9, 21)}});
+  b.events.push_back(Recorded{++seq, at(2022, 9, 21), kSystemActor, last_event});
+  src.append(b);
+  std::stringstream out;
+  export_jsonl(src, out);
+  return out.str();
+}
+}  // namespace
+
+TEST_CASE("sqlite: an import is all or nothing: a bad line after 2,100 good ones leaves the store unchanged") {
+  TempDir dir;
+  const std::string good = export_with_last(dir, 2100, ev::UnitRenamed{UnitId(1), "Cuối", Date(2022, 9, 21)}, "src.db");
+  std::string text;
+  SECTION("a line that is not JSON") { text = good + "{not json\n"; }
+  SECTION("a line whose hash does not match") {
+    text = good;
+    const auto pos = text.rfind("Cuối");
+    text.replace(pos, 4, "Cuoi");
+  }
+  const std::string path = dir.file("to.db");
+  SqliteStore to(path);
+  std::stringstream in(text);
+  std::uint64_t lines = 0;
+  for (char c : text) lines += c == '\n';
+  REQUIRE(lines >= 2101);
+  REQUIRE_THROWS_AS(import_jsonl(in, to), Error);
+  REQUIRE(to.last_seq() == 0);
+  REQUIRE(to.head_hash() == Hash{});
+}
+
+TEST_CASE("sqlite: imported events obey the text rules of commands; a breaking one imports nothing") {
+  TempDir dir;
+  Event bad;
+  SECTION("a name longer than kMaxNameBytes") {
+    bad = ev::UnitRenamed{UnitId(1), std::string(kMaxNameBytes + 1, 'x'), Date(2022, 9, 21)};
+  }
+  SECTION("a text longer than kMaxTextBytes") {
+    bad = ev::FindingRecorded{ItemId(1), std::string(kMaxTextBytes + 1, 'x'), true, Date(2022, 9, 21)};
+  }
+  SECTION("a control character") { bad = ev::UnitRenamed{UnitId(1), std::string("A\x01" "B"), Date(2022, 9, 21)}; }
+  const std::string text = export_with_last(dir, 2100, bad, "src.db");
+  SqliteStore to(dir.file("to.db"));
+  std::stringstream in(text);
+  REQUIRE_ERROR(invalid_argument, import_jsonl(in, to));
+  REQUIRE(to.last_seq() == 0);
+}
