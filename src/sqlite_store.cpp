@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "binary.h"
+#include "json_text.h"
 #include "prefault.h"
 #include "doithoai/error.h"
 #include "doithoai/json.h"
@@ -116,6 +117,11 @@ struct Use {
 }  // namespace
 
 struct SqliteStore::Impl {
+  // Closes the connection if the store's destructor did not (a failed open): a deferred
+  // close, completed when the statements below are finalized.
+  ~Impl() {
+    if (db) sqlite3_close_v2(db);
+  }
   std::string path;
   SqliteOptions options;
   sqlite3* db = nullptr;
@@ -146,6 +152,90 @@ struct SqliteStore::Impl {
     if (bad || expect <= to)
       throw Error(ErrorCode::corruption, "store '" + path + "' fails verification at sequence " +
                                              std::to_string(bad ? bad : expect));
+  }
+
+  // The replay cache rows from `from` to `to` (0: the end) against their JSON truth, mutex
+  // held: each row present, with the event's time, actor and key, and a binary form that
+  // decodes to the event the JSON holds. Cheap in the usual case: the decoded event is
+  // written back as JSON text and compared with the payload bytes (the payload is that text
+  // for every row this store wrote); only a row whose bytes differ (an import of
+  // non-canonical JSON) parses its JSON. Throws Error(corruption) naming the first bad row.
+  void check_cache_locked(std::uint64_t from, std::uint64_t to) const {
+    if (version < 2) return;
+    Stmt st(db,
+            "SELECT e.seq, e.type, e.version, e.payload, r.bin,"
+            " r.at_us IS e.at_us AND r.actor IS e.actor AND r.idem_key IS e.idem_key"
+            " FROM events e LEFT JOIN replay r ON r.seq = e.seq WHERE e.seq >= ?1 AND (?2 = 0 OR e.seq <= ?2)"
+            " ORDER BY e.seq");
+    sqlite3_bind_int64(st.get(), 1, static_cast<sqlite3_int64>(from));
+    sqlite3_bind_int64(st.get(), 2, static_cast<sqlite3_int64>(to));
+    std::string enc;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      sqlite3_stmt* q = st.get();
+      const auto seq = static_cast<std::uint64_t>(sqlite3_column_int64(q, 0));
+      auto bad = [&](const char* why) {
+        throw Error(ErrorCode::corruption, "store '" + path + "': replay cache row " + std::to_string(seq) + " " + why +
+                                               " (the JSON events are intact: rebuild the cache or run verify())");
+      };
+      const auto* b = static_cast<const char*>(sqlite3_column_blob(q, 4));
+      const int n = sqlite3_column_bytes(q, 4);
+      if (sqlite3_column_type(q, 4) == SQLITE_NULL) bad("is missing");
+      if (sqlite3_column_int(q, 5) != 1) bad("differs from its event's time, actor or key");
+      const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(q, 1));
+      const std::string_view type(t ? t : "", t ? static_cast<std::size_t>(sqlite3_column_bytes(q, 1)) : 0);
+      const auto* pl = reinterpret_cast<const char*>(sqlite3_column_text(q, 3));
+      const std::string_view payload(pl ? pl : "", pl ? static_cast<std::size_t>(sqlite3_column_bytes(q, 3)) : 0);
+      const int ver = sqlite3_column_int(q, 2);
+      bool same = false;
+      if (b && n >= 1) {
+        try {
+          detail::BinReader rd(b + 1, b + n);
+          const Event ev = detail::decode_event(rd, static_cast<unsigned char>(b[0]));
+          same = event_type(ev) == type && event_schema_version(ev) == ver && detail::event_json_text(ev) == payload;
+        } catch (const Error&) {
+          same = false;
+        }
+      }
+      if (!same) {  // the exact test: the binary form of the JSON event
+        enc.clear();
+        try {
+          detail::encode_event(event_from_json(type, ver, parse_json(payload)), enc);
+        } catch (const Error&) {
+          enc = "\xff";
+        }
+        if (!b || enc.size() != static_cast<std::size_t>(n) || std::memcmp(enc.data(), b, enc.size()) != 0)
+          bad("differs from its JSON event");
+      }
+    }
+    if (rc != SQLITE_DONE) fail("checking the replay cache", rc);
+  }
+
+  bool has_table(const char* name) const {
+    Stmt st(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    sqlite3_bind_text(st.get(), 1, name, -1, SQLITE_STATIC);
+    const int rc = sqlite3_step(st.get());
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail("reading the schema", rc);
+    return rc == SQLITE_ROW;
+  }
+  // What the file is, before anything is written to it: empty (a new store), a doithoai
+  // store (doithoai_meta), or some other database. A doithoai store without its events
+  // table has lost its truth: Error(corruption), never an empty log created in its place.
+  // Another database is refused with Error(invalid_argument) unless `adopt` (the store's
+  // tables are then added beside the others).
+  void check_kind(bool adopt) const {
+    Stmt any(db, "SELECT count(*) FROM sqlite_master");
+    const int rc = sqlite3_step(any.get());
+    if (rc != SQLITE_ROW) fail("reading the schema", rc);
+    if (sqlite3_column_int64(any.get(), 0) == 0) return;  // empty: a new store
+    if (has_table("doithoai_meta")) {
+      if (!has_table("events"))
+        throw Error(ErrorCode::corruption, "store '" + path + "' has lost its events table");
+      return;
+    }
+    if (!adopt)
+      throw Error(ErrorCode::invalid_argument, "'" + path + "' is a SQLite database but not a doithoai store; "
+                                               "open it with SqliteOptions::adopt to add the store's tables to it");
   }
 
   [[noreturn]] void fail(const std::string& what, int rc) const {
@@ -274,10 +364,14 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
     // 25-30% slower than copying pages through read() (a page fault per page costs more
     // than the copy; bench/store_bench --replay), with snapshot opens no faster.
     if (!options.read_only) {
+      // Before anything writes (switching to WAL rewrites the header): a foreign file or a
+      // store without its events table is refused untouched. Checked again under the lock.
+      m.check_kind(options.adopt);
       m.exec("PRAGMA journal_mode=WAL");
       m.exec(options.sync == SqliteOptions::Sync::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
       // Create the schema once; a second process racing us waits on the write lock.
       m.exec("BEGIN IMMEDIATE");
+      m.check_kind(options.adopt);
       m.exec(kSchema);
       m.exec(("INSERT OR IGNORE INTO doithoai_meta VALUES('schema_version','" + std::to_string(kSchemaVersion) +
               "'),('hash_format','doithoai.event.v1')")
@@ -291,6 +385,7 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
       }
       m.commit();
     }
+    if (options.read_only) m.check_kind(false);
     {
       Stmt v(m.db, "SELECT value FROM doithoai_meta WHERE key='schema_version'");
       const int r = sqlite3_step(v.get());
@@ -357,8 +452,17 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
       if (!rep.ok)
         throw Error(ErrorCode::corruption, "store '" + path + "' fails verification at sequence " +
                                                std::to_string(rep.first_bad) + ": " + rep.problem);
+      // The engine replays the cache rows after the snapshot (all of them without one): they
+      // must say what the JSON events say, or the engine would serve a state the truth lacks.
+      {
+        std::lock_guard<std::mutex> g(m.mutex);
+        m.check_cache_locked(from == 1 && m.unchecked_below == 1 ? 1 : from + 1, 0);
+      }
     }
   } catch (...) {
+    // Leave the file as it was (a refused foreign file, a lost events table): roll back
+    // and close, so no lock or half-made schema outlives the failed open.
+    m.rollback_if_open();
     impl_.reset();
     throw;
   }
@@ -381,6 +485,7 @@ SqliteStore::~SqliteStore() {
     impl_->snap_chunks_drop = {};
     impl_->snap_chunks_prune = {};
     sqlite3_close_v2(impl_->db);
+    impl_->db = nullptr;
   }
 }
 
@@ -503,7 +608,10 @@ bool SqliteStore::load_snapshot(std::uint64_t& seq, std::string& image) const {
     const auto n = static_cast<std::size_t>(sqlite3_column_bytes(u.st, 3));
     if (p && n > 0) {  // a one-blob image (files written before snapshot_chunks)
       if (sha256(p, n) != sum) continue;  // damaged: try an older one
-      if (s < m.unchecked_below) m.check_range_locked(s, m.unchecked_below);
+      if (s < m.unchecked_below) {
+        m.check_range_locked(s, m.unchecked_below);
+        m.check_cache_locked(s + 1, m.unchecked_below);
+      }
       m.unchecked_below = 1;
       seq = s;
       image.assign(p, n);
@@ -563,13 +671,19 @@ bool SqliteStore::load_snapshot(std::uint64_t& seq, std::string& image) const {
       std::string().swap(image);
       continue;
     }
-    if (s < m.unchecked_below) m.check_range_locked(s, m.unchecked_below);
+    if (s < m.unchecked_below) {
+      m.check_range_locked(s, m.unchecked_below);
+      m.check_cache_locked(s + 1, m.unchecked_below);
+    }
     m.unchecked_below = 1;
     seq = s;
     return true;
   }
   // No usable snapshot: the caller replays everything, so check what open trusted.
-  if (m.unchecked_below > 1) m.check_range_locked(1, m.unchecked_below);
+  if (m.unchecked_below > 1) {
+    m.check_range_locked(1, m.unchecked_below);
+    m.check_cache_locked(1, m.unchecked_below);
+  }
   m.unchecked_below = 1;
   return false;
 }

@@ -407,7 +407,10 @@ TEST_CASE("R20 changing a row's replay cache is found by verify()") {
   TempDir dir;
   const std::string path = make_store(dir);
   raw_sql(path, "UPDATE replay SET bin = (SELECT bin FROM replay WHERE seq = 2) WHERE seq = 3");
-  SqliteStore s(path);  // the chain (over the JSON truth) is intact
+  REQUIRE_ERROR(corruption, SqliteStore(path));  // opening for writing checks the cache it would replay
+  SqliteOptions ro;
+  ro.read_only = true;
+  SqliteStore s(path, ro);  // the chain (over the JSON truth) is intact
   const VerifyReport rep = s.verify();
   REQUIRE_FALSE(rep.ok);
   REQUIRE(rep.first_bad == 3);
@@ -424,7 +427,9 @@ TEST_CASE("R20 a missing, extra or altered replay cache row is found by verify()
   }
   SECTION("a deleted cache row: verify names it, and replay refuses the gap") {
     raw_sql(path, "DELETE FROM replay WHERE seq = 7");
-    SqliteStore s(path);
+    SqliteOptions ro;
+    ro.read_only = true;
+    SqliteStore s(path, ro);
     const VerifyReport rep = s.verify();
     REQUIRE_FALSE(rep.ok);
     REQUIRE(rep.first_bad == 7);
@@ -432,7 +437,9 @@ TEST_CASE("R20 a missing, extra or altered replay cache row is found by verify()
   }
   SECTION("a cache row whose time was changed") {
     raw_sql(path, "UPDATE replay SET at_us = at_us + 1 WHERE seq = 9");
-    const VerifyReport rep = SqliteStore(path).verify();
+    SqliteOptions ro;
+    ro.read_only = true;
+    const VerifyReport rep = SqliteStore(path, ro).verify();
     REQUIRE_FALSE(rep.ok);
     REQUIRE(rep.first_bad == 9);
   }
@@ -749,4 +756,96 @@ TEST_CASE("sqlite: imported events obey the text rules of commands; a breaking o
   std::stringstream in(text);
   REQUIRE_ERROR(invalid_argument, import_jsonl(in, to));
   REQUIRE(to.last_seq() == 0);
+}
+
+namespace {
+std::string file_bytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+TEST_CASE("sqlite: a SQLite file that is not a doithoai store is refused and left untouched, unless adopted") {
+  TempDir dir;
+  const std::string path = dir.file("other.db");
+  raw_sql(path, "PRAGMA journal_mode=DELETE; CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT);"
+                "INSERT INTO customers VALUES (1, 'Nguyễn Văn A')");
+  const std::string before = file_bytes(path);
+  REQUIRE_ERROR(invalid_argument, SqliteStore(path));
+  REQUIRE_ERROR(invalid_argument, open_engine(profile(), path, options(sx::clock())));
+  SqliteOptions ro;
+  ro.read_only = true;
+  REQUIRE_ERROR(invalid_argument, SqliteStore(path, ro));
+  REQUIRE(file_bytes(path) == before);
+  SqliteOptions adopt;
+  adopt.adopt = true;
+  SqliteStore s(path, adopt);
+  REQUIRE(s.last_seq() == 0);
+}
+
+TEST_CASE("sqlite: an empty file becomes a new store") {
+  TempDir dir;
+  const std::string path = dir.file("empty.db");
+  { std::ofstream(path, std::ios::binary); }
+  SqliteStore s(path);
+  REQUIRE(s.last_seq() == 0);
+}
+
+TEST_CASE("sqlite: a store whose events table is gone is corruption, and no empty log is created") {
+  TempDir dir;
+  const std::string path = make_store(dir, 1);
+  raw_sql(path, "PRAGMA journal_mode=DELETE; DROP TABLE events");
+  const std::string before = file_bytes(path);
+  REQUIRE_ERROR(corruption, SqliteStore(path));
+  REQUIRE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+  SqliteOptions ro;
+  ro.read_only = true;
+  REQUIRE_ERROR(corruption, SqliteStore(path, ro));
+  REQUIRE(file_bytes(path) == before);
+}
+
+TEST_CASE("R20 a replay cache row that differs from its JSON event is refused at open, not served") {
+  TempDir dir;
+  const std::string path = make_store(dir);
+  std::string truth;
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    truth = image_of(*e);
+  }
+  SECTION("no snapshot: a changed cache row anywhere") {
+    raw_sql(path, "UPDATE replay SET bin = (SELECT bin FROM replay WHERE seq = 2) WHERE seq = 3");
+    REQUIRE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+  }
+  SECTION("a changed time in the cache") {
+    raw_sql(path, "UPDATE replay SET at_us = at_us + 1 WHERE seq = 9");
+    REQUIRE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+  }
+  SECTION("after a snapshot: a changed cache row that opening replays") {
+    const std::string spath = dir.file("snap.db");
+    std::uint64_t snap = 0;
+    {
+      auto e = open_engine(profile(), spath, options(sx::clock()));
+      const Directory d = build_directory(*e);
+      workload(*e, d, 2, "a-");
+      e->snapshot();
+      snap = e->last_seq();
+      workload(*e, d, 1, "b-");
+      truth = image_of(*e);
+    }
+    // Rows before the snapshot are not replayed: changing them does not change the state.
+    raw_sql(spath, "UPDATE replay SET bin = (SELECT bin FROM replay WHERE seq = 2) WHERE seq = 3");
+    {
+      auto e = open_engine(profile(), spath, options(sx::clock()));
+      REQUIRE(image_of(*e) == truth);
+    }
+    raw_sql(spath, "UPDATE replay SET bin = (SELECT bin FROM replay WHERE seq = " + std::to_string(snap + 1) +
+                       ") WHERE seq = " + std::to_string(snap + 2));
+    REQUIRE_ERROR(corruption, open_engine(profile(), spath, options(sx::clock())));
+  }
+  SECTION("an intact cache opens to the same state") {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    REQUIRE(image_of(*e) == truth);
+  }
 }

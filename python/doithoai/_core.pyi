@@ -1009,8 +1009,9 @@ class SqliteOptions:
     create: bool
     open_check: str  # "full" | "since_snapshot"
     busy_timeout_ms: int
+    adopt: bool
     def __init__(self, *, sync: str = "full", read_only: bool = False, create: bool = True,
-                 open_check: str = "full", busy_timeout_ms: int = 10000) -> None: ...
+                 open_check: str = "full", busy_timeout_ms: int = 10000, adopt: bool = False) -> None: ...
 class DurableStore(EventStore):
     def verify(self) -> VerifyReport: ...
     @property
@@ -1020,7 +1021,8 @@ class DurableStore(EventStore):
 class SqliteStore(DurableStore):
     def __init__(self, path: str | os.PathLike[str], options: SqliteOptions | None = None, *,
                  sync: str | None = None, read_only: bool | None = None, create: bool | None = None,
-                 open_check: str | None = None, busy_timeout_ms: int | None = None) -> None: ...
+                 open_check: str | None = None, busy_timeout_ms: int | None = None,
+                 adopt: bool | None = None) -> None: ...
     @property
     def path(self) -> str: ...
 class PostgresStore(DurableStore):  # only when HAVE_POSTGRES
