@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <istream>
 #include <ostream>
 
@@ -180,6 +181,11 @@ std::uint64_t export_jsonl(const DurableStore& from, std::ostream& out) {
     j["data"] = parse_json(e.payload);
     j["partition"] = e.partition;
     if (!e.idempotency_key.empty()) j["idempotency_key"] = e.idempotency_key;
+    if (!e.idempotency_key.empty() && e.idempotency_digest.size() == 32) {
+      Hash d;
+      std::copy(e.idempotency_digest.begin(), e.idempotency_digest.end(), d.begin());
+      j["idempotency_digest"] = to_hex(d);
+    }
     j["prev_hash"] = to_hex(e.prev_hash);
     j["hash"] = to_hex(e.hash);
     out << j.dump() << '\n';
@@ -222,6 +228,12 @@ std::uint64_t import_jsonl(std::istream& in, DurableStore& to) {
         if (!j["idempotency_key"].is_string()) throw Error(ErrorCode::invalid_argument, "idempotency_key is not a string");
         e.idempotency_key = j["idempotency_key"].get<std::string>();
         detail::check_text(e.idempotency_key, "idempotency_key", kMaxNameBytes, false);
+      }
+      if (j.contains("idempotency_digest")) {
+        if (e.idempotency_key.empty() || !j["idempotency_digest"].is_string())
+          throw Error(ErrorCode::invalid_argument, "idempotency_digest without an idempotency_key");
+        const Hash d = hash_from_hex(j["idempotency_digest"].get<std::string>());
+        e.idempotency_digest.assign(reinterpret_cast<const char*>(d.data()), d.size());
       }
       e.payload = j["data"].dump();
       if (!j.contains("prev_hash") || !j.contains("hash") || !j["prev_hash"].is_string() || !j["hash"].is_string())

@@ -127,6 +127,8 @@ struct SqliteStore::Impl {
   sqlite3* db = nullptr;
   mutable std::mutex mutex;
   int version = kSchemaVersion;  // of the file: 1 only for a read-only old file
+  bool has_digest = true;  // events.idem_digest exists (false only in a read-only older file)
+  Stmt digest_of;
   Stmt head, insert, insert_replay, read_replay, read_rows, snap_list, snap_insert, snap_prune, hash_at, count;
   Stmt snap_size, snap_chunks, snap_chunk_insert, snap_chunks_drop, snap_chunks_prune;
   std::string bin;
@@ -291,6 +293,8 @@ struct SqliteStore::Impl {
     sqlite3_bind_text(st, 8, e.payload.data(), static_cast<int>(e.payload.size()), SQLITE_STATIC);
     sqlite3_bind_blob(st, 9, e.prev_hash.data(), 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 10, e.hash.data(), 32, SQLITE_STATIC);
+    if (e.idempotency_digest.empty() || e.idempotency_key.empty()) sqlite3_bind_null(st, 11);
+    else sqlite3_bind_blob(st, 11, e.idempotency_digest.data(), static_cast<int>(e.idempotency_digest.size()), SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
       Use r(insert_replay);
@@ -337,6 +341,8 @@ struct SqliteStore::Impl {
       e.payload = col_text(u.st, 7);
       e.prev_hash = blob_hash(u.st, 8);
       e.hash = blob_hash(u.st, 9);
+      const auto* dg = static_cast<const char*>(sqlite3_column_blob(u.st, 10));
+      e.idempotency_digest.assign(dg ? dg : "", dg ? static_cast<std::size_t>(sqlite3_column_bytes(u.st, 10)) : 0);
       if (!visit(e)) return;
     }
     if (rc != SQLITE_DONE) fail("reading rows", rc);
@@ -383,6 +389,12 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
         m.exec("ALTER TABLE events DROP COLUMN bin");
         m.exec("UPDATE doithoai_meta SET value='2' WHERE key='schema_version' AND value='1'");
       }
+      // The request digest beside an idempotency key (added in 0.3; a nullable column, so
+      // adding it rewrites nothing and older builds still read and write the file: their
+      // rows leave it NULL, which matches any request).
+      if (sqlite3_table_column_metadata(m.db, nullptr, "events", "idem_digest", nullptr, nullptr, nullptr, nullptr,
+                                        nullptr) != SQLITE_OK)
+        m.exec("ALTER TABLE events ADD COLUMN idem_digest BLOB");
       m.commit();
     }
     if (options.read_only) m.check_kind(false);
@@ -396,18 +408,27 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
         throw Error(ErrorCode::unsupported, "'" + path + "' has store schema version " + ver + ", this build reads " +
                                                 std::to_string(kSchemaVersion));
     }
+    m.has_digest = sqlite3_table_column_metadata(m.db, nullptr, "events", "idem_digest", nullptr, nullptr, nullptr,
+                                                 nullptr, nullptr) == SQLITE_OK;
+    m.digest_of = Stmt(m.db, m.has_digest ? "SELECT idem_digest FROM events WHERE idem_key = ?"
+                                          : "SELECT NULL FROM events WHERE idem_key = ?");
     m.head = Stmt(m.db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
     m.insert = Stmt(m.db,
-                    "INSERT INTO events(seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash)"
-                    " VALUES(?,?,?,?,?,?,?,?,?,?)");
+                    m.has_digest
+                        ? "INSERT INTO events(seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash,"
+                          "idem_digest) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+                        : "INSERT INTO events(seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash)"
+                          " VALUES(?,?,?,?,?,?,?,?,?,?)");
     if (!options.read_only)
       m.insert_replay = Stmt(m.db, "INSERT INTO replay(seq,at_us,actor,idem_key,bin) VALUES(?,?,?,?,?)");
     m.read_replay = Stmt(m.db, m.version == 1
                                    ? "SELECT seq, at_us, actor, idem_key, bin FROM events WHERE seq >= ? ORDER BY seq"
                                    : "SELECT seq, at_us, actor, idem_key, bin FROM replay WHERE seq >= ? ORDER BY seq");
     m.read_rows = Stmt(m.db,
-                       "SELECT seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash FROM events"
-                       " WHERE seq >= ? ORDER BY seq");
+                       m.has_digest ? "SELECT seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash,"
+                                      "idem_digest FROM events WHERE seq >= ? ORDER BY seq"
+                                    : "SELECT seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash,"
+                                      "NULL FROM events WHERE seq >= ? ORDER BY seq");
     m.snap_list = Stmt(m.db, "SELECT seq, anchor, checksum, data FROM snapshots ORDER BY seq DESC");
     m.snap_insert = Stmt(m.db, "INSERT OR REPLACE INTO snapshots(seq,anchor,checksum,data) VALUES(?,?,?,?)");
     m.snap_prune = Stmt(m.db, "DELETE FROM snapshots WHERE seq < ?");
@@ -471,6 +492,7 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
 SqliteStore::~SqliteStore() {
   if (impl_ && impl_->db) {
     impl_->head = {};
+    impl_->digest_of = {};
     impl_->insert = {};
     impl_->insert_replay = {};
     impl_->read_replay = {};
@@ -523,6 +545,7 @@ void SqliteStore::append(const Batch& batch) {
     if (batch.events.front().seq != last + 1)
       throw Error(ErrorCode::conflict, "append expected sequence " + std::to_string(last + 1) + ", got " +
                                            std::to_string(batch.events.front().seq));
+    rows.front().idempotency_digest = batch.idempotency_digest;
     chain_rows(rows, head);
     for (std::size_t i = 0; i < rows.size(); ++i) m.insert_row(rows[i], bins[i]);
     m.commit();
@@ -586,6 +609,20 @@ void SqliteStore::read(std::uint64_t from, const Visitor& visit) const {
     if (r.seq > last || !visit(r, key)) return;
   }
   if (rc != SQLITE_DONE) m.fail("reading events", rc);
+}
+
+bool SqliteStore::idempotency_digest(std::string_view key, std::string& digest) const {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> g(m.mutex);
+  Use u(m.digest_of);
+  sqlite3_bind_text(u.st, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(u.st);
+  if (rc == SQLITE_DONE) return false;
+  if (rc != SQLITE_ROW) m.fail("reading an idempotency key", rc);
+  if (sqlite3_column_type(u.st, 0) == SQLITE_NULL) return false;
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(u.st, 0));
+  digest.assign(p ? p : "", p ? static_cast<std::size_t>(sqlite3_column_bytes(u.st, 0)) : 0);
+  return true;
 }
 
 void SqliteStore::read_rows(std::uint64_t from, const RowVisitor& visit) const {

@@ -394,7 +394,7 @@ TEST_CASE("R20 reordering rows is detected by verify() and by opening") {
           "CREATE TEMP TABLE t AS SELECT * FROM events WHERE seq IN (20, 21);"
           "DELETE FROM events WHERE seq IN (20, 21);"
           "INSERT INTO events SELECT CASE seq WHEN 20 THEN 21 ELSE 20 END, partition, at_us, actor, type, version,"
-          " idem_key, payload, prev_hash, hash FROM t;");
+          " idem_key, payload, prev_hash, hash, idem_digest FROM t;");
   SqliteOptions ro;
   ro.read_only = true;
   const VerifyReport rep = SqliteStore(path, ro).verify();
@@ -848,4 +848,92 @@ TEST_CASE("R20 a replay cache row that differs from its JSON event is refused at
     auto e = open_engine(profile(), path, options(sx::clock()));
     REQUIRE(image_of(*e) == truth);
   }
+}
+
+namespace {
+cmd::SubmitOpinion opinion_cmd(const Directory& d, const char* text) {
+  return cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident, OrganizationId(), Date(), "",
+                            {{"land", text}}};
+}
+}  // namespace
+
+TEST_CASE("sqlite: an idempotency key reused for another request is a conflict naming the key, across reopening") {
+  TempDir dir;
+  const std::string path = dir.file("idem2.db");
+  Directory d;
+  Result first;
+  std::uint64_t last = 0;
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    d = build_directory(*e);
+    first = e->execute(d.office, opinion_cmd(d, "Một"), "portal-7");
+    // In the same engine: another command, or the same command by another actor.
+    try {
+      e->execute(d.office, opinion_cmd(d, "Hai"), "portal-7");
+      FAIL("a reused key with another command was accepted");
+    } catch (const Error& x) {
+      REQUIRE(x.code() == ErrorCode::conflict);
+      REQUIRE(std::string(x.what()).find("portal-7") != std::string::npos);
+    }
+    REQUIRE_ERROR(conflict, e->execute(d.resident, opinion_cmd(d, "Một"), "portal-7"));
+    REQUIRE(e->last_seq() == first.last_seq);
+    REQUIRE(e->execute(d.office, opinion_cmd(d, "Một"), "portal-7").replayed);
+    last = e->last_seq();
+  }
+  SECTION("after reopening") {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    REQUIRE_ERROR(conflict, e->execute(d.office, opinion_cmd(d, "Hai"), "portal-7"));
+    const Result again = e->execute(d.office, opinion_cmd(d, "Một"), "portal-7");
+    REQUIRE(again.replayed);
+    REQUIRE(again.id == first.id);
+    REQUIRE(e->last_seq() == last);
+  }
+  SECTION("after a snapshot and reopening") {
+    {
+      auto e = open_engine(profile(), path, options(sx::clock()));
+      e->snapshot();
+    }
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    REQUIRE_ERROR(conflict, e->execute(d.office, opinion_cmd(d, "Hai"), "portal-7"));
+    REQUIRE(e->execute(d.office, opinion_cmd(d, "Một"), "portal-7").replayed);
+    REQUIRE(e->last_seq() == last);
+  }
+  SECTION("a second engine on the file learns the digest from the store") {
+    auto a = open_engine(profile(), path, options(sx::clock()));
+    auto b = open_engine(profile(), path, options(sx::clock()));
+    a->execute(d.office, opinion_cmd(d, "Ba"), "portal-8");
+    REQUIRE_ERROR(conflict, b->execute(d.office, opinion_cmd(d, "Bốn"), "portal-8"));
+    REQUIRE(b->execute(d.office, opinion_cmd(d, "Ba"), "portal-8").replayed);
+    REQUIRE(b->last_seq() == a->last_seq());
+  }
+  SECTION("a key stored before digests (NULL) matches any request") {
+    raw_sql(path, "UPDATE events SET idem_digest = NULL");
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    REQUIRE(e->execute(d.office, opinion_cmd(d, "Hai"), "portal-7").replayed);
+    REQUIRE(e->last_seq() == last);
+  }
+  SECTION("export and import keep the digest") {
+    std::stringstream jsonl;
+    {
+      SqliteStore from(path);
+      export_jsonl(from, jsonl);
+    }
+    REQUIRE(jsonl.str().find("\"idempotency_digest\"") != std::string::npos);
+    {
+      SqliteStore to(dir.file("copy.db"));
+      import_jsonl(jsonl, to);
+    }
+    auto e = open_engine(profile(), dir.file("copy.db"), options(sx::clock()));
+    REQUIRE_ERROR(conflict, e->execute(d.office, opinion_cmd(d, "Hai"), "portal-7"));
+    REQUIRE(e->execute(d.office, opinion_cmd(d, "Một"), "portal-7").replayed);
+  }
+}
+
+TEST_CASE("memory: an idempotency key reused for another request is a conflict") {
+  Engine e(profile(), options(sx::clock()));
+  const Directory d = build_directory(e);
+  const Result first = e.execute(d.office, opinion_cmd(d, "Một"), "k");
+  REQUIRE_ERROR(conflict, e.execute(d.office, opinion_cmd(d, "Hai"), "k"));
+  REQUIRE(e.last_seq() == first.last_seq);
+  REQUIRE(e.execute(d.office, opinion_cmd(d, "Một"), "k").replayed);
 }
