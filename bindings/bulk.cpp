@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "engine.h"
@@ -124,12 +125,12 @@ cmd::SubmitOpinion from_dict(const py::dict& d) {
     if (!key) throw py::type_error("row keys must be strings");
     const std::string_view f(key, static_cast<std::size_t>(n));
     const py::handle h(v);
-    if (f == "unit") c.unit = h.cast<UnitId>();
-    else if (f == "conference") c.conference = h.cast<ConferenceId>();
-    else if (f == "channel") c.channel = h.cast<Channel>();
-    else if (f == "raised_by") c.raised_by = h.cast<PersonId>();
-    else if (f == "raised_by_org") c.raised_by_org = h.cast<OrganizationId>();
-    else if (f == "raised_on") c.raised_on = h.cast<Date>();
+    if (f == "unit") c.unit = arg_cast<UnitId>(h, "unit");
+    else if (f == "conference") c.conference = arg_cast<ConferenceId>(h, "conference");
+    else if (f == "channel") c.channel = arg_cast<Channel>(h, "channel");
+    else if (f == "raised_by") c.raised_by = arg_cast<PersonId>(h, "raised_by");
+    else if (f == "raised_by_org") c.raised_by_org = arg_cast<OrganizationId>(h, "raised_by_org");
+    else if (f == "raised_on") c.raised_on = arg_cast<Date>(h, "raised_on");
     else if (f == "topic") topic = h;
     else if (f == "text") text = h;
     else if (f == "items") item_list = h;
@@ -137,10 +138,10 @@ cmd::SubmitOpinion from_dict(const py::dict& d) {
       throw py::type_error("unknown row field '" + std::string(f) +
                            "' (unit, conference, channel, raised_by, raised_by_org, raised_on, topic, text, items)");
   }
-  if (topic) c.topic = topic.cast<std::string>();
+  if (topic) c.topic = arg_cast<std::string>(topic, "topic");
   if (text) {
     if (item_list) invalid("a row has either \"items\" or \"text\", not both");
-    c.items.push_back(ItemSpec{c.topic, text.cast<std::string>()});
+    c.items.push_back(ItemSpec{c.topic, arg_cast<std::string>(text, "text")});
   } else if (item_list) {
     c.items = py::type::of<cmd::SubmitOpinion>()(py::arg("unit") = py::none(), py::arg("items") = item_list)
                   .cast<const cmd::SubmitOpinion&>()
@@ -195,11 +196,27 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   return rows;
 }
 
+// A CSV id column: decimal digits naming an id in range (never wrapped, never
+// std::stoul's own exceptions).
+template <class IdT>
+IdT checked_id(const std::string& v, const char* column, std::size_t row) {
+  std::uint64_t n = 0;
+  bool ok = !v.empty() && v.size() <= 10;
+  for (const char ch : v) {
+    if (ch < '0' || ch > '9') ok = false;
+    else n = n * 10 + static_cast<std::uint64_t>(ch - '0');
+  }
+  if (!ok || n >= std::numeric_limits<std::uint32_t>::max())
+    throw Error(ErrorCode::invalid_argument, "CSV row " + std::to_string(row) + ", column '" + column +
+                                                 "': expected an id (an integer in 0..4294967294), got '" + v + "'");
+  return IdT(static_cast<std::uint32_t>(n));
+}
+
 template <class IdT>
 IdT id_or_code(const State& s, const std::string& v, const char* what, std::size_t row) {
   if (v.empty()) return IdT();
   if (v.find_first_not_of("0123456789") == std::string::npos && v.size() < 10)
-    return IdT(static_cast<std::uint32_t>(std::stoul(v)));
+    return checked_id<IdT>(v, what, row);
   std::optional<IdT> found;
   if constexpr (std::is_same_v<IdT, UnitId>) found = s.find_unit(v);
   else if constexpr (std::is_same_v<IdT, PersonId>) found = s.find_person(v);
@@ -312,17 +329,13 @@ void init_bulk(py::module_& m) {
         cmd::SubmitOpinion c;
         // Every row is converted before any is submitted: a row that cannot be read stops
         // the import with nothing committed, naming the row.
-        auto number = [&](const std::string& v, const char* what) -> std::uint32_t {
-          if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
-            invalid("CSV row " + std::to_string(line) + ": " + what + " '" + v + "' is not an id");
-          return static_cast<std::uint32_t>(std::stoul(v));
-        };
         try {
           c.unit = at(c_unit).empty() ? unit : id_or_code<UnitId>(s, at(c_unit), "unit", line);
-          c.conference = at(c_conf).empty() ? conference : ConferenceId(number(at(c_conf), "conference"));
+          c.conference = at(c_conf).empty() ? conference
+                                             : checked_id<ConferenceId>(at(c_conf), "conference", line);
           c.channel = at(c_chan).empty() ? channel : parse_enum<Channel>(at(c_chan));
           c.raised_by = id_or_code<PersonId>(s, at(c_by), "person", line);
-          if (!at(c_org).empty()) c.raised_by_org = OrganizationId(number(at(c_org), "raised_by_org"));
+          if (!at(c_org).empty()) c.raised_by_org = checked_id<OrganizationId>(at(c_org), "raised_by_org", line);
           c.raised_on = at(c_on).empty() ? raised_on : parse_date(at(c_on));
         } catch (const Error& e) {
           const std::string what = e.what();

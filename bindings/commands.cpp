@@ -39,14 +39,14 @@ ItemSpec item_spec_from(py::handle h) {
 }
 
 template <class F>
-F convert(py::handle h) {
+F convert(py::handle h, const char* field) {
   if constexpr (std::is_same_v<F, std::vector<ItemSpec>>) {
     std::vector<ItemSpec> v;
     if (py::isinstance<py::str>(h)) throw py::type_error("items must be a list of items, not a string");
     for (auto x : py::reinterpret_borrow<py::iterable>(h)) v.push_back(item_spec_from(x));
     return v;
   } else {
-    return h.cast<F>();
+    return arg_cast<F>(h, field);
   }
 }
 
@@ -61,10 +61,10 @@ class Binder {
   template <class F>
   Binder& field(const char* name, F T::*pm, bool required = false) {
     cls_.def_property(
-        name, [pm](const T& t) { return t.*pm; }, [pm](T& t, py::handle v) { t.*pm = convert<F>(v); });
+        name, [pm](const T& t) { return t.*pm; }, [pm, name](T& t, py::handle v) { t.*pm = convert<F>(v, name); });
     entry_.fields.push_back(name);
     entry_.required.push_back(required);
-    setters_->push_back([pm](T& t, py::handle v) { t.*pm = convert<F>(v); });
+    setters_->push_back([pm, name](T& t, py::handle v) { t.*pm = convert<F>(v, name); });
     return *this;
   }
   void done() {

@@ -45,6 +45,17 @@ nlohmann::json py_to_json(py::handle h);
 // Raises doithoai.InvalidArgument (through the registered translator).
 [[noreturn]] void invalid(const std::string& message);
 
+// h converted to T; a value of the wrong type raises TypeError naming `param` (a bare
+// pybind11 cast would raise RuntimeError("Unable to cast ...")).
+template <class T>
+T arg_cast(py::handle h, const char* param) {
+  try {
+    return h.cast<T>();
+  } catch (const py::cast_error&) {
+    throw py::type_error(std::string(param) + ": wrong type " + Py_TYPE(h.ptr())->tp_name);
+  }
+}
+
 // ---- enums: a registry filled by init_model, read by the caster ----
 template <class E>
 struct EnumInfo {

@@ -32,6 +32,16 @@ struct PyEngine : doithoai::Engine {
         store_ref(std::move(store)),
         clock_ref(std::const_pointer_cast<doithoai::Clock>(o.clock)),
         calendar_ref(std::const_pointer_cast<doithoai::Calendar>(o.calendar)) {}
+  // The delivery thread may need the GIL to finish a callback or drain the queue while the
+  // destructor waits for it: stop it with the GIL released.
+  ~PyEngine() {
+    if (Py_IsInitialized() && PyGILState_Check()) {
+      py::gil_scoped_release nogil;
+      close_subscribers();
+    } else {
+      close_subscribers();
+    }
+  }
   std::shared_ptr<doithoai::EventStore> store_ref;
   std::shared_ptr<doithoai::Clock> clock_ref;
   std::shared_ptr<doithoai::Calendar> calendar_ref;

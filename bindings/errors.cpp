@@ -4,6 +4,8 @@
 // and sets `.code` on the instance to the snake_case code ("not_found", ...).
 #include "common.h"
 
+#include <cstring>
+
 namespace dtpy {
 namespace {
 
@@ -49,7 +51,12 @@ void invalid(const std::string& message) {
 
 void raise_error(doithoai::ErrorCode code, const char* message) {
   PyObject* cls = class_for(code);
-  py::object exc = py::reinterpret_steal<py::object>(PyObject_CallFunction(cls, "s", message));
+  // Messages are valid UTF-8 (doithoai::Error escapes what is not); decoding still never
+  // fails, so a message can never turn into a UnicodeDecodeError.
+  py::object text = py::reinterpret_steal<py::object>(
+      PyUnicode_DecodeUTF8(message, static_cast<Py_ssize_t>(std::strlen(message)), "backslashreplace"));
+  if (!text) return;
+  py::object exc = py::reinterpret_steal<py::object>(PyObject_CallFunctionObjArgs(cls, text.ptr(), nullptr));
   if (!exc) return;  // the call set its own error
   exc.attr("code") = py::str(std::string(doithoai::to_string(code)));
   PyErr_SetObject(cls, exc.ptr());
@@ -79,6 +86,13 @@ void init_errors(py::module_& m) {
       if (p) std::rethrow_exception(p);
     } catch (const doithoai::Error& e) {
       raise_error(e.code(), e.what());
+    } catch (const py::cast_error& e) {
+      // A Python value of the wrong type met a C++ conversion: TypeError, as for any
+      // argument of the wrong type (pybind11 would raise RuntimeError).
+      PyErr_SetString(PyExc_TypeError, doithoai::printable_message(e.what()).c_str());
+    } catch (const nlohmann::json::exception& e) {
+      // No JSON exception of the library's own escapes as such; this is the last guard.
+      raise_error(doithoai::ErrorCode::invalid_argument, e.what());
     }
   });
   m.def("error_class", [](doithoai::ErrorCode code) { return py::reinterpret_borrow<py::object>(class_for(code)); },

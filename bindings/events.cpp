@@ -2,15 +2,19 @@
 //
 // An Event is what the log holds: seq, at (aware UTC datetime), actor, type, version and the
 // type's data in its JSON form (a dict). Subscribers are Python callables called after each
-// commit, on the committing thread, with the GIL re-acquired for the call; an exception they
-// raise is caught in C++ with the GIL held, counted and kept as text, and never reaches the
-// engine or the caller of execute.
+// commit, in sequence order, on the engine's delivery thread (asynchronously: see engine.h),
+// with the GIL re-acquired for the call; an exception they raise is caught in C++ with the
+// GIL held, counted and kept as text, and never reaches the engine or the caller of execute.
+// Unsubscribing waits for a call in progress, so close() releases the GIL first.
 #include "events.h"
 
 namespace dtpy {
 
 std::function<void(const doithoai::Recorded&)> python_subscriber(std::shared_ptr<SubscriberState> st) {
   return [st](const doithoai::Recorded& r) {
+    // The delivery thread must not take the GIL of an interpreter shutting down (it would
+    // hang or be ended there).
+    if (!Py_IsInitialized() || interpreter_finalizing()) return;
     bool failed = false;
     {
       py::gil_scoped_acquire gil;
@@ -58,7 +62,11 @@ void init_events(py::module_& m) {
 
   py::class_<PySubscription>(m, "Subscription",
                              "Keeps a subscription alive; close() (or leaving a with block) unsubscribes.")
-      .def("close", [](PySubscription& s) { s.sub.reset(); }, "Unsubscribes; later commits are not delivered.")
+      .def("close", [](PySubscription& s) {
+        py::gil_scoped_release nogil;  // waits for a call in progress, which needs the GIL
+        s.sub.reset();
+      }, "Unsubscribes: when it returns the callback is not running and will not be called again "
+         "(called from inside the callback: it just gets no further events).")
       .def_property_readonly("calls", [](const PySubscription& s) { return s.state->calls.load(); })
       .def_property_readonly("errors", [](const PySubscription& s) { return s.state->errors.load(); },
                              "How many calls raised an exception (caught; the engine is unaffected).")
@@ -68,7 +76,13 @@ void init_events(py::module_& m) {
         return py::str(s.state->last_error);
       })
       .def("__enter__", [](py::handle self) { return self; })
-      .def("__exit__", [](PySubscription& s, py::args) { s.sub.reset(); return false; })
+      .def("__exit__", [](PySubscription& s, py::args) {
+        {
+          py::gil_scoped_release nogil;
+          s.sub.reset();
+        }
+        return false;
+      })
       .def("__repr__", [](const PySubscription& s) {
         return "Subscription(calls=" + std::to_string(s.state->calls.load()) +
                ", errors=" + std::to_string(s.state->errors.load()) + ")";

@@ -28,9 +28,29 @@ struct SubscriberState {
   }
 };
 
+inline bool interpreter_finalizing() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing();
+#else
+  return _Py_IsFinalizing();
+#endif
+}
+
 struct PySubscription {
   doithoai::Subscription sub;
   std::shared_ptr<SubscriberState> state;
+  PySubscription() = default;
+  PySubscription(const PySubscription&) = delete;
+  PySubscription& operator=(const PySubscription&) = delete;
+  // Unsubscribing waits for a call in progress, which needs the GIL: release it first.
+  ~PySubscription() {
+    if (Py_IsInitialized() && PyGILState_Check()) {
+      py::gil_scoped_release nogil;
+      sub.reset();
+    } else {
+      sub.reset();
+    }
+  }
 };
 
 // The C++ callback that runs a Python callable: takes the GIL, calls it, and turns a Python

@@ -54,12 +54,12 @@ static SqliteOptions sqlite_options(const std::optional<SqliteOptions>& base, py
                              py::object create, py::object open_check, py::object busy_timeout_ms,
                              py::object adopt = py::none()) {
   SqliteOptions o = base ? *base : SqliteOptions{};
-  if (!adopt.is_none()) o.adopt = adopt.cast<bool>();
-  if (!sync.is_none()) o.sync = parse_sync(sync.cast<std::string>());
-  if (!read_only.is_none()) o.read_only = read_only.cast<bool>();
-  if (!create.is_none()) o.create = create.cast<bool>();
-  if (!open_check.is_none()) o.open_check = parse_check(open_check.cast<std::string>());
-  if (!busy_timeout_ms.is_none()) o.busy_timeout_ms = busy_timeout_ms.cast<int>();
+  if (!adopt.is_none()) o.adopt = arg_cast<bool>(adopt, "adopt");
+  if (!sync.is_none()) o.sync = parse_sync(arg_cast<std::string>(sync, "sync"));
+  if (!read_only.is_none()) o.read_only = arg_cast<bool>(read_only, "read_only");
+  if (!create.is_none()) o.create = arg_cast<bool>(create, "create");
+  if (!open_check.is_none()) o.open_check = parse_check(arg_cast<std::string>(open_check, "open_check"));
+  if (!busy_timeout_ms.is_none()) o.busy_timeout_ms = arg_cast<int>(busy_timeout_ms, "busy_timeout_ms");
   return o;
 }
 

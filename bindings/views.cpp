@@ -52,10 +52,10 @@ Date today_or(const PyEngine& en, Date d) { return d.is_not_a_date() ? en.today(
 ExportOptions export_options(std::optional<ExportOptions> base, py::object unit, py::object visibility,
                              py::object as_of, py::object generated_at) {
   ExportOptions o = base ? *base : ExportOptions{};
-  if (!unit.is_none()) o.unit = unit.cast<UnitId>();
-  if (!visibility.is_none()) o.visibility = parse_visibility(visibility.cast<std::string>());
-  if (!as_of.is_none()) o.as_of = as_of.cast<Date>();
-  if (!generated_at.is_none()) o.generated_at = generated_at.cast<Instant>();
+  if (!unit.is_none()) o.unit = arg_cast<UnitId>(unit, "unit");
+  if (!visibility.is_none()) o.visibility = parse_visibility(arg_cast<std::string>(visibility, "visibility"));
+  if (!as_of.is_none()) o.as_of = arg_cast<Date>(as_of, "as_of");
+  if (!generated_at.is_none()) o.generated_at = arg_cast<Instant>(generated_at, "generated_at");
   return o;
 }
 

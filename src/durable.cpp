@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <istream>
+#include <limits>
 #include <ostream>
 
 #include "doithoai/error.h"

@@ -8,6 +8,7 @@
 #include "idempotency.h"
 #include "rules.h"
 #include "state_impl.h"
+#include "subscribers.h"
 
 namespace doithoai {
 
@@ -23,21 +24,20 @@ std::shared_ptr<const Calendar> calendar_for(const Profile& profile) {
                                           profile.calendar + "', which this build lacks");
 }
 
-// ---- subscriptions ----
-struct Subscription::Hook {
-  std::function<void(const Recorded&)> callback;
-};
+// ---- subscriptions (delivery: src/subscribers.cpp) ----
 Subscription::Subscription(Subscription&& o) noexcept = default;
 Subscription& Subscription::operator=(Subscription&& o) noexcept {
-  reset();
-  hook_ = std::move(o.hook_);
-  own_ = std::move(o.own_);
+  if (this != &o) {
+    reset();
+    own_ = std::move(o.own_);
+  }
   return *this;
 }
 Subscription::~Subscription() { reset(); }
 void Subscription::reset() {
-  own_.reset();
-  hook_.reset();
+  if (!own_) return;
+  const std::shared_ptr<Hook> hook = std::move(own_);
+  if (auto delivery = hook->delivery.lock()) delivery->remove(hook.get());
 }
 
 namespace {
@@ -104,6 +104,7 @@ Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions
       snapshot_every_(options.snapshot_every),
       state_(pool),
       decision_(std::make_unique<detail::Decision>()),
+      delivery_(std::make_shared<detail::Delivery>()),
       past_states_cached_(options.past_states_cached) {
   state_.set_zone_offset_minutes(profile_.zone_offset_minutes);
   if (!store_) return;  // the public constructor reports a missing store
@@ -112,7 +113,9 @@ Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions
   catch_up_locked();
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() { close_subscribers(); }
+
+void Engine::close_subscribers() { delivery_->close(); }
 
 void Engine::catch_up_locked() {
   const std::uint64_t from = state_.last_seq() + 1;
@@ -209,18 +212,14 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
     idempotency_digests_[batch.idempotency_key] = digest;
   }
   if (snapshot_every_) after_commit_snapshot_locked(result.first_seq, result.last_seq);
-  if (hook_count_.load(std::memory_order_acquire) != 0) {
-    // Take the notify lock before releasing the state lock so callbacks see commits in order.
-    std::unique_lock<std::recursive_mutex> order(notify_mutex_);
-    const std::vector<Recorded> events = batch.events;
-    lock.unlock();
-    notify(events);
-  }
+  // Queued under the exclusive lock, so in sequence order; delivered on the delivery thread.
+  if (delivery_->listening()) delivery_->enqueue(batch.events);
   return result;
 }
 
 nlohmann::json Engine::execute_json(const nlohmann::json& request) {
   if (!request.is_object()) throw Error(ErrorCode::invalid_argument, "a request must be a JSON object");
+  check_json_depth(request, "a request");
   for (auto it = request.begin(); it != request.end(); ++it)
     if (it.key() != "actor" && it.key() != "idempotency_key" && it.key() != "command")
       throw Error(ErrorCode::invalid_argument, "unknown request field '" + it.key() + "'");
@@ -229,10 +228,14 @@ nlohmann::json Engine::execute_json(const nlohmann::json& request) {
   PersonId actor;
   const auto& a = request["actor"];
   if (a.is_string() && a.get<std::string>() == "system") actor = kSystemActor;
-  else if (a.is_number_unsigned() && a.get<std::uint64_t>() < kSystemActor.value)
-    actor = PersonId(a.get<std::uint32_t>());
+  // Any JSON integer in range: Python ints and most JSON builders give signed numbers.
+  else if ((a.is_number_unsigned() && a.get<std::uint64_t>() < kSystemActor.value) ||
+           (a.is_number_integer() && !a.is_number_unsigned() && a.get<std::int64_t>() >= 0 &&
+            a.get<std::int64_t>() < std::int64_t{kSystemActor.value}))
+    actor = PersonId(static_cast<std::uint32_t>(a.get<std::uint64_t>()));
   else
-    throw Error(ErrorCode::invalid_argument, "actor must be a person id or \"system\"");
+    throw Error(ErrorCode::invalid_argument, "request field 'actor': expected a person id (an integer in 0.." +
+                                                 std::to_string(kSystemActor.value - 1) + ") or \"system\"");
   std::string key;
   if (request.contains("idempotency_key")) {
     if (!request["idempotency_key"].is_string())
@@ -242,38 +245,31 @@ nlohmann::json Engine::execute_json(const nlohmann::json& request) {
   return result_to_json(execute(actor, command_from_json(request["command"]), key));
 }
 
-void Engine::notify(const std::vector<Recorded>& events) {
-  std::vector<std::shared_ptr<Subscription::Hook>> live;
-  {
-    std::lock_guard<std::mutex> g(hooks_mutex_);
-    hooks_.erase(std::remove_if(hooks_.begin(), hooks_.end(), [](const auto& w) { return w.expired(); }),
-                 hooks_.end());
-    hook_count_.store(hooks_.size(), std::memory_order_release);
-    for (const auto& w : hooks_)
-      if (auto h = w.lock()) live.push_back(std::move(h));
-  }
-  for (const auto& r : events)
-    for (const auto& h : live) {
-      try {
-        h->callback(r);
-      } catch (...) {
-        callback_errors_.fetch_add(1);
-      }
-    }
-}
-
 Subscription Engine::subscribe(std::function<void(const Recorded&)> callback) {
   if (!callback) throw Error(ErrorCode::invalid_argument, "subscribe needs a callback");
+  auto hook = std::make_shared<Subscription::Hook>();
+  hook->callback = std::move(callback);
+  hook->delivery = delivery_;
+  // Held across starting the thread and adding the hook, so that a concurrent last
+  // unsubscription cannot stop the thread in between.
+  std::unique_lock<std::mutex> life = delivery_->lifecycle_guard();
+  delivery_->start_locked();
+  {
+    // Under the shared lock no command commits: every event from `from` on is queued.
+    auto lock = read_lock();
+    hook->from = state_.last_seq() + 1;
+    delivery_->add(hook);
+  }
   Subscription s;
-  s.own_ = std::make_shared<Subscription::Hook>(Subscription::Hook{std::move(callback)});
-  s.hook_ = s.own_;
-  std::lock_guard<std::mutex> g(hooks_mutex_);
-  hooks_.push_back(s.own_);
-  hook_count_.store(hooks_.size(), std::memory_order_release);
+  s.own_ = std::move(hook);
   return s;
 }
 
-std::uint64_t Engine::callback_errors() const { return callback_errors_.load(); }
+void Engine::flush_subscribers() { delivery_->flush(std::nullopt); }
+bool Engine::flush_subscribers(std::chrono::milliseconds timeout) { return delivery_->flush(timeout); }
+std::size_t Engine::undelivered() const { return delivery_->pending(); }
+
+std::uint64_t Engine::callback_errors() const { return delivery_->errors(); }
 
 Date Engine::today() const { return local_date(clock_->now(), profile_.zone_offset_minutes); }
 std::uint64_t Engine::last_seq() const {

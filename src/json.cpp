@@ -95,21 +95,30 @@ void dec(const json& j, T& out, const std::string& field) {
     out = parse_enum<T>(j.get<std::string>());
   } else if constexpr (std::is_integral_v<T>) {
     if (!j.is_number_integer()) bad(field, "expected an integer");
-    const auto v = j.get<std::int64_t>();
-    if (v < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
-        static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
-      bad(field, "integer out of range");
-    out = static_cast<T>(v);
+    // Unsigned and signed JSON integers compared as what they are (a large unsigned read
+    // as int64 would wrap to a negative number in range).
+    if (j.is_number_unsigned()) {
+      const auto u = j.get<std::uint64_t>();
+      if (u > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) bad(field, "integer out of range");
+      out = static_cast<T>(u);
+    } else {
+      const auto v = j.get<std::int64_t>();
+      if (v < 0 ? (!std::is_signed_v<T> || v < static_cast<std::int64_t>(std::numeric_limits<T>::min()))
+                : static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
+        bad(field, "integer out of range");
+      out = static_cast<T>(v);
+    }
   } else if constexpr (is_id<T>::value) {
     if (j.is_null()) {
       out = T{};
       return;
     }
     if (!j.is_number_integer()) bad(field, "expected an id (integer) or null");
-    const auto v = j.get<std::int64_t>();
-    if (v < 0 || v >= static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max()))
+    if (j.is_number_unsigned() ? j.get<std::uint64_t>() >= std::numeric_limits<std::uint32_t>::max()
+                               : (j.get<std::int64_t>() < 0 ||
+                                  j.get<std::int64_t>() >= std::int64_t{std::numeric_limits<std::uint32_t>::max()}))
       bad(field, "id out of range");
-    out = T(static_cast<std::uint32_t>(v));
+    out = T(static_cast<std::uint32_t>(j.get<std::uint64_t>()));
   } else if constexpr (std::is_same_v<T, Date>) {
     if (j.is_null()) {
       out = Date();
@@ -164,6 +173,7 @@ json command_to_json(const Command& c) {
 
 Command command_from_json(const json& j) {
   if (!j.is_object()) bad("", "a command must be a JSON object");
+  check_json_depth(j, "a command");
   auto t = j.find("type");
   if (t == j.end() || !t->is_string()) bad("type", "a command needs a \"type\" string");
   Command c;
@@ -370,6 +380,7 @@ json recorded_to_json(const Recorded& r) {
 
 Recorded recorded_from_json(const json& j) {
   if (!j.is_object()) bad("", "an event must be a JSON object");
+  check_json_depth(j, "an event");
   for (const char* k : {"seq", "at", "actor", "type", "v", "data"})
     if (!j.contains(k)) bad(k, "missing");
   Recorded r;
@@ -397,7 +408,40 @@ json result_to_json(const Result& r) {
   return j;
 }
 
+void check_json_depth(const json& j, std::string_view what) {
+  std::vector<std::pair<const json*, std::size_t>> todo{{&j, 0}};
+  while (!todo.empty()) {
+    const auto [v, depth] = todo.back();
+    todo.pop_back();
+    if (!v->is_structured()) continue;
+    if (depth + 1 > kMaxJsonDepth)
+      throw Error(ErrorCode::invalid_argument, std::string(what) + " nested deeper than " +
+                                                   std::to_string(kMaxJsonDepth) + " levels");
+    for (const auto& x : *v)
+      if (x.is_structured()) todo.emplace_back(&x, depth + 1);
+  }
+}
+
 json parse_json(std::string_view text) {
+  // The nesting first, without recursion: nlohmann's tree would be built (and later walked
+  // recursively) at any depth.
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth)
+        throw Error(ErrorCode::invalid_argument,
+                    "malformed JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
   try {
     return json::parse(text.begin(), text.end());
   } catch (const json::exception& e) {

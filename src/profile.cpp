@@ -5,8 +5,10 @@
 #include <sstream>
 
 #include "doithoai/error.h"
+#include "doithoai/json.h"
 #include "doithoai/vietnam_calendar.h"
 #include "text.h"
+#include "views/profile_sections.h"
 
 namespace doithoai {
 namespace detail {
@@ -32,7 +34,23 @@ std::string str(const json& j, const std::string& path, bool required = true) {
   std::string s = j.get<std::string>();
   if (required && s.empty()) bad(path, "must not be empty");
   if (!detail::valid_utf8(s)) bad(path, "not valid UTF-8");
+  for (const char c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) bad(path, "contains a control character");
   return s;
+}
+
+// An integer in lo..hi, whether nlohmann holds it signed or unsigned.
+int int_in(const json& j, const std::string& path, long long lo, long long hi) {
+  bool ok = false;
+  if (j.is_number_unsigned()) {
+    const auto u = j.get<unsigned long long>();
+    ok = hi >= 0 && u <= static_cast<unsigned long long>(hi) && (lo <= 0 || u >= static_cast<unsigned long long>(lo));
+  } else if (j.is_number_integer()) {
+    const auto v = j.get<long long>();
+    ok = v >= lo && v <= hi;
+  }
+  if (!ok) bad(path, "expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
+  return static_cast<int>(j.get<long long>());
 }
 
 DeadlineRule rule(const json& j, const std::string& path) {
@@ -41,10 +59,7 @@ DeadlineRule rule(const json& j, const std::string& path) {
     if (it.key() != "days" && it.key() != "day_type" && it.key() != "end_rule" && it.key() != "citation")
       bad(path + "." + it.key(), "unknown field");
   DeadlineRule r;
-  const json& d = need(j, "days", path);
-  if (!d.is_number_integer() || d.get<long long>() < 0 || d.get<long long>() > 3660)
-    bad(path + ".days", "expected an integer in 0..3660");
-  r.days = d.get<int>();
+  r.days = int_in(need(j, "days", path), path + ".days", 0, 3660);
   const std::string t = str(need(j, "day_type", path), path + ".day_type");
   if (t == "calendar") r.day_type = DayType::calendar;
   else if (t == "working") r.day_type = DayType::working;
@@ -70,6 +85,8 @@ std::vector<Label> labels(const json& j, const std::string& path) {
   for (std::size_t i = 0; i < j.size(); ++i) {
     const std::string p = path + "[" + std::to_string(i) + "]";
     if (!j[i].is_object()) bad(p, "expected {code, label}");
+    for (auto it = j[i].begin(); it != j[i].end(); ++it)
+      if (it.key() != "code" && it.key() != "label") bad(p + "." + it.key(), "unknown field");
     Label l{str(need(j[i], "code", p), p + ".code"), str(need(j[i], "label", p), p + ".label")};
     for (const auto& x : v)
       if (x.code == l.code) bad(p + ".code", "duplicate code '" + l.code + "'");
@@ -82,6 +99,15 @@ std::vector<std::string> strings(const json& j, const std::string& path) {
   if (!j.is_array()) bad(path, "expected an array of strings");
   std::vector<std::string> v;
   for (std::size_t i = 0; i < j.size(); ++i) v.push_back(str(j[i], path + "[" + std::to_string(i) + "]"));
+  return v;
+}
+
+// Strings without repeats (level lists).
+std::vector<std::string> unique_strings(const json& j, const std::string& path) {
+  std::vector<std::string> v = strings(j, path);
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (std::find(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v[i]) != v.begin() + static_cast<std::ptrdiff_t>(i))
+      bad(path + "[" + std::to_string(i) + "]", "duplicate '" + v[i] + "'");
   return v;
 }
 
@@ -152,10 +178,7 @@ std::vector<ReceptionRule> reception(const json& j, const Profile& p) {
     if (r.role != Role::party_head && r.role != Role::government_head && r.role != Role::agency_head)
       bad(path + ".role", "expected \"party_head\", \"government_head\" or \"agency_head\"");
     if (j[i].contains("levels")) r.levels = level_list(j[i]["levels"], path + ".levels", p);
-    const json& m = need(j[i], "min_days_per_month", path);
-    if (!m.is_number_integer() || m.get<long long>() < 1 || m.get<long long>() > 31)
-      bad(path + ".min_days_per_month", "expected an integer in 1..31");
-    r.min_days_per_month = m.get<int>();
+    r.min_days_per_month = int_in(need(j[i], "min_days_per_month", path), path + ".min_days_per_month", 1, 31);
     if (j[i].contains("enabled")) {
       if (!j[i]["enabled"].is_boolean()) bad(path + ".enabled", "expected true or false");
       r.enabled = j[i]["enabled"].get<bool>();
@@ -228,15 +251,17 @@ const CommuneDialogueRule* Profile::commune_dialogue_for(std::string_view level)
 
 Profile load_profile(const json& j) {
   if (!j.is_object()) bad("$", "a profile must be a JSON object");
+  check_json_depth(j, "profile $");
+  // Every field is known: a misspelt one would otherwise be ignored in silence.
+  only(j, "$", {"name", "title", "citation", "zone_offset_minutes", "calendar", "calendar_arrangements",
+                "deadlines", "reply_recipients", "supervisors", "levels", "public_notice_levels", "topics",
+                "audiences", "compliance", "triggers", "commune_dialogue", "reception", "reporting"});
   Profile p;
   p.name = str(need(j, "name", "$"), "$.name");
   p.title = j.contains("title") ? str(j["title"], "$.title") : p.name;
   p.citation = str(need(j, "citation", "$"), "$.citation");
   if (j.contains("zone_offset_minutes")) {
-    const json& z = j["zone_offset_minutes"];
-    if (!z.is_number_integer() || std::abs(z.get<long long>()) > 14 * 60)
-      bad("$.zone_offset_minutes", "expected an integer in -840..840");
-    p.zone_offset_minutes = z.get<int>();
+    p.zone_offset_minutes = int_in(j["zone_offset_minutes"], "$.zone_offset_minutes", -14 * 60, 14 * 60);
   }
   if (j.contains("calendar")) {
     p.calendar = str(j["calendar"], "$.calendar");
@@ -278,8 +303,11 @@ Profile load_profile(const json& j) {
   for (std::size_t i = 0; i < sv.size(); ++i) {
     const std::string path = "$.supervisors[" + std::to_string(i) + "]";
     try {
-      p.supervisors.push_back(parse_enum<Supervisor>(str(sv[i], path)));
+      const auto x = parse_enum<Supervisor>(str(sv[i], path));
+      if (p.supervised_by(x)) bad(path, "duplicate supervisor");
+      p.supervisors.push_back(x);
     } catch (const Error& e) {
+      if (std::string_view(e.what()).rfind("profile ", 0) == 0) throw;
       bad(path, e.what());
     }
   }
@@ -293,9 +321,12 @@ Profile load_profile(const json& j) {
       bad("$.calendar_arrangements", e.what());
     }
   }
-  if (j.contains("levels")) p.levels = strings(j["levels"], "$.levels");
+  if (j.contains("levels")) {
+    p.levels = unique_strings(j["levels"], "$.levels");
+    if (p.levels.empty()) bad("$.levels", "expected at least one level (leave the field out for any level)");
+  }
   if (j.contains("public_notice_levels"))
-    p.public_notice_levels = strings(j["public_notice_levels"], "$.public_notice_levels");
+    p.public_notice_levels = unique_strings(j["public_notice_levels"], "$.public_notice_levels");
   for (const auto& l : p.public_notice_levels)
     if (!p.levels.empty() && std::find(p.levels.begin(), p.levels.end(), l) == p.levels.end())
       bad("$.public_notice_levels", "level '" + l + "' is not in $.levels");
@@ -305,6 +336,9 @@ Profile load_profile(const json& j) {
   if (j.contains("reception")) p.reception = reception(j["reception"], p);
   if (j.contains("reporting")) p.reporting = reporting(j["reporting"], p);
   p.source = j;
+  // The sections the views read later, validated now (a bad one would fail only in a report).
+  (void)detail::compliance_rules(p);
+  (void)detail::trigger_rules(p);
   return p;
 }
 
@@ -315,9 +349,9 @@ Profile load_profile_file(const std::string& path) {
   ss << in.rdbuf();
   json j;
   try {
-    j = json::parse(ss.str());
-  } catch (const json::exception& e) {
-    throw Error(ErrorCode::invalid_argument, "profile " + path + ": malformed JSON: " + e.what());
+    j = parse_json(ss.str());
+  } catch (const Error& e) {
+    throw Error(ErrorCode::invalid_argument, "profile " + path + ": " + e.what());
   }
   return load_profile(j);
 }
@@ -330,7 +364,7 @@ std::vector<std::string> builtin_profile_names() {
 
 Profile builtin_profile(std::string_view name) {
   for (const auto& [n, text] : detail::builtin_profile_texts())
-    if (n == name) return load_profile(json::parse(text));
+    if (n == name) return load_profile(parse_json(text));
   throw Error(ErrorCode::not_found, "no built-in profile named '" + std::string(name) + "'");
 }
 
@@ -358,7 +392,8 @@ json profile_to_json(const Profile& p) {
   json sv = json::array();
   for (auto s : p.supervisors) sv.push_back(std::string(to_string(s)));
   j["supervisors"] = sv;
-  j["levels"] = p.levels;
+  if (p.levels.empty()) j.erase("levels");  // any level
+  else j["levels"] = p.levels;
   j["public_notice_levels"] = p.public_notice_levels;
   json t = json::array();
   for (const auto& l : p.topics) t.push_back({{"code", l.code}, {"label", l.label}});

@@ -67,6 +67,155 @@ TEST_CASE("malformed JSON and unknown fields are refused with invalid_argument")
   REQUIRE_ERROR(not_found, builtin_profile("atlantis"));
 }
 
+namespace {
+// A value nested `depth` arrays deep, built without recursion.
+json nested(std::size_t depth) {
+  json j = json::array();
+  for (std::size_t i = 1; i < depth; ++i) {
+    json outer = json::array();
+    outer.push_back(std::move(j));
+    j = std::move(outer);
+  }
+  return j;
+}
+bool mentions(const Error& e, const char* what) { return std::string(e.what()).find(what) != std::string::npos; }
+}  // namespace
+
+TEST_CASE("JSON nested deeper than kMaxJsonDepth is refused wherever it enters, and changes nothing") {
+  World w;
+  const ItemId i = w.letter(w.resident);
+  const std::uint64_t seq = w.engine->last_seq();
+  // Text: refused before it is parsed; at the limit it parses.
+  const std::size_t deep = 30000;
+  REQUIRE_ERROR(invalid_argument, parse_json(std::string(deep, '[') + std::string(deep, ']')));
+  REQUIRE_ERROR(invalid_argument, parse_json("{\"a\":" + std::string(deep, '{')));
+  CHECK(parse_json(std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']')).is_array());
+  REQUIRE_ERROR(invalid_argument, parse_json(std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']')));
+  // Brackets inside strings do not count.
+  CHECK(parse_json("[\"" + std::string(deep, '[') + "\\\"{\"]").size() == 1);
+  // Values already built: the same limit, checked without recursion.
+  CHECK_NOTHROW(check_json_depth(nested(kMaxJsonDepth)));
+  REQUIRE_ERROR(invalid_argument, check_json_depth(nested(kMaxJsonDepth + 1)));
+  const json too_deep = nested(deep);
+  auto refused = [&](auto&& f) {
+    try {
+      f();
+      FAIL("accepted JSON nested 30,000 deep");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::invalid_argument);
+      CHECK(mentions(e, "deeper than"));
+    }
+  };
+  json cmd = {{"type", "assign"}, {"item", i.value}, {"agency", w.urban.value}};
+  cmd["deadline"] = too_deep;
+  refused([&] { command_from_json(cmd); });
+  refused([&] { w.engine->execute_json({{"actor", w.office.value}, {"command", cmd}}); });
+  json ev = recorded_to_json(w.engine->events(1, 1).at(0));
+  ev["data"]["extra"] = too_deep;
+  refused([&] { recorded_from_json(ev); });
+  json p = profile_to_json(builtin_profile("hanoi-2200"));
+  p["title"] = too_deep;
+  refused([&] { load_profile(p); });
+  CHECK(w.engine->last_seq() == seq);
+  CHECK(w.engine->item(i).status == ItemStatus::open);
+}
+
+TEST_CASE("execute_json takes an actor as any JSON integer in range, signed or unsigned") {
+  World w;
+  const ItemId i = w.letter(w.resident);
+  const std::uint64_t seq = w.engine->last_seq();
+  const json assign = command_to_json(Command(cmd::Assign{i, w.urban, std::nullopt}));
+  // Refused, naming the field: negative, too large (the system actor's number included), a float, a bool.
+  for (const json& a : {json(std::int64_t{-1}), json(std::uint64_t{4294967297ULL}), json(std::int64_t{4294967297LL}),
+                        json(std::uint64_t{kSystemActor.value}), json(static_cast<double>(w.office.value)), json(true)}) {
+    try {
+      w.engine->execute_json({{"actor", a}, {"command", assign}});
+      FAIL("accepted actor " << a.dump());
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::invalid_argument);
+      CHECK(mentions(e, "actor"));
+    }
+  }
+  CHECK(w.engine->last_seq() == seq);
+  // A signed number (what Python ints and most JSON builders give) is accepted.
+  const json r = w.engine->execute_json({{"actor", std::int64_t{w.office.value}}, {"command", assign}});
+  CHECK(r["last_seq"] == seq + 1);
+  CHECK(w.engine->item(i).status == ItemStatus::assigned);
+}
+
+TEST_CASE("numbers out of range are refused in JSON fields, never wrapped") {
+  World w;
+  const std::uint64_t seq = w.engine->last_seq();
+  for (const json& v : {json(std::uint64_t{4294967297ULL}), json(std::int64_t{-1}), json(std::uint64_t{18446744073709551615ULL}),
+                        json(1.0), json(true)}) {
+    INFO(v.dump());
+    REQUIRE_ERROR(invalid_argument, command_from_json({{"type", "assign"}, {"item", v}, {"agency", 1}}));
+    REQUIRE_ERROR(invalid_argument, command_from_json({{"type", "record_voter_request"}, {"unit", 1}, {"requesters", v},
+                                                        {"voters", 10}, {"on", "2022-01-01"}, {"reference", "x"}}));
+  }
+  // A signed field given an unsigned number that would wrap to a value in range.
+  json ev = recorded_to_json(w.engine->events(1, 1).at(0));
+  ev["v"] = std::uint64_t{18446744073709551615ULL};  // -1 as int64
+  REQUIRE_ERROR(invalid_argument, recorded_from_json(ev));
+  CHECK(w.engine->last_seq() == seq);
+}
+
+TEST_CASE("error messages are valid UTF-8: the outside bytes they quote are escaped") {
+  const Error e(ErrorCode::invalid_argument, "bad \xff\xC6 byte, kept: Phường");
+  CHECK(std::string(e.what()) == "bad \\xFF\\xC6 byte, kept: Phường");
+  try {
+    command_from_json({{"type", "assign\xff"}});
+    FAIL("accepted an unknown command type");
+  } catch (const Error& x) {
+    CHECK(x.code() == ErrorCode::invalid_argument);
+    CHECK(mentions(x, "assign\\xFF"));
+    CHECK(std::string(x.what()).find('\xff') == std::string::npos);
+  }
+  try {
+    parse_json("[\"\xff\"]");
+    FAIL("accepted invalid UTF-8");
+  } catch (const Error& x) {
+    CHECK(x.code() == ErrorCode::invalid_argument);
+    CHECK(std::string(x.what()).find('\xff') == std::string::npos);
+  }
+}
+
+TEST_CASE("a profile loads only when every field it holds is known and valid") {
+  const json good = profile_to_json(builtin_profile("hanoi-2200"));
+  CHECK_NOTHROW(load_profile(good));
+  for (const auto& name : builtin_profile_names()) CHECK_NOTHROW(load_profile(profile_to_json(builtin_profile(name))));
+  auto refused = [&](const char* what, auto&& edit, const char* path) {
+    json p = good;
+    edit(p);
+    try {
+      load_profile(p);
+      FAIL("loaded a profile with " << what);
+    } catch (const Error& e) {
+      INFO(e.what());
+      CHECK(e.code() == ErrorCode::invalid_argument);
+      CHECK(mentions(e, path));
+    }
+  };
+  refused("an unknown field", [](json& p) { p["deadline"] = 3; }, "$.deadline");
+  refused("compliance: 5", [](json& p) { p["compliance"] = 5; }, "$.compliance");
+  refused("triggers: \"x\"", [](json& p) { p["triggers"] = "x"; }, "$.triggers");
+  refused("an unknown compliance rule", [](json& p) { p["compliance"]["yearly"] = json::object(); }, "$.compliance.yearly");
+  refused("an unknown field in a rule", [](json& p) { p["compliance"]["voter_request"]["percent"] = 10; },
+          "$.compliance.voter_request.percent");
+  refused("a bad trigger number", [](json& p) { p["triggers"]["overdue"]["min_items"] = "one"; }, "$.triggers.overdue.min_items");
+  refused("an unknown trigger field", [](json& p) { p["triggers"]["reopened"]["days"] = 1; }, "$.triggers.reopened.days");
+  refused("a NUL in the name", [](json& p) { p["name"] = std::string("ha\0noi", 6); }, "$.name");
+  refused("a control character in a label", [](json& p) { p["topics"][0]["label"] = "a\nb"; }, "$.topics[0].label");
+  refused("an unknown label field", [](json& p) { p["topics"][0]["colour"] = "red"; }, "$.topics[0].colour");
+  refused("levels: []", [](json& p) { p["levels"] = json::array(); }, "$.levels");
+  refused("a repeated level", [](json& p) { p["levels"].push_back(p["levels"][0]); }, "$.levels");
+  refused("a repeated supervisor", [](json& p) { p["supervisors"] = {"front", "front"}; }, "$.supervisors[1]");
+  refused("a zone offset that wraps", [](json& p) { p["zone_offset_minutes"] = std::uint64_t{18446744073709551615ULL}; },
+          "$.zone_offset_minutes");
+  refused("days that wrap", [](json& p) { p["deadlines"]["reply"]["days"] = std::uint64_t{18446744073709551586ULL}; },
+          "$.deadlines.reply.days");
+}
+
 TEST_CASE("every command and event round-trips through JSON") {
   World w;
   const ConferenceId c = w.plan();
@@ -127,6 +276,7 @@ TEST_CASE("subscribers see every commit in order; a throwing subscriber changes 
   Subscription s2 = w.engine->subscribe([&](const Recorded&) { throw std::runtime_error("portal mailer down"); });
   const ItemId i = w.letter(w.resident);
   w.run(w.office, cmd::Assign{i, w.urban, std::nullopt});
+  w.engine->flush_subscribers();  // delivery is asynchronous
   REQUIRE(seen.size() == 2);
   CHECK(seen[1] == seen[0] + 1);
   CHECK(types == std::vector<std::string>{"opinion_submitted", "item_assigned"});
@@ -134,6 +284,7 @@ TEST_CASE("subscribers see every commit in order; a throwing subscriber changes 
   CHECK(w.engine->item(i).status == ItemStatus::assigned);
   s1.reset();
   w.letter(w.resident);
+  w.engine->flush_subscribers();
   CHECK(seen.size() == 2);
   // A subscriber may query the engine.
   std::string status;
@@ -141,6 +292,7 @@ TEST_CASE("subscribers see every commit in order; a throwing subscriber changes 
     if (auto* a = std::get_if<ev::ItemAssigned>(&r.event)) status = std::string(to_string(w.engine->item(a->item).status));
   });
   w.run(w.office, cmd::Assign{w.letter(w.resident), w.urban, std::nullopt});
+  w.engine->flush_subscribers();
   CHECK(status == "assigned");
 }
 

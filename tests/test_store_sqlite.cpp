@@ -684,6 +684,35 @@ TEST_CASE("sqlite: JSON Lines export then import into another file keeps every h
   REQUIRE(image_of(*e) == image);
 }
 
+TEST_CASE("sqlite: an import with an out-of-range partition or a mistyped field is refused and writes nothing") {
+  TempDir dir;
+  const std::string path = make_store(dir, 1);
+  std::stringstream out;
+  {
+    SqliteStore from(path);
+    export_jsonl(from, out);
+  }
+  const std::string text = out.str();
+  const std::string first = text.substr(0, text.find('\n'));
+  const std::string rest = text.substr(first.size());
+  int copies = 0;
+  auto refused = [&](auto&& edit) {
+    auto j = nlohmann::json::parse(first);
+    edit(j);
+    std::stringstream in(j.dump() + rest);
+    SqliteStore to(dir.file("copy" + std::to_string(++copies) + ".db"));
+    REQUIRE_ERROR(invalid_argument, import_jsonl(in, to));
+    REQUIRE(to.last_seq() == 0);
+  };
+  // 2^32 + partition would wrap to the partition itself and match the hash.
+  refused([](nlohmann::json& j) { j["partition"] = j["partition"].get<std::uint64_t>() + 4294967296ULL; });
+  refused([](nlohmann::json& j) { j["partition"] = -1; });
+  refused([](nlohmann::json& j) { j["partition"] = 1.5; });
+  refused([](nlohmann::json& j) { j["prev_hash"] = 5; });
+  refused([](nlohmann::json& j) { j["idempotency_key"] = 5; });
+  refused([](nlohmann::json& j) { j["data"] = nlohmann::json::array(); });
+}
+
 TEST_CASE("sqlite: an import with a changed line is refused and writes nothing") {
   TempDir dir;
   const std::string path = make_store(dir, 1);

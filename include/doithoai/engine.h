@@ -17,14 +17,23 @@
 // go backwards: a command is stamped with the later of the clock and the last event's time,
 // so the state at the end of a day is always a prefix of the log.
 // Thread safety: one Engine may be used from many threads. Queries run concurrently under
-// a shared lock; commands are serialized. Subscribers are called after each commit, in
-// sequence order, on the committing thread, without the state lock held (they may query,
-// and even execute). An exception thrown by a subscriber is caught and counted; it never
-// affects the engine.
+// a shared lock; commands are serialized.
+// Subscribers are asynchronous: a commit queues its events (a copy, under the exclusive
+// lock) and returns; one delivery thread per engine (started at the first subscribe, stopped
+// when the last subscription goes and in ~Engine) calls every callback with every event
+// committed after it subscribed, exactly once, in sequence order, holding no engine lock. So
+// a slow or blocked subscriber never delays commands or queries; a callback may query,
+// execute (its events are queued behind), subscribe and unsubscribe. flush_subscribers()
+// waits until everything committed before the call was delivered. The queue is not bounded:
+// undelivered events are held in memory (undelivered() counts them) as long as subscribers
+// lag. An exception thrown by a subscriber is caught and counted (callback_errors); it never
+// affects the engine. ~Engine delivers what was committed, then stops. Events other writers
+// append to a shared store (catch_up) are not delivered.
 // Ownership: the engine owns its store; calendars and clocks are shared.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -94,7 +103,15 @@ struct DeadlineBasis {
   std::string text_vi;  // one paragraph in Vietnamese saying all of the above
 };
 
-// Keeps a subscription alive; destroying or reset()ting it unsubscribes.
+namespace detail {
+class Delivery;
+}
+
+// Keeps a subscription alive; destroying or reset()ting it unsubscribes. When reset()
+// returns, the callback is not running and will not be called again; so reset() waits for a
+// call in progress (do not reset while holding something the callback waits for). Called
+// from inside a callback it does not wait (a callback cannot wait for itself) and the
+// subscription gets no further events. A Subscription may outlive its engine.
 class DOITHOAI_API Subscription {
  public:
   Subscription() = default;
@@ -103,10 +120,10 @@ class DOITHOAI_API Subscription {
   ~Subscription();
   void reset();
 
+  struct Hook;
+
  private:
   friend class Engine;
-  struct Hook;
-  std::weak_ptr<Hook> hook_;
   std::shared_ptr<Hook> own_;
 };
 
@@ -179,8 +196,17 @@ class DOITHOAI_API Engine {
   // The state at the end of local day d (in the profile's zone), rebuilt from the log.
   State state_as_of(Date d) const;
 
+  // Calls callback(event) on the delivery thread for every event committed after this call
+  // (see "Subscribers" above).
   Subscription subscribe(std::function<void(const Recorded&)> callback);
   std::uint64_t callback_errors() const;
+  // Waits until every event committed before the call has been delivered to every
+  // subscriber. From inside a callback it returns false at once (it would wait for itself).
+  void flush_subscribers();
+  // The same, giving up after timeout; true when caught up.
+  bool flush_subscribers(std::chrono::milliseconds timeout);
+  // Events committed but not yet handed to subscribers (the memory the queue holds).
+  std::size_t undelivered() const;
 
   const Profile& profile() const { return profile_; }
   const Calendar& calendar() const { return *calendar_; }
@@ -196,6 +222,12 @@ class DOITHOAI_API Engine {
   // events after it. Returns the sequence it stands for (0 when the log is empty).
   // Stores without snapshots (MemoryStore) drop it. Throws Error(storage) on I/O failure.
   std::uint64_t snapshot();
+
+ protected:
+  // Delivers what was committed and stops the delivery thread; later commits are not
+  // delivered. ~Engine calls it; a derived class whose callbacks need something the
+  // destructor holds (Python: the GIL) calls it first, after releasing that.
+  void close_subscribers();
 
  private:
   Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions options,
@@ -217,7 +249,6 @@ class DOITHOAI_API Engine {
   // catching up; snapshot after a commit crossing a multiple of snapshot_every.
   void restore_snapshot_locked();
   void after_commit_snapshot_locked(std::uint64_t first, std::uint64_t last) noexcept;
-  void notify(const std::vector<Recorded>& events);
   std::vector<Recorded> history_where(const std::function<bool(const Recorded&)>& match) const;
 
   Profile profile_;
@@ -236,11 +267,9 @@ class DOITHOAI_API Engine {
   // store keeps them (EventStore::idempotency_digest), so snapshots need not.
   mutable std::unordered_map<std::string, std::string> idempotency_digests_;
   bool same_request_locked(const std::string& key, const std::string& digest) const;
-  std::recursive_mutex notify_mutex_;
-  std::mutex hooks_mutex_;
-  std::vector<std::weak_ptr<Subscription::Hook>> hooks_;
-  std::atomic<std::size_t> hook_count_{0};  // lets commands skip notification when nobody listens
-  std::atomic<std::uint64_t> callback_errors_{0};
+  // Subscribers' queue and thread (src/subscribers.h); shared with subscriptions, which may
+  // outlive the engine.
+  std::shared_ptr<detail::Delivery> delivery_;
   // Recently rebuilt past days (state_on): most recent first.
   struct PastState {
     Instant end;                          // the end of the day it stands for

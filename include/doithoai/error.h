@@ -29,9 +29,15 @@ enum class ErrorCode : std::uint8_t {
 
 DOITHOAI_API std::string_view to_string(ErrorCode code) noexcept;
 
+// The message with every byte that is not part of valid UTF-8 written as \xNN (a
+// backslash itself is kept), so a message quoting outside bytes is always valid text.
+DOITHOAI_API std::string printable_message(std::string_view message);
+
 class DOITHOAI_API Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  // The message is made valid UTF-8 (printable_message): it may quote bytes from outside.
+  Error(ErrorCode code, const std::string& message)
+      : std::runtime_error(printable_message(message)), code_(code) {}
   ErrorCode code() const noexcept { return code_; }
 
  private:

@@ -39,7 +39,18 @@ DOITHOAI_API void to_json(nlohmann::json& j, const Conference& v);
 DOITHOAI_API void to_json(nlohmann::json& j, const Opinion& v);
 DOITHOAI_API void to_json(nlohmann::json& j, const Item& v);
 
-// Parses text as JSON, turning parse errors into Error(invalid_argument).
+// The deepest nesting of arrays and objects accepted wherever JSON enters the library
+// (parse_json, execute_json, command_from_json, recorded_from_json, load_profile, and the
+// Python conversion both ways); a document nested deeper is Error(invalid_argument).
+// A scalar is depth 0, [] and {} depth 1. No JSON form of the library needs more than 6.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
+// Throws Error(invalid_argument) naming `what` when j nests deeper than kMaxJsonDepth.
+// Iterative: safe on any value, however deep.
+DOITHOAI_API void check_json_depth(const nlohmann::json& j, std::string_view what = "JSON");
+
+// Parses text as JSON, turning parse errors into Error(invalid_argument); text nested
+// deeper than kMaxJsonDepth is refused before it is parsed.
 DOITHOAI_API nlohmann::json parse_json(std::string_view text);
 
 }  // namespace doithoai

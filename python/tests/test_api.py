@@ -15,7 +15,8 @@ def test_package_surface():
     for name in d.__all__:
         assert hasattr(d, name), name
     fields = {cls: (method, f) for cls, method, f in d._core._command_fields()}
-    assert len(fields) == 29
+    assert len(fields) == 30  # the 29 of the first floor and RecordReception (vn-2025, R17)
+    assert "RecordReception" in fields
     for cls, (method, _) in fields.items():
         assert hasattr(d, cls) and hasattr(d.Engine, method) and getattr(d, cls).type == method
 
@@ -137,6 +138,7 @@ def test_subscriptions_receive_events_and_survive_exceptions(held):
     bad = e.subscribe(boom)
     (item,) = raise_items(held, held.conf, ["x"])
     r = e.assign(held.office, item, held.land)
+    assert e.wait_for_subscribers(timeout=60)  # delivery is asynchronous
     assert seen[-1] == (r.last_seq, "item_assigned")
     assert bad.errors == 2 and "subscriber bug" in bad.last_error
     assert e.callback_errors == 2
@@ -144,11 +146,13 @@ def test_subscriptions_receive_events_and_survive_exceptions(held):
     sub.close()
     bad.close()
     e.answer_on_spot(held.office, raise_items(held, held.conf, ["y"])[0], answered_by=held.gov_head, gist="ok")
+    assert e.wait_for_subscribers(timeout=60)
     assert len(seen) == 2 and bad.errors == 2
     # A subscriber may query the engine (it runs without the state lock).
     statuses = []
     with e.subscribe(lambda ev: statuses.append(e.item_status(ev.item)) if ev.item else None):
         e.assign(held.office, raise_items(held, held.conf, ["z"])[0], held.land)
+        assert e.wait_for_subscribers(timeout=60)
     assert statuses[-1] is d.ItemStatus.assigned
 
 

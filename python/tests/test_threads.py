@@ -1,4 +1,5 @@
-"""The GIL is released around long C++ calls and re-acquired for every callback."""
+"""The GIL is released around long C++ calls and re-acquired for every callback; subscribers
+never block commands or queries (issue "Hardened at every door")."""
 from __future__ import annotations
 
 import threading
@@ -78,9 +79,12 @@ def test_commands_from_many_threads_and_callbacks_hold_the_gil():
         t.start()
     for t in threads:
         t.join()
+    assert w.engine.wait_for_subscribers(timeout=60)
     assert not errors
     assert w.engine.item_count == 800 and len(seen) - before == 800
-    assert len({*seen[before:]}) > 1  # callbacks ran on the committing threads
+    # Callbacks ran on the engine's one delivery thread, none on the committing threads.
+    assert len({*seen[before:]}) == 1
+    assert seen[-1] not in {t.ident for t in threads} | {threading.get_ident()}
     assert sub.errors == 0
 
 
@@ -93,6 +97,7 @@ def test_callback_exception_in_a_worker_thread_never_leaks():
                                 items=[("land", "x")])))
     t.start()
     t.join()
+    assert w.engine.wait_for_subscribers(timeout=60)
     assert out and out[0].items
     assert sub.errors == 1 and "ZeroDivisionError" in sub.last_error
     assert w.engine.callback_errors == 1
@@ -119,7 +124,9 @@ def test_two_threads_progress_during_report_and_export():
     w.clock.set(at(D(2022, 10, 5)))
     e.assign(w.office, 1, w.land)  # a later event: a report as of 1/10 rebuilds the state from the log
     year = d.Period.year(2022)
-    during = run_with_counter(lambda: [d.make_report(e, year, unit=w.ward, as_of=D(2022, 10, 1)) for _ in range(5)])
+    # Three past days in turn: more than the engine caches (two), so every report rebuilds its day.
+    during = run_with_counter(lambda: [d.make_report(e, year, unit=w.ward, as_of=D(2022, 10, 1 + k % 3))
+                                       for k in range(60)])
     assert during > 10000
     during = run_with_counter(lambda: [d.export_items_csv(e, visibility="internal") for _ in range(10)])
     assert during > 10000
@@ -138,3 +145,212 @@ def test_two_threads_progress_during_sqlite_open_and_verify(tmp_path):
     assert during > 10000
     during = run_with_counter(lambda: d.Engine.open(path))
     assert during > 10000
+
+
+def run_threads(targets, timeout):
+    """Starts one daemon thread per target; returns the names of those not finished within the
+    timeout (a hang fails the test instead of hanging the run) and the errors raised."""
+    errors = []
+
+    def guard(f):
+        def run():
+            try:
+                f()
+            except BaseException as e:  # pragma: no cover - reported below
+                errors.append(e)
+        return run
+    threads = [threading.Thread(target=guard(f), name=f.__name__, daemon=True) for f in targets]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + timeout
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+    return [t.name for t in threads if t.is_alive()], errors
+
+
+DEADLOCK_SCENARIO = """
+import sys, threading
+sys.path.insert(0, TESTS)
+from conftest import make_world
+from test_threads import run_threads
+
+w = make_world()
+e = w.engine
+seen = []
+sub = e.subscribe(lambda ev: seen.append((ev.seq, e.item_status(ev.item) if ev.item else None)))
+first = e.last_seq + 1
+stop = threading.Event()
+
+def writer(k):
+    def write():
+        for j in range(2000):  # 3,000 commands a writer: the old engine hung in each of 3 runs
+            r = e.submit_opinion(w.office, w.ward, channel="mailbox", raised_by=w.resident,
+                                 items=[("traffic", f"{k}-{j}")])
+            if j % 2:
+                e.assign(w.office, r.items[0], w.land)
+    write.__name__ = f"writer{k}"
+    return write
+
+def reader():
+    n = 0
+    while not stop.is_set() or n < 1000:
+        count = e.item_count
+        if count:
+            e.item(count)
+            e.item_status(count)
+        e.unit(w.ward)
+        n += 1
+
+def writers_then_stop():
+    alive, errs = run_threads([writer(0), writer(1)], timeout=60)
+    stop.set()
+    assert not alive and not errs, (alive, errs)
+
+alive, errors = run_threads([writers_then_stop, reader], timeout=90)
+assert not alive, f"deadlock: {alive} still running"
+assert not errors, errors
+assert e.wait_for_subscribers(timeout=60)
+assert [s for s, _ in seen] == list(range(first, e.last_seq + 1))  # each once, in order
+assert sub.errors == 0 and e.callback_errors == 0
+sub.close()
+print("ok", len(seen))
+"""
+
+
+def test_subscriber_with_two_writers_and_a_reader_does_not_deadlock():
+    # The issue's scenario: with a subscriber, two threads executing and one querying hung
+    # forever (the callback waited for the GIL, a query held it waiting for the state lock,
+    # the next writer held the state lock waiting for the notify lock). A deadlock that holds
+    # the GIL stops every Python thread, so the scenario runs in a child process with a timeout.
+    import pathlib
+    import subprocess
+    import sys
+    tests = str(pathlib.Path(__file__).resolve().parent)
+    try:
+        out = subprocess.run([sys.executable, "-c", f"TESTS = {tests!r}\n" + DEADLOCK_SCENARIO],
+                             capture_output=True, text=True, timeout=180)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("deadlock: the scenario did not finish in 180 s") from None
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.startswith("ok ")
+
+
+def test_1200_commands_with_a_subscriber_are_not_much_slower():
+    def run(subscribe):
+        w = make_world()
+        got = []
+        sub = w.engine.subscribe(lambda ev: got.append(ev.seq)) if subscribe else None
+        start = time.perf_counter()
+        for k in range(600):
+            r = w.engine.submit_opinion(w.office, w.ward, channel="mailbox", raised_by=w.resident,
+                                        items=[("land", f"n{k}")])
+            w.engine.assign(w.office, r.items[0], w.land)
+        commands = time.perf_counter() - start
+        assert w.engine.wait_for_subscribers(timeout=60)
+        total = time.perf_counter() - start
+        if sub is not None:
+            assert len(got) == 1200
+            sub.close()
+        return commands, total
+
+    run(False)  # warm up
+    without, _ = run(False)
+    with_commands, with_total = run(True)
+    print(f"1,200 commands: {without:.3f} s without a subscriber, {with_commands:.3f} s with one "
+          f"({with_total:.3f} s until all were delivered)")
+    assert with_commands < 5 * without + 0.05, (without, with_commands)
+    assert with_total < 10 * without + 0.5, (without, with_total)
+
+
+def test_slow_subscriber_does_not_block_commands_or_queries():
+    w = make_world()
+    release = threading.Event()
+    calls = []
+
+    def slow(ev):
+        release.wait(30)
+        calls.append(ev.seq)
+    sub = w.engine.subscribe(slow)
+
+    def commands():
+        for k in range(100):
+            w.engine.submit_opinion(w.office, w.ward, channel="mailbox", raised_by=w.resident,
+                                    items=[("land", f"n{k}")])
+        w.engine.item(1)
+    alive, errors = run_threads([commands], timeout=20)
+    assert not alive and not errors
+    assert not calls and w.engine.undelivered >= 99
+    assert not w.engine.wait_for_subscribers(timeout=0.05)
+    release.set()
+    assert w.engine.wait_for_subscribers(timeout=60)
+    assert len(calls) == 100 and w.engine.undelivered == 0
+    sub.close()
+
+
+def test_close_from_another_thread_while_delivering():
+    w = make_world()
+    state = {"inside": False, "calls": 0}
+
+    def cb(ev):
+        state["inside"] = True
+        state["calls"] += 1
+        time.sleep(0.002)
+        state["inside"] = False
+    sub = w.engine.subscribe(cb)
+
+    def commands():
+        for k in range(100):
+            w.engine.submit_opinion(w.office, w.ward, channel="mailbox", raised_by=w.resident,
+                                    items=[("land", f"n{k}")])
+    writer = threading.Thread(target=commands)
+    writer.start()
+    while state["calls"] < 5:
+        time.sleep(0.001)
+    closed = []
+    alive, errors = run_threads([lambda: (sub.close(), closed.append(state["inside"]))], timeout=20)
+    assert not alive and not errors
+    assert closed == [False]  # not running when close() returned
+    after = state["calls"]
+    writer.join()
+    assert w.engine.wait_for_subscribers(timeout=60)
+    assert state["calls"] == after
+
+
+def test_subscriber_may_execute_and_cannot_wait_for_itself():
+    w = make_world()
+    e = w.engine
+    waited = []
+    made = []
+
+    def cb(ev):
+        waited.append(e.wait_for_subscribers(timeout=1))
+        if not made:
+            made.append(e.submit_opinion(w.office, w.ward, channel="mailbox", raised_by=w.resident,
+                                         items=[("land", "from the callback")]))
+    sub = e.subscribe(cb)
+    e.submit_opinion(w.office, w.ward, channel="mailbox", raised_by=w.resident, items=[("land", "x")])
+    for _ in range(3):
+        assert e.wait_for_subscribers(timeout=60)
+    assert made and waited == [False, False]
+    sub.close()
+
+
+def test_engine_destroyed_with_a_live_subscription():
+    import gc
+    seen = []
+
+    def scenario():
+        w = make_world()
+        sub = w.engine.subscribe(lambda ev: (time.sleep(0.001), seen.append(ev.seq)))
+        for k in range(30):
+            w.engine.submit_opinion(w.office, w.ward, channel="mailbox", raised_by=w.resident,
+                                    items=[("land", f"n{k}")])
+        last = w.engine.last_seq
+        del w
+        gc.collect()  # the engine goes while the subscription lives and events are queued
+        scenario.last = last
+        scenario.sub = sub
+    alive, errors = run_threads([scenario], timeout=60)
+    assert not alive and not errors
+    assert seen and seen[-1] == scenario.last  # what was committed was delivered
+    scenario.sub.close()  # after the engine: harmless

@@ -1,4 +1,5 @@
 #include "doithoai/vietnam_calendar.h"
+#include "doithoai/json.h"
 
 #include <algorithm>
 #include <fstream>
@@ -374,8 +375,8 @@ std::shared_ptr<const VietnamCalendar> VietnamCalendar::from_file(const std::str
   ss << in.rdbuf();
   json doc;
   try {
-    doc = json::parse(ss.str());
-  } catch (const json::exception& e) {
+    doc = parse_json(ss.str());
+  } catch (const Error& e) {
     throw Error(ErrorCode::invalid_argument, "calendar arrangements: '" + path + "' is not valid JSON: " + e.what());
   }
   return from_json(doc, options);

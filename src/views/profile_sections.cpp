@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "doithoai/error.h"
+#include "text.h"
 
 namespace doithoai::detail {
 using nlohmann::json;
@@ -16,6 +17,24 @@ const json* section(const json& j, const char* key) {
   auto it = j.find(key);
   return it == j.end() ? nullptr : &*it;
 }
+// Refuses fields other than `allowed`, naming the first unknown one by its path.
+void only(const json& j, const std::string& path, std::initializer_list<const char*> allowed) {
+  if (!j.is_object()) bad(path, "expected an object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool known = false;
+    for (const char* a : allowed) known = known || it.key() == a;
+    if (!known) bad(path + "." + it.key(), "unknown field");
+  }
+}
+// Text a person reads: valid UTF-8 without control characters.
+std::string text(const json& v, const std::string& path) {
+  if (!v.is_string()) bad(path, "expected a string");
+  const std::string s = v.get<std::string>();
+  if (!valid_utf8(s)) bad(path, "not valid UTF-8");
+  for (const char c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) bad(path, "contains a control character");
+  return s;
+}
 int integer(const json& j, const char* key, const std::string& path, int def, int lo, int hi) {
   const json* v = section(j, key);
   if (!v) return def;
@@ -26,7 +45,7 @@ int integer(const json& j, const char* key, const std::string& path, int def, in
 std::string citation(const json& j, const std::string& path) {
   const json* v = section(j, "citation");
   if (!v || !v->is_string() || v->get<std::string>().empty()) bad(path + ".citation", "a rule needs its citation");
-  return v->get<std::string>();
+  return text(*v, path + ".citation");
 }
 std::vector<std::string> levels(const json& j, const std::string& path, const Profile& p) {
   std::vector<std::string> out;
@@ -35,15 +54,13 @@ std::vector<std::string> levels(const json& j, const std::string& path, const Pr
   if (!v->is_array()) bad(path + ".levels", "expected an array of level names");
   for (const auto& x : *v) {
     if (!x.is_string()) bad(path + ".levels", "expected an array of level names");
-    const std::string l = x.get<std::string>();
+    const std::string l = text(x, path + ".levels");
     if (!p.levels.empty() && std::find(p.levels.begin(), p.levels.end(), l) == p.levels.end())
       bad(path + ".levels", "level '" + l + "' is not in $.levels");
+    if (std::find(out.begin(), out.end(), l) != out.end()) bad(path + ".levels", "duplicate level '" + l + "'");
     out.push_back(l);
   }
   return out;
-}
-void object(const json& j, const std::string& path) {
-  if (!j.is_object()) bad(path, "expected an object");
 }
 
 }  // namespace
@@ -52,10 +69,10 @@ ComplianceRules compliance_rules(const Profile& p) {
   ComplianceRules r;
   const json* c = section(p.source, "compliance");
   if (!c) return r;
-  object(*c, "$.compliance");
+  only(*c, "$.compliance", {"periodic_yearly", "before_council_session", "voter_request"});
   if (const json* s = section(*c, "periodic_yearly")) {
     const std::string path = "$.compliance.periodic_yearly";
-    object(*s, path);
+    only(*s, path, {"levels", "kinds", "min_per_year", "citation"});
     PeriodicRule x;
     x.levels = levels(*s, path, p);
     x.min_per_year = integer(*s, "min_per_year", path, 1, 1, 366);
@@ -77,7 +94,7 @@ ComplianceRules compliance_rules(const Profile& p) {
   }
   if (const json* s = section(*c, "before_council_session")) {
     const std::string path = "$.compliance.before_council_session";
-    object(*s, path);
+    only(*s, path, {"levels", "lookback_days", "citation"});
     CouncilRule x;
     x.levels = levels(*s, path, p);
     x.lookback_days = integer(*s, "lookback_days", path, 90, 1, 3660);
@@ -86,7 +103,7 @@ ComplianceRules compliance_rules(const Profile& p) {
   }
   if (const json* s = section(*c, "voter_request")) {
     const std::string path = "$.compliance.voter_request";
-    object(*s, path);
+    only(*s, path, {"levels", "threshold_percent", "within_days", "citation"});
     VoterRule x;
     x.levels = levels(*s, path, p);
     x.threshold_percent = integer(*s, "threshold_percent", path, 10, 1, 100);
@@ -101,23 +118,23 @@ TriggerRules trigger_rules(const Profile& p) {
   TriggerRules r;
   const json* t = section(p.source, "triggers");
   if (!t) return r;
-  object(*t, "$.triggers");
+  only(*t, "$.triggers", {"overdue", "reopened", "many_on_one_matter"});
   if (const json* s = section(*t, "overdue")) {
     const std::string path = "$.triggers.overdue";
-    object(*s, path);
+    only(*s, path, {"min_items", "min_days_overdue", "citation"});
     r.overdue_min_items = integer(*s, "min_items", path, 1, 1, 1000000);
     r.overdue_min_days = integer(*s, "min_days_overdue", path, 1, 1, 3660);
     r.overdue_citation = citation(*s, path);
   }
   if (const json* s = section(*t, "reopened")) {
     const std::string path = "$.triggers.reopened";
-    object(*s, path);
+    only(*s, path, {"min_items", "citation"});
     r.reopened_min_items = integer(*s, "min_items", path, 1, 1, 1000000);
     r.reopened_citation = citation(*s, path);
   }
   if (const json* s = section(*t, "many_on_one_matter")) {
     const std::string path = "$.triggers.many_on_one_matter";
-    object(*s, path);
+    only(*s, path, {"min_items", "window_days", "citation"});
     r.matter_min_items = integer(*s, "min_items", path, 5, 2, 1000000);
     r.matter_window_days = integer(*s, "window_days", path, 90, 1, 3660);
     r.matter_citation = citation(*s, path);
