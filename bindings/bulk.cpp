@@ -5,6 +5,7 @@
 // whose number the error names, and the rows before it stay committed; with "skip" the
 // failures are listed in the report and the import goes on.
 #include <chrono>
+#include <optional>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -21,26 +22,62 @@ struct ImportReport {
   std::size_t failed = 0;
   std::size_t items = 0;
   bool cancelled = false;
+  std::size_t resume_row = 0;  // the row to pass as start_row to go on (0: nothing left)
   double seconds = 0;
   std::vector<std::uint32_t> opinions;
   std::vector<std::tuple<std::size_t, std::string, std::string>> errors;  // (row, code, message)
 };
 
-struct RowError {
-  std::size_t row;
+// A bulk import is resumable, not all-or-nothing: each row is one command, committed on
+// its own. When a row fails (on_error="raise") the rows before it stay committed, nothing
+// from it on is, and the exception says where: .row (the failing row), .resume_row (the row
+// to pass as start_row: the same), .report (the ImportReport of what was committed).
+struct ImportStopped {
   Error error;
+  std::size_t row;
+  ImportReport report;
 };
+
+[[noreturn]] void raise_stopped(const ImportStopped& s) {
+  const py::object cls = py::module_::import("doithoai._core").attr("error_class")(s.error.code());
+  py::object exc = cls(std::string(s.error.what()));
+  exc.attr("code") = py::str(std::string(to_string(s.error.code())));
+  exc.attr("row") = s.row;
+  exc.attr("resume_row") = s.row;
+  exc.attr("report") = py::cast(s.report);
+  PyErr_SetObject(cls.ptr(), exc.ptr());
+  throw py::error_already_set();
+}
+
+// Runs the import without the GIL; a stopped import is raised with the GIL held.
+template <class F>
+ImportReport run_released(F&& f) {
+  std::optional<ImportStopped> stopped;
+  ImportReport rep;
+  {
+    py::gil_scoped_release nogil;
+    try {
+      rep = f();
+    } catch (ImportStopped& s) {
+      stopped.emplace(std::move(s));
+    }
+  }
+  if (stopped) raise_stopped(*stopped);
+  return rep;
+}
 
 // Runs the commands; calls progress with the GIL every `every` rows. Called without the GIL.
 ImportReport run_import(PyEngine& en, PersonId actor, const std::vector<cmd::SubmitOpinion>& cmds,
                         const std::vector<std::size_t>& row_numbers, const py::object& progress, std::size_t every,
-                        bool skip, const std::string& key_prefix) {
+                        bool skip, const std::string& key_prefix, std::size_t start_row) {
   ImportReport rep;
-  rep.rows = cmds.size();
+  std::size_t begin = 0;  // rows before start_row were done by an earlier run
+  while (begin < cmds.size() && row_numbers[begin] < start_row) ++begin;
+  rep.rows = cmds.size() - begin;
   rep.opinions.reserve(cmds.size());
   const auto t0 = std::chrono::steady_clock::now();
   std::string key;
-  for (std::size_t i = 0; i < cmds.size(); ++i) {
+  for (std::size_t i = begin; i < cmds.size(); ++i) {
     try {
       if (!key_prefix.empty()) key = key_prefix + std::to_string(row_numbers[i]);
       const Result r = en.execute(actor, cmds[i], key);
@@ -51,16 +88,21 @@ ImportReport run_import(PyEngine& en, PersonId actor, const std::vector<cmd::Sub
       ++rep.failed;
       if (!skip) {
         rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        throw Error(e.code(), "row " + std::to_string(row_numbers[i]) + ": " + e.what());
+        rep.resume_row = row_numbers[i];
+        const std::string msg = "row " + std::to_string(row_numbers[i]) + ": " + e.what() + " (" +
+                                std::to_string(rep.submitted) + " rows before it are committed, nothing from it on;"
+                                " fix it and resume with start_row=" + std::to_string(row_numbers[i]) + ")";
+        throw ImportStopped{Error(e.code(), msg), row_numbers[i], rep};
       }
       rep.errors.emplace_back(row_numbers[i], std::string(to_string(e.code())), e.what());
     }
-    const std::size_t done = i + 1;
-    if (!progress.is_none() && (done % every == 0 || done == cmds.size())) {
+    const std::size_t done = i + 1 - begin;
+    if (!progress.is_none() && (done % every == 0 || done == rep.rows)) {
       py::gil_scoped_acquire gil;
-      py::object r = progress(done, cmds.size());  // an exception propagates and stops the import
+      py::object r = progress(done, rep.rows);  // an exception propagates and stops the import
       if (!r.is_none() && !r.cast<bool>()) {
         rep.cancelled = true;
+        if (i + 1 < cmds.size()) rep.resume_row = row_numbers[i + 1];
         break;
       }
     }
@@ -190,13 +232,16 @@ void init_bulk(py::module_& m) {
   r.def_readonly("rows", &ImportReport::rows).def_readonly("submitted", &ImportReport::submitted)
       .def_readonly("failed", &ImportReport::failed).def_readonly("items", &ImportReport::items)
       .def_readonly("cancelled", &ImportReport::cancelled).def_readonly("seconds", &ImportReport::seconds)
+      .def_readonly("resume_row", &ImportReport::resume_row,
+                    "The row to pass as start_row to go on after a cancel or a failed row (0: none left).")
       .def_readonly("opinions", &ImportReport::opinions, "Ids of the opinions created, in row order.")
       .def_readonly("errors", &ImportReport::errors, "(row, code, message) of each skipped row.");
   def_repr(r, "ImportReport", {"rows", "submitted", "failed", "items", "cancelled", "seconds"});
 
   auto engine = py::reinterpret_borrow<py::class_<PyEngine>>(m.attr("Engine"));
   engine.def("import_opinions", [](PyEngine& en, PersonId actor, py::iterable rows, py::object progress,
-                                   std::size_t every, const std::string& on_error, std::string key_prefix) {
+                                   std::size_t every, const std::string& on_error, std::string key_prefix,
+                                   std::size_t start_row) {
     if (on_error != "raise" && on_error != "skip") invalid("on_error is \"raise\" or \"skip\"");
     if (every == 0) invalid("every must be positive");
     std::vector<cmd::SubmitOpinion> cmds;
@@ -218,20 +263,23 @@ void init_bulk(py::module_& m) {
       }
       numbers.push_back(n);
     }
-    py::gil_scoped_release nogil;
-    return run_import(en, actor, cmds, numbers, progress, every, on_error == "skip", key_prefix);
+    return run_released(
+        [&] { return run_import(en, actor, cmds, numbers, progress, every, on_error == "skip", key_prefix, start_row); });
   }, py::arg("actor"), py::arg("rows"), py::kw_only(), py::arg("progress") = py::none(), py::arg("every") = 1000,
-  py::arg("on_error") = "raise", py::arg("idempotency_prefix") = "",
+  py::arg("on_error") = "raise", py::arg("idempotency_prefix") = "", py::arg("start_row") = 1,
   "Submits many opinions: rows are SubmitOpinion objects or dicts of its fields (a dict may give \"topic\" and "
   "\"text\" for a one-item opinion). progress(done, total) is called every `every` rows; returning False "
-  "cancels. idempotency_prefix makes re-running an import safe (row n gets key prefix+n).");
+"cancels. idempotency_prefix makes re-running an import safe (row n gets key prefix+n). Rows are checked "
+  "(fields, types) before any is submitted; then each row is one command, committed on its own: an import is "
+  "resumable, not all-or-nothing. A failing row raises with .row, .resume_row and .report (the rows before it "
+  "are committed, none from it on); pass start_row=resume_row to go on.");
 
   engine.def("import_csv", [](PyEngine& en, PersonId actor, std::string path, UnitId unit, ConferenceId conference,
                               Channel channel, Date raised_on, py::object progress, std::size_t every,
-                              const std::string& on_error, std::string key_prefix) {
+                              const std::string& on_error, std::string key_prefix, std::size_t start_row) {
     if (on_error != "raise" && on_error != "skip") invalid("on_error is \"raise\" or \"skip\"");
     if (every == 0) invalid("every must be positive");
-    py::gil_scoped_release nogil;
+    return run_released([&] {
     std::ifstream f(path, std::ios::binary);
     if (!f) throw Error(ErrorCode::not_found, "cannot open CSV file " + path);
     std::stringstream ss;
@@ -279,28 +327,39 @@ void init_bulk(py::module_& m) {
         }
         last_key = key;
         cmd::SubmitOpinion c;
-        c.unit = at(c_unit).empty() ? unit : id_or_code<UnitId>(s, at(c_unit), "unit", line);
-        c.conference = at(c_conf).empty() ? conference
-                                           : checked_id<ConferenceId>(at(c_conf), "conference", line);
-        c.channel = at(c_chan).empty() ? channel : parse_enum<Channel>(at(c_chan));
-        c.raised_by = id_or_code<PersonId>(s, at(c_by), "person", line);
-        if (!at(c_org).empty()) c.raised_by_org = checked_id<OrganizationId>(at(c_org), "raised_by_org", line);
-        c.raised_on = at(c_on).empty() ? raised_on : parse_date(at(c_on));
+        // Every row is converted before any is submitted: a row that cannot be read stops
+        // the import with nothing committed, naming the row.
+        try {
+          c.unit = at(c_unit).empty() ? unit : id_or_code<UnitId>(s, at(c_unit), "unit", line);
+          c.conference = at(c_conf).empty() ? conference
+                                             : checked_id<ConferenceId>(at(c_conf), "conference", line);
+          c.channel = at(c_chan).empty() ? channel : parse_enum<Channel>(at(c_chan));
+          c.raised_by = id_or_code<PersonId>(s, at(c_by), "person", line);
+          if (!at(c_org).empty()) c.raised_by_org = checked_id<OrganizationId>(at(c_org), "raised_by_org", line);
+          c.raised_on = at(c_on).empty() ? raised_on : parse_date(at(c_on));
+        } catch (const Error& e) {
+          const std::string what = e.what();
+          if (what.rfind("CSV row", 0) == 0 || what.rfind("row ", 0) == 0) throw;
+          throw Error(e.code(), "CSV row " + std::to_string(line) + ": " + what + " (nothing was imported)");
+        }
         c.items.push_back(ItemSpec{at(c_topic), at(c_text)});
         cmds.push_back(std::move(c));
         numbers.push_back(line);
       }
       return 0;
     });
-    return run_import(en, actor, cmds, numbers, progress, every, on_error == "skip", key_prefix);
+    return run_import(en, actor, cmds, numbers, progress, every, on_error == "skip", key_prefix, start_row);
+    });
   }, py::arg("actor"), py::arg("path"), py::kw_only(), py::arg("unit") = py::none(),
   py::arg("conference") = py::none(), py::arg("channel") = Channel::letter, py::arg("raised_on") = py::none(),
   py::arg("progress") = py::none(), py::arg("every") = 1000, py::arg("on_error") = "raise",
-  py::arg("idempotency_prefix") = "",
+  py::arg("idempotency_prefix") = "", py::arg("start_row") = 1,
   "Imports opinions from a UTF-8 CSV file with a header row. Columns: topic, text (required); unit, conference, "
   "channel, raised_by (id or person code), raised_by_org, raised_on, opinion (consecutive rows with the same "
   "non-empty opinion key become items of one opinion). Missing columns take the keyword defaults. Parsing "
-  "and the loop run without the GIL.");
+  "and the loop run without the GIL. The whole file is read and every row converted before any is submitted "
+  "(a row that cannot be read imports nothing); then each opinion is committed on its own, resumable as in "
+  "import_opinions (rows are the file's line numbers, the header being line 1).");
 }
 
 }  // namespace dtpy

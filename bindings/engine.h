@@ -15,6 +15,9 @@ class SharedStore final : public doithoai::EventStore {
   std::uint64_t last_seq() const override { return s_->last_seq(); }
   void append(const doithoai::Batch& b) override { s_->append(b); }
   void read(std::uint64_t from, const Visitor& visit) const override { s_->read(from, visit); }
+  bool idempotency_digest(std::string_view key, std::string& digest) const override {
+    return s_->idempotency_digest(key, digest);
+  }
   // Snapshots go to the real store (SQLite and PostgreSQL keep them; MemoryStore drops them).
   bool load_snapshot(std::uint64_t& seq, std::string& image) const override { return s_->load_snapshot(seq, image); }
   void save_snapshot(std::uint64_t seq, const std::string& image) override { s_->save_snapshot(seq, image); }

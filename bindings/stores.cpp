@@ -51,8 +51,10 @@ std::string fspath(py::handle path) {
 }
 
 static SqliteOptions sqlite_options(const std::optional<SqliteOptions>& base, py::object sync, py::object read_only,
-                             py::object create, py::object open_check, py::object busy_timeout_ms) {
+                             py::object create, py::object open_check, py::object busy_timeout_ms,
+                             py::object adopt = py::none()) {
   SqliteOptions o = base ? *base : SqliteOptions{};
+  if (!adopt.is_none()) o.adopt = arg_cast<bool>(adopt, "adopt");
   if (!sync.is_none()) o.sync = parse_sync(arg_cast<std::string>(sync, "sync"));
   if (!read_only.is_none()) o.read_only = arg_cast<bool>(read_only, "read_only");
   if (!create.is_none()) o.create = arg_cast<bool>(create, "create");
@@ -115,9 +117,12 @@ void init_stores(py::module_& m) {
 
   py::class_<SqliteOptions> so(m, "SqliteOptions",
                                "How a SqliteStore opens: sync 'full' | 'normal', read_only, create, "
-                               "open_check 'full' | 'since_snapshot', busy_timeout_ms.");
-  so.def(py::init([](std::string sync, bool read_only, bool create, std::string open_check, int busy) {
+                               "open_check 'full' | 'since_snapshot', busy_timeout_ms, adopt (add the store's "
+                               "tables to a SQLite file that holds other tables; otherwise such a file is refused "
+                               "with InvalidArgument and left untouched).");
+  so.def(py::init([](std::string sync, bool read_only, bool create, std::string open_check, int busy, bool adopt) {
            SqliteOptions o;
+           o.adopt = adopt;
            o.sync = parse_sync(sync);
            o.read_only = read_only;
            o.create = create;
@@ -126,15 +131,16 @@ void init_stores(py::module_& m) {
            return o;
          }),
          py::kw_only(), py::arg("sync") = "full", py::arg("read_only") = false, py::arg("create") = true,
-         py::arg("open_check") = "full", py::arg("busy_timeout_ms") = 10000)
+         py::arg("open_check") = "full", py::arg("busy_timeout_ms") = 10000, py::arg("adopt") = false)
       .def_property("sync", [](const SqliteOptions& o) { return sync_name(o.sync); },
                     [](SqliteOptions& o, const std::string& s) { o.sync = parse_sync(s); })
       .def_readwrite("read_only", &SqliteOptions::read_only)
       .def_readwrite("create", &SqliteOptions::create)
+      .def_readwrite("adopt", &SqliteOptions::adopt)
       .def_property("open_check", [](const SqliteOptions& o) { return check_name(o.open_check); },
                     [](SqliteOptions& o, const std::string& s) { o.open_check = parse_check(s); })
       .def_readwrite("busy_timeout_ms", &SqliteOptions::busy_timeout_ms);
-  def_repr(so, "SqliteOptions", {"sync", "read_only", "create", "open_check", "busy_timeout_ms"});
+  def_repr(so, "SqliteOptions", {"sync", "read_only", "create", "open_check", "busy_timeout_ms", "adopt"});
 
   py::class_<DurableStore, EventStore, std::shared_ptr<DurableStore>>(
       m, "DurableStore", "A store of hash-chained rows (SqliteStore, PostgresStore): verify, head hash, JSON Lines.")
@@ -164,24 +170,28 @@ void init_stores(py::module_& m) {
         if (!in) throw Error(ErrorCode::storage, "cannot read " + p);
         return import_jsonl(in, s);
       }, py::arg("path"),
-      "Appends the events of a JSON Lines file (checking every hash; the store must hold exactly the file's "
-      "prefix, usually nothing); returns the count.");
+      "Appends the events of a JSON Lines file (checking every hash and every event's fields as commands "
+      "are checked; the store must hold exactly the file's prefix, usually nothing); returns the count. All or "
+      "nothing: a bad line raises naming it and nothing is appended.");
 
   py::class_<SqliteStore, DurableStore, std::shared_ptr<SqliteStore>>(
       m, "SqliteStore",
       "The embedded durable store: one SQLite file in WAL mode. Opening walks the hash chain and raises "
       "CorruptionError on a broken one (unless read_only, for forensics: then call verify()).")
       .def(py::init([](py::object path, std::optional<SqliteOptions> options, py::object sync, py::object read_only,
-                       py::object create, py::object open_check, py::object busy_timeout_ms) {
+                       py::object create, py::object open_check, py::object busy_timeout_ms, py::object adopt) {
              const std::string p = fspath(path);
-             const SqliteOptions o = sqlite_options(options, sync, read_only, create, open_check, busy_timeout_ms);
+             const SqliteOptions o =
+                 sqlite_options(options, sync, read_only, create, open_check, busy_timeout_ms, adopt);
              py::gil_scoped_release nogil;
              return std::make_shared<SqliteStore>(p, o);
            }),
            py::arg("path"), py::arg("options") = py::none(), py::kw_only(), py::arg("sync") = py::none(),
            py::arg("read_only") = py::none(), py::arg("create") = py::none(), py::arg("open_check") = py::none(),
-           py::arg("busy_timeout_ms") = py::none(),
-           "Opens (or creates) the store at path. Keywords override the fields of options.")
+           py::arg("busy_timeout_ms") = py::none(), py::arg("adopt") = py::none(),
+           "Opens (or creates) the store at path. Keywords override the fields of options. A SQLite file with "
+           "other tables and no doithoai metadata raises InvalidArgument (unless adopt); a store whose events "
+           "table is gone, or whose replay cache differs from its JSON events, raises CorruptionError.")
       .def_property_readonly("path", &SqliteStore::path)
       .def("__repr__", [](const SqliteStore& s) {
         std::uint64_t n;

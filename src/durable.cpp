@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <istream>
 #include <limits>
 #include <ostream>
@@ -9,6 +10,7 @@
 #include "doithoai/error.h"
 #include "doithoai/json.h"
 #include "json_text.h"
+#include "text.h"
 
 namespace doithoai {
 
@@ -180,6 +182,11 @@ std::uint64_t export_jsonl(const DurableStore& from, std::ostream& out) {
     j["data"] = parse_json(e.payload);
     j["partition"] = e.partition;
     if (!e.idempotency_key.empty()) j["idempotency_key"] = e.idempotency_key;
+    if (!e.idempotency_key.empty() && e.idempotency_digest.size() == 32) {
+      Hash d;
+      std::copy(e.idempotency_digest.begin(), e.idempotency_digest.end(), d.begin());
+      j["idempotency_digest"] = to_hex(d);
+    }
     j["prev_hash"] = to_hex(e.prev_hash);
     j["hash"] = to_hex(e.hash);
     out << j.dump() << '\n';
@@ -192,66 +199,60 @@ std::uint64_t export_jsonl(const DurableStore& from, std::ostream& out) {
 }
 
 std::uint64_t import_jsonl(std::istream& in, DurableStore& to) {
+  // All or nothing: every line is read and checked before anything is written, then the
+  // rows go to the store in one append_rows (one transaction). The price is memory: the
+  // whole import is held (about the size of its JSON text).
   std::vector<StoredEvent> rows;
-  std::uint64_t n = 0;
   std::string line;
   std::uint64_t lineno = 0;
-  auto flush = [&] {
-    if (!rows.empty()) to.append_rows(rows);
-    rows.clear();
-  };
   while (std::getline(in, line)) {
     ++lineno;
     if (line.empty()) continue;
-    const std::string at_line = "line " + std::to_string(lineno) + ": ";
-    StoredEvent e;
+    const std::string where = "line " + std::to_string(lineno);
     try {
       const nlohmann::json j = parse_json(line);
-      // Validates the envelope and the event (types, fields) as any reader would.
+      // Validates the envelope and the event (types, fields, ids, enums, dates) as any
+      // reader would, then the text rules commands obey (lengths, UTF-8, no control characters).
       const Recorded r = recorded_from_json(j);
+      detail::check_event_fields(r.event);
+      StoredEvent e;
       e.seq = r.seq;
       e.at_us = to_micros(r.at);
       e.actor = r.actor.value;
-      // Every field checked before it is read: nlohmann's get<>() converts out-of-range
-      // numbers silently (2^32 + 1 would be partition 1) and throws its own exceptions.
-      auto pit = j.find("partition");
-      if (pit == j.end()) throw Error(ErrorCode::invalid_argument, at_line + "missing partition");
-      if (!pit->is_number_integer() ||
-          (pit->is_number_unsigned() ? pit->get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max()
-                                     : (pit->get<std::int64_t>() < 0 ||
-                                        pit->get<std::int64_t>() > std::int64_t{std::numeric_limits<std::uint32_t>::max()})))
-        throw Error(ErrorCode::invalid_argument, at_line + "field 'partition': expected an integer in 0..4294967295");
-      e.partition = static_cast<std::uint32_t>(pit->get<std::uint64_t>());
+      if (!j.contains("partition") || !j["partition"].is_number_unsigned() ||
+          j["partition"].get<std::uint64_t>() > 0xFFFFFFFFu)
+        throw Error(ErrorCode::invalid_argument, "missing or invalid partition");
+      e.partition = j["partition"].get<std::uint32_t>();
       e.type = j["type"].get<std::string>();
-      e.version = j["v"].get<int>();  // checked by recorded_from_json
+      e.version = j["v"].get<int>();
       if (j.contains("idempotency_key")) {
-        if (!j["idempotency_key"].is_string())
-          throw Error(ErrorCode::invalid_argument, at_line + "field 'idempotency_key': expected a string");
+        if (!j["idempotency_key"].is_string()) throw Error(ErrorCode::invalid_argument, "idempotency_key is not a string");
         e.idempotency_key = j["idempotency_key"].get<std::string>();
+        detail::check_text(e.idempotency_key, "idempotency_key", kMaxNameBytes, false);
+      }
+      if (j.contains("idempotency_digest")) {
+        if (e.idempotency_key.empty() || !j["idempotency_digest"].is_string())
+          throw Error(ErrorCode::invalid_argument, "idempotency_digest without an idempotency_key");
+        const Hash d = hash_from_hex(j["idempotency_digest"].get<std::string>());
+        e.idempotency_digest.assign(reinterpret_cast<const char*>(d.data()), d.size());
       }
       e.payload = j["data"].dump();
-      if (!j.contains("prev_hash") || !j.contains("hash"))
-        throw Error(ErrorCode::invalid_argument, at_line + "missing hashes");
-      for (const char* k : {"prev_hash", "hash"})
-        if (!j[k].is_string()) throw Error(ErrorCode::invalid_argument, at_line + "field '" + k + "': expected a hex string");
+      if (!j.contains("prev_hash") || !j.contains("hash") || !j["prev_hash"].is_string() || !j["hash"].is_string())
+        throw Error(ErrorCode::invalid_argument, "missing hashes");
       e.prev_hash = hash_from_hex(j["prev_hash"].get<std::string>());
       e.hash = hash_from_hex(j["hash"].get<std::string>());
+      if (event_hash(e) != e.hash)
+        throw Error(ErrorCode::corruption, "event " + std::to_string(e.seq) + " does not match its hash");
+      rows.push_back(std::move(e));
     } catch (const Error& x) {
-      if (std::string_view(x.what()).substr(0, at_line.size()) == at_line) throw;
-      throw Error(x.code(), at_line + x.what());
-    } catch (const nlohmann::json::exception& x) {
-      throw Error(ErrorCode::invalid_argument, at_line + x.what());
+      throw Error(x.code(), where + ": " + x.what() + " (nothing was imported)");
+    } catch (const std::exception& x) {  // nlohmann type errors on odd envelopes
+      throw Error(ErrorCode::invalid_argument, where + ": " + x.what() + " (nothing was imported)");
     }
-    if (event_hash(e) != e.hash)
-      throw Error(ErrorCode::corruption, "line " + std::to_string(lineno) + " (event " + std::to_string(e.seq) +
-                                             ") does not match its hash");
-    rows.push_back(std::move(e));
-    ++n;
-    if (rows.size() >= 2000) flush();
   }
-  if (in.bad()) throw Error(ErrorCode::storage, "reading the import failed");
-  flush();
-  return n;
+  if (in.bad()) throw Error(ErrorCode::storage, "reading the import failed (nothing was imported)");
+  to.append_rows(rows);
+  return rows.size();
 }
 
 }  // namespace doithoai

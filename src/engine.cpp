@@ -5,6 +5,7 @@
 #include "doithoai/error.h"
 #include "doithoai/json.h"
 #include "doithoai/vietnam_calendar.h"
+#include "idempotency.h"
 #include "rules.h"
 #include "state_impl.h"
 #include "subscribers.h"
@@ -146,6 +147,19 @@ void Engine::catch_up_locked() {
   });
 }
 
+// Whether `digest` is the request `key` was first used for: the digest recorded at commit
+// (here or, after a restart or another writer's commit, in the store). A key whose row has
+// no digest (written before digests) matches any request.
+bool Engine::same_request_locked(const std::string& key, const std::string& digest) const {
+  auto it = idempotency_digests_.find(key);
+  if (it == idempotency_digests_.end()) {
+    std::string stored;
+    if (!store_->idempotency_digest(key, stored)) stored.clear();
+    it = idempotency_digests_.emplace(key, std::move(stored)).first;
+  }
+  return it->second.empty() || it->second == digest;
+}
+
 void Engine::catch_up() {
   auto lock = write_lock();
   catch_up_locked();
@@ -154,6 +168,8 @@ void Engine::catch_up() {
 Result Engine::execute(PersonId actor, const Command& command, std::string_view key) {
   if (key.size() > kMaxNameBytes)
     throw Error(ErrorCode::invalid_argument, "idempotency key longer than " + std::to_string(kMaxNameBytes) + " bytes");
+  // A key is kept with a digest of the request: a retry replays, another request conflicts.
+  const std::string digest = key.empty() ? std::string() : detail::request_digest(actor, command);
   auto lock = write_lock();
   // Buffers reused across commands (guarded by the exclusive lock).
   Batch& batch = batch_;
@@ -163,6 +179,9 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
     if (!key.empty()) {
       auto it = idempotency_.find(std::string(key));
       if (it != idempotency_.end()) {
+        if (!same_request_locked(it->first, digest))
+          throw Error(ErrorCode::conflict, "idempotency key '" + it->first +
+                                               "' was first used for a different request (command or actor)");
         Result r = it->second;
         r.replayed = true;
         return r;
@@ -174,6 +193,7 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
     if (!state_.last_at().is_special() && now < state_.last_at()) now = state_.last_at();
     detail::decide({state_.impl(), profile_, *calendar_, actor, now}, command, decision);
     batch.idempotency_key.assign(key.data(), key.size());
+    batch.idempotency_digest = digest;
     batch.partition = partition_of(state_.impl(), decision.events.front());
     batch.events.clear();
     std::uint64_t seq = state_.last_seq();
@@ -187,7 +207,10 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
   }
   for (const auto& r : batch.events) state_.apply(r);
   Result result = result_of(batch.events);
-  if (!key.empty()) idempotency_.emplace(batch.idempotency_key, result);
+  if (!key.empty()) {
+    idempotency_.emplace(batch.idempotency_key, result);
+    idempotency_digests_[batch.idempotency_key] = digest;
+  }
   if (snapshot_every_) after_commit_snapshot_locked(result.first_seq, result.last_seq);
   // Queued under the exclusive lock, so in sequence order; delivered on the delivery thread.
   if (delivery_->listening()) delivery_->enqueue(batch.events);

@@ -6,6 +6,7 @@
 #include "doithoai/error.h"
 #include "json_text.h"
 #include "reflect.h"
+#include "text.h"
 
 namespace doithoai {
 using nlohmann::json;
@@ -328,6 +329,31 @@ std::string event_json_text(const Event& e) {
     return event_to_json(e).dump();  // nlohmann reports the invalid text as it always has
   }
   return out;
+}
+
+namespace {
+// Fields that commands check as long text (kMaxTextBytes); every other string is a name.
+bool is_long_text(std::string_view field) {
+  for (const char* f : {"text", "report", "gist", "proposal", "reason", "note"})
+    if (field == f) return true;
+  return false;
+}
+struct FieldCheck {
+  template <class T>
+  void operator()(const char* field, const T& v) const {
+    if constexpr (std::is_same_v<T, std::string>) {
+      check_text(v, field, is_long_text(field) ? kMaxTextBytes : kMaxNameBytes, false);
+    } else if constexpr (std::is_same_v<T, Date>) {
+      if (!v.is_special()) check_date(v, field);
+    } else if constexpr (std::is_same_v<T, std::vector<ItemSpec>>) {
+      for (const ItemSpec& it : v) Reflect<ItemSpec>::each(it, *this);
+    }
+  }
+};
+}  // namespace
+
+void check_event_fields(const Event& e) {
+  std::visit([](const auto& x) { Reflect<std::decay_t<decltype(x)>>::each(x, FieldCheck{}); }, e);
 }
 }  // namespace detail
 

@@ -11,4 +11,10 @@ namespace doithoai::detail {
 // every event type and on texts with escapes and non-ASCII letters.
 std::string event_json_text(const Event& e);
 
+// The text rules commands apply, on an event from outside (an import): every string valid
+// UTF-8 without control characters and within kMaxNameBytes (kMaxTextBytes for the long
+// texts: text, report, gist, proposal, reason, note), every date in range. Ids and enum
+// values are already checked by event_from_json. Throws Error(invalid_argument).
+void check_event_fields(const Event& e);
+
 }  // namespace doithoai::detail

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 #include <memory>
 
 #include "binary.h"
@@ -10,6 +11,7 @@ namespace doithoai {
 
 EventStore::~EventStore() = default;
 bool EventStore::load_snapshot(std::uint64_t&, std::string&) const { return false; }
+bool EventStore::idempotency_digest(std::string_view, std::string&) const { return false; }
 void EventStore::save_snapshot(std::uint64_t, const std::string&) {}
 
 // Layout: events are encoded back to back in 4 MiB chunks that never move. Each event is
@@ -32,6 +34,7 @@ struct MemoryStore::Impl {
   std::int64_t last_at = 0;
   std::string scratch;
   std::shared_ptr<detail::TextPool> pool;  // null: texts are written inline
+  std::unordered_map<std::string, std::string> digests;  // idempotency key -> request digest
 
   void put(const Recorded& r, std::string_view key) {
     scratch.clear();
@@ -77,6 +80,15 @@ void MemoryStore::append(const Batch& batch) {
   // unless memory runs out.
   for (std::size_t i = 0; i < batch.events.size(); ++i)
     impl_->put(batch.events[i], i == 0 ? std::string_view(batch.idempotency_key) : std::string_view());
+  if (!batch.idempotency_key.empty() && !batch.idempotency_digest.empty())
+    impl_->digests[batch.idempotency_key] = batch.idempotency_digest;
+}
+
+bool MemoryStore::idempotency_digest(std::string_view key, std::string& digest) const {
+  const auto it = impl_->digests.find(std::string(key));
+  if (it == impl_->digests.end()) return false;
+  digest = it->second;
+  return true;
 }
 
 void MemoryStore::read(std::uint64_t from, const Visitor& visit) const {

@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "binary.h"
+#include "json_text.h"
 #include "prefault.h"
 #include "doithoai/error.h"
 #include "doithoai/json.h"
@@ -116,11 +117,18 @@ struct Use {
 }  // namespace
 
 struct SqliteStore::Impl {
+  // Closes the connection if the store's destructor did not (a failed open): a deferred
+  // close, completed when the statements below are finalized.
+  ~Impl() {
+    if (db) sqlite3_close_v2(db);
+  }
   std::string path;
   SqliteOptions options;
   sqlite3* db = nullptr;
   mutable std::mutex mutex;
   int version = kSchemaVersion;  // of the file: 1 only for a read-only old file
+  bool has_digest = true;  // events.idem_digest exists (false only in a read-only older file)
+  Stmt digest_of;
   Stmt head, insert, insert_replay, read_replay, read_rows, snap_list, snap_insert, snap_prune, hash_at, count;
   Stmt snap_size, snap_chunks, snap_chunk_insert, snap_chunks_drop, snap_chunks_prune;
   std::string bin;
@@ -146,6 +154,90 @@ struct SqliteStore::Impl {
     if (bad || expect <= to)
       throw Error(ErrorCode::corruption, "store '" + path + "' fails verification at sequence " +
                                              std::to_string(bad ? bad : expect));
+  }
+
+  // The replay cache rows from `from` to `to` (0: the end) against their JSON truth, mutex
+  // held: each row present, with the event's time, actor and key, and a binary form that
+  // decodes to the event the JSON holds. Cheap in the usual case: the decoded event is
+  // written back as JSON text and compared with the payload bytes (the payload is that text
+  // for every row this store wrote); only a row whose bytes differ (an import of
+  // non-canonical JSON) parses its JSON. Throws Error(corruption) naming the first bad row.
+  void check_cache_locked(std::uint64_t from, std::uint64_t to) const {
+    if (version < 2) return;
+    Stmt st(db,
+            "SELECT e.seq, e.type, e.version, e.payload, r.bin,"
+            " r.at_us IS e.at_us AND r.actor IS e.actor AND r.idem_key IS e.idem_key"
+            " FROM events e LEFT JOIN replay r ON r.seq = e.seq WHERE e.seq >= ?1 AND (?2 = 0 OR e.seq <= ?2)"
+            " ORDER BY e.seq");
+    sqlite3_bind_int64(st.get(), 1, static_cast<sqlite3_int64>(from));
+    sqlite3_bind_int64(st.get(), 2, static_cast<sqlite3_int64>(to));
+    std::string enc;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      sqlite3_stmt* q = st.get();
+      const auto seq = static_cast<std::uint64_t>(sqlite3_column_int64(q, 0));
+      auto bad = [&](const char* why) {
+        throw Error(ErrorCode::corruption, "store '" + path + "': replay cache row " + std::to_string(seq) + " " + why +
+                                               " (the JSON events are intact: rebuild the cache or run verify())");
+      };
+      const auto* b = static_cast<const char*>(sqlite3_column_blob(q, 4));
+      const int n = sqlite3_column_bytes(q, 4);
+      if (sqlite3_column_type(q, 4) == SQLITE_NULL) bad("is missing");
+      if (sqlite3_column_int(q, 5) != 1) bad("differs from its event's time, actor or key");
+      const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(q, 1));
+      const std::string_view type(t ? t : "", t ? static_cast<std::size_t>(sqlite3_column_bytes(q, 1)) : 0);
+      const auto* pl = reinterpret_cast<const char*>(sqlite3_column_text(q, 3));
+      const std::string_view payload(pl ? pl : "", pl ? static_cast<std::size_t>(sqlite3_column_bytes(q, 3)) : 0);
+      const int ver = sqlite3_column_int(q, 2);
+      bool same = false;
+      if (b && n >= 1) {
+        try {
+          detail::BinReader rd(b + 1, b + n);
+          const Event ev = detail::decode_event(rd, static_cast<unsigned char>(b[0]));
+          same = event_type(ev) == type && event_schema_version(ev) == ver && detail::event_json_text(ev) == payload;
+        } catch (const Error&) {
+          same = false;
+        }
+      }
+      if (!same) {  // the exact test: the binary form of the JSON event
+        enc.clear();
+        try {
+          detail::encode_event(event_from_json(type, ver, parse_json(payload)), enc);
+        } catch (const Error&) {
+          enc = "\xff";
+        }
+        if (!b || enc.size() != static_cast<std::size_t>(n) || std::memcmp(enc.data(), b, enc.size()) != 0)
+          bad("differs from its JSON event");
+      }
+    }
+    if (rc != SQLITE_DONE) fail("checking the replay cache", rc);
+  }
+
+  bool has_table(const char* name) const {
+    Stmt st(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    sqlite3_bind_text(st.get(), 1, name, -1, SQLITE_STATIC);
+    const int rc = sqlite3_step(st.get());
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail("reading the schema", rc);
+    return rc == SQLITE_ROW;
+  }
+  // What the file is, before anything is written to it: empty (a new store), a doithoai
+  // store (doithoai_meta), or some other database. A doithoai store without its events
+  // table has lost its truth: Error(corruption), never an empty log created in its place.
+  // Another database is refused with Error(invalid_argument) unless `adopt` (the store's
+  // tables are then added beside the others).
+  void check_kind(bool adopt) const {
+    Stmt any(db, "SELECT count(*) FROM sqlite_master");
+    const int rc = sqlite3_step(any.get());
+    if (rc != SQLITE_ROW) fail("reading the schema", rc);
+    if (sqlite3_column_int64(any.get(), 0) == 0) return;  // empty: a new store
+    if (has_table("doithoai_meta")) {
+      if (!has_table("events"))
+        throw Error(ErrorCode::corruption, "store '" + path + "' has lost its events table");
+      return;
+    }
+    if (!adopt)
+      throw Error(ErrorCode::invalid_argument, "'" + path + "' is a SQLite database but not a doithoai store; "
+                                               "open it with SqliteOptions::adopt to add the store's tables to it");
   }
 
   [[noreturn]] void fail(const std::string& what, int rc) const {
@@ -201,6 +293,8 @@ struct SqliteStore::Impl {
     sqlite3_bind_text(st, 8, e.payload.data(), static_cast<int>(e.payload.size()), SQLITE_STATIC);
     sqlite3_bind_blob(st, 9, e.prev_hash.data(), 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 10, e.hash.data(), 32, SQLITE_STATIC);
+    if (e.idempotency_digest.empty() || e.idempotency_key.empty()) sqlite3_bind_null(st, 11);
+    else sqlite3_bind_blob(st, 11, e.idempotency_digest.data(), static_cast<int>(e.idempotency_digest.size()), SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
       Use r(insert_replay);
@@ -247,6 +341,8 @@ struct SqliteStore::Impl {
       e.payload = col_text(u.st, 7);
       e.prev_hash = blob_hash(u.st, 8);
       e.hash = blob_hash(u.st, 9);
+      const auto* dg = static_cast<const char*>(sqlite3_column_blob(u.st, 10));
+      e.idempotency_digest.assign(dg ? dg : "", dg ? static_cast<std::size_t>(sqlite3_column_bytes(u.st, 10)) : 0);
       if (!visit(e)) return;
     }
     if (rc != SQLITE_DONE) fail("reading rows", rc);
@@ -274,10 +370,14 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
     // 25-30% slower than copying pages through read() (a page fault per page costs more
     // than the copy; bench/store_bench --replay), with snapshot opens no faster.
     if (!options.read_only) {
+      // Before anything writes (switching to WAL rewrites the header): a foreign file or a
+      // store without its events table is refused untouched. Checked again under the lock.
+      m.check_kind(options.adopt);
       m.exec("PRAGMA journal_mode=WAL");
       m.exec(options.sync == SqliteOptions::Sync::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
       // Create the schema once; a second process racing us waits on the write lock.
       m.exec("BEGIN IMMEDIATE");
+      m.check_kind(options.adopt);
       m.exec(kSchema);
       m.exec(("INSERT OR IGNORE INTO doithoai_meta VALUES('schema_version','" + std::to_string(kSchemaVersion) +
               "'),('hash_format','doithoai.event.v1')")
@@ -289,8 +389,15 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
         m.exec("ALTER TABLE events DROP COLUMN bin");
         m.exec("UPDATE doithoai_meta SET value='2' WHERE key='schema_version' AND value='1'");
       }
+      // The request digest beside an idempotency key (added in 0.3; a nullable column, so
+      // adding it rewrites nothing and older builds still read and write the file: their
+      // rows leave it NULL, which matches any request).
+      if (sqlite3_table_column_metadata(m.db, nullptr, "events", "idem_digest", nullptr, nullptr, nullptr, nullptr,
+                                        nullptr) != SQLITE_OK)
+        m.exec("ALTER TABLE events ADD COLUMN idem_digest BLOB");
       m.commit();
     }
+    if (options.read_only) m.check_kind(false);
     {
       Stmt v(m.db, "SELECT value FROM doithoai_meta WHERE key='schema_version'");
       const int r = sqlite3_step(v.get());
@@ -301,18 +408,27 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
         throw Error(ErrorCode::unsupported, "'" + path + "' has store schema version " + ver + ", this build reads " +
                                                 std::to_string(kSchemaVersion));
     }
+    m.has_digest = sqlite3_table_column_metadata(m.db, nullptr, "events", "idem_digest", nullptr, nullptr, nullptr,
+                                                 nullptr, nullptr) == SQLITE_OK;
+    m.digest_of = Stmt(m.db, m.has_digest ? "SELECT idem_digest FROM events WHERE idem_key = ?"
+                                          : "SELECT NULL FROM events WHERE idem_key = ?");
     m.head = Stmt(m.db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
     m.insert = Stmt(m.db,
-                    "INSERT INTO events(seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash)"
-                    " VALUES(?,?,?,?,?,?,?,?,?,?)");
+                    m.has_digest
+                        ? "INSERT INTO events(seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash,"
+                          "idem_digest) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+                        : "INSERT INTO events(seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash)"
+                          " VALUES(?,?,?,?,?,?,?,?,?,?)");
     if (!options.read_only)
       m.insert_replay = Stmt(m.db, "INSERT INTO replay(seq,at_us,actor,idem_key,bin) VALUES(?,?,?,?,?)");
     m.read_replay = Stmt(m.db, m.version == 1
                                    ? "SELECT seq, at_us, actor, idem_key, bin FROM events WHERE seq >= ? ORDER BY seq"
                                    : "SELECT seq, at_us, actor, idem_key, bin FROM replay WHERE seq >= ? ORDER BY seq");
     m.read_rows = Stmt(m.db,
-                       "SELECT seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash FROM events"
-                       " WHERE seq >= ? ORDER BY seq");
+                       m.has_digest ? "SELECT seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash,"
+                                      "idem_digest FROM events WHERE seq >= ? ORDER BY seq"
+                                    : "SELECT seq,partition,at_us,actor,type,version,idem_key,payload,prev_hash,hash,"
+                                      "NULL FROM events WHERE seq >= ? ORDER BY seq");
     m.snap_list = Stmt(m.db, "SELECT seq, anchor, checksum, data FROM snapshots ORDER BY seq DESC");
     m.snap_insert = Stmt(m.db, "INSERT OR REPLACE INTO snapshots(seq,anchor,checksum,data) VALUES(?,?,?,?)");
     m.snap_prune = Stmt(m.db, "DELETE FROM snapshots WHERE seq < ?");
@@ -357,8 +473,17 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
       if (!rep.ok)
         throw Error(ErrorCode::corruption, "store '" + path + "' fails verification at sequence " +
                                                std::to_string(rep.first_bad) + ": " + rep.problem);
+      // The engine replays the cache rows after the snapshot (all of them without one): they
+      // must say what the JSON events say, or the engine would serve a state the truth lacks.
+      {
+        std::lock_guard<std::mutex> g(m.mutex);
+        m.check_cache_locked(from == 1 && m.unchecked_below == 1 ? 1 : from + 1, 0);
+      }
     }
   } catch (...) {
+    // Leave the file as it was (a refused foreign file, a lost events table): roll back
+    // and close, so no lock or half-made schema outlives the failed open.
+    m.rollback_if_open();
     impl_.reset();
     throw;
   }
@@ -367,6 +492,7 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
 SqliteStore::~SqliteStore() {
   if (impl_ && impl_->db) {
     impl_->head = {};
+    impl_->digest_of = {};
     impl_->insert = {};
     impl_->insert_replay = {};
     impl_->read_replay = {};
@@ -381,6 +507,7 @@ SqliteStore::~SqliteStore() {
     impl_->snap_chunks_drop = {};
     impl_->snap_chunks_prune = {};
     sqlite3_close_v2(impl_->db);
+    impl_->db = nullptr;
   }
 }
 
@@ -418,6 +545,7 @@ void SqliteStore::append(const Batch& batch) {
     if (batch.events.front().seq != last + 1)
       throw Error(ErrorCode::conflict, "append expected sequence " + std::to_string(last + 1) + ", got " +
                                            std::to_string(batch.events.front().seq));
+    rows.front().idempotency_digest = batch.idempotency_digest;
     chain_rows(rows, head);
     for (std::size_t i = 0; i < rows.size(); ++i) m.insert_row(rows[i], bins[i]);
     m.commit();
@@ -483,6 +611,20 @@ void SqliteStore::read(std::uint64_t from, const Visitor& visit) const {
   if (rc != SQLITE_DONE) m.fail("reading events", rc);
 }
 
+bool SqliteStore::idempotency_digest(std::string_view key, std::string& digest) const {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> g(m.mutex);
+  Use u(m.digest_of);
+  sqlite3_bind_text(u.st, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(u.st);
+  if (rc == SQLITE_DONE) return false;
+  if (rc != SQLITE_ROW) m.fail("reading an idempotency key", rc);
+  if (sqlite3_column_type(u.st, 0) == SQLITE_NULL) return false;
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(u.st, 0));
+  digest.assign(p ? p : "", p ? static_cast<std::size_t>(sqlite3_column_bytes(u.st, 0)) : 0);
+  return true;
+}
+
 void SqliteStore::read_rows(std::uint64_t from, const RowVisitor& visit) const {
   std::lock_guard<std::mutex> g(impl_->mutex);
   impl_->read_rows_locked(from, visit);
@@ -503,7 +645,10 @@ bool SqliteStore::load_snapshot(std::uint64_t& seq, std::string& image) const {
     const auto n = static_cast<std::size_t>(sqlite3_column_bytes(u.st, 3));
     if (p && n > 0) {  // a one-blob image (files written before snapshot_chunks)
       if (sha256(p, n) != sum) continue;  // damaged: try an older one
-      if (s < m.unchecked_below) m.check_range_locked(s, m.unchecked_below);
+      if (s < m.unchecked_below) {
+        m.check_range_locked(s, m.unchecked_below);
+        m.check_cache_locked(s + 1, m.unchecked_below);
+      }
       m.unchecked_below = 1;
       seq = s;
       image.assign(p, n);
@@ -563,13 +708,19 @@ bool SqliteStore::load_snapshot(std::uint64_t& seq, std::string& image) const {
       std::string().swap(image);
       continue;
     }
-    if (s < m.unchecked_below) m.check_range_locked(s, m.unchecked_below);
+    if (s < m.unchecked_below) {
+      m.check_range_locked(s, m.unchecked_below);
+      m.check_cache_locked(s + 1, m.unchecked_below);
+    }
     m.unchecked_below = 1;
     seq = s;
     return true;
   }
   // No usable snapshot: the caller replays everything, so check what open trusted.
-  if (m.unchecked_below > 1) m.check_range_locked(1, m.unchecked_below);
+  if (m.unchecked_below > 1) {
+    m.check_range_locked(1, m.unchecked_below);
+    m.check_cache_locked(1, m.unchecked_below);
+  }
   m.unchecked_below = 1;
   return false;
 }

@@ -128,6 +128,9 @@ class CountingStore final : public EventStore {
   explicit CountingStore(std::unique_ptr<EventStore> inner) : inner_(std::move(inner)) {}
   std::uint64_t last_seq() const override { return inner_->last_seq(); }
   void append(const Batch& b) override { inner_->append(b); }
+  bool idempotency_digest(std::string_view key, std::string& digest) const override {
+    return inner_->idempotency_digest(key, digest);
+  }
   void read(std::uint64_t from, const Visitor& v) const override {
     inner_->read(from, [&](const Recorded& r, std::string_view k) {
       ++events_read;

@@ -394,7 +394,7 @@ TEST_CASE("R20 reordering rows is detected by verify() and by opening") {
           "CREATE TEMP TABLE t AS SELECT * FROM events WHERE seq IN (20, 21);"
           "DELETE FROM events WHERE seq IN (20, 21);"
           "INSERT INTO events SELECT CASE seq WHEN 20 THEN 21 ELSE 20 END, partition, at_us, actor, type, version,"
-          " idem_key, payload, prev_hash, hash FROM t;");
+          " idem_key, payload, prev_hash, hash, idem_digest FROM t;");
   SqliteOptions ro;
   ro.read_only = true;
   const VerifyReport rep = SqliteStore(path, ro).verify();
@@ -407,7 +407,10 @@ TEST_CASE("R20 changing a row's replay cache is found by verify()") {
   TempDir dir;
   const std::string path = make_store(dir);
   raw_sql(path, "UPDATE replay SET bin = (SELECT bin FROM replay WHERE seq = 2) WHERE seq = 3");
-  SqliteStore s(path);  // the chain (over the JSON truth) is intact
+  REQUIRE_ERROR(corruption, SqliteStore(path));  // opening for writing checks the cache it would replay
+  SqliteOptions ro;
+  ro.read_only = true;
+  SqliteStore s(path, ro);  // the chain (over the JSON truth) is intact
   const VerifyReport rep = s.verify();
   REQUIRE_FALSE(rep.ok);
   REQUIRE(rep.first_bad == 3);
@@ -424,7 +427,9 @@ TEST_CASE("R20 a missing, extra or altered replay cache row is found by verify()
   }
   SECTION("a deleted cache row: verify names it, and replay refuses the gap") {
     raw_sql(path, "DELETE FROM replay WHERE seq = 7");
-    SqliteStore s(path);
+    SqliteOptions ro;
+    ro.read_only = true;
+    SqliteStore s(path, ro);
     const VerifyReport rep = s.verify();
     REQUIRE_FALSE(rep.ok);
     REQUIRE(rep.first_bad == 7);
@@ -432,7 +437,9 @@ TEST_CASE("R20 a missing, extra or altered replay cache row is found by verify()
   }
   SECTION("a cache row whose time was changed") {
     raw_sql(path, "UPDATE replay SET at_us = at_us + 1 WHERE seq = 9");
-    const VerifyReport rep = SqliteStore(path).verify();
+    SqliteOptions ro;
+    ro.read_only = true;
+    const VerifyReport rep = SqliteStore(path, ro).verify();
     REQUIRE_FALSE(rep.ok);
     REQUIRE(rep.first_bad == 9);
   }
@@ -722,4 +729,240 @@ TEST_CASE("sqlite: an import with a changed line is refused and writes nothing")
   SqliteStore to(dir.file("copy.db"));
   REQUIRE_ERROR(corruption, import_jsonl(in, to));
   REQUIRE(to.last_seq() == 0);
+}
+
+namespace {
+// A file of n rows renaming unit 1, then one row whose event is given: the log an import
+// reads (the store itself does not judge events; decide does).
+std::string export_with_last(const TempDir& dir, int n, const Event& last_event, const char* name) {
+  SqliteStore src(dir.file(name));
+  Batch b;
+  std::uint64_t seq = 0;
+  for (int i = 0; i < n; ++i)
+    b.events.push_back(Recorded{++seq, at(2022, 9, 21), kSystemActor,
+                                ev::UnitRenamed{UnitId(1), "Phường " + std::to_string(i), Date(2022, 9, 21)}});
+  b.events.push_back(Recorded{++seq, at(2022, 9, 21), kSystemActor, last_event});
+  src.append(b);
+  std::stringstream out;
+  export_jsonl(src, out);
+  return out.str();
+}
+}  // namespace
+
+TEST_CASE("sqlite: an import is all or nothing: a bad line after 2,100 good ones leaves the store unchanged") {
+  TempDir dir;
+  const std::string good = export_with_last(dir, 2100, ev::UnitRenamed{UnitId(1), "Cuối", Date(2022, 9, 21)}, "src.db");
+  std::string text;
+  SECTION("a line that is not JSON") { text = good + "{not json\n"; }
+  SECTION("a line whose hash does not match") {
+    text = good;
+    const auto pos = text.rfind("Cuối");
+    text.replace(pos, 4, "Cuoi");
+  }
+  const std::string path = dir.file("to.db");
+  SqliteStore to(path);
+  std::stringstream in(text);
+  std::uint64_t lines = 0;
+  for (char c : text) lines += c == '\n';
+  REQUIRE(lines >= 2101);
+  REQUIRE_THROWS_AS(import_jsonl(in, to), Error);
+  REQUIRE(to.last_seq() == 0);
+  REQUIRE(to.head_hash() == Hash{});
+}
+
+TEST_CASE("sqlite: imported events obey the text rules of commands; a breaking one imports nothing") {
+  TempDir dir;
+  Event bad;
+  SECTION("a name longer than kMaxNameBytes") {
+    bad = ev::UnitRenamed{UnitId(1), std::string(kMaxNameBytes + 1, 'x'), Date(2022, 9, 21)};
+  }
+  SECTION("a text longer than kMaxTextBytes") {
+    bad = ev::FindingRecorded{ItemId(1), std::string(kMaxTextBytes + 1, 'x'), true, Date(2022, 9, 21)};
+  }
+  SECTION("a control character") { bad = ev::UnitRenamed{UnitId(1), std::string("A\x01" "B"), Date(2022, 9, 21)}; }
+  const std::string text = export_with_last(dir, 2100, bad, "src.db");
+  SqliteStore to(dir.file("to.db"));
+  std::stringstream in(text);
+  REQUIRE_ERROR(invalid_argument, import_jsonl(in, to));
+  REQUIRE(to.last_seq() == 0);
+}
+
+namespace {
+std::string file_bytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+TEST_CASE("sqlite: a SQLite file that is not a doithoai store is refused and left untouched, unless adopted") {
+  TempDir dir;
+  const std::string path = dir.file("other.db");
+  raw_sql(path, "PRAGMA journal_mode=DELETE; CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT);"
+                "INSERT INTO customers VALUES (1, 'Nguyễn Văn A')");
+  const std::string before = file_bytes(path);
+  REQUIRE_ERROR(invalid_argument, SqliteStore(path));
+  REQUIRE_ERROR(invalid_argument, open_engine(profile(), path, options(sx::clock())));
+  SqliteOptions ro;
+  ro.read_only = true;
+  REQUIRE_ERROR(invalid_argument, SqliteStore(path, ro));
+  REQUIRE(file_bytes(path) == before);
+  SqliteOptions adopt;
+  adopt.adopt = true;
+  SqliteStore s(path, adopt);
+  REQUIRE(s.last_seq() == 0);
+}
+
+TEST_CASE("sqlite: an empty file becomes a new store") {
+  TempDir dir;
+  const std::string path = dir.file("empty.db");
+  { std::ofstream(path, std::ios::binary); }
+  SqliteStore s(path);
+  REQUIRE(s.last_seq() == 0);
+}
+
+TEST_CASE("sqlite: a store whose events table is gone is corruption, and no empty log is created") {
+  TempDir dir;
+  const std::string path = make_store(dir, 1);
+  raw_sql(path, "PRAGMA journal_mode=DELETE; DROP TABLE events");
+  const std::string before = file_bytes(path);
+  REQUIRE_ERROR(corruption, SqliteStore(path));
+  REQUIRE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+  SqliteOptions ro;
+  ro.read_only = true;
+  REQUIRE_ERROR(corruption, SqliteStore(path, ro));
+  REQUIRE(file_bytes(path) == before);
+}
+
+TEST_CASE("R20 a replay cache row that differs from its JSON event is refused at open, not served") {
+  TempDir dir;
+  const std::string path = make_store(dir);
+  std::string truth;
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    truth = image_of(*e);
+  }
+  SECTION("no snapshot: a changed cache row anywhere") {
+    raw_sql(path, "UPDATE replay SET bin = (SELECT bin FROM replay WHERE seq = 2) WHERE seq = 3");
+    REQUIRE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+  }
+  SECTION("a changed time in the cache") {
+    raw_sql(path, "UPDATE replay SET at_us = at_us + 1 WHERE seq = 9");
+    REQUIRE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+  }
+  SECTION("after a snapshot: a changed cache row that opening replays") {
+    const std::string spath = dir.file("snap.db");
+    std::uint64_t snap = 0;
+    {
+      auto e = open_engine(profile(), spath, options(sx::clock()));
+      const Directory d = build_directory(*e);
+      workload(*e, d, 2, "a-");
+      e->snapshot();
+      snap = e->last_seq();
+      workload(*e, d, 1, "b-");
+      truth = image_of(*e);
+    }
+    // Rows before the snapshot are not replayed: changing them does not change the state.
+    raw_sql(spath, "UPDATE replay SET bin = (SELECT bin FROM replay WHERE seq = 2) WHERE seq = 3");
+    {
+      auto e = open_engine(profile(), spath, options(sx::clock()));
+      REQUIRE(image_of(*e) == truth);
+    }
+    raw_sql(spath, "UPDATE replay SET bin = (SELECT bin FROM replay WHERE seq = " + std::to_string(snap + 1) +
+                       ") WHERE seq = " + std::to_string(snap + 2));
+    REQUIRE_ERROR(corruption, open_engine(profile(), spath, options(sx::clock())));
+  }
+  SECTION("an intact cache opens to the same state") {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    REQUIRE(image_of(*e) == truth);
+  }
+}
+
+namespace {
+cmd::SubmitOpinion opinion_cmd(const Directory& d, const char* text) {
+  return cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident, OrganizationId(), Date(), "",
+                            {{"land", text}}};
+}
+}  // namespace
+
+TEST_CASE("sqlite: an idempotency key reused for another request is a conflict naming the key, across reopening") {
+  TempDir dir;
+  const std::string path = dir.file("idem2.db");
+  Directory d;
+  Result first;
+  std::uint64_t last = 0;
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    d = build_directory(*e);
+    first = e->execute(d.office, opinion_cmd(d, "Một"), "portal-7");
+    // In the same engine: another command, or the same command by another actor.
+    try {
+      e->execute(d.office, opinion_cmd(d, "Hai"), "portal-7");
+      FAIL("a reused key with another command was accepted");
+    } catch (const Error& x) {
+      REQUIRE(x.code() == ErrorCode::conflict);
+      REQUIRE(std::string(x.what()).find("portal-7") != std::string::npos);
+    }
+    REQUIRE_ERROR(conflict, e->execute(d.resident, opinion_cmd(d, "Một"), "portal-7"));
+    REQUIRE(e->last_seq() == first.last_seq);
+    REQUIRE(e->execute(d.office, opinion_cmd(d, "Một"), "portal-7").replayed);
+    last = e->last_seq();
+  }
+  SECTION("after reopening") {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    REQUIRE_ERROR(conflict, e->execute(d.office, opinion_cmd(d, "Hai"), "portal-7"));
+    const Result again = e->execute(d.office, opinion_cmd(d, "Một"), "portal-7");
+    REQUIRE(again.replayed);
+    REQUIRE(again.id == first.id);
+    REQUIRE(e->last_seq() == last);
+  }
+  SECTION("after a snapshot and reopening") {
+    {
+      auto e = open_engine(profile(), path, options(sx::clock()));
+      e->snapshot();
+    }
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    REQUIRE_ERROR(conflict, e->execute(d.office, opinion_cmd(d, "Hai"), "portal-7"));
+    REQUIRE(e->execute(d.office, opinion_cmd(d, "Một"), "portal-7").replayed);
+    REQUIRE(e->last_seq() == last);
+  }
+  SECTION("a second engine on the file learns the digest from the store") {
+    auto a = open_engine(profile(), path, options(sx::clock()));
+    auto b = open_engine(profile(), path, options(sx::clock()));
+    a->execute(d.office, opinion_cmd(d, "Ba"), "portal-8");
+    REQUIRE_ERROR(conflict, b->execute(d.office, opinion_cmd(d, "Bốn"), "portal-8"));
+    REQUIRE(b->execute(d.office, opinion_cmd(d, "Ba"), "portal-8").replayed);
+    REQUIRE(b->last_seq() == a->last_seq());
+  }
+  SECTION("a key stored before digests (NULL) matches any request") {
+    raw_sql(path, "UPDATE events SET idem_digest = NULL");
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    REQUIRE(e->execute(d.office, opinion_cmd(d, "Hai"), "portal-7").replayed);
+    REQUIRE(e->last_seq() == last);
+  }
+  SECTION("export and import keep the digest") {
+    std::stringstream jsonl;
+    {
+      SqliteStore from(path);
+      export_jsonl(from, jsonl);
+    }
+    REQUIRE(jsonl.str().find("\"idempotency_digest\"") != std::string::npos);
+    {
+      SqliteStore to(dir.file("copy.db"));
+      import_jsonl(jsonl, to);
+    }
+    auto e = open_engine(profile(), dir.file("copy.db"), options(sx::clock()));
+    REQUIRE_ERROR(conflict, e->execute(d.office, opinion_cmd(d, "Hai"), "portal-7"));
+    REQUIRE(e->execute(d.office, opinion_cmd(d, "Một"), "portal-7").replayed);
+  }
+}
+
+TEST_CASE("memory: an idempotency key reused for another request is a conflict") {
+  Engine e(profile(), options(sx::clock()));
+  const Directory d = build_directory(e);
+  const Result first = e.execute(d.office, opinion_cmd(d, "Một"), "k");
+  REQUIRE_ERROR(conflict, e.execute(d.office, opinion_cmd(d, "Hai"), "k"));
+  REQUIRE(e.last_seq() == first.last_seq);
+  REQUIRE(e.execute(d.office, opinion_cmd(d, "Một"), "k").replayed);
 }

@@ -50,6 +50,9 @@ struct StoredEvent {
   int version = 1;
   std::string idempotency_key;
   std::string payload;  // JSON text of the event's data
+  // With a key: the request digest (32 bytes; empty in rows from before digests). Kept
+  // beside the row, not covered by the hash (whose format is frozen).
+  std::string idempotency_digest;
   Hash prev_hash{};
   Hash hash{};
 };

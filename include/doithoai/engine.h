@@ -6,7 +6,10 @@
 // execute(actor, command) decides the command against the current state (rules,
 // permissions, deadlines), appends its events to the store and applies them; it either
 // succeeds whole or throws doithoai::Error and changes nothing. A command with an
-// idempotency key that was seen before returns the first result and appends nothing.
+// idempotency key that was seen before with the same request (the same actor and the same
+// command, compared by a SHA-256 digest of the command's canonical JSON kept with the key)
+// returns the first result and appends nothing; the same key with a different request
+// throws Error(conflict) naming the key. Keys stored before digests match any request.
 // Dates: every query that takes a date answers exactly as of the end of that local day,
 // whatever the day: on or after the day of the last event from the live state, before it
 // from the state rebuilt from the log (the same answer Engine::state_as_of gives; the most
@@ -260,6 +263,10 @@ class DOITHOAI_API Engine {
   Batch batch_;
   std::unique_ptr<detail::Decision> decision_;
   std::unordered_map<std::string, Result> idempotency_;
+  // Request digests of keys, as far as looked up (empty: the key's row has none); the
+  // store keeps them (EventStore::idempotency_digest), so snapshots need not.
+  mutable std::unordered_map<std::string, std::string> idempotency_digests_;
+  bool same_request_locked(const std::string& key, const std::string& digest) const;
   // Subscribers' queue and thread (src/subscribers.h); shared with subscriptions, which may
   // outlive the engine.
   std::shared_ptr<detail::Delivery> delivery_;

@@ -39,8 +39,12 @@ struct SqliteOptions {
   Sync sync = Sync::full;
   // Open without writing, and do not refuse a broken chain (forensics). Appends throw.
   bool read_only = false;
-  // Create the file (and schema) when missing.
+  // Create the file (and schema) when missing. An existing empty file also gets the schema.
   bool create = true;
+  // Add the store's tables to an existing SQLite database that is not a doithoai store
+  // (has other tables and no doithoai_meta). false (the default): such a file is refused
+  // with Error(invalid_argument) and left untouched, so a wrong path never grows tables.
+  bool adopt = false;
   // What opening verifies. full: the whole chain (O(events), about 2.5 s per million rows).
   // since_snapshot (the default): the newest snapshot's anchor row and the rows after it;
   // earlier rows are trusted (run verify() periodically). With no snapshot that is the
@@ -58,7 +62,9 @@ struct SqliteOptions {
 class DOITHOAI_API SqliteStore final : public DurableStore {
  public:
   // Opens (or creates) the store at path. Throws Error(storage) when the file cannot be
-  // opened or is not a doithoai store, Error(corruption) when the chain is broken.
+  // opened or is not a SQLite database, Error(invalid_argument) when it is another SQLite
+  // database (see adopt), Error(corruption) when the chain is broken, the events table is
+  // gone, or a replay cache row that opening would replay differs from its JSON event.
   explicit SqliteStore(const std::string& path, SqliteOptions options = {});
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
@@ -67,6 +73,7 @@ class DOITHOAI_API SqliteStore final : public DurableStore {
   std::uint64_t last_seq() const override;
   void append(const Batch& batch) override;
   void read(std::uint64_t from, const Visitor& visit) const override;
+  bool idempotency_digest(std::string_view key, std::string& digest) const override;
   bool load_snapshot(std::uint64_t& seq, std::string& image) const override;
   void save_snapshot(std::uint64_t seq, const std::string& image) override;
 

@@ -31,6 +31,9 @@ class TextPool;
 struct Batch {
   UnitId partition;              // the top-level unit (province) it concerns; none: directory-wide
   std::string idempotency_key;   // empty: none
+  // With a key: SHA-256 (32 bytes) of the request (actor and command) the key was first
+  // used for, kept with the key so that reusing it for another request is a conflict.
+  std::string idempotency_digest;
   std::vector<Recorded> events;  // consecutive sequence numbers
 };
 
@@ -43,6 +46,10 @@ class DOITHOAI_API EventStore {
   // Calls visit(event, key) for every event with seq >= from, in order, until it returns false.
   using Visitor = std::function<bool(const Recorded&, std::string_view idempotency_key)>;
   virtual void read(std::uint64_t from, const Visitor& visit) const = 0;
+  // The request digest kept with an idempotency key (Batch::idempotency_digest). False when
+  // the store has none for it: the key is unknown, or its row predates digests (such a key
+  // then matches any request). Default: false (a store that keeps no digests).
+  virtual bool idempotency_digest(std::string_view key, std::string& digest) const;
 
   // Snapshots: opaque state images the engine writes (Engine::snapshot) so that opening
   // replays only the log after them. load_snapshot gives the newest snapshot whose
@@ -64,6 +71,7 @@ class DOITHOAI_API MemoryStore final : public EventStore {
   std::uint64_t last_seq() const override;
   void append(const Batch& batch) override;
   void read(std::uint64_t from, const Visitor& visit) const override;
+  bool idempotency_digest(std::string_view key, std::string& digest) const override;
   std::size_t bytes() const;  // memory held by the encoded log
 
  private:

@@ -68,3 +68,42 @@ def test_import_csv(world, tmp_path):
         world.engine.import_csv(world.office, str(bad))
     with pytest.raises(d.NotFound):
         world.engine.import_csv(world.office, str(tmp_path / "missing.csv"))
+
+
+def test_a_failed_row_says_where_it_stopped_and_the_import_resumes_there(world):
+    e = world.engine
+    rows = [{"unit": world.ward, "channel": "mailbox", "raised_by": world.resident, "topic": "land",
+             "text": f"ý kiến {k}"} for k in range(5)]
+    rows[3]["topic"] = "nope"
+    with pytest.raises(d.InvalidArgument, match="row 4: .*start_row=4") as err:
+        e.import_opinions(world.office, rows)
+    assert (err.value.row, err.value.resume_row) == (4, 4)
+    assert err.value.report.submitted == 3 and err.value.report.resume_row == 4
+    assert e.item_count == 3  # rows 1-3 committed, nothing from row 4 on
+    rows[3]["topic"] = "land"
+    rep = e.import_opinions(world.office, rows, start_row=err.value.resume_row)
+    assert (rep.rows, rep.submitted, rep.resume_row) == (2, 2, 0)
+    assert e.item_count == 5 and [e.item(i).text for i in range(1, 6)] == [f"ý kiến {k}" for k in range(5)]
+
+
+def test_a_cancelled_import_reports_its_resume_row(world):
+    e = world.engine
+    rows = [{"unit": world.ward, "raised_by": world.resident, "topic": "land", "text": str(k)} for k in range(10)]
+    rep = e.import_opinions(world.office, rows, progress=lambda done, total: done < 4, every=1)
+    assert rep.cancelled and rep.submitted == 4 and rep.resume_row == 5
+    rest = e.import_opinions(world.office, rows, start_row=rep.resume_row)
+    assert rest.submitted == 6 and e.item_count == 10
+
+
+def test_a_csv_row_that_cannot_be_read_imports_nothing(world, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("unit,conference,topic,text\nBD,,land,một\nBD,abc,land,hai\n", encoding="utf-8")
+    n = world.engine.last_seq
+    with pytest.raises(d.InvalidArgument, match="CSV row 3") as err:
+        world.engine.import_csv(world.office, str(path))
+    assert err.value.code == "invalid_argument"
+    assert world.engine.last_seq == n and world.engine.item_count == 0
+    path.write_text("unit,topic,text\nBD,land,một\nXX,land,hai\n", encoding="utf-8")
+    with pytest.raises(d.NotFound, match="row 3"):
+        world.engine.import_csv(world.office, str(path))
+    assert world.engine.last_seq == n

@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS doithoai_head(
 INSERT INTO doithoai_head VALUES (1, 0, decode(repeat('00', 32), 'hex')) ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS doithoai_partitions(partition bigint PRIMARY KEY, last_seq bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS doithoai_keys(key text PRIMARY KEY, seq bigint NOT NULL);
+-- The request digest kept with a key (added in 0.3: NULL in older rows, which match any request).
+ALTER TABLE doithoai_keys ADD COLUMN IF NOT EXISTS digest bytea;
 CREATE TABLE IF NOT EXISTS doithoai_events(
   partition bigint NOT NULL,   -- top-level unit (province); 0: directory-wide
   part_seq  bigint NOT NULL,   -- gap-free per partition
@@ -149,7 +151,8 @@ const Statement kStatements[] = {
      " SET last_seq = doithoai_partitions.last_seq RETURNING last_seq"},
     {"part_set", "UPDATE doithoai_partitions SET last_seq = $2::int8 WHERE partition = $1::int8"},
     {"part_get", "SELECT last_seq FROM doithoai_partitions WHERE partition = $1::int8"},
-    {"key_add", "INSERT INTO doithoai_keys VALUES ($1::text, $2::int8)"},
+    {"key_add", "INSERT INTO doithoai_keys(key, seq, digest) VALUES ($1::text, $2::int8, $3::bytea)"},
+    {"key_digest", "SELECT digest FROM doithoai_keys WHERE key = $1::text"},
     {"insert",
      "INSERT INTO doithoai_events(partition, part_seq, seq, at_us, actor, type, version, idem_key, bin,"
      " payload, prev_hash, hash) VALUES ($1::int8, $2::int8, $3::int8, $4::int8, $5::int8, $6::text,"
@@ -159,8 +162,9 @@ const Statement kStatements[] = {
      "SELECT seq, at_us, actor, idem_key, bin FROM doithoai_events WHERE seq >= $1::int8 ORDER BY seq"
      " LIMIT $2::int8"},
     {"rows",
-     "SELECT seq, partition, at_us, actor, type, version, idem_key, payload, prev_hash, hash"
-     " FROM doithoai_events WHERE seq >= $1::int8 ORDER BY seq LIMIT $2::int8"},
+     "SELECT e.seq, e.partition, e.at_us, e.actor, e.type, e.version, e.idem_key, e.payload, e.prev_hash, e.hash,"
+     " k.digest FROM doithoai_events e LEFT JOIN doithoai_keys k ON k.key = e.idem_key AND k.seq = e.seq"
+     " WHERE e.seq >= $1::int8 ORDER BY e.seq LIMIT $2::int8"},
     {"hash_at", "SELECT hash FROM doithoai_events WHERE seq = $1::int8"},
     {"snap_list", "SELECT seq, anchor, checksum, data FROM doithoai_snapshots WHERE seq <= $1::int8 ORDER BY seq DESC"},
     {"snap_put",
@@ -289,6 +293,8 @@ struct PostgresStore::Impl {
         Params k;
         k.text(e.idempotency_key);
         k.i64(static_cast<std::int64_t>(e.seq));
+        if (e.idempotency_digest.empty()) k.null();
+        else k.bytes(e.idempotency_digest);
         run("key_add", k, false);
       }
       Params p;
@@ -381,6 +387,7 @@ void PostgresStore::append(const Batch& batch) {
     if (batch.events.front().seq != last + 1)
       throw Error(ErrorCode::conflict, "append expected sequence " + std::to_string(last + 1) + ", got " +
                                            std::to_string(batch.events.front().seq));
+    rows.front().idempotency_digest = batch.idempotency_digest;
     chain_rows(rows, head);
     m.insert_rows(rows, bins);
     m.commit();
@@ -440,6 +447,18 @@ void PostgresStore::read(std::uint64_t from, const Visitor& visit) const {
   }
 }
 
+bool PostgresStore::idempotency_digest(std::string_view key, std::string& digest) const {
+  Impl& m = const_cast<Impl&>(*impl_);
+  std::lock_guard<std::mutex> g(m.mutex);
+  m.connect();
+  Params p;
+  p.text(std::string(key));
+  ResultPtr r = m.run("key_digest", p, true);
+  if (PQntuples(r.r) != 1 || PQgetisnull(r.r, 0, 0)) return false;
+  digest = get_str(r.r, 0, 0);
+  return true;
+}
+
 void PostgresStore::read_rows(std::uint64_t from, const RowVisitor& visit) const {
   Impl& m = const_cast<Impl&>(*impl_);
   std::lock_guard<std::mutex> g(m.mutex);
@@ -463,6 +482,7 @@ void PostgresStore::read_rows(std::uint64_t from, const RowVisitor& visit) const
       e.payload = get_str(r.r, i, 7);
       e.prev_hash = get_hash(r.r, i, 8);
       e.hash = get_hash(r.r, i, 9);
+      e.idempotency_digest = PQgetisnull(r.r, i, 10) ? std::string() : get_str(r.r, i, 10);
       if (!visit(e)) return;
       from = e.seq + 1;
     }

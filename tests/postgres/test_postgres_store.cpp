@@ -459,3 +459,51 @@ TEST_CASE("postgres many servers: two processes x four threads, 10,000 commands:
     REQUIRE(images[static_cast<std::size_t>(p)] == serial);
   }
 }
+
+TEST_CASE("postgres: an idempotency key reused for another request is a conflict, also after reopening") {
+  const std::string db = fresh_db();
+  Directory d;
+  Result first;
+  auto letter = [&](const char* text) {
+    return cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident, OrganizationId(), Date(), "",
+                              {{"land", text}}};
+  };
+  {
+    Engine e(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+    d = build_directory(e);
+    first = e.execute(d.office, letter("Một"), "portal-1");
+    REQUIRE_ERROR(conflict, e.execute(d.office, letter("Hai"), "portal-1"));
+  }
+  REQUIRE(sql(db, "SELECT length(digest) FROM doithoai_keys WHERE key = 'portal-1'")[0][0] == "32");
+  Engine e(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+  REQUIRE_ERROR(conflict, e.execute(d.office, letter("Hai"), "portal-1"));
+  REQUIRE(e.last_seq() == first.last_seq);
+  const Result again = e.execute(d.office, letter("Một"), "portal-1");
+  REQUIRE(again.replayed);
+  REQUIRE(again.id == first.id);
+  // A key from before digests (NULL) matches any request.
+  sql(db, "UPDATE doithoai_keys SET digest = NULL");
+  Engine old(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+  REQUIRE(old.execute(d.office, letter("Hai"), "portal-1").replayed);
+}
+
+TEST_CASE("postgres: an import with a bad line after 2,100 good ones writes nothing") {
+  const std::string db = fresh_db();
+  std::stringstream out;
+  {
+    TempDir dir;
+    SqliteStore src(dir.file("src.db"));
+    Batch b;
+    for (std::uint64_t s = 1; s <= 2100; ++s)
+      b.events.push_back(Recorded{s, at(2022, 9, 21), kSystemActor,
+                                  ev::UnitRenamed{UnitId(1), "P" + std::to_string(s), Date(2022, 9, 21)}});
+    b.events.push_back(Recorded{2101, at(2022, 9, 21), kSystemActor,
+                                ev::UnitRenamed{UnitId(1), std::string(kMaxNameBytes + 1, 'x'), Date(2022, 9, 21)}});
+    src.append(b);
+    export_jsonl(src, out);
+  }
+  PostgresStore to(db);
+  REQUIRE_ERROR(invalid_argument, import_jsonl(out, to));
+  REQUIRE(to.last_seq() == 0);
+  REQUIRE(sql(db, "SELECT count(*) FROM doithoai_events")[0][0] == "0");
+}

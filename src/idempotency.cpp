@@ -1,0 +1,22 @@
+#include "idempotency.h"
+
+#include <openssl/evp.h>
+
+#include "doithoai/error.h"
+#include "doithoai/json.h"
+
+namespace doithoai::detail {
+
+std::string request_digest(PersonId actor, const Command& c) {
+  std::string buf = "doithoai.request.v1";
+  for (int i = 3; i >= 0; --i) buf.push_back(static_cast<char>((actor.value >> (8 * i)) & 0xFF));
+  buf += command_to_json(c).dump();
+  std::string out(32, '\0');
+  unsigned int n = 0;
+  if (!EVP_Digest(buf.data(), buf.size(), reinterpret_cast<unsigned char*>(out.data()), &n, EVP_sha256(), nullptr) ||
+      n != 32)
+    throw Error(ErrorCode::storage, "SHA-256 failed");
+  return out;
+}
+
+}  // namespace doithoai::detail

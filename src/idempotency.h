@@ -1,0 +1,16 @@
+// Internal: the digest kept with an idempotency key, so that a key reused for a different
+// request is told apart from a retry of the same one.
+#pragma once
+
+#include <string>
+
+#include "doithoai/commands.h"
+#include "doithoai/ids.h"
+
+namespace doithoai::detail {
+
+// SHA-256 (32 raw bytes) of "doithoai.request.v1", the actor (u32, big-endian) and the
+// command's canonical JSON (command_to_json(c).dump(): keys sorted, no spaces).
+std::string request_digest(PersonId actor, const Command& c);
+
+}  // namespace doithoai::detail
