@@ -77,6 +77,15 @@ struct World {
     return run(office, cmd::SubmitOpinion{ward, c, Channel::at_conference, who, OrganizationId(), Date(), "",
                                           {{topic, text}}}).items.at(0);
   }
+  // A resident's item raised at the held conference of 30/9/2022 (due 30/10/2022) and
+  // assigned to the land agency: the start of most follow-up tests.
+  ItemId assigned_item() {
+    const ConferenceId c = plan();
+    hold(c);
+    const ItemId i = raise(c, resident);
+    run(office, cmd::Assign{i, land, std::nullopt});
+    return i;
+  }
   // A letter to the ward (no conference), with its default deadline from intake.
   ItemId letter(PersonId who, const char* topic = "urban_order", const char* text = "Lấn chiếm vỉa hè ngõ 30") {
     return run(who, cmd::SubmitOpinion{ward, ConferenceId(), Channel::letter, who, OrganizationId(), Date(), "",

@@ -293,10 +293,7 @@ TEST_CASE("R15 a state refuses a date before its last event instead of answering
 
 TEST_CASE("R15 an item replied after its deadline was overdue on the days in between, and unknown before it was raised") {
   World w;
-  const ConferenceId c = w.plan();
-  w.hold(c);
-  const ItemId it = w.raise(c, w.resident);  // due 30/10/2022
-  w.run(w.office, cmd::Assign{it, w.land, std::nullopt});
+  const ItemId it = w.assigned_item();  // due 30/10/2022
   w.set_day(2022, 10, 15);
   const ItemId later = w.letter(w.resident2);
   w.set_day(2022, 11, 10);
@@ -320,10 +317,7 @@ TEST_CASE("R15 an item replied after its deadline was overdue on the days in bet
 
 TEST_CASE("R20 past answers stay exact when the log grows and when a clock is set back") {
   World w;
-  const ConferenceId c = w.plan();
-  w.hold(c);
-  const ItemId it = w.raise(c, w.resident);
-  w.run(w.office, cmd::Assign{it, w.land, std::nullopt});
+  const ItemId it = w.assigned_item();
   Engine& e = *w.engine;
   w.set_day(2022, 11, 10);
   const Accounting before = e.accounting(w.ward, Date(2022, 11, 5));  // rebuilt, then cached

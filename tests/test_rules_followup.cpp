@@ -329,10 +329,7 @@ TEST_CASE("R11 complaints in remote areas get the longer statutory times") {
 
 TEST_CASE("R12 an extension needs a written notice naming the new date and agency; the original is kept") {
   World w;
-  const ConferenceId c = w.plan();
-  w.hold(c);
-  const ItemId i = w.raise(c, w.resident);
-  w.run(w.office, cmd::Assign{i, w.land, std::nullopt});
+  const ItemId i = w.assigned_item();
   w.set_day(2022, 10, 25);
   REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Extend{i, Date(2022, 11, 30), "", Date(2022, 10, 25)}));
   REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Extend{i, Date(2022, 11, 30), "102/TB-UBND", Date()}));
@@ -399,10 +396,7 @@ TEST_CASE("R09 explain_deadline: Bồ Đề's reply deadline 30/10/2022 is kept 
 
 TEST_CASE("R12 explain_deadline: an extension's date is given with its notice; the original is kept") {
   World w;
-  const ConferenceId c = w.plan();
-  w.hold(c);
-  const ItemId i = w.raise(c, w.resident);
-  w.run(w.office, cmd::Assign{i, w.land, std::nullopt});
+  const ItemId i = w.assigned_item();
   w.set_day(2022, 10, 25);
   w.run(w.office, cmd::Extend{i, Date(2022, 11, 30), "102/TB-UBND", Date(2022, 10, 25), AgencyId(), "Phức tạp"});
   const DeadlineBasis b = w.engine->explain_deadline(i);
