@@ -7,6 +7,7 @@ PKGS=(g++ cmake ninja-build pkg-config
       libsqlite3-dev sqlite3 libpq-dev postgresql libssl-dev libicu-dev
       pybind11-dev python3-pybind11 python3-dev python3-venv python3-pytest python3-hypothesis
       python3-setuptools python3-wheel python3-pip
+      python3-mypy  # stubtest checks python/doithoai/_core.pyi (python/tests/test_stubtest.py)
       chromium)  # headless rendering test of the HTML report (issue 6)
 missing=()
 for p in "${PKGS[@]}"; do
