@@ -434,8 +434,8 @@ CheckpointReport verify_checkpoints(const DurableStore& store, const std::vector
   } else {
     rep.message = "the chain of " + std::to_string(rep.chain.checked) + " rows is intact and " +
                   (valid.empty() ? std::string("no checkpoint was given")
-                                 : std::to_string(valid.size()) + " checkpoint" + (valid.size() > 1 ? "s" : "") +
-                                       " match (rows 1 to " + std::to_string(rep.confirmed_seq) + " as certified)");
+                                 : std::to_string(valid.size()) + (valid.size() > 1 ? " checkpoints match" : " checkpoint matches") +
+                                       " (rows 1 to " + std::to_string(rep.confirmed_seq) + " as certified)");
   }
   return rep;
 }
