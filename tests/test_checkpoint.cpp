@@ -363,9 +363,12 @@ TEST_CASE("R20 the signed bytes are exactly as documented", "[checkpoint]") {
   for (int i = 0; i < 32; ++i) want += static_cast<char>(i);
   want += std::string(7, '\xff') + '\xfe';
   REQUIRE(checkpoint_signed_bytes(c) == want);
-  // HMAC-SHA256 over those bytes, as any HMAC implementation computes it.
+  // HMAC-SHA256 over those bytes, as any HMAC implementation computes it (this value from
+  // Python's hmac module), and RFC 4231 test case 1.
   const CheckpointKey k = CheckpointKey::hmac_sha256("k1", "0123456789abcdef");
-  REQUIRE(k.sign(want).size() == 32);
+  REQUIRE(bytes_to_hex(k.sign(want)) == "80aac5c0efe90c28d3ac2150ef71d9ae574f25796f701b0188da778819a9b7cb");
+  REQUIRE(bytes_to_hex(CheckpointKey::hmac_sha256("rfc", std::string(20, '\x0b')).sign("Hi There")) ==
+          "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
   c.algorithm = CheckpointAlgorithm::ed25519;
   REQUIRE(checkpoint_signed_bytes(c)[22] == '\x02');
   // RFC 8032 test 1: the secret key 9d61...7f60 has public key d75a...511a.

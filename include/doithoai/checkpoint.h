@@ -143,7 +143,7 @@ DOITHOAI_API Checkpoint issue_checkpoint(const Engine& engine, const CheckpointK
                                          std::optional<std::uint64_t> seq = std::nullopt,
                                          std::optional<Instant> issued_at = std::nullopt);
 
-// What verify_checkpoints found. Problems, most serious first within a kind of finding.
+// The kinds of problem verify_checkpoints reports (persistent values).
 enum class CheckpointProblem : std::uint8_t {
   none = 0,
   chain = 1,        // the chain walk failed (VerifyReport in `chain`)

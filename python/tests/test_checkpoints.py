@@ -116,6 +116,23 @@ def test_R20_a_backdated_reply_with_rehashed_chain_passes_verify_but_not_the_che
     assert f"from {early.seq + 1} to {late.seq}" in rep.message
 
 
+def test_signed_bytes_follow_the_documented_layout(tmp_path):
+    """A third party rebuilds the signed bytes from the line's fields and checks the HMAC."""
+    import hmac
+    import json
+    path = tmp_path / "bode.db"
+    w = history(path)
+    secret = bytes(range(100, 132))
+    cp = d.issue_checkpoint(w.engine, d.CheckpointKey.hmac_sha256("ubnd-bode", secret), seq=4)
+    f = json.loads(cp.to_line())
+    assert list(f) == ["format", "alg", "key_id", "seq", "head", "issued_at", "sig"]
+    at_us = d.to_micros(d.parse_instant(f["issued_at"]))
+    data = (b"doithoai.checkpoint.v1" + b"\x01" + struct.pack(">I", len(f["key_id"])) + f["key_id"].encode()
+            + struct.pack(">Q", f["seq"]) + bytes.fromhex(f["head"]) + struct.pack(">q", at_us))
+    assert data == cp.signed_bytes()
+    assert hmac.new(secret, data, hashlib.sha256).hexdigest() == f["sig"] == cp.signature.hex()
+
+
 def test_keys_signatures_and_kinds(tmp_path):
     path = tmp_path / "bode.db"
     w = history(path)
