@@ -47,10 +47,12 @@ int main(int argc, char** argv) {
   const CheckpointKey mac = CheckpointKey::hmac_sha256("bench-mac", std::string(32, 'x'));
   std::vector<Checkpoint> eds, macs;
   t = Clock_::now();
-  for (std::uint64_t i = 1; i <= 1000; ++i) eds.push_back(issue_checkpoint(s, ed, std::max<std::uint64_t>(1, last * i / 1000)));
+  for (std::uint64_t i = 1; i <= 1000; ++i)
+    eds.push_back(issue_checkpoint(s, ed, std::max<std::uint64_t>(1, last * i / 1000)));
   std::printf("issue 1,000 Ed25519 checkpoints: %.3f s\n", secs(t));
   t = Clock_::now();
-  for (std::uint64_t i = 1; i <= 1000; ++i) macs.push_back(issue_checkpoint(s, mac, std::max<std::uint64_t>(1, last * i / 1000)));
+  for (std::uint64_t i = 1; i <= 1000; ++i)
+    macs.push_back(issue_checkpoint(s, mac, std::max<std::uint64_t>(1, last * i / 1000)));
   std::printf("issue 1,000 HMAC checkpoints: %.3f s\n", secs(t));
   const CheckpointKey pub = ed.public_only();
   t = Clock_::now();

@@ -96,7 +96,8 @@ CheckpointKey::CheckpointKey(std::shared_ptr<const Impl> impl) : impl_(std::move
 CheckpointKey CheckpointKey::hmac_sha256(std::string key_id, std::string_view secret) {
   check_key_id(key_id);
   if (secret.size() < kMinSecret)
-    invalid("an HMAC-SHA256 checkpoint secret is at least " + std::to_string(kMinSecret) + " bytes (32 random bytes recommended)");
+    invalid("an HMAC-SHA256 checkpoint secret is at least " + std::to_string(kMinSecret) +
+            " bytes (32 random bytes recommended)");
   auto i = std::make_shared<Impl>();
   i->algorithm = CheckpointAlgorithm::hmac_sha256;
   i->key_id = std::move(key_id);
@@ -208,20 +209,28 @@ bool CheckpointKey::verify(std::string_view bytes, std::string_view sig) const {
 
 std::string_view to_string(CheckpointAlgorithm a) noexcept {
   switch (a) {
-    case CheckpointAlgorithm::hmac_sha256: return "hmac_sha256";
-    case CheckpointAlgorithm::ed25519: return "ed25519";
+    case CheckpointAlgorithm::hmac_sha256:
+      return "hmac_sha256";
+    case CheckpointAlgorithm::ed25519:
+      return "ed25519";
   }
   return "unknown";
 }
 
 std::string_view to_string(CheckpointProblem p) noexcept {
   switch (p) {
-    case CheckpointProblem::none: return "none";
-    case CheckpointProblem::chain: return "chain";
-    case CheckpointProblem::truncated: return "truncated";
-    case CheckpointProblem::rewritten: return "rewritten";
-    case CheckpointProblem::forged: return "forged";
-    case CheckpointProblem::unknown_key: return "unknown_key";
+    case CheckpointProblem::none:
+      return "none";
+    case CheckpointProblem::chain:
+      return "chain";
+    case CheckpointProblem::truncated:
+      return "truncated";
+    case CheckpointProblem::rewritten:
+      return "rewritten";
+    case CheckpointProblem::forged:
+      return "forged";
+    case CheckpointProblem::unknown_key:
+      return "unknown_key";
   }
   return "unknown";
 }
@@ -282,13 +291,15 @@ Checkpoint issue_checkpoint(const DurableStore& store, const CheckpointKey& key,
   if (last == 0) invalid("the store is empty: there is nothing to checkpoint");
   const std::uint64_t target = seq ? *seq : last;
   if (target == 0 || target > last)
-    invalid("no row " + std::to_string(target) + " to checkpoint (the store's rows are 1 to " + std::to_string(last) + ")");
+    invalid("no row " + std::to_string(target) + " to checkpoint (the store's rows are 1 to " + std::to_string(last) +
+            ")");
   bool found = false;
   Checkpoint c;
   store.read_rows(target, [&](const StoredEvent& e) {
     if (e.seq == target) {
       if (event_hash(e) != e.hash)
-        throw Error(ErrorCode::corruption, "row " + std::to_string(target) + " does not match its hash: not checkpointed");
+        throw Error(ErrorCode::corruption,
+                    "row " + std::to_string(target) + " does not match its hash: not checkpointed");
       c.head = e.hash;
       found = true;
     }
@@ -306,7 +317,8 @@ Checkpoint issue_checkpoint(const DurableStore& store, const CheckpointKey& key,
 Checkpoint issue_checkpoint(const Engine& engine, const CheckpointKey& key, std::optional<std::uint64_t> seq,
                             std::optional<Instant> issued_at) {
   const auto* durable = dynamic_cast<const DurableStore*>(&engine.store());
-  if (!durable) throw Error(ErrorCode::unsupported, "the engine's store is not durable: it has no hash chain to checkpoint");
+  if (!durable)
+    throw Error(ErrorCode::unsupported, "the engine's store is not durable: it has no hash chain to checkpoint");
   return issue_checkpoint(*durable, key, seq, issued_at ? issued_at : std::optional<Instant>(engine.clock().now()));
 }
 
@@ -348,7 +360,8 @@ CheckpointReport verify_checkpoints(const DurableStore& store, const std::vector
   // Signatures first: only valid checkpoints say anything about the store.
   std::vector<const Checkpoint*> order;
   for (const auto& c : checkpoints) order.push_back(&c);
-  std::stable_sort(order.begin(), order.end(), [](const Checkpoint* a, const Checkpoint* b) { return a->seq < b->seq; });
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Checkpoint* a, const Checkpoint* b) { return a->seq < b->seq; });
   CheckpointReport rep;
   std::vector<CheckpointFinding> key_findings;
   std::vector<const Checkpoint*> valid;
@@ -377,10 +390,12 @@ CheckpointReport verify_checkpoints(const DurableStore& store, const std::vector
 
   std::vector<CheckpointFinding> store_findings;
   if (!rep.chain.ok)
-    store_findings.push_back({CheckpointProblem::chain, 0, rep.chain.first_bad, "the chain breaks: " + rep.chain.problem});
+    store_findings.push_back(
+        {CheckpointProblem::chain, 0, rep.chain.first_bad, "the chain breaks: " + rep.chain.problem});
   std::vector<std::uint64_t> matching;  // valid checkpoints whose row still has their hash, ascending
   for (const Checkpoint* c : valid) {
-    const std::string name = "checkpoint " + std::to_string(c->seq) + " (key '" + c->key_id + "', issued " + when(c->issued_at_us) + ")";
+    const std::string name =
+        "checkpoint " + std::to_string(c->seq) + " (key '" + c->key_id + "', issued " + when(c->issued_at_us) + ")";
     if (c->seq > rep.last_seq) {
       store_findings.push_back({CheckpointProblem::truncated, c->seq, rep.last_seq + 1,
                                 "rows were deleted: " + name + " certifies row " + std::to_string(c->seq) +
@@ -422,19 +437,22 @@ CheckpointReport verify_checkpoints(const DurableStore& store, const std::vector
   if (!first && !key_findings.empty()) first = &key_findings.front();
   rep.findings = store_findings;
   rep.findings.insert(rep.findings.end(), key_findings.begin(), key_findings.end());
-  std::stable_sort(rep.findings.begin() + (rep.chain.ok ? 0 : 1), rep.findings.end(),
-                   [](const CheckpointFinding& a, const CheckpointFinding& b) { return a.checkpoint_seq < b.checkpoint_seq; });
+  std::stable_sort(
+      rep.findings.begin() + (rep.chain.ok ? 0 : 1), rep.findings.end(),
+      [](const CheckpointFinding& a, const CheckpointFinding& b) { return a.checkpoint_seq < b.checkpoint_seq; });
   if (first) {
     rep.ok = false;
     rep.problem = first->problem;
     rep.first_bad = first->first_bad;
     rep.checkpoint_seq = first->checkpoint_seq;
     rep.message = first->message;
-    if (rep.findings.size() > 1) rep.message += " (and " + std::to_string(rep.findings.size() - 1) + " more findings)";
+    const std::size_t more = rep.findings.size() - 1;
+    if (more) rep.message += " (and " + std::to_string(more) + (more > 1 ? " more findings)" : " more finding)");
   } else {
     rep.message = "the chain of " + std::to_string(rep.chain.checked) + " rows is intact and " +
                   (valid.empty() ? std::string("no checkpoint was given")
-                                 : std::to_string(valid.size()) + (valid.size() > 1 ? " checkpoints match" : " checkpoint matches") +
+                                 : std::to_string(valid.size()) +
+                                       (valid.size() > 1 ? " checkpoints match" : " checkpoint matches") +
                                        " (rows 1 to " + std::to_string(rep.confirmed_seq) + " as certified)");
   }
   return rep;

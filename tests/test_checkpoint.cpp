@@ -43,7 +43,8 @@ std::string make_store(const TempDir& dir, int rounds = 3, const char* name = "l
 void truncate_after(const std::string& path, std::uint64_t keep) {
   const std::string k = std::to_string(keep);
   raw_sql(path, "DELETE FROM events WHERE seq > " + k + "; DELETE FROM replay WHERE seq > " + k +
-                    "; DELETE FROM snapshot_chunks WHERE seq > " + k + "; DELETE FROM snapshots WHERE seq > " + k + ";");
+                    "; DELETE FROM snapshot_chunks WHERE seq > " + k + "; DELETE FROM snapshots WHERE seq > " + k +
+                    ";");
 }
 
 // Attack 2: replace `from` by `to` in the payload of row `seq`, then recompute that row's
@@ -68,7 +69,8 @@ std::uint64_t rewrite_row(const std::string& path, std::uint64_t seq, const std:
       e.actor = static_cast<std::uint32_t>(sqlite3_column_int64(st, 3));
       e.type = reinterpret_cast<const char*>(sqlite3_column_text(st, 4));
       e.version = sqlite3_column_int(st, 5);
-      if (sqlite3_column_type(st, 6) != SQLITE_NULL) e.idempotency_key = reinterpret_cast<const char*>(sqlite3_column_text(st, 6));
+      if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+        e.idempotency_key = reinterpret_cast<const char*>(sqlite3_column_text(st, 6));
       e.payload = reinterpret_cast<const char*>(sqlite3_column_text(st, 7));
       REQUIRE(sqlite3_column_bytes(st, 8) == 32);
       std::memcpy(e.prev_hash.data(), sqlite3_column_blob(st, 8), 32);
@@ -201,10 +203,11 @@ TEST_CASE("R20 a row edited with every later hash recomputed passes verify() but
   REQUIRE(rep.problem == CheckpointProblem::rewritten);
   REQUIRE(rep.checkpoint_seq == target + 1);  // the first checkpoint after the change
   REQUIRE(rep.first_bad == target + 1);
-  REQUIRE(rep.confirmed_seq == target - 2);   // rows up to the earlier checkpoint are intact
+  REQUIRE(rep.confirmed_seq == target - 2);  // rows up to the earlier checkpoint are intact
   REQUIRE(rep.message.find("from " + std::to_string(target - 1) + " to " + std::to_string(target + 1)) !=
           std::string::npos);
-  REQUIRE(rep.findings.size() == 2);          // the newest checkpoint differs too
+  REQUIRE(rep.findings.size() == 2);  // the newest checkpoint differs too
+  REQUIRE(rep.message.find("(and 1 more finding)") != std::string::npos);
   REQUIRE(rep.findings[1].problem == CheckpointProblem::rewritten);
   REQUIRE(rep.findings[1].checkpoint_seq == last);
 
@@ -214,7 +217,8 @@ TEST_CASE("R20 a row edited with every later hash recomputed passes verify() but
           CheckpointProblem::rewritten);
 }
 
-TEST_CASE("R20 an edit without recomputing the chain is reported as a chain break before the checkpoint", "[checkpoint]") {
+TEST_CASE("R20 an edit without recomputing the chain is reported as a chain break before the checkpoint",
+          "[checkpoint]") {
   TempDir dir;
   const std::string path = make_store(dir);
   const CheckpointKey key = hmac_key();
@@ -376,7 +380,8 @@ TEST_CASE("R20 the signed bytes are exactly as documented", "[checkpoint]") {
       "rfc", hex_to_bytes("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
   REQUIRE(bytes_to_hex(rfc.public_key()) == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   REQUIRE(bytes_to_hex(rfc.sign("")) ==
-          "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+          "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595b"
+          "be24655141438e7a100b");
 }
 
 TEST_CASE("R20 checkpoints in any order, beyond the end, of an empty store", "[checkpoint]") {
@@ -386,7 +391,8 @@ TEST_CASE("R20 checkpoints in any order, beyond the end, of an empty store", "[c
   SqliteStore s(path);
   const std::uint64_t last = s.last_seq();
   std::vector<Checkpoint> all;
-  for (std::uint64_t q : {last, std::uint64_t{1}, last / 2, std::uint64_t{7}, last / 2}) all.push_back(issue_checkpoint(s, key, q));
+  for (std::uint64_t q : {last, std::uint64_t{1}, last / 2, std::uint64_t{7}, last / 2})
+    all.push_back(issue_checkpoint(s, key, q));
   const CheckpointReport rep = verify_checkpoints(s, all, key);
   REQUIRE(rep.ok);
   REQUIRE(rep.confirmed_seq == last);
@@ -437,11 +443,15 @@ TEST_CASE("R20 checkpoint text: round trip, files, strict parsing of malformed l
   SqliteStore s(path);
   const CheckpointKey ed = CheckpointKey::generate_ed25519("mttq-bode-2024");
   const Checkpoint a = issue_checkpoint(s, ed, 5, at(2022, 11, 10, 9));
-  const Checkpoint b = issue_checkpoint(s, hmac_key(), std::nullopt, Instant(Date(2022, 11, 10), boost::posix_time::microseconds(123456789)));
+  const Checkpoint b = issue_checkpoint(s, hmac_key(), std::nullopt,
+                                        Instant(Date(2022, 11, 10), boost::posix_time::microseconds(123456789)));
   const std::string line = checkpoint_to_line(a);
   REQUIRE(line.find('\n') == std::string::npos);
-  REQUIRE(line.rfind("{\"format\":\"doithoai.checkpoint.v1\",\"alg\":\"ed25519\",\"key_id\":\"mttq-bode-2024\",\"seq\":5,"
-                     "\"head\":\"" + to_hex(a.head) + "\",\"issued_at\":\"2022-11-10T02:00:00.000000Z\",\"sig\":\"", 0) == 0);
+  REQUIRE(
+      line.rfind("{\"format\":\"doithoai.checkpoint.v1\",\"alg\":\"ed25519\",\"key_id\":\"mttq-bode-2024\",\"seq\":5,"
+                 "\"head\":\"" +
+                     to_hex(a.head) + "\",\"issued_at\":\"2022-11-10T02:00:00.000000Z\",\"sig\":\"",
+                 0) == 0);
   REQUIRE(checkpoint_from_line(line) == a);
   REQUIRE(checkpoint_from_line(checkpoint_to_line(b)) == b);
 
@@ -492,13 +502,15 @@ TEST_CASE("R20 checkpoint text: round trip, files, strict parsing of malformed l
       with("2022-11-10T02:00:00.000000Z", "1800-11-10T02:00:00.000000Z"),
       with("\"key_id\":\"mttq-bode-2024\"", "\"key_id\":\"mttq bode\""),
       with("\"key_id\":\"mttq-bode-2024\"", "\"key_id\":\"\""),
-      with("\"key_id\":\"mttq-bode-2024\"", "\"key_id\":\"m\xff\""),   // invalid UTF-8
+      with("\"key_id\":\"mttq-bode-2024\"", "\"key_id\":\"m\xff\""),      // invalid UTF-8
       with("\"key_id\":\"mttq-bode-2024\"", "\"key_id\":\"m\xc3\xa1\""),  // valid UTF-8, not a key id
       with("\"key_id\":\"mttq-bode-2024\"", "\"key_id\":7"),
       with("\"seq\":5", "\"seq\":5,\"extra\":1"),
       with("\"seq\":5", "\"seq\":5,\"seq\":6"),
       with(",\"seq\":5", ""),
-      with("{", "{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],"),
+      with("{",
+           "{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+           "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],"),
   };
   for (const std::string& l : bad) {
     INFO(l);
