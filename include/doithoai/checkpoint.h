@@ -186,7 +186,8 @@ struct CheckpointReport {
 // Walks the store's chain (verify_rows: links and hashes of every row) and checks every
 // checkpoint, in any order: its signature against the key with its key id (and algorithm),
 // that the store still has its row, and that the row still has its hash. Tampering is
-// reported, never thrown; Error(invalid_argument) only for two keys with the same id.
+// reported, never thrown; Error(invalid_argument) only for two keys with the same id, and
+// the store's own failures (Error(storage) on I/O) propagate.
 // Forged checkpoints and ones of unknown keys are not compared with the store. SqliteStore's
 // replay cache checks are not repeated (SqliteStore::verify()).
 DOITHOAI_API CheckpointReport verify_checkpoints(const DurableStore& store, const std::vector<Checkpoint>& checkpoints,
