@@ -33,6 +33,7 @@ void init_profile(py::module_& m);
 void init_commands(py::module_& m);
 void init_events(py::module_& m);
 void init_stores(py::module_& m);
+void init_checkpoints(py::module_& m);
 void init_engine(py::module_& m);
 void init_bulk(py::module_& m);
 void init_json(py::module_& m);

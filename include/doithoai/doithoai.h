@@ -2,6 +2,7 @@
 #pragma once
 
 #include "doithoai/calendar.h"
+#include "doithoai/checkpoint.h"
 #include "doithoai/commands.h"
 #include "doithoai/durable.h"
 #include "doithoai/engine.h"

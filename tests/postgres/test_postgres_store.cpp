@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "binary.h"
 #include "doithoai/postgres_store.h"
 #include "pg_server.h"
 #include "store_support.h"
@@ -208,6 +209,74 @@ TEST_CASE("R20 postgres: tampering with a payload, deleting or reordering rows i
   }
   REQUIRE_FALSE(PostgresStore(db, forensic).verify().ok);
   REQUIRE_ERROR(corruption, PostgresStore(db));
+}
+
+TEST_CASE("R20 postgres: signed checkpoints find a deleted tail and a row rewritten with its chain recomputed",
+          "[checkpoint]") {
+  const std::string db = fresh_db();
+  std::uint64_t last = 0;
+  {
+    Engine e(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
+    const Directory d = build_directory(e);
+    workload(e, d, 2);
+    last = e.last_seq();
+  }
+  const CheckpointKey key = CheckpointKey::generate_ed25519("mttq-test");
+  std::vector<Checkpoint> kept;
+  {
+    PostgresStore s(db);
+    kept.push_back(issue_checkpoint(s, key, 5));
+    kept.push_back(issue_checkpoint(s, key));
+    REQUIRE(kept.back().seq == last);
+    REQUIRE(verify_checkpoints(s, kept, key.public_only()).ok);
+  }
+  SECTION("deleted tail, with the head, partition counters and keys moved back") {
+    const std::string n = std::to_string(last - 3);
+    sql(db, "BEGIN; DELETE FROM doithoai_events WHERE seq > " + n +
+                "; UPDATE doithoai_head SET last_seq = " + n +
+                ", last_hash = (SELECT hash FROM doithoai_events WHERE seq = " + n +
+                "); UPDATE doithoai_partitions p SET last_seq = coalesce((SELECT max(part_seq) FROM doithoai_events e"
+                " WHERE e.partition = p.partition), 0); DELETE FROM doithoai_keys WHERE seq > " + n + "; COMMIT;");
+    PostgresStore s(db);  // opens (and checks) cleanly
+    REQUIRE(s.verify().ok);
+    const CheckpointReport rep = verify_checkpoints(s, kept, key.public_only());
+    INFO(rep.message);
+    REQUIRE(rep.problem == CheckpointProblem::truncated);
+    REQUIRE(rep.checkpoint_seq == last);
+    REQUIRE(rep.last_seq == last - 3);
+    REQUIRE(rep.confirmed_seq == 5);
+  }
+  SECTION("row 1 edited, every hash after it and the head recomputed") {
+    PostgresOptions forensic;
+    forensic.skip_open_check = true;
+    std::vector<StoredEvent> rows;
+    PostgresStore(db, forensic).read_rows(1, [&](const StoredEvent& e) {
+      rows.push_back(e);
+      return true;
+    });
+    REQUIRE(rows.size() == last);
+    const auto at = rows[0].payload.find("\"HN\"");
+    REQUIRE(at != std::string::npos);
+    rows[0].payload.replace(at, 4, "\"HX\"");
+    chain_rows(rows, Hash{});
+    std::string bin;
+    detail::encode_event(event_from_json(rows[0].type, rows[0].version, parse_json(rows[0].payload)), bin);
+    std::string q = "BEGIN; UPDATE doithoai_events SET payload = $p$" + rows[0].payload + "$p$, bin = decode('" +
+                    bytes_to_hex(bin) + "', 'hex') WHERE seq = 1;";
+    for (const auto& e : rows)
+      q += "UPDATE doithoai_events SET prev_hash = decode('" + to_hex(e.prev_hash) + "', 'hex'), hash = decode('" +
+           to_hex(e.hash) + "', 'hex') WHERE seq = " + std::to_string(e.seq) + ";";
+    q += "UPDATE doithoai_head SET last_hash = decode('" + to_hex(rows.back().hash) + "', 'hex'); COMMIT;";
+    sql(db, q);
+    PostgresStore s(db);  // opens (and checks) cleanly
+    REQUIRE(s.verify().ok);
+    const CheckpointReport rep = verify_checkpoints(s, kept, key.public_only());
+    INFO(rep.message);
+    REQUIRE(rep.problem == CheckpointProblem::rewritten);
+    REQUIRE(rep.checkpoint_seq == 5);
+    REQUIRE(rep.confirmed_seq == 0);
+    REQUIRE(rep.findings.size() == 2);
+  }
 }
 
 TEST_CASE("postgres: SQLite -> PostgreSQL -> SQLite as JSON Lines gives the same state and the same hashes") {
