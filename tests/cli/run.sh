@@ -139,5 +139,16 @@ check init_profile_file 0 init file.db --profile "$SRC/profiles/vn-2025.json"
 printf '{"actor": "system", "command": {"type": "create_unit", "name": "Tỉnh Bắc Ninh", "level": "tinh", "code": "BN"}}\n' >unit.jsonl
 check exec_profile_file 0 exec file.db unit.jsonl --today 2025-08-01
 
+# ---- signed checkpoints: a deleted tail passes the chain check, not the checkpoints ----
+printf '{"key_id": "mttq-bode", "alg": "hmac_sha256", "secret": "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"}\n' >key.json
+check checkpoint 0 checkpoint copy.db --key-file key.json --today 2022-12-31
+cp checkpoint.out copy.checkpoints
+check verify_checkpoints 0 verify copy.db --checkpoints copy.checkpoints --key-file key.json
+sqlite3 copy.db "DELETE FROM replay WHERE seq > 300; DELETE FROM events WHERE seq > 300" || fail truncate "sqlite3"
+check verify_truncated_chain_only 0 verify copy.db
+check verify_truncated 9 verify copy.db --checkpoints copy.checkpoints --key-file key.json
+printf '{"key_id": "mttq-bode", "alg": "rot13"}\n' >badkey.json
+check checkpoint_bad_key 5 checkpoint bode.db --key-file badkey.json
+
 echo "cli_golden: $cases cases, $failures failures"
 [ "$failures" -eq 0 ]

@@ -13,6 +13,8 @@
 #include <sstream>
 #include <streambuf>
 
+#include "doithoai/checkpoint.h"
+
 #include "cli.h"
 #include "progress.h"
 
@@ -456,6 +458,63 @@ int cmd_export(const Args& a) {
   return kOk;
 }
 
+// ---- checkpoints (doithoai/checkpoint.h) ---------------------------------------------------
+
+// A key file (docs/cli.md): one JSON object,
+//   {"key_id": "mttq-bode", "alg": "hmac_sha256", "secret": "<hex, 16+ bytes>"}
+//   {"key_id": "mttq-bode", "alg": "ed25519", "private_key": "<64 hex>"}   signs and verifies
+//   {"key_id": "mttq-bode", "alg": "ed25519", "public_key": "<64 hex>"}    verifies only
+CheckpointKey key_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error(file_exists(path) ? ErrorCode::storage : ErrorCode::not_found, "cannot read key file " + path);
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  const nlohmann::json j = parse_json(ss.str());
+  auto field = [&](const char* name) -> std::optional<std::string> {
+    if (!j.is_object() || !j.contains(name)) return std::nullopt;
+    if (!j[name].is_string()) throw Error(ErrorCode::invalid_argument, path + ": \"" + name + "\" is a string");
+    return j[name].get<std::string>();
+  };
+  if (!j.is_object()) throw Error(ErrorCode::invalid_argument, path + ": a key file is one JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "key_id" && it.key() != "alg" && it.key() != "secret" && it.key() != "private_key" &&
+        it.key() != "public_key")
+      throw Error(ErrorCode::invalid_argument, path + ": unknown field \"" + it.key() + "\"");
+  const auto id = field("key_id"), alg = field("alg");
+  if (!id || !alg) throw Error(ErrorCode::invalid_argument, path + ": \"key_id\" and \"alg\" are required");
+  if (*alg == "hmac_sha256") {
+    const auto secret = field("secret");
+    if (!secret) throw Error(ErrorCode::invalid_argument, path + ": an hmac_sha256 key needs \"secret\" (hex)");
+    return CheckpointKey::hmac_sha256(*id, hex_to_bytes(*secret));
+  }
+  if (*alg == "ed25519") {
+    if (const auto k = field("private_key")) return CheckpointKey::ed25519_private(*id, hex_to_bytes(*k));
+    if (const auto k = field("public_key")) return CheckpointKey::ed25519_public(*id, hex_to_bytes(*k));
+    throw Error(ErrorCode::invalid_argument, path + ": an ed25519 key needs \"private_key\" or \"public_key\" (hex)");
+  }
+  throw Error(ErrorCode::invalid_argument, path + ": \"alg\" is hmac_sha256 or ed25519");
+}
+
+int cmd_checkpoint(const Args& a) {
+  const auto kf = a.get("--key-file");
+  if (!kf) throw UsageError{"checkpoint needs --key-file F"};
+  const CheckpointKey key = key_file(*kf);
+  const std::string& path = a.positional[0];
+  if (!file_exists(path)) throw Error(ErrorCode::not_found, "no store at " + path);
+  SqliteOptions so;
+  so.create = false;
+  SqliteStore store(path, so);  // opening checks the chain (since the last snapshot)
+  std::optional<std::uint64_t> seq;
+  if (auto s = a.get("--seq")) {
+    if (s->empty() || s->size() > 18 || s->find_first_not_of("0123456789") != std::string::npos)
+      throw UsageError{"--seq is a sequence number"};
+    seq = std::stoull(*s);
+  }
+  const Checkpoint c = issue_checkpoint(store, key, seq, manual_now(a));
+  std::cout << checkpoint_to_line(c) << "\n";
+  return kOk;
+}
+
 // ---- verify ------------------------------------------------------------------------------
 
 int cmd_verify(const Args& a) {
@@ -466,6 +525,40 @@ int cmd_verify(const Args& a) {
   so.read_only = true;  // forensics: a broken chain is reported, not refused at open
   so.create = false;
   SqliteStore store(path, so);
+  if (a.has("--checkpoints") || a.has("--key-file")) {
+    if (!a.has("--checkpoints") || !a.has("--key-file"))
+      throw UsageError{"--checkpoints FILE and --key-file F go together"};
+    const CheckpointKey key = key_file(*a.get("--key-file"));
+    const std::vector<Checkpoint> cps = read_checkpoint_file(*a.get("--checkpoints"));
+    const VerifyReport whole = with_spinner("verify", [&] { return store.verify(); });
+    const CheckpointReport r = with_spinner("checkpoints", [&] { return verify_checkpoints(store, cps, key); });
+    const bool ok = whole.ok && r.ok;
+    if (format == "json") {
+      nlohmann::json findings = nlohmann::json::array();
+      for (const auto& f : r.findings)
+        findings.push_back({{"problem", std::string(to_string(f.problem))}, {"checkpoint_seq", f.checkpoint_seq},
+                            {"first_bad", f.first_bad}, {"message", f.message}});
+      std::cout << nlohmann::json{{"ok", ok}, {"checked", whole.checked}, {"chain_problem", whole.problem},
+                                  {"head", to_hex(whole.head)}, {"checkpoints", cps.size()},
+                                  {"checkpoints_valid", r.checkpoints_valid}, {"last_seq", r.last_seq},
+                                  {"confirmed_seq", r.confirmed_seq}, {"problem", std::string(to_string(r.problem))},
+                                  {"first_bad", r.first_bad}, {"findings", findings}, {"message", r.message}}
+                       .dump(2)
+                << "\n";
+    } else if (ok) {
+      std::cout << "ok: " << whole.checked << " events, head " << to_hex(whole.head) << "; " << r.checkpoints_valid
+                << " of " << cps.size() << " checkpoints valid, rows 1.." << r.confirmed_seq << " as certified\n";
+    } else {
+      if (!whole.ok) std::cout << "BROKEN at sequence " << whole.first_bad << ": " << whole.problem << "\n";
+      for (const auto& f : r.findings) std::cout << to_string(f.problem) << ": " << f.message << "\n";
+      if (whole.ok && r.findings.empty()) std::cout << r.message << "\n";
+    }
+    if (!ok) {
+      std::cerr << "doithoai: verify: " << (whole.ok ? r.message : whole.problem) << "\n";
+      return kCorruption;
+    }
+    return kOk;
+  }
   const VerifyReport v = with_spinner("verify", [&] { return store.verify(); });
   if (format == "json") {
     std::cout << nlohmann::json{{"ok", v.ok}, {"checked", v.checked}, {"first_bad", v.first_bad},
@@ -639,11 +732,23 @@ std::vector<Command>& commands() {
        "its hashes (for `doithoai import`).\n"
        "  --unit U --as-of DATE --internal --agency ID|CODE --output FILE\n",
        {"--unit=", "--as-of=", "--internal", "--agency=", "--output="}, 2, 2, cmd_export},
-      {"verify", "STORE", "check the whole hash chain and the replay cache",
+      {"verify", "STORE", "check the whole hash chain and the replay cache (and checkpoints)",
        "Opens the store read-only (a broken store is examined, not refused) and walks every\n"
-       "row. Prints ok and the head hash, or where it breaks (exit 9).\n"
-       "  --format F    text (default) or json\n",
-       {"--format="}, 1, 1, cmd_verify},
+       "row. Prints ok and the head hash, or where it breaks (exit 9). With --checkpoints, also\n"
+       "checks signed checkpoints (doithoai/checkpoint.h): a deleted tail or a row rewritten\n"
+       "with its chain recomputed, which the chain alone cannot show, and forged checkpoints.\n"
+       "  --checkpoints FILE  checkpoints, one JSON line each (doithoai checkpoint >> FILE)\n"
+       "  --key-file F        the key that verifies them (docs/cli.md: key files)\n"
+       "  --format F          text (default) or json\n",
+       {"--format=", "--checkpoints=", "--key-file="}, 1, 1, cmd_verify},
+      {"checkpoint", "STORE --key-file F", "sign the store's head: print one checkpoint line",
+       "Prints a signed checkpoint of the last row (or --seq N) as one JSON line; keep them apart\n"
+       "from the store: doithoai checkpoint bode.db --key-file k.json >> bode.checkpoints\n"
+       "Dated by the clock (--today for a fixed one). Verify first: a checkpoint certifies what\n"
+       "the store holds now.\n"
+       "  --key-file F   a key that signs (hmac_sha256 secret or ed25519 private key)\n"
+       "  --seq N        certify row N instead of the last\n",
+       {"--key-file=", "--seq="}, 1, 1, cmd_checkpoint},
       {"history", "STORE ITEM", "every event concerning an item (R20)",
        "  --format F    text (default: seq, local date and time, type, actor, data) or json (lines)\n"
        "  --output FILE write there instead of stdout\n",
