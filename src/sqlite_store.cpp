@@ -14,6 +14,7 @@
 #include "binary.h"
 #include "json_text.h"
 #include "prefault.h"
+#include "text.h"
 #include "doithoai/error.h"
 #include "doithoai/json.h"
 
@@ -623,6 +624,64 @@ bool SqliteStore::idempotency_digest(std::string_view key, std::string& digest) 
   const auto* p = static_cast<const char*>(sqlite3_column_blob(u.st, 0));
   digest.assign(p ? p : "", p ? static_cast<std::size_t>(sqlite3_column_bytes(u.st, 0)) : 0);
   return true;
+}
+
+namespace {
+
+// The keys the store itself keeps in doithoai_meta.
+bool reserved_setting(std::string_view key) { return key == "schema_version" || key == "hash_format"; }
+
+void check_setting_key(std::string_view key) {
+  bool ok = !key.empty() && key.size() <= 128;
+  for (const char c : key)
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                c == '.' || c == '-');
+  if (!ok)
+    throw Error(ErrorCode::invalid_argument,
+                "setting key '" + std::string(key.substr(0, 200)) + "' is not 1..128 bytes of [A-Za-z0-9_.-]");
+}
+
+}  // namespace
+
+std::optional<std::string> SqliteStore::setting(std::string_view key) const {
+  check_setting_key(key);
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> g(m.mutex);
+  Stmt st(m.db, "SELECT value FROM doithoai_meta WHERE key = ?");
+  sqlite3_bind_text(st.get(), 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(st.get());
+  if (rc == SQLITE_DONE) return std::nullopt;
+  if (rc != SQLITE_ROW) m.fail("reading a setting", rc);
+  return col_text(st.get(), 0);
+}
+
+void SqliteStore::set_setting(std::string_view key, std::string_view value) {
+  check_setting_key(key);
+  if (reserved_setting(key))
+    throw Error(ErrorCode::invalid_argument, "setting '" + std::string(key) + "' belongs to the store itself");
+  if (value.size() > (16u << 20)) throw Error(ErrorCode::invalid_argument, "setting value is over 16 MiB");
+  if (!detail::valid_utf8(value)) throw Error(ErrorCode::invalid_argument, "setting value is not valid UTF-8");
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> g(m.mutex);
+  if (m.options.read_only) throw Error(ErrorCode::unsupported, "store was opened read-only");
+  Stmt st(m.db, "INSERT OR REPLACE INTO doithoai_meta(key, value) VALUES(?, ?)");
+  sqlite3_bind_text(st.get(), 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  sqlite3_bind_text(st.get(), 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(st.get());
+  if (rc != SQLITE_DONE) m.fail("writing a setting", rc);
+}
+
+void SqliteStore::erase_setting(std::string_view key) {
+  check_setting_key(key);
+  if (reserved_setting(key))
+    throw Error(ErrorCode::invalid_argument, "setting '" + std::string(key) + "' belongs to the store itself");
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> g(m.mutex);
+  if (m.options.read_only) throw Error(ErrorCode::unsupported, "store was opened read-only");
+  Stmt st(m.db, "DELETE FROM doithoai_meta WHERE key = ?");
+  sqlite3_bind_text(st.get(), 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(st.get());
+  if (rc != SQLITE_DONE) m.fail("erasing a setting", rc);
 }
 
 void SqliteStore::read_rows(std::uint64_t from, const RowVisitor& visit) const {

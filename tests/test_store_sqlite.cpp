@@ -75,6 +75,43 @@ TEST_CASE("sqlite: open_store gives memory for :memory:, SQLite for a path, and 
   REQUIRE_ERROR(storage, SqliteStore(dir.file("missing.db"), no_create));
 }
 
+TEST_CASE("sqlite: named settings live in doithoai_meta, survive reopening and leave the chain alone") {
+  TempDir dir;
+  const std::string path = make_store(dir, 1);
+  Hash head{};
+  {
+    SqliteStore store(path);
+    head = store.head_hash();
+    REQUIRE_FALSE(store.setting("profile").has_value());
+    store.set_setting("profile", "{\"name\": \"hanoi-2200\", \"title\": \"Quy định 2200\"}");
+    store.set_setting("profile", "hanoi-2200");  // replaces
+    store.set_setting("app.note-1", "Phường Bồ Đề");
+    store.erase_setting("app.note-1");
+    store.erase_setting("never-set");
+    REQUIRE(store.setting("schema_version") == std::optional<std::string>("2"));
+    // Bad keys and values, and the store's own keys, are refused and change nothing.
+    REQUIRE_ERROR(invalid_argument, store.set_setting("", "x"));
+    REQUIRE_ERROR(invalid_argument, store.set_setting("a key", "x"));
+    REQUIRE_ERROR(invalid_argument, store.set_setting(std::string(129, 'k'), "x"));
+    REQUIRE_ERROR(invalid_argument, store.setting("bad/key"));
+    REQUIRE_ERROR(invalid_argument, store.set_setting("profile", "\xff\xfe"));
+    REQUIRE_ERROR(invalid_argument, store.set_setting("schema_version", "9"));
+    REQUIRE_ERROR(invalid_argument, store.erase_setting("hash_format"));
+  }
+  SqliteStore again(path);
+  REQUIRE(again.setting("profile") == std::optional<std::string>("hanoi-2200"));
+  REQUIRE_FALSE(again.setting("app.note-1").has_value());
+  REQUIRE(again.setting("schema_version") == std::optional<std::string>("2"));
+  REQUIRE(again.head_hash() == head);
+  REQUIRE(again.verify().ok);
+  SqliteOptions ro;
+  ro.read_only = true;
+  SqliteStore reader(path, ro);
+  REQUIRE(reader.setting("profile") == std::optional<std::string>("hanoi-2200"));
+  REQUIRE_ERROR(unsupported, reader.set_setting("profile", "vn-2025"));
+  REQUIRE_ERROR(unsupported, reader.erase_setting("profile"));
+}
+
 TEST_CASE("sqlite: rows carry partition, instant, actor, type, version, JSON payload and chained hashes") {
   TempDir dir;
   const std::string path = make_store(dir, 1);

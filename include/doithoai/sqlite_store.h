@@ -26,7 +26,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "doithoai/durable.h"
 #include "doithoai/engine.h"
@@ -85,6 +87,19 @@ class DOITHOAI_API SqliteStore final : public DurableStore {
   // (slow: parses every payload).
   VerifyReport verify() const override;
   const std::string& path() const;
+
+  // Named settings kept in the file's doithoai_meta table beside the schema's own entries:
+  // what an application wants the store to remember about itself (the `doithoai` command
+  // line keeps the rule profile under "profile", docs/store.md). Settings are not events:
+  // the hash chain does not cover them, and changing one appends nothing.
+  // A key is 1..128 bytes of [A-Za-z0-9_.-]; the value valid UTF-8 up to 16 MiB. The keys
+  // the store itself uses (schema_version, hash_format) cannot be written. setting() returns
+  // nullopt for a key never set; set_setting replaces any earlier value (one transaction);
+  // erase_setting removes it (nothing if absent). Bad keys or values: Error(invalid_argument);
+  // a read-only store: Error(unsupported); I/O: Error(storage).
+  std::optional<std::string> setting(std::string_view key) const;
+  void set_setting(std::string_view key, std::string_view value);
+  void erase_setting(std::string_view key);
 
  private:
   struct Impl;
