@@ -10,7 +10,11 @@ namespace doithoai::detail {
 std::string request_digest(PersonId actor, const Command& c) {
   std::string buf = "doithoai.request.v1";
   for (int i = 3; i >= 0; --i) buf.push_back(static_cast<char>((actor.value >> (8 * i)) & 0xFF));
-  buf += command_to_json(c).dump();
+  try {
+    buf += command_to_json(c).dump();
+  } catch (const nlohmann::json::exception&) {  // dump() refuses text that is not UTF-8
+    throw Error(ErrorCode::invalid_argument, "the command holds text that is not valid UTF-8");
+  }
   std::string out(32, '\0');
   unsigned int n = 0;
   if (!EVP_Digest(buf.data(), buf.size(), reinterpret_cast<unsigned char*>(out.data()), &n, EVP_sha256(), nullptr) ||

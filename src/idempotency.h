@@ -11,6 +11,8 @@ namespace doithoai::detail {
 
 // SHA-256 (32 raw bytes) of "doithoai.request.v1", the actor (u32, big-endian) and the
 // command's canonical JSON (command_to_json(c).dump(): keys sorted, no spaces).
+// Throws Error(invalid_argument) when c holds text that is not valid UTF-8 (no digest, and
+// no command, can be made of it).
 std::string request_digest(PersonId actor, const Command& c);
 
 }  // namespace doithoai::detail
