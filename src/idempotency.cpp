@@ -4,6 +4,8 @@
 
 #include "doithoai/error.h"
 #include "doithoai/json.h"
+#include "doithoai/model.h"
+#include "text.h"
 
 namespace doithoai::detail {
 
@@ -21,6 +23,15 @@ std::string request_digest(PersonId actor, const Command& c) {
       n != 32)
     throw Error(ErrorCode::storage, "SHA-256 failed");
   return out;
+}
+
+void check_idempotency_key(std::string_view key) {
+  if (key.size() > kMaxNameBytes)
+    throw Error(ErrorCode::invalid_argument, "idempotency key longer than " + std::to_string(kMaxNameBytes) + " bytes");
+  for (const unsigned char c : key)
+    if (c < 0x20 || c == 0x7F)
+      throw Error(ErrorCode::invalid_argument, "idempotency key holds a control character");
+  if (!valid_utf8(key)) throw Error(ErrorCode::invalid_argument, "idempotency key is not valid UTF-8");
 }
 
 }  // namespace doithoai::detail

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "doithoai/commands.h"
 #include "doithoai/ids.h"
@@ -14,5 +15,9 @@ namespace doithoai::detail {
 // Throws Error(invalid_argument) when c holds text that is not valid UTF-8 (no digest, and
 // no command, can be made of it).
 std::string request_digest(PersonId actor, const Command& c);
+
+// An idempotency key is an identifier kept in the log and written to JSON exports: at most
+// kMaxNameBytes bytes of valid UTF-8 with no control character. Throws Error(invalid_argument).
+void check_idempotency_key(std::string_view key);
 
 }  // namespace doithoai::detail
