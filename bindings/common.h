@@ -240,7 +240,10 @@ struct dt_enum_caster {
     if (!PyUnicode_Check(src.ptr())) return false;  // members are str instances
     Py_ssize_t n = 0;
     const char* s = PyUnicode_AsUTF8AndSize(src.ptr(), &n);
-    if (!s) throw error_already_set();
+    if (!s) {  // a lone surrogate: not a name of anything
+      PyErr_Clear();
+      dtpy::invalid("a " + std::string(dtpy::EnumInfo<E>::py_name) + " name is not valid Unicode (a lone surrogate)");
+    }
     if (!dtpy::EnumInfo<E>::parse(std::string_view(s, static_cast<std::size_t>(n)), value))
       dtpy::invalid("unknown " + std::string(dtpy::EnumInfo<E>::py_name) + " '" + std::string(s, n) +
                     "' (one of: " + dtpy::EnumInfo<E>::allowed() + ")");
