@@ -35,14 +35,16 @@ ItemSpec item_spec_from(py::handle h) {
     return ItemSpec{d.contains("topic") ? arg_cast<std::string>(d["topic"], "items: topic") : std::string(),
                     d.contains("text") ? arg_cast<std::string>(d["text"], "items: text") : std::string()};
   }
-  throw py::type_error("an item is an ItemSpec, a (topic, text) tuple or a {'topic', 'text'} dict");
+  throw py::type_error(std::string("items: an item is an ItemSpec, a (topic, text) tuple or a {'topic', 'text'} "
+                                   "dict, got ") + Py_TYPE(h.ptr())->tp_name);
 }
 
 template <class F>
 F convert(py::handle h, const char* field) {
   if constexpr (std::is_same_v<F, std::vector<ItemSpec>>) {
     std::vector<ItemSpec> v;
-    if (py::isinstance<py::str>(h)) throw py::type_error("items must be a list of items, not a string");
+    if (py::isinstance<py::str>(h) || py::isinstance<py::bytes>(h) || !py::isinstance<py::iterable>(h))
+      throw py::type_error(std::string(field) + ": expected a list of items, got " + Py_TYPE(h.ptr())->tp_name);
     for (auto x : py::reinterpret_borrow<py::iterable>(h)) v.push_back(item_spec_from(x));
     return v;
   } else {
