@@ -243,7 +243,7 @@ TEST_CASE("malformed: JSON text and requests (requests.json)", "[malformed]") {
     }
   }
   std::cout << "[malformed] requests.json: " << g_cases << " cases\n";
-  CHECK(g_cases >= 140);
+  CHECK(g_cases >= 160);
 }
 
 TEST_CASE("malformed: every field of every command (execute_json)", "[malformed]") {
