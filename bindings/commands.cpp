@@ -24,25 +24,27 @@ ItemSpec item_spec_from(py::handle h) {
   if (py::isinstance<py::tuple>(h) || py::isinstance<py::list>(h)) {
     auto t = py::reinterpret_borrow<py::sequence>(h);
     if (t.size() != 2) invalid("an item is (topic, text)");
-    return ItemSpec{t[0].cast<std::string>(), t[1].cast<std::string>()};
+    return ItemSpec{arg_cast<std::string>(t[0], "items: topic"), arg_cast<std::string>(t[1], "items: text")};
   }
   if (py::isinstance<py::dict>(h)) {
     auto d = py::reinterpret_borrow<py::dict>(h);
     for (auto kv : d) {
-      const std::string k = kv.first.cast<std::string>();
+      const std::string k = arg_cast<std::string>(kv.first, "items: a field name");
       if (k != "topic" && k != "text") invalid("unknown item field '" + k + "' (topic, text)");
     }
-    return ItemSpec{d.contains("topic") ? d["topic"].cast<std::string>() : std::string(),
-                    d.contains("text") ? d["text"].cast<std::string>() : std::string()};
+    return ItemSpec{d.contains("topic") ? arg_cast<std::string>(d["topic"], "items: topic") : std::string(),
+                    d.contains("text") ? arg_cast<std::string>(d["text"], "items: text") : std::string()};
   }
-  throw py::type_error("an item is an ItemSpec, a (topic, text) tuple or a {'topic', 'text'} dict");
+  throw py::type_error(std::string("items: an item is an ItemSpec, a (topic, text) tuple or a {'topic', 'text'} "
+                                   "dict, got ") + Py_TYPE(h.ptr())->tp_name);
 }
 
 template <class F>
 F convert(py::handle h, const char* field) {
   if constexpr (std::is_same_v<F, std::vector<ItemSpec>>) {
     std::vector<ItemSpec> v;
-    if (py::isinstance<py::str>(h)) throw py::type_error("items must be a list of items, not a string");
+    if (py::isinstance<py::str>(h) || py::isinstance<py::bytes>(h) || !py::isinstance<py::iterable>(h))
+      throw py::type_error(std::string(field) + ": expected a list of items, got " + Py_TYPE(h.ptr())->tp_name);
     for (auto x : py::reinterpret_borrow<py::iterable>(h)) v.push_back(item_spec_from(x));
     return v;
   } else {
@@ -136,7 +138,9 @@ const std::vector<CommandEntry>& command_registry() { return registry(); }
 
 void init_commands(py::module_& m) {
   py::class_<ItemSpec> is(m, "ItemSpec", "One item of an opinion: a topic code of the profile and its text.");
-  is.def(py::init([](std::string topic, std::string text) { return ItemSpec{std::move(topic), std::move(text)}; }),
+  is.def(py::init([](py::handle topic, py::handle text) {
+           return ItemSpec{arg_cast<std::string>(topic, "topic"), arg_cast<std::string>(text, "text")};
+         }),
          py::arg("topic"), py::arg("text"))
       .def_readwrite("topic", &ItemSpec::topic).def_readwrite("text", &ItemSpec::text)
       .def("__eq__", [](const ItemSpec& a, const ItemSpec& b) { return a.topic == b.topic && a.text == b.text; });

@@ -13,8 +13,10 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <limits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -46,14 +48,60 @@ nlohmann::json py_to_json(py::handle h);
 // Raises doithoai.InvalidArgument (through the registered translator).
 [[noreturn]] void invalid(const std::string& message);
 
+[[noreturn]] inline void wrong_type(py::handle h, const char* param, const char* expected) {
+  throw py::type_error(std::string(param) + ": expected " + expected + ", got " + Py_TYPE(h.ptr())->tp_name);
+}
+
 // h converted to T; a value of the wrong type raises TypeError naming `param` (a bare
-// pybind11 cast would raise RuntimeError("Unable to cast ...")).
+// pybind11 cast would raise RuntimeError("Unable to cast ...")). Stricter than pybind11's
+// own conversions, which would take any object for a bool (bool("no") is True), bytes for
+// a str, and True for an int:
+//   - bool: only True or False;
+//   - str: only str (and subclasses); a str Python cannot encode as UTF-8 (a lone
+//     surrogate) raises InvalidArgument;
+//   - integers: an int or an object with __index__, not a bool; one out of T's range
+//     raises InvalidArgument.
 template <class T>
 T arg_cast(py::handle h, const char* param) {
-  try {
-    return h.cast<T>();
-  } catch (const py::cast_error&) {
-    throw py::type_error(std::string(param) + ": wrong type " + Py_TYPE(h.ptr())->tp_name);
+  PyObject* o = h.ptr();
+  if constexpr (std::is_same_v<T, bool>) {
+    if (!PyBool_Check(o)) wrong_type(h, param, "True or False");
+    return o == Py_True;
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (!PyUnicode_Check(o)) wrong_type(h, param, "a str");
+    Py_ssize_t n = 0;
+    const char* s = PyUnicode_AsUTF8AndSize(o, &n);
+    if (!s) {
+      PyErr_Clear();
+      invalid(std::string(param) + ": not valid Unicode (it holds a lone surrogate)");
+    }
+    return std::string(s, static_cast<std::size_t>(n));
+  } else if constexpr (std::is_integral_v<T>) {
+    if (PyBool_Check(o) || !PyIndex_Check(o)) wrong_type(h, param, "an int");
+    const py::object n = py::reinterpret_steal<py::object>(PyNumber_Index(o));
+    if (!n) throw py::error_already_set();
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(n.ptr(), &overflow);
+    if (!overflow) {
+      if constexpr (std::is_signed_v<T>) {
+        if (v >= static_cast<long long>(std::numeric_limits<T>::min()) &&
+            v <= static_cast<long long>(std::numeric_limits<T>::max()))
+          return static_cast<T>(v);
+      } else if (v >= 0 && static_cast<unsigned long long>(v) <= std::numeric_limits<T>::max()) {
+        return static_cast<T>(v);
+      }
+    } else if (overflow > 0 && !std::is_signed_v<T> && sizeof(T) == sizeof(unsigned long long)) {
+      const unsigned long long u = PyLong_AsUnsignedLongLong(n.ptr());
+      if (!PyErr_Occurred()) return static_cast<T>(u);
+      PyErr_Clear();
+    }
+    invalid(std::string(param) + ": integer out of range: " + std::string(py::str(h)));
+  } else {
+    try {
+      return h.cast<T>();
+    } catch (const py::cast_error&) {
+      throw py::type_error(std::string(param) + ": wrong type " + Py_TYPE(h.ptr())->tp_name);
+    }
   }
 }
 
@@ -193,7 +241,10 @@ struct dt_enum_caster {
     if (!PyUnicode_Check(src.ptr())) return false;  // members are str instances
     Py_ssize_t n = 0;
     const char* s = PyUnicode_AsUTF8AndSize(src.ptr(), &n);
-    if (!s) throw error_already_set();
+    if (!s) {  // a lone surrogate: not a name of anything
+      PyErr_Clear();
+      dtpy::invalid("a " + std::string(dtpy::EnumInfo<E>::py_name) + " name is not valid Unicode (a lone surrogate)");
+    }
     if (!dtpy::EnumInfo<E>::parse(std::string_view(s, static_cast<std::size_t>(n)), value))
       dtpy::invalid("unknown " + std::string(dtpy::EnumInfo<E>::py_name) + " '" + std::string(s, n) +
                     "' (one of: " + dtpy::EnumInfo<E>::allowed() + ")");

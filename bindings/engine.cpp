@@ -370,9 +370,10 @@ void init_engine(py::module_& m) {
         py::gil_scoped_release nogil;
         en.catch_up();
       }, "Reads events other writers appended to a shared store.")
-      .def("execute", [](PyEngine& en, PersonId actor, const Command& c, std::optional<std::string> key) {
+      .def("execute", [](PyEngine& en, PersonId actor, const Command& c, py::object key_arg) {
+        const std::string key = key_arg.is_none() ? std::string() : arg_cast<std::string>(key_arg, "idempotency_key");
         py::gil_scoped_release nogil;
-        return en.execute(actor, c, key ? *key : std::string());
+        return en.execute(actor, c, key);
       }, py::arg("actor"), py::arg("command"), py::arg("idempotency_key") = py::none(),
       "Executes a command object (Assign(...), SubmitOpinion(...), ...) as actor (a person id or SYSTEM).")
       .def("execute_json", [](PyEngine& en, const nlohmann::json& request) {
@@ -467,7 +468,7 @@ void init_engine(py::module_& m) {
       std::string key;
       if (kw.contains("idempotency_key")) {
         py::object k = kw["idempotency_key"];
-        if (!k.is_none()) key = k.cast<std::string>();
+        if (!k.is_none()) key = arg_cast<std::string>(k, "idempotency_key");
         PyDict_DelItemString(kw.ptr(), "idempotency_key");
       }
       const Command c = build(std::move(args), std::move(kw));

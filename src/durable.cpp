@@ -211,6 +211,15 @@ std::uint64_t import_jsonl(std::istream& in, DurableStore& to) {
     const std::string where = "line " + std::to_string(lineno);
     try {
       const nlohmann::json j = parse_json(line);
+      // Only the fields export_jsonl writes: a misspelt one ("idempotency_kye") would
+      // otherwise be dropped without a word.
+      if (j.is_object())
+        for (auto it = j.begin(); it != j.end(); ++it) {
+          static const char* const known[] = {"seq", "at", "actor", "type", "v", "data", "partition",
+                                              "idempotency_key", "idempotency_digest", "prev_hash", "hash"};
+          if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }))
+            throw Error(ErrorCode::invalid_argument, "unknown field '" + it.key() + "'");
+        }
       // Validates the envelope and the event (types, fields, ids, enums, dates) as any
       // reader would, then the text rules commands obey (lengths, UTF-8, no control characters).
       const Recorded r = recorded_from_json(j);

@@ -166,8 +166,7 @@ void Engine::catch_up() {
 }
 
 Result Engine::execute(PersonId actor, const Command& command, std::string_view key) {
-  if (key.size() > kMaxNameBytes)
-    throw Error(ErrorCode::invalid_argument, "idempotency key longer than " + std::to_string(kMaxNameBytes) + " bytes");
+  detail::check_idempotency_key(key);
   // A key is kept with a digest of the request: a retry replays, another request conflicts.
   const std::string digest = key.empty() ? std::string() : detail::request_digest(actor, command);
   auto lock = write_lock();

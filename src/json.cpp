@@ -442,6 +442,11 @@ json parse_json(std::string_view text) {
       --depth;
     }
   }
+  // nlohmann's lexer takes a NUL byte for the end of the input and would ignore what
+  // follows it; no JSON text holds one (inside strings it must be written \u0000).
+  if (text.find('\0') != std::string_view::npos)
+    throw Error(ErrorCode::invalid_argument, "malformed JSON: a NUL byte at offset " +
+                                                 std::to_string(text.find('\0')));
   try {
     return json::parse(text.begin(), text.end());
   } catch (const json::exception& e) {

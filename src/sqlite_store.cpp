@@ -234,6 +234,11 @@ struct SqliteStore::Impl {
     if (has_table("doithoai_meta")) {
       if (!has_table("events"))
         throw Error(ErrorCode::corruption, "store '" + path + "' has lost its events table");
+      // Schema v2 keeps the replay cache in its own table (v1 in events.bin); opening
+      // would create it empty and commit that before finding every row missing.
+      if (!has_table("replay") && sqlite3_table_column_metadata(db, nullptr, "events", "bin", nullptr, nullptr,
+                                                                nullptr, nullptr, nullptr) != SQLITE_OK)
+        throw Error(ErrorCode::corruption, "store '" + path + "' has lost its replay table");
       return;
     }
     if (!adopt)

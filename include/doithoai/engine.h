@@ -10,6 +10,8 @@
 // command, compared by a SHA-256 digest of the command's canonical JSON kept with the key)
 // returns the first result and appends nothing; the same key with a different request
 // throws Error(conflict) naming the key. Keys stored before digests match any request.
+// A key is at most kMaxNameBytes of valid UTF-8 without control characters, else
+// Error(invalid_argument).
 // Dates: every query that takes a date answers exactly as of the end of that local day,
 // whatever the day: on or after the day of the last event from the live state, before it
 // from the state rebuilt from the log (the same answer Engine::state_as_of gives; the most
