@@ -14,6 +14,7 @@
 #include <initializer_list>
 #include <limits>
 #include <new>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -23,6 +24,7 @@
 #include "doithoai/json.h"
 #include "doithoai/sqlite_store.h"
 #include "doithoai/views.h"
+#include "csv_import.h"
 #ifdef DOITHOAI_C_POSTGRES
 #include "doithoai/postgres_store.h"
 #endif
@@ -306,35 +308,20 @@ ExportOptions export_options(const Args& a) {
 
 // ---- Imports -----------------------------------------------------------------------------
 
-json import_opinions(Engine& engine, const Args& a) {
-  a.allow({"actor", "rows", "on_error", "idempotency_prefix", "start_row"});
+// Submits the commands one by one (each its own command, committed on its own), from row
+// start_row on; rows[i] is the row number (JSON: index + 1; CSV: file line) of cmds[i].
+json run_import(Engine& engine, const Args& a, const std::vector<cmd::SubmitOpinion>& cmds,
+                const std::vector<std::size_t>& rows) {
   const PersonId actor = a.actor("actor");
-  const json& rows = a.at("rows");
-  if (!rows.is_array()) invalid("import_opinions: 'rows' must be an array");
   const std::string on_error = a.text("on_error", "raise");
-  if (on_error != "raise" && on_error != "skip") invalid("import_opinions: on_error is \"raise\" or \"skip\"");
+  if (on_error != "raise" && on_error != "skip") invalid(a.method() + ": on_error is \"raise\" or \"skip\"");
   const std::string prefix = a.text("idempotency_prefix");
-  const std::uint64_t start = a.count("start_row", 1);
-  // Every row is decoded before any is submitted, so a malformed file commits nothing.
-  std::vector<Command> cmds;
-  cmds.reserve(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    try {
-      json row = rows[i];
-      if (!row.is_object()) invalid("a row must be a JSON object");
-      if (!row.contains("type")) row["type"] = "submit_opinion";
-      Command c = command_from_json(row);
-      if (!std::holds_alternative<cmd::SubmitOpinion>(c)) invalid("a row must be a submit_opinion command");
-      cmds.push_back(std::move(c));
-    } catch (const Error& e) {
-      throw Error(e.code(), "import_opinions: row " + std::to_string(i + 1) + ": " + e.what());
-    }
-  }
+  const std::uint64_t start = a.count("start_row", 1, std::numeric_limits<std::uint64_t>::max());
   json report = {{"rows", 0}, {"submitted", 0}, {"failed", 0}, {"items", 0}, {"opinions", json::array()},
-                 {"errors", json::array()}, {"resume_row", 0}};
+                 {"errors", json::array()}};
   std::uint64_t submitted = 0, failed = 0, items = 0, n = 0;
   for (std::size_t i = 0; i < cmds.size(); ++i) {
-    const std::size_t row = i + 1;
+    const std::size_t row = rows[i];
     if (row < start) continue;
     ++n;
     try {
@@ -344,8 +331,9 @@ json import_opinions(Engine& engine, const Args& a) {
       report["opinions"].push_back(r.id);
     } catch (const Error& e) {
       if (on_error == "raise")
-        throw Error(e.code(), "import_opinions: row " + std::to_string(row) + " (rows before it are committed; "
-                                  "pass start_row " + std::to_string(row) + " to go on): " + e.what());
+        throw Error(e.code(), a.method() + ": row " + std::to_string(row) + ": " + e.what() + " (" +
+                                  std::to_string(submitted) + " rows before it are committed, nothing from it on; "
+                                  "fix it and resume with start_row " + std::to_string(row) + ")");
       ++failed;
       report["errors"].push_back({{"row", row}, {"code", std::string(to_string(e.code()))}, {"message", e.what()}});
     }
@@ -355,6 +343,52 @@ json import_opinions(Engine& engine, const Args& a) {
   report["failed"] = failed;
   report["items"] = items;
   return report;
+}
+
+json import_opinions(Engine& engine, const Args& a) {
+  a.allow({"actor", "rows", "on_error", "idempotency_prefix", "start_row"});
+  a.actor("actor");
+  const json& rows = a.at("rows");
+  if (!rows.is_array()) invalid("import_opinions: 'rows' must be an array");
+  // Every row is decoded before any is submitted, so a malformed row commits nothing.
+  std::vector<cmd::SubmitOpinion> cmds;
+  std::vector<std::size_t> numbers;
+  cmds.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    try {
+      json row = rows[i];
+      if (!row.is_object()) invalid("a row must be a JSON object");
+      if (!row.contains("type")) row["type"] = "submit_opinion";
+      Command c = command_from_json(row);
+      if (!std::holds_alternative<cmd::SubmitOpinion>(c)) invalid("a row must be a submit_opinion command");
+      cmds.push_back(std::get<cmd::SubmitOpinion>(std::move(c)));
+      numbers.push_back(i + 1);
+    } catch (const Error& e) {
+      throw Error(e.code(), "import_opinions: row " + std::to_string(i + 1) + ": " + e.what() + " (nothing was imported)");
+    }
+  }
+  return run_import(engine, a, cmds, numbers);
+}
+
+// The CSV reading of the Python package's Engine.import_csv (src/csv_import.h).
+json import_csv(Engine& engine, const Args& a) {
+  a.allow({"actor", "path", "unit", "conference", "channel", "raised_on", "on_error", "idempotency_prefix",
+           "start_row"});
+  a.actor("actor");
+  const std::string path = a.text("path");
+  if (path.empty()) invalid("import_csv: argument 'path' is required");
+  detail::CsvDefaults defaults;
+  defaults.unit = a.id<UnitId>("unit");
+  defaults.conference = a.id<ConferenceId>("conference");
+  if (auto ch = a.enumeration<Channel>("channel")) defaults.channel = *ch;
+  defaults.raised_on = a.date("raised_on");
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error(ErrorCode::not_found, "import_csv: cannot open CSV file " + path);
+  std::ostringstream text;
+  text << f.rdbuf();
+  const detail::CsvOpinions read =
+      engine.read([&](const State& s) { return detail::read_opinions_csv(s, text.str(), defaults); });
+  return run_import(engine, a, read.commands, read.lines);
 }
 
 // ---- Methods -----------------------------------------------------------------------------
@@ -584,6 +618,7 @@ const std::unordered_map<std::string, Method>& methods() {
     };
     // Imports.
     t["import_opinions"] = [](dt_engine& e, const Args& a) { return import_opinions(*e.engine, a); };
+    t["import_csv"] = [](dt_engine& e, const Args& a) { return import_csv(*e.engine, a); };
     // The store.
     t["verify"] = [](dt_engine& e, const Args& a) {
       a.allow({});

@@ -5,7 +5,7 @@
  * conclusion notice, an extension, written replies with their four deliveries, a late
  * reply, supervision with a reopen and a close), checks deadlines, standing, overdue lists,
  * accounting as of past dates, the report, exports, history, subscriptions and the hash
- * chain; then the error cases: bad JSON, unknown ids, methods and arguments, NULL handles
+ * chain; imports of JSON rows and of a CSV file; then the error cases: bad JSON, unknown ids, methods and arguments, NULL handles
  * and out-parameters, invalid UTF-8, refused permissions and every injected exception kind.
  * Usage: c_abi_test [database.db]   (default: c_abi_test.db in the current directory)
  * Exit status 0 when every check passed. */
@@ -30,7 +30,7 @@ static int failures = 0;
 
 static dt_engine* E = NULL;
 /* Set by the conference for the error cases: a resident, an assigned item, an agency. */
-static long g_resident, g_item, g_agency;
+static long g_resident, g_item, g_agency, g_unit;
 
 /* ---- a few JSON helpers: the library's output is compact (no spaces) ---- */
 
@@ -445,6 +445,64 @@ static void conference(const char* path) {
   g_resident = residents[0];
   g_item = adv_items[0];
   g_agency = land;
+  g_unit = bode;
+}
+
+/* ---- imports: JSON rows and a CSV file, resumable row by row ---- */
+
+static void imports(void) {
+  char* out;
+  char* before;
+  char* after;
+  FILE* f;
+  const char* csv = "c_abi_import.csv";
+  /* A row that cannot be decoded imports nothing */
+  before = call("last_seq", NULL);
+  CHECK(call_status("import_opinions", fmt("{\"actor\": %ld, \"rows\": [{\"unit\": %ld, \"channel\": \"letter\", \"raised_by\": %ld, \"items\": [{\"topic\": \"land\", \"text\": \"Đơn thư 1\"}]}, {\"unit\": %ld, \"colour\": 1}]}",
+                                           g_resident, g_unit, g_resident, g_unit)) == DT_INVALID_ARGUMENT);
+  after = call("last_seq", NULL);
+  CHECK(strcmp(before, after) == 0);
+  dt_free(before);
+  dt_free(after);
+  /* skip: the row naming an unknown unit is listed, the other committed */
+  out = call("import_opinions", fmt("{\"actor\": %ld, \"on_error\": \"skip\", \"idempotency_prefix\": \"letters-2022/\", \"rows\": [{\"unit\": %ld, \"channel\": \"letter\", \"raised_by\": %ld, \"items\": [{\"topic\": \"land\", \"text\": \"Đơn thư 1\"}]}, {\"unit\": 999999, \"channel\": \"letter\", \"raised_by\": %ld, \"items\": [{\"topic\": \"land\", \"text\": \"Đơn thư 2\"}]}]}",
+                                    g_resident, g_unit, g_resident, g_resident));
+  CHECK(json_num(out, "submitted") == 1 && json_num(out, "failed") == 1 && json_num(out, "items") == 1);
+  CHECK(contains(out, "\"errors\":[{\"code\":\"not_found\""));
+  dt_free(out);
+  /* The same import again: the first row's key is recognised, nothing is appended */
+  before = call("last_seq", NULL);
+  out = call("import_opinions", fmt("{\"actor\": %ld, \"idempotency_prefix\": \"letters-2022/\", \"rows\": [{\"unit\": %ld, \"channel\": \"letter\", \"raised_by\": %ld, \"items\": [{\"topic\": \"land\", \"text\": \"Đơn thư 1\"}]}]}",
+                                    g_resident, g_unit, g_resident));
+  after = call("last_seq", NULL);
+  CHECK(strcmp(before, after) == 0);
+  dt_free(before);
+  dt_free(after);
+  dt_free(out);
+
+  /* CSV: two rows of one opinion, one of another; line 4 fails in raise mode */
+  f = fopen(csv, "wb");
+  CHECK(f != NULL);
+  if (!f) return;
+  fprintf(f, "\xEF\xBB\xBFunit,raised_by,topic,text,opinion\r\n");
+  fprintf(f, "HN-LB-BD,%ld,land,\"Hồ sơ đất, tổ 3\",a\r\n", g_resident);
+  fprintf(f, "HN-LB-BD,%ld,urban_order,Đèn đường tổ 3,a\r\n", g_resident);
+  fprintf(f, "HN-LB-BD,%ld,no_such_topic,Chủ đề lạ,b\r\n", g_resident);
+  fprintf(f, "%ld,%ld,land,Ranh giới thửa đất,c\r\n", g_unit, g_resident);
+  fclose(f);
+  {
+    dt_error* err = NULL;
+    int rc = dt_call(E, "import_csv", fmt("{\"actor\": %ld, \"path\": \"%s\"}", g_resident, csv), &out, &err);
+    CHECK(rc != DT_OK && out == NULL);
+    CHECK(contains(dt_error_message(err), "row 4"));
+    CHECK(contains(dt_error_message(err), "start_row 4"));
+    dt_error_free(err);
+  }
+  out = call("import_csv", fmt("{\"actor\": %ld, \"path\": \"%s\", \"start_row\": 5}", g_resident, csv));
+  CHECK(json_num(out, "submitted") == 1 && json_num(out, "items") == 1);
+  dt_free(out);
+  CHECK(call_status("import_csv", fmt("{\"actor\": %ld, \"path\": \"no-such-file.csv\"}", g_resident)) == DT_NOT_FOUND);
+  remove(csv);
 }
 
 /* ---- errors ---- */
@@ -589,6 +647,7 @@ int main(int argc, char** argv) {
   snprintf(aside, sizeof aside, "%s-shm", path);
   remove(aside);
   conference(path);
+  imports();
   errors();
   dt_engine_close(E);
   E = NULL;
