@@ -1,0 +1,140 @@
+// tests/c/c_abi_cpp_test.cpp: what the C test cannot do. The header compiles as C++; a
+// subscriber callback written in C++ throws (std::runtime_error, std::bad_alloc, an int) and
+// the exception stays inside the library (counted, later events still delivered); a callback
+// unsubscribes itself; several threads execute and query one engine at once; a subscription
+// outlives its engine. Exit status 0 when every check passed.
+#include "doithoai/c.h"
+
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+int checks = 0, failures = 0;
+#define CHECK(cond)                                                                   \
+  do {                                                                                \
+    ++checks;                                                                         \
+    if (!(cond)) {                                                                    \
+      ++failures;                                                                     \
+      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                                 \
+  } while (0)
+
+std::string take(char* p) {
+  std::string s = p ? p : "";
+  dt_free(p);
+  return s;
+}
+
+std::string call(dt_engine* e, const char* method, const char* args) {
+  char* out = nullptr;
+  dt_error* err = nullptr;
+  if (dt_call(e, method, args, &out, &err) != DT_OK) {
+    std::fprintf(stderr, "%s: %s\n", method, dt_error_message(err));
+    dt_error_free(err);
+    ++failures;
+    return "";
+  }
+  return take(out);
+}
+
+int execute(dt_engine* e, const std::string& request) {
+  char* out = nullptr;
+  const int rc = dt_execute(e, request.c_str(), &out, nullptr);
+  dt_free(out);
+  return rc;
+}
+
+std::string create_unit(int k) {
+  return "{\"actor\": \"system\", \"command\": {\"type\": \"create_unit\", \"name\": \"Phường " + std::to_string(k) +
+         "\", \"level\": \"xa\"}}";
+}
+
+struct Thrower {
+  std::atomic<int> calls{0};
+};
+
+void throwing_callback(void* user, const char*, size_t) {
+  auto* t = static_cast<Thrower*>(user);
+  const int n = t->calls.fetch_add(1);
+  if (n % 3 == 0) throw std::runtime_error("subscriber failed");
+  if (n % 3 == 1) throw std::bad_alloc();
+  throw 7;
+}
+
+struct SelfStop {
+  dt_subscription* sub = nullptr;
+  std::atomic<int> calls{0};
+};
+
+void self_stopping_callback(void* user, const char*, size_t) {
+  auto* s = static_cast<SelfStop*>(user);
+  if (s->calls.fetch_add(1) == 1) dt_unsubscribe(s->sub);  // from inside: does not wait for itself
+}
+
+std::atomic<int> counted{0};
+void counting_callback(void*, const char*, size_t) { counted.fetch_add(1); }
+
+}  // namespace
+
+int main() {
+  dt_engine* e = nullptr;
+  CHECK(dt_engine_open("{\"profile\": \"hanoi-2200\"}", &e, nullptr) == DT_OK);
+
+  // A throwing subscriber: every exception is caught and counted; the engine goes on.
+  Thrower thrower;
+  dt_subscription* bad = nullptr;
+  CHECK(dt_subscribe(e, throwing_callback, &thrower, &bad, nullptr) == DT_OK);
+  for (int k = 0; k < 6; ++k) CHECK(execute(e, create_unit(k)) == DT_OK);
+  CHECK(call(e, "flush_subscribers", nullptr) == "true");
+  CHECK(thrower.calls.load() == 6);
+  CHECK(call(e, "subscriber_stats", nullptr).find("\"callback_errors\":6") != std::string::npos);
+  CHECK(dt_unsubscribe(bad) == DT_OK);
+
+  // A callback that unsubscribes itself on its second event gets no third.
+  SelfStop stop;
+  CHECK(dt_subscribe(e, self_stopping_callback, &stop, &stop.sub, nullptr) == DT_OK);
+  for (int k = 0; k < 4; ++k) CHECK(execute(e, create_unit(100 + k)) == DT_OK);
+  CHECK(call(e, "flush_subscribers", nullptr) == "true");
+  CHECK(stop.calls.load() == 2);
+
+  // Threads: four writers and four readers on one engine.
+  dt_subscription* count = nullptr;
+  CHECK(dt_subscribe(e, counting_callback, nullptr, &count, nullptr) == DT_OK);
+  std::atomic<int> bad_status{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int k = 0; k < 50; ++k)
+        if (execute(e, create_unit(1000 * (t + 1) + k)) != DT_OK) bad_status.fetch_add(1);
+    });
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int k = 0; k < 200; ++k) {
+        char* out = nullptr;
+        if (dt_call(e, "units", nullptr, &out, nullptr) != DT_OK) bad_status.fetch_add(1);
+        dt_free(out);
+        if (dt_call(e, "unit", "{\"id\": 999999}", &out, nullptr) != DT_NOT_FOUND) bad_status.fetch_add(1);
+      }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(bad_status.load() == 0);
+  CHECK(call(e, "last_seq", nullptr) == std::to_string(6 + 4 + 200));
+  CHECK(call(e, "flush_subscribers", "{\"timeout_ms\": 10000}") == "true");
+  CHECK(counted.load() == 200);
+
+  // A subscription outlives its engine: closing delivers what was committed, then stops.
+  CHECK(execute(e, create_unit(9999)) == DT_OK);
+  CHECK(dt_engine_close(e) == DT_OK);
+  CHECK(counted.load() == 201);
+  CHECK(dt_unsubscribe(count) == DT_OK);
+
+  std::printf("%d passed, %d failed\n", checks - failures, failures);
+  return failures ? 1 : 0;
+}
