@@ -1,13 +1,14 @@
 // tools/cli/csv_import.cpp: `doithoai import STORE FILE.csv`, opinions from a spreadsheet.
-// The same file format and the same all-rows-read-first rule as the Python binding's
-// Engine.import_csv (bindings/bulk.cpp); the parser is a copy of its RFC 4180 reader
-// (the library has no public CSV reader to share).
+// The file is read by the library's CSV reader (src/csv_import.h), as Python's
+// Engine.import_csv and the C ABI's import_csv read it: same format, all rows read first.
+// The helpers below read the command-line options (--actor, --conference).
 #include <fstream>
 #include <iostream>
 #include <limits>
 #include <sstream>
 
 #include "cli.h"
+#include "csv_import.h"
 #include "progress.h"
 
 using namespace doithoai;
@@ -17,48 +18,6 @@ namespace doithoai_cli {
 namespace {
 
 [[noreturn]] void invalid(const std::string& m) { throw Error(ErrorCode::invalid_argument, m); }
-
-// RFC 4180: quoted fields, doubled quotes, CRLF or LF; a UTF-8 BOM is skipped.
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false, any = false;
-  std::size_t i = 0;
-  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;
-  for (; i < text.size(); ++i) {
-    const char ch = text[i];
-    any = true;
-    if (quoted) {
-      if (ch == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
-        else quoted = false;
-      } else {
-        field += ch;
-      }
-    } else if (ch == '"') {
-      quoted = true;
-    } else if (ch == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-    } else if (ch == '\n' || ch == '\r') {
-      if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      row.push_back(std::move(field));
-      field.clear();
-      rows.push_back(std::move(row));
-      row.clear();
-      any = false;
-    } else {
-      field += ch;
-    }
-  }
-  if (quoted) invalid("CSV: unterminated quoted field");
-  if (any) {
-    row.push_back(std::move(field));
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
 
 template <class IdT>
 IdT checked_id(const std::string& v, const char* column, std::size_t row) {
@@ -93,83 +52,21 @@ int import_csv(const Args& a, Opened& o, const std::string& path) {
   if (!f) throw Error(ErrorCode::not_found, "cannot read " + path);
   std::stringstream ss;
   ss << f.rdbuf();
-  const auto table = parse_csv(ss.str());
-  if (table.empty()) invalid("CSV: no header row");
-  const auto& header = table[0];
-  static const char* known[] = {"unit", "conference", "channel", "raised_by", "raised_by_org",
-                                "raised_on", "topic", "text", "opinion"};
-  for (const auto& h : header) {
-    bool ok = false;
-    for (const char* k : known) ok = ok || h == k;
-    if (!ok)
-      invalid("CSV: unknown column '" + h + "' (known: unit, conference, channel, raised_by, raised_by_org, "
-              "raised_on, topic, text, opinion)");
-  }
-  auto col = [&](const char* name) -> int {
-    for (std::size_t i = 0; i < header.size(); ++i)
-      if (header[i] == name) return static_cast<int>(i);
-    return -1;
-  };
-  const int c_unit = col("unit"), c_conf = col("conference"), c_chan = col("channel"), c_by = col("raised_by"),
-            c_org = col("raised_by_org"), c_on = col("raised_on"), c_topic = col("topic"), c_text = col("text"),
-            c_op = col("opinion");
-  if (c_text < 0 || c_topic < 0) invalid("CSV: the columns \"topic\" and \"text\" are required");
-
-  // Defaults from the options.
+  // Defaults from the options; the rows are read by the library's CSV reader (src/csv_import.h,
+  // the same as Python's Engine.import_csv and the C ABI's import_csv).
   PersonId actor = kSystemActor;
-  UnitId unit;
-  ConferenceId conference;
-  Channel channel = Channel::letter;
-  Date raised_on;
+  detail::CsvDefaults defaults;
   en.read([&](const State& s) {
     if (auto v = a.get("--actor"); v && *v != "system") actor = id_or_code<PersonId>(s, *v, "person", 0);
-    if (auto v = a.get("--conference")) conference = checked_id<ConferenceId>(*v, "--conference", 0);
+    if (auto v = a.get("--conference")) defaults.conference = checked_id<ConferenceId>(*v, "--conference", 0);
     return 0;
   });
-  if (auto v = a.get("--unit")) unit = unit_arg(en, *v, "--unit");
-  if (auto v = a.get("--channel")) channel = parse_enum<Channel>(*v);
-  if (auto v = a.get("--raised-on")) raised_on = date_arg(*v, "--raised-on");
-
-  std::vector<cmd::SubmitOpinion> cmds;
-  std::vector<std::size_t> lines;
-  en.read([&](const State& s) {
-    std::string last_key;
-    for (std::size_t r = 1; r < table.size(); ++r) {
-      const auto& row = table[r];
-      if (row.size() == 1 && row[0].empty()) continue;  // blank line
-      const std::size_t line = r + 1;
-      if (row.size() != header.size())
-        invalid("CSV row " + std::to_string(line) + ": " + std::to_string(row.size()) + " fields, header has " +
-                std::to_string(header.size()));
-      auto at = [&](int c) -> const std::string& {
-        static const std::string empty;
-        return c < 0 ? empty : row[static_cast<std::size_t>(c)];
-      };
-      const std::string& key = at(c_op);
-      if (!key.empty() && key == last_key && !cmds.empty()) {
-        cmds.back().items.push_back(ItemSpec{at(c_topic), at(c_text)});
-        continue;
-      }
-      last_key = key;
-      cmd::SubmitOpinion c;
-      try {
-        c.unit = at(c_unit).empty() ? unit : id_or_code<UnitId>(s, at(c_unit), "unit", line);
-        c.conference = at(c_conf).empty() ? conference : checked_id<ConferenceId>(at(c_conf), "conference", line);
-        c.channel = at(c_chan).empty() ? channel : parse_enum<Channel>(at(c_chan));
-        c.raised_by = id_or_code<PersonId>(s, at(c_by), "person", line);
-        if (!at(c_org).empty()) c.raised_by_org = checked_id<OrganizationId>(at(c_org), "raised_by_org", line);
-        c.raised_on = at(c_on).empty() ? raised_on : date_arg(at(c_on), "raised_on");
-      } catch (const Error& e) {
-        const std::string what = e.what();
-        if (what.rfind("CSV row", 0) == 0) throw;
-        throw Error(e.code(), "CSV row " + std::to_string(line) + ": " + what + " (nothing was imported)");
-      }
-      c.items.push_back(ItemSpec{at(c_topic), at(c_text)});
-      cmds.push_back(std::move(c));
-      lines.push_back(line);
-    }
-    return 0;
-  });
+  if (auto v = a.get("--unit")) defaults.unit = unit_arg(en, *v, "--unit");
+  if (auto v = a.get("--channel")) defaults.channel = parse_enum<Channel>(*v);
+  if (auto v = a.get("--raised-on")) defaults.raised_on = date_arg(*v, "--raised-on");
+  detail::CsvOpinions read = en.read([&](const State& s) { return detail::read_opinions_csv(s, ss.str(), defaults); });
+  const std::vector<cmd::SubmitOpinion>& cmds = read.commands;
+  const std::vector<std::size_t>& lines = read.lines;
 
   const bool keep_going = a.has("--keep-going");
   const std::string prefix = a.get("--key-prefix").value_or("");
