@@ -7,7 +7,8 @@ PKGS=(g++ cmake ninja-build pkg-config
       libsqlite3-dev sqlite3 libpq-dev postgresql libssl-dev libicu-dev
       pybind11-dev python3-pybind11 python3-dev python3-venv python3-pytest python3-hypothesis
       python3-setuptools python3-wheel python3-pip
-      chromium)  # headless rendering test of the HTML report (issue 6)
+      chromium   # headless rendering test of the HTML report (issue 6)
+      clang-14 libclang-rt-14-dev libfuzzer-14-dev)  # scripts/fuzz.sh and scripts/sanitize.sh (issue 11)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
