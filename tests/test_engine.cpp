@@ -265,7 +265,7 @@ TEST_CASE("a retried command with the same idempotency key returns the first res
   CHECK_FALSE(w.engine->execute(w.office, cmd::Assign{first.items[0], w.land, std::nullopt}, "k3").replayed);
 }
 
-TEST_CASE("subscribers see every commit in order; a throwing subscriber changes nothing") {
+TEST_CASE("subscribers see every commit in order; a throwing subscriber changes nothing", "[threads]") {
   World w;
   std::vector<std::uint64_t> seen;
   std::vector<std::string> types;
@@ -296,7 +296,7 @@ TEST_CASE("subscribers see every commit in order; a throwing subscriber changes 
   CHECK(status == "assigned");
 }
 
-TEST_CASE("one engine serves concurrent queries and serialized commands from many threads") {
+TEST_CASE("one engine serves concurrent queries and serialized commands from many threads", "[threads]") {
   World w;
   std::atomic<bool> stop{false};
   std::atomic<long> reads{0};
