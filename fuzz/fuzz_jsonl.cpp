@@ -27,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(copy.head_hash() == store->head_hash());
   // Replaying what was imported may be refused (events that break the rules of the engine's
   // profile are doithoai::Error), never crash.
-  fuzz::accepts([&] { Engine engine(builtin_profile("hanoi-2200"), std::move(store)); });
+  static const Profile profile = builtin_profile("hanoi-2200");
+  fuzz::accepts([&] { Engine engine(profile, std::move(store)); });
   return 0;
 }

@@ -22,7 +22,8 @@ struct World {
   World() {
     EngineOptions o;
     o.clock = clock;
-    engine = std::make_unique<Engine>(builtin_profile("hanoi-2200"), std::move(o));
+    static const Profile profile = builtin_profile("hanoi-2200");  // loaded once: most of the cost
+    engine = std::make_unique<Engine>(profile, std::move(o));
     auto sys = [&](const Command& c) { return engine->execute(kSystemActor, c).id; };
     const UnitId city(sys(cmd::CreateUnit{"Thành phố Hà Nội", "tinh", UnitId(), "HN"}));
     const UnitId district(sys(cmd::CreateUnit{"Quận Long Biên", "huyen", city, "LB"}));

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "binary.h"
 #include "fault_vfs.h"
 #include "store_support.h"
 
@@ -872,6 +873,26 @@ TEST_CASE("R20 a replay cache row that differs from its JSON event is refused at
     raw_sql(spath, "UPDATE replay SET bin = (SELECT bin FROM replay WHERE seq = " + std::to_string(snap + 1) +
                        ") WHERE seq = " + std::to_string(snap + 2));
     REQUIRE_ERROR(corruption, open_engine(profile(), spath, options(sx::clock())));
+  }
+  SECTION("a cache row whose text is not valid UTF-8 (found by fuzz_replay_row): corruption, no foreign exception") {
+    // A person_registered row whose name has the bytes C3 6E and B2 (fuzz/corpus/fuzz_replay_row/
+    // crash-invalid-utf8.bin); writing its JSON text threw nlohmann's type_error out of the open.
+    raw_sql(path, "UPDATE replay SET bin = X'0601001a56c4836e207068c36e67b22055424e44207068c6b0e1bb9d6e6700000000'"
+                  " WHERE seq = 3");
+    REQUIRE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+  }
+  SECTION("a cache row with a date beyond boost's range (found by fuzz_replay_row): corruption") {
+    // An opinion_submitted row whose raised_on decodes to a day after 9999-12-31
+    // (fuzz/corpus/fuzz_replay_row/crash-date-out-of-range.bin): boost's bad_year escaped.
+    raw_sql(path, "UPDATE replay SET bin = X'0d01010301020600009da707046c616e6400fc939e6e6427c490e1bb81206e6768e1bb8b206c"
+                  "c3a06d2072c3b5202869e1babf6e20c491e1bb992047504d42d9a7070000000000000000' WHERE seq = 3");
+    REQUIRE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+    const std::string b(10, '\xff');  // a varint of 2^64 - 1 (its last byte 0x01 below): the largest delta
+    detail::BinReader rd(b.data(), b.data() + 9, nullptr, 100000);
+    const std::string last = std::string(b, 0, 9) + '\x01';
+    detail::BinReader huge(last.data(), last.data() + last.size(), nullptr, 100000);
+    REQUIRE_ERROR(corruption, detail::date_from_code(huge.get_day()));
+    REQUIRE_ERROR(corruption, rd.get_day());  // truncated varint
   }
   SECTION("an intact cache opens to the same state") {
     auto e = open_engine(profile(), path, options(sx::clock()));
