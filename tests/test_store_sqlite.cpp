@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "binary.h"
@@ -323,6 +324,25 @@ TEST_CASE("sqlite snapshot: an image that passes its checksum but does not decod
   REQUIRE(c->snapshot_seq == last);
   REQUIRE(c->events_read == last);  // replayed everything instead
   REQUIRE(image_of(e) == full);
+}
+
+TEST_CASE("sqlite snapshot: an image with a date code out of range (found by fuzz_snapshot) is refused, not decoded") {
+  // fuzz_snapshot's input: a date code of -2^63 in an item's extension, whose decoding
+  // overflowed (undefined behaviour) before date_from_code checked its range.
+  std::ifstream in(std::string(DOITHOAI_SOURCE_DIR) + "/fuzz/corpus/fuzz_snapshot/crash-date-overflow.bin",
+                   std::ios::binary);
+  REQUIRE(in);
+  std::stringstream image;
+  image << in.rdbuf();
+  detail::StateImpl s;
+  std::unordered_map<std::string, Result> idem;
+  REQUIRE_ERROR(corruption, detail::read_snapshot(image.str(), s, idem));
+  REQUIRE_ERROR(corruption, detail::date_from_code(std::numeric_limits<std::int64_t>::min()));
+  REQUIRE_ERROR(corruption, detail::date_from_code(-1));
+  REQUIRE_ERROR(corruption, detail::date_from_code(detail::kMaxDayCode + 1));
+  REQUIRE(detail::date_from_code(detail::kMaxDayCode) == Date(9999, 12, 31));
+  REQUIRE(detail::date_from_code(detail::date_code(min_date())) == min_date());
+  REQUIRE(detail::date_from_code(0).is_special());
 }
 
 // ---- R20: tampering ----
