@@ -8,7 +8,8 @@ PKGS=(g++ cmake ninja-build pkg-config
       pybind11-dev python3-pybind11 python3-dev python3-venv python3-pytest python3-hypothesis
       python3-setuptools python3-wheel python3-pip
       python3-mypy  # stubtest checks python/doithoai/_core.pyi (python/tests/test_stubtest.py)
-      chromium)  # headless rendering test of the HTML report (issue 6)
+      chromium   # headless rendering test of the HTML report (issue 6)
+      clang-14 libclang-rt-14-dev libfuzzer-14-dev)  # scripts/fuzz.sh and scripts/sanitize.sh (issue 11)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

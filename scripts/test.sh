@@ -21,3 +21,8 @@ cd "$ROOT"
 # Run from the tests directory's parent with the source package NOT on the path, so the
 # installed doithoai is the one imported.
 PYTHONDONTWRITEBYTECODE=1 "$VENV/bin/python" -m pytest python/tests -q -p no:cacheprovider
+# Fuzzing (issue 11): every libFuzzer harness of fuzz/ for FUZZ_SECONDS (default 15) against
+# its seed corpus, in an ASan+UBSan Clang build (build-asan); any finding fails the run.
+# Longer runs and the sanitizer test runs (scripts/sanitize.sh) are left out of CI: see
+# docs/design-notes.md "Fuzzing and sanitizers" for their times.
+CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} FUZZ_SECONDS=${FUZZ_SECONDS:-15} scripts/fuzz.sh

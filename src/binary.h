@@ -86,11 +86,14 @@ class BinReader {
   std::int64_t date_base() const { return date_base_; }
   template <class T>
   void get(T& v);
+  // Damaged bytes may give any delta: the sum wraps (no signed overflow) and a code out of
+  // range is refused by date_from_code.
   std::int64_t get_day() {
     const std::uint64_t z = u();
     if (z == 0) return 0;
     const std::uint64_t x = z - 1;
-    return date_base_ + (static_cast<std::int64_t>(x >> 1) ^ -static_cast<std::int64_t>(x & 1));
+    const std::uint64_t delta = (x >> 1) ^ (0 - (x & 1));
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(date_base_) + delta);
   }
   template <class T>
   void get_struct(T& v) {
@@ -116,8 +119,13 @@ struct bin_is_vec<std::vector<T>> : std::true_type {};
 inline std::int64_t date_code(const Date& d) {
   return d.is_special() ? 0 : static_cast<std::int64_t>(d.day_number()) - 2400000 + 1;
 }
+// The last code boost can hold (9999-12-31); codes start at 1 (1858-11-17). A code outside
+// 1..kMaxDayCode comes from damaged bytes (an event or snapshot of this library holds dates
+// of 1900..2199): Error(corruption), never boost's bad_year out of a later date_time call.
+inline constexpr std::int64_t kMaxDayCode = 2973485;
 inline Date date_from_code(std::int64_t c) {
   if (c == 0) return Date();
+  if (c < 1 || c > kMaxDayCode) throw Error(ErrorCode::corruption, "binary date out of range");
   return Date(1900, 1, 1) + boost::gregorian::date_duration(c - 1 + 2400000 - Date(1900, 1, 1).day_number());
 }
 

@@ -194,7 +194,7 @@ json event_to_json(const Event& e) {
 namespace {
 
 // The encoding nlohmann's dump() uses for a string (ensure_ascii off); false when s is
-// not valid UTF-8 (the caller then lets nlohmann report it).
+// not valid UTF-8 (the caller then throws Error(invalid_argument)).
 bool put_string(std::string& out, std::string_view s) {
   out.push_back('"');
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -326,7 +326,10 @@ std::string event_json_text(const Event& e) {
   try {
     std::visit([&](const auto& x) { put_struct(out, x); }, e);
   } catch (const NotUtf8&) {
-    return event_to_json(e).dump();  // nlohmann reports the invalid text as it always has
+    // Where nlohmann's dump() would throw its type_error: the library's own error instead.
+    // Commands and JSON imports never hold such text; a decoded binary row can (a damaged
+    // replay cache, whose check must end in Error(corruption), not a foreign exception).
+    throw Error(ErrorCode::invalid_argument, "event text is not valid UTF-8");
   }
   return out;
 }

@@ -7,8 +7,9 @@
 
 namespace doithoai::detail {
 
-// Equal, byte for byte, to event_to_json(e).dump(); tests/test_json.cpp checks it on
-// every event type and on texts with escapes and non-ASCII letters.
+// Equal, byte for byte, to event_to_json(e).dump(); tests/test_json_text.cpp checks it on
+// every event type and on texts with escapes and non-ASCII letters. Where dump() would throw
+// nlohmann's type_error (a string that is not valid UTF-8), throws Error(invalid_argument).
 std::string event_json_text(const Event& e);
 
 // The text rules commands apply, on an event from outside (an import): every string valid

@@ -211,6 +211,24 @@ TEST_CASE("a calendar may use another weekly rest-day pattern") {
   CHECK(code_of([&] { VietnamCalendar c(all_rest); }) == ErrorCode::invalid_argument);
 }
 
+TEST_CASE("a compensatory day never takes a make-up working day (found by fuzz_calendar)") {
+  // 1/1/2023 is a Sunday; Monday 2/1 to Friday 6/1 are arranged days off and Saturday 7/1 is
+  // worked. The compensatory day of 1/1 went to 7/1, so a listed make-up day was off; it
+  // goes to the next ordinary working day, Monday 9/1.
+  VietnamCalendarOptions o;
+  o.builtin_arrangements = false;
+  const auto cal = VietnamCalendar::from_json(json::parse(R"({"years": [{"year": 2023, "citation": "test notice",
+      "days_off": [{"from": "2023-01-02", "to": "2023-01-06"}], "working_days": [{"date": "2023-01-07"}]}]})"), o);
+  CHECK(cal->is_working_day(Date(2023, 1, 7)));
+  CHECK(off(*cal, 2023, 1, 9));
+  CHECK(cal->is_working_day(Date(2023, 1, 10)));
+  for (const MakeupDay& m : cal->makeup_days(2023)) CHECK(cal->is_working_day(m.date));
+  bool compensatory_on_9 = false;
+  for (const DayOff& d : cal->holidays(2023))
+    compensatory_on_9 = compensatory_on_9 || (d.date == Date(2023, 1, 9) && d.kind == DayOffKind::compensatory);
+  CHECK(compensatory_on_9);
+}
+
 TEST_CASE("a user arrangement replaces the shipped year and can be given as a JSON value") {
   const json doc = json::parse(R"({
     "format": "doithoai-calendar-arrangements", "version": 1,

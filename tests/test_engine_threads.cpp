@@ -30,7 +30,7 @@ bool finishes_within(std::chrono::milliseconds limit, F f) {
 }
 }  // namespace
 
-TEST_CASE("writers, readers and a subscriber that queries and executes: every event once, in order") {
+TEST_CASE("writers, readers and a subscriber that queries and executes: every event once, in order", "[threads]") {
   World w;
   std::mutex m;
   std::vector<std::uint64_t> seen;
@@ -89,7 +89,7 @@ TEST_CASE("writers, readers and a subscriber that queries and executes: every ev
   CHECK(w.engine->callback_errors() == 0);
 }
 
-TEST_CASE("a slow subscriber does not slow commands; flush waits for it") {
+TEST_CASE("a slow subscriber does not slow commands; flush waits for it", "[threads]") {
   World w;
   std::atomic<bool> release{false};
   std::atomic<int> calls{0};
@@ -118,7 +118,7 @@ TEST_CASE("a slow subscriber does not slow commands; flush waits for it") {
   CHECK(w.engine->undelivered() == 0);
 }
 
-TEST_CASE("unsubscribing from another thread: the callback is not running after reset, never called again") {
+TEST_CASE("unsubscribing from another thread: the callback is not running after reset, never called again", "[threads]") {
   World w;
   std::atomic<bool> inside{false};
   std::atomic<int> calls{0};
@@ -149,7 +149,7 @@ TEST_CASE("unsubscribing from another thread: the callback is not running after 
   CHECK(seen == std::vector<std::uint64_t>{w.engine->last_seq()});
 }
 
-TEST_CASE("a callback may unsubscribe itself, subscribe others, and cannot flush itself") {
+TEST_CASE("a callback may unsubscribe itself, subscribe others, and cannot flush itself", "[threads]") {
   World w;
   int calls = 0;
   bool flushed = true;
@@ -171,7 +171,7 @@ TEST_CASE("a callback may unsubscribe itself, subscribe others, and cannot flush
   CHECK(later == std::vector<std::uint64_t>{w.engine->last_seq()});
 }
 
-TEST_CASE("destroying the engine with live subscriptions delivers what was committed, then stops") {
+TEST_CASE("destroying the engine with live subscriptions delivers what was committed, then stops", "[threads]") {
   std::atomic<int> calls{0};
   Subscription kept;
   std::uint64_t last = 0;
@@ -192,7 +192,7 @@ TEST_CASE("destroying the engine with live subscriptions delivers what was commi
   kept.reset();  // after the engine: harmless
 }
 
-TEST_CASE("subscribers do not slow commands much (1,200 commands with and without one)") {
+TEST_CASE("subscribers do not slow commands much (1,200 commands with and without one)", "[threads]") {
   auto time_it = [](bool subscribe) {
     World w;
     std::atomic<int> n{0};
@@ -210,7 +210,7 @@ TEST_CASE("subscribers do not slow commands much (1,200 commands with and withou
   CHECK(with < 5 * without + 0.05);
 }
 
-TEST_CASE("subscribing and unsubscribing while commands run never leaves flush waiting") {
+TEST_CASE("subscribing and unsubscribing while commands run never leaves flush waiting", "[threads]") {
   World w;
   std::atomic<bool> stop{false};
   std::thread writer([&] {

@@ -70,7 +70,7 @@ TEST_CASE("json text: every event type, empty and filled, is written as nlohmann
   }
 }
 
-TEST_CASE("json text: random bytes, valid or not, give the same text or the same refusal") {
+TEST_CASE("json text: random bytes, valid or not, give the same text, or Error where dump() refuses") {
   std::mt19937 rng(20221110);
   const std::vector<std::string> pieces = {"a", "Z", " ", "\"", "\\", "/", "\n", "\x01", "\x1f", "\x7f", "ệ", "đ",
                                            "😀", "\xff", "\xc0\x80", "\xed\xa0\x80", "\xe1\xba", "\xf4\x90\x80\x80",
@@ -94,7 +94,9 @@ TEST_CASE("json text: random bytes, valid or not, give the same text or the same
     INFO(text);
     if (refused) {
       ++invalid;
-      REQUIRE_THROWS_AS(detail::event_json_text(e), nlohmann::json::type_error);
+      // The library's own error, not nlohmann's (fuzz_replay_row found a damaged replay
+      // cache row letting nlohmann's type_error out of SqliteStore's open).
+      REQUIRE_ERROR(invalid_argument, detail::event_json_text(e));
     } else {
       ++valid;
       REQUIRE(detail::event_json_text(e) == expected);

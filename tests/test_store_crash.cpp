@@ -19,6 +19,7 @@
 #include "store_support.h"
 
 using namespace doithoai;
+
 using namespace sx;
 
 namespace {

@@ -5,8 +5,10 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
+#include "binary.h"
 #include "fault_vfs.h"
 #include "store_support.h"
 
@@ -359,6 +361,25 @@ TEST_CASE("sqlite snapshot: an image that passes its checksum but does not decod
   REQUIRE(c->snapshot_seq == last);
   REQUIRE(c->events_read == last);  // replayed everything instead
   REQUIRE(image_of(e) == full);
+}
+
+TEST_CASE("sqlite snapshot: an image with a date code out of range (found by fuzz_snapshot) is refused, not decoded") {
+  // fuzz_snapshot's input: a date code of -2^63 in an item's extension, whose decoding
+  // overflowed (undefined behaviour) before date_from_code checked its range.
+  std::ifstream in(std::string(DOITHOAI_SOURCE_DIR) + "/fuzz/corpus/fuzz_snapshot/crash-date-overflow.bin",
+                   std::ios::binary);
+  REQUIRE(in);
+  std::stringstream image;
+  image << in.rdbuf();
+  detail::StateImpl s;
+  std::unordered_map<std::string, Result> idem;
+  REQUIRE_ERROR(corruption, detail::read_snapshot(image.str(), s, idem));
+  REQUIRE_ERROR(corruption, detail::date_from_code(std::numeric_limits<std::int64_t>::min()));
+  REQUIRE_ERROR(corruption, detail::date_from_code(-1));
+  REQUIRE_ERROR(corruption, detail::date_from_code(detail::kMaxDayCode + 1));
+  REQUIRE(detail::date_from_code(detail::kMaxDayCode) == Date(9999, 12, 31));
+  REQUIRE(detail::date_from_code(detail::date_code(min_date())) == min_date());
+  REQUIRE(detail::date_from_code(0).is_special());
 }
 
 // ---- R20: tampering ----
@@ -909,6 +930,26 @@ TEST_CASE("R20 a replay cache row that differs from its JSON event is refused at
     raw_sql(spath, "UPDATE replay SET bin = (SELECT bin FROM replay WHERE seq = " + std::to_string(snap + 1) +
                        ") WHERE seq = " + std::to_string(snap + 2));
     REQUIRE_ERROR(corruption, open_engine(profile(), spath, options(sx::clock())));
+  }
+  SECTION("a cache row whose text is not valid UTF-8 (found by fuzz_replay_row): corruption, no foreign exception") {
+    // A person_registered row whose name has the bytes C3 6E and B2 (fuzz/corpus/fuzz_replay_row/
+    // crash-invalid-utf8.bin); writing its JSON text threw nlohmann's type_error out of the open.
+    raw_sql(path, "UPDATE replay SET bin = X'0601001a56c4836e207068c36e67b22055424e44207068c6b0e1bb9d6e6700000000'"
+                  " WHERE seq = 3");
+    REQUIRE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+  }
+  SECTION("a cache row with a date beyond boost's range (found by fuzz_replay_row): corruption") {
+    // An opinion_submitted row whose raised_on decodes to a day after 9999-12-31
+    // (fuzz/corpus/fuzz_replay_row/crash-date-out-of-range.bin): boost's bad_year escaped.
+    raw_sql(path, "UPDATE replay SET bin = X'0d01010301020600009da707046c616e6400fc939e6e6427c490e1bb81206e6768e1bb8b206c"
+                  "c3a06d2072c3b5202869e1babf6e20c491e1bb992047504d42d9a7070000000000000000' WHERE seq = 3");
+    REQUIRE_ERROR(corruption, open_engine(profile(), path, options(sx::clock())));
+    const std::string b(10, '\xff');  // a varint of 2^64 - 1 (its last byte 0x01 below): the largest delta
+    detail::BinReader rd(b.data(), b.data() + 9, nullptr, 100000);
+    const std::string last = std::string(b, 0, 9) + '\x01';
+    detail::BinReader huge(last.data(), last.data() + last.size(), nullptr, 100000);
+    REQUIRE_ERROR(corruption, detail::date_from_code(huge.get_day()));
+    REQUIRE_ERROR(corruption, rd.get_day());  // truncated varint
   }
   SECTION("an intact cache opens to the same state") {
     auto e = open_engine(profile(), path, options(sx::clock()));

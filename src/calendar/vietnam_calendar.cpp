@@ -312,8 +312,10 @@ static std::unique_ptr<const VietnamCalendar::Tables> build(const std::map<int, 
     if (h.i == prev) continue;  // two holidays on one date give one day off
     prev = h.i;
     if (!t->rest_day(h.i) || makeup[h.i]) continue;
+    // The next working day that is not a make-up day: a make-up working day wins over any
+    // day off (docs/calendar.md), a compensatory one too (fuzz_calendar found one taken).
     std::uint32_t j = h.i + 1;
-    while (j < n && !t->working[j]) ++j;
+    while (j < n && (!t->working[j] || makeup[j])) ++j;
     if (j >= n) break;
     t->working[j] = 0;
     t->offs.push_back({t->date(j), DayOffKind::compensatory,

@@ -137,7 +137,7 @@ TEST_CASE("postgres faults: a lost connection is a storage error, the state is u
   REQUIRE(replay_image(check) == image_of(e));
 }
 
-TEST_CASE("postgres: NOTIFY wakes another server, which catches up") {
+TEST_CASE("postgres: NOTIFY wakes another server, which catches up", "[threads]") {
   const std::string db = fresh_db();
   Engine a(profile(), std::make_unique<PostgresStore>(db), options(sx::clock()));
   auto store_b = std::make_unique<PostgresStore>(db);
@@ -434,7 +434,7 @@ Shared setup(Engine& e) {
 }  // namespace
 
 TEST_CASE("postgres many servers: two processes x four threads, 10,000 commands: nothing lost or duplicated, "
-          "gap-free per partition, both converge to a serial replay") {
+          "gap-free per partition, both converge to a serial replay", "[threads]") {
   const std::string db = fresh_db();
   Shared s;
   std::uint64_t setup_events = 0;
