@@ -301,8 +301,10 @@ TEST_CASE("malformed: text fields through Engine::execute (invalid UTF-8, with a
       each_field<T>([&](const char* field, auto& probe_field) {
         using F = std::decay_t<decltype(probe_field)>;
         if constexpr (std::is_same_v<F, std::string> || std::is_same_v<F, std::vector<ItemSpec>>) {
-          for (const auto& [what, text] : bad_texts)
+          for (const auto& bad : bad_texts)  // not a structured binding: lambdas below use it
             for (const char* key : {"", "malformed-key"}) {
+              const auto& what = bad.first;
+              const auto& text = bad.second;
               T c = x;
               detail::Reflect<T>::each(c, [&](const char* n, auto& f) {
                 using G = std::decay_t<decltype(f)>;
@@ -320,9 +322,11 @@ TEST_CASE("malformed: text fields through Engine::execute (invalid UTF-8, with a
   }
   // The idempotency key itself (a JSON request built in C++ may hold any bytes).
   const json cmd = {{"type", "register_person"}, {"name", "A"}};
-  for (const auto& [what, key] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& bad : std::vector<std::pair<std::string, std::string>>{
            {"invalid UTF-8", "k\xff"}, {"NUL", std::string("k\0", 2)}, {"a control character", "k\x1b"},
            {"513 bytes", std::string(513, 'k')}}) {
+    const std::string& what = bad.first;
+    const std::string& key = bad.second;  // not a structured binding: the lambdas below use it
     if (!refused(*s.engine, "idempotency key with " + what, ErrorCode::invalid_argument,
                  [&] { s.engine->execute(kSystemActor, cmd::RegisterPerson{"A"}, key); }))
       s = Scene();
