@@ -137,7 +137,7 @@ COUNTS = {"attendance", "requesters", "voters"}
 
 
 def field_types(cls: str) -> dict[str, str]:
-    block = re.search(r"^class %s:\n(.*?)\n    def __init__" % cls, STUB, re.S | re.M).group(1)
+    block = re.search(r"^class %s(?:\(metaclass=_pybind11_type\))?:\n(.*?)\n    def __init__" % cls, STUB, re.S | re.M).group(1)
     return {m.group(1): m.group(2) for m in re.finditer(r"^    (\w+): (.+)$", block, re.M) if m.group(1) not in ("type", "fields")}
 
 
