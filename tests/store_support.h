@@ -4,6 +4,7 @@
 
 #include "require_error.h"
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -120,6 +121,27 @@ inline std::string replay_image(const EventStore& store) {
     return true;
   });
   return image_of(s);
+}
+
+// Runs SQL on the file behind the store's back (what an attacker with the file could do).
+inline void raw_sql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  INFO((err ? err : ""));
+  sqlite3_free(err);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+// A SQLite store with a directory and some workflow (hanoi-2200), closed again.
+inline std::string make_store(const TempDir& dir, int rounds = 3, const char* name = "log.db") {
+  const std::string path = dir.file(name);
+  auto e = open_engine(doithoai::builtin_profile("hanoi-2200"), path, options(clock()));
+  const Directory d = build_directory(*e);
+  workload(*e, d, rounds, "letter-");
+  return path;
 }
 
 // Forwards to another store and counts the events read from it.

@@ -19,25 +19,6 @@ namespace {
 
 Profile profile() { return builtin_profile("hanoi-2200"); }
 
-void raw_sql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  INFO((err ? err : ""));
-  sqlite3_free(err);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
-
-std::string make_store(const TempDir& dir, int rounds = 3, const char* name = "log.db") {
-  const std::string path = dir.file(name);
-  auto e = open_engine(profile(), path, options(sx::clock()));
-  const Directory d = build_directory(*e);
-  workload(*e, d, rounds, "letter-");
-  return path;
-}
-
 // Attack 1: delete every row after `keep` and their replay cache rows (and any snapshot
 // past them), so that the file opens cleanly as a shorter, valid chain.
 void truncate_after(const std::string& path, std::uint64_t keep) {

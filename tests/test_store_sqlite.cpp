@@ -19,27 +19,6 @@ namespace {
 
 Profile profile() { return builtin_profile("hanoi-2200"); }
 
-// Runs SQL on the file behind the store's back (what an attacker with the file could do).
-void raw_sql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  INFO((err ? err : ""));
-  sqlite3_free(err);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
-
-// A store with a directory and some workflow, closed again.
-std::string make_store(const TempDir& dir, int rounds = 3, const char* name = "log.db") {
-  const std::string path = dir.file(name);
-  auto e = open_engine(profile(), path, options(sx::clock()));
-  const Directory d = build_directory(*e);
-  workload(*e, d, rounds, "letter-");
-  return path;
-}
-
 }  // namespace
 
 TEST_CASE("sqlite: an engine reopened on its file has the same state and sequence") {
