@@ -27,7 +27,7 @@ asan() {
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER="$CC_" \
     -DCMAKE_CXX_COMPILER="$CXX_" "${launcher[@]}" -DDOITHOAI_FUZZ=ON -DDOITHOAI_PYTHON=OFF \
     -DDOITHOAI_BENCHMARKS=OFF >/dev/null
-  cmake --build "$dir" --target doithoai_tests doithoai_postgres_tests bode_demo
+  cmake --build "$dir"  # everything ctest runs: the tests, the C ABI and its tests, the CLI, the demo
   local t1=$(date +%s)
   (
     cd "$dir"
@@ -45,11 +45,13 @@ tsan() {
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER="$CC_" \
     -DCMAKE_CXX_COMPILER="$CXX_" "${launcher[@]}" -DDOITHOAI_SANITIZE=thread -DDOITHOAI_PYTHON=OFF \
     -DDOITHOAI_BENCHMARKS=OFF >/dev/null
-  cmake --build "$dir" --target doithoai_tests doithoai_postgres_tests
+  cmake --build "$dir" --target doithoai_tests doithoai_postgres_tests c_abi_cpp_test
   local t1=$(date +%s)
   export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
   "$dir/tests/doithoai_tests" "[threads]"
   "$dir/tests/postgres/doithoai_postgres_tests" "[threads]"
+  # The C ABI's C++ test: writers, readers and subscribers (C callbacks) on one engine.
+  "$dir/tests/c/c_abi_cpp_test"
   local t2=$(date +%s)
   echo "sanitize: tsan build $((t1 - t0)) s, threaded tests $((t2 - t1)) s"
 }
