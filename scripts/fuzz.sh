@@ -8,6 +8,7 @@
 #   scripts/fuzz.sh fuzz_csv fuzz_jsonl only these
 #   scripts/fuzz.sh --seeds             regenerate the generated seeds (gen-*) of fuzz/corpus
 #   FUZZ_SECONDS=3600 scripts/fuzz.sh fuzz_command     a long run
+#   FUZZ_SEED=1 scripts/fuzz.sh         the same mutations each run (what CI does)
 #
 # New interesting inputs go to $BUILD_DIR/fuzz-corpus/<harness>/ (kept between runs, not
 # committed); a crashing input is written to $BUILD_DIR/fuzz-artifacts/<harness>/. A finding
@@ -68,6 +69,9 @@ for h in "${HARNESSES[@]}"; do
   log="$BUILD_DIR/fuzz-$h.log"
   args=(-max_total_time="$SECONDS_EACH" -timeout="$TIMEOUT" -rss_limit_mb=2048 -print_final_stats=1
         -artifact_prefix="$art")
+  # FUZZ_SEED fixes libFuzzer's random seed (CI: 1, so a run repeats the same mutations as far
+  # as it gets); unset, each run draws its own.
+  [ -n "${FUZZ_SEED:-}" ] && args+=(-seed="$FUZZ_SEED")
   [ -n "$dict" ] && args+=(-dict="$dict")
   start=$(date +%s)
   set +e

@@ -25,4 +25,5 @@ PYTHONDONTWRITEBYTECODE=1 "$VENV/bin/python" -m pytest python/tests -q -p no:cac
 # its seed corpus, in an ASan+UBSan Clang build (build-asan); any finding fails the run.
 # Longer runs and the sanitizer test runs (scripts/sanitize.sh) are left out of CI: see
 # docs/design-notes.md "Fuzzing and sanitizers" for their times.
-CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} FUZZ_SECONDS=${FUZZ_SECONDS:-15} scripts/fuzz.sh
+CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} FUZZ_SECONDS=${FUZZ_SECONDS:-15} FUZZ_SEED=${FUZZ_SEED:-1} \
+  scripts/fuzz.sh

@@ -202,7 +202,16 @@ class Reader {
     } else if constexpr (std::is_same_v<T, Date>) {
       v = date_from_code(r_.s());
     } else if constexpr (std::is_same_v<T, Instant>) {
-      v = r_.u() ? from_micros(r_.s()) : Instant();
+      if (r_.u()) {
+        const std::int64_t us = r_.s();
+        try {
+          v = from_micros(us);
+        } catch (const Error&) {
+          throw Error(ErrorCode::corruption, "snapshot instant out of range");
+        }
+      } else {
+        v = Instant();
+      }
     } else if constexpr (std::is_same_v<T, std::string>) {
       v = std::string(r_.bytes());
     } else if constexpr (std::is_same_v<T, TextRef>) {

@@ -23,6 +23,13 @@ void check_date(const Date& d, const char* what) {
 
 std::int64_t to_micros(const Instant& t) { return (t - kEpoch).total_microseconds(); }
 Instant from_micros(std::int64_t us) {
+  // Boost's instants run from 1400-01-01 to 9999-12-31; beyond them its arithmetic overflows
+  // (a damaged row or snapshot image can hold any 64-bit value).
+  constexpr std::int64_t kMin = -17987443200LL * 1000000;  // 1400-01-01T00:00:00Z
+  constexpr std::int64_t kEnd = 253402300800LL * 1000000;  // 10000-01-01T00:00:00Z
+  if (us < kMin || us >= kEnd)
+    throw Error(ErrorCode::invalid_argument,
+                "instant out of range (1400-01-01..9999-12-31 UTC): " + std::to_string(us) + " us since 1970");
   // Split to avoid overflow of the 32-bit-long seconds path on some platforms.
   const std::int64_t s = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
   const std::int64_t rem = us - s * 1000000;

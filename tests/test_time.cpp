@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <limits>
+
 #include "doithoai/doithoai.h"
 
 using namespace doithoai;
@@ -10,6 +13,23 @@ TEST_CASE("instants round-trip through ISO 8601 and microseconds") {
   CHECK(from_micros(to_micros(t)) == t);
   CHECK(parse_instant("2022-09-30T14:15:00.123456+07:00") == t);
   CHECK(local_date(parse_instant("2022-09-30T18:00:00Z"), 420) == Date(2022, 10, 1));
+}
+
+TEST_CASE("from_micros refuses what an instant cannot hold instead of overflowing (fuzz_snapshot)") {
+  // A damaged snapshot image held 9223372036854771441 us; the seconds/microseconds split
+  // overflowed (UBSan) and boost's arithmetic would have wrapped.
+  const auto bad = {std::numeric_limits<std::int64_t>::max() - 4366, std::numeric_limits<std::int64_t>::max(),
+                    std::numeric_limits<std::int64_t>::min(), std::int64_t(253402300800LL * 1000000),
+                    std::int64_t(-17987443200LL * 1000000 - 1)};
+  for (const std::int64_t us : bad) {
+    INFO(us);
+    REQUIRE_THROWS_MATCHES(from_micros(us), Error, Catch::Predicate<Error>([](const Error& e) {
+                             return e.code() == ErrorCode::invalid_argument;
+                           }));
+  }
+  CHECK(format_instant(from_micros(253402300800LL * 1000000 - 1)) == "9999-12-31T23:59:59.999999Z");
+  CHECK(format_instant(from_micros(-17987443200LL * 1000000)) == "1400-01-01T00:00:00.000000Z");
+  CHECK(to_micros(from_micros(-1)) == -1);
 }
 
 TEST_CASE("naive or malformed instants and dates are refused with invalid_argument") {

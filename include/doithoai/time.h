@@ -28,6 +28,7 @@ DOITHOAI_API Date max_date();  // 2199-12-31
 DOITHOAI_API void check_date(const Date& d, const char* what);
 
 DOITHOAI_API std::int64_t to_micros(const Instant& t);  // microseconds since the Unix epoch
+// Error(invalid_argument) outside 1400-01-01..9999-12-31 UTC (what an Instant can hold).
 DOITHOAI_API Instant from_micros(std::int64_t us);
 // The local date of instant t in a zone `offset_minutes` east of UTC.
 DOITHOAI_API Date local_date(const Instant& t, int offset_minutes);
