@@ -9,7 +9,9 @@ PKGS=(g++ cmake ninja-build pkg-config
       python3-setuptools python3-wheel python3-pip
       python3-mypy  # stubtest checks python/doithoai/_core.pyi (python/tests/test_stubtest.py)
       chromium   # headless rendering test of the HTML report (issue 6)
-      clang-14 libclang-rt-14-dev libfuzzer-14-dev)  # scripts/fuzz.sh and scripts/sanitize.sh (issue 11)
+      clang-14 libclang-rt-14-dev libfuzzer-14-dev  # scripts/fuzz.sh and scripts/sanitize.sh (issue 11)
+      openjdk-17-jdk-headless libjna-java junit5    # bindings/java (issue 12)
+      php8.2-cli)                                   # bindings/php: PHP 8.2 with FFI (issue 12)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
