@@ -84,6 +84,10 @@ final class Engine
             $opts['clock'] = Convert::instant($clock);
         }
         $json = Convert::cString(Convert::encode($opts, 'options'), 'options');
+        if (str_contains($json, '\\u0000')) {
+            // C would cut a path at the NUL and open another file than the one named.
+            throw new InvalidArgumentException('the options contain a NUL character', DoithoaiException::INVALID_ARGUMENT);
+        }
         $handle = $this->ffi->new('dt_engine*');
         $rc = $this->ffi->dt_engine_open($json, \FFI::addr($handle), $this->errAddr);
         $this->check($rc);
@@ -146,6 +150,9 @@ final class Engine
      */
     public function call(string $method, array|string $args = []): mixed
     {
+        if (is_array($args) && isset($args['path']) && is_string($args['path'])) {
+            Convert::cString($args['path'], 'path'); // export_jsonl, import_csv: C would cut the path at a NUL
+        }
         return Convert::decode($this->callJson($method, is_string($args) ? $args : Convert::encode($args, 'arguments')));
     }
 
