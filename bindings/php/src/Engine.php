@@ -355,6 +355,24 @@ final class Engine
         return ImportReport::fromJson($this->call('import_opinions', $args));
     }
 
+    /**
+     * Bulk submission from a CSV file (dt_call "import_csv"; RFC 4180, UTF-8, BOM allowed):
+     * columns topic and text (required), unit (id or code), conference, channel, raised_by (id
+     * or person code), raised_by_org, raised_on, opinion (consecutive rows with one key are one
+     * opinion). $unit, $conference, $channel and $raisedOn are defaults for missing cells. Rows
+     * are the file's lines (the header is line 1); $onError, $idempotencyPrefix (prefix + line)
+     * and $startRow as in importOpinions().
+     */
+    public function importCsv(int|string $actor, string $path, ?int $unit = null, ?int $conference = null,
+        ?string $channel = null, ?\DateTimeInterface $raisedOn = null, string $onError = 'raise',
+        ?string $idempotencyPrefix = null, ?int $startRow = null): ImportReport
+    {
+        $args = ['actor' => self::actor($actor), 'path' => $path, 'unit' => $unit, 'conference' => $conference,
+            'channel' => $channel, 'raised_on' => Convert::date($raisedOn), 'on_error' => $onError,
+            'idempotency_prefix' => $idempotencyPrefix, 'start_row' => $startRow];
+        return ImportReport::fromJson($this->call('import_csv', array_filter($args, static fn ($v) => $v !== null)));
+    }
+
     // ---- queries ----
 
     /** An entity as its JSON form (docs/json.md, Entities): $kind is "item", "unit", "agency", "organization", "person", "conference" or "opinion". */

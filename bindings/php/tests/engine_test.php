@@ -190,6 +190,20 @@ check($e->lastSeq() === $before + 2, 'the row before the failure stays committed
 $rep = $e->importOpinions($residents[0], [$row('A', $bode), $row('B', 999999), $row('C', $bode)], startRow: 3);
 check($rep->submitted === 1);
 
+// CSV: two lines of one opinion, one of another; line 4 fails in raise mode.
+$csvPath = "$dir/letters.csv";
+$r0 = $residents[0];
+file_put_contents($csvPath, "\u{FEFF}unit,raised_by,topic,text,opinion\r\n" .
+    "HN-LB-BD,$r0,land,\"Hồ sơ đất, tổ 3\",a\r\nHN-LB-BD,$r0,urban_order,Đèn đường tổ 3,a\r\n" .
+    "HN-LB-BD,$r0,no_such_topic,Chủ đề lạ,b\r\n$bode,$r0,land,Ranh giới thửa đất,c\r\n");
+$before = $e->lastSeq();
+$x = throws(Doithoai\InvalidArgumentException::class, 4, fn () => $e->importCsv($r0, $csvPath), 'a CSV line with an unknown topic');
+check($x !== null && str_contains($x->getMessage(), 'row 4') && str_contains($x->getMessage(), 'start_row 4'));
+check($e->lastSeq() === $before + 1, 'the opinion of lines 2-3 before the failing line stays committed');
+$rep = $e->importCsv($r0, $csvPath, startRow: 5);
+check($rep->submitted === 1 && $rep->items === 1 && $e->lastSeq() === $before + 2, 'resumed at line 5');
+throws(Doithoai\NotFoundException::class, 1, fn () => $e->importCsv($r0, "$dir/no-such-file.csv"), 'a missing CSV file');
+
 // ---- Idempotency keys ----
 $r1 = $e->assign($office, $adv[0], $land, idempotencyKey: 'portal-1');
 check($e->assign($office, $adv[0], $land, idempotencyKey: 'portal-1')->replayed && !$r1->replayed);
