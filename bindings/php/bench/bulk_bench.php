@@ -4,6 +4,7 @@
 // with), on a fresh in-memory engine each run, best of RUNS runs:
 //   bulk   Engine::importOpinions() (one dt_call "import_opinions" with all N rows)
 //   loop   Engine::execute() once per opinion (one dt_execute each)
+//   csv    the rows written as a CSV file by PHP (timed), then Engine::importCsv() (dt_call "import_csv")
 // and the cost of one cheap query (itemStatus) through the binding.
 // Rows are built before timing, as the C++ program builds its commands.
 //   php bindings/php/bench/bulk_bench.php [N=100000] [RUNS=3]    (DOITHOAI_LIBRARY: see docs/php.md)
@@ -65,6 +66,24 @@ $loop = $best(static function (Engine $e, int $office) use ($rows, $n): void {
     }
 });
 
+// The CSV route: PHP writes the rows as a CSV file (timed too), import_csv reads it.
+$csvPath = tempnam(sys_get_temp_dir(), 'doithoai-bench-') . '.csv';
+$csv = $best(static function (Engine $e, int $office) use ($rows, $n, $csvPath): void {
+    $text = "unit,channel,raised_by,topic,text,opinion\n";
+    foreach ($rows as $k => $row) {
+        foreach ($row['items'] as $item) {
+            $text .= "{$row['unit']},{$row['channel']},{$row['raised_by']},{$item['topic']},\"" .
+                str_replace('"', '""', $item['text']) . "\",$k\n";
+        }
+    }
+    file_put_contents($csvPath, $text);
+    $report = $e->importCsv($office, $csvPath);
+    if ($report->submitted !== $n) {
+        throw new RuntimeException('import_csv did not submit every row');
+    }
+});
+unlink($csvPath);
+
 [$e, , $office] = world();
 $e->importOpinions($office, array_slice($rows, 0, 1000));
 $q = 100000;
@@ -74,5 +93,6 @@ for ($k = 0; $k < $q; ++$k) {
 }
 $statusNs = (hrtime(true) - $t0) / $q;
 
-printf("php_items %d\nphp_bulk_seconds %.6f\nphp_bulk_per_sec %.0f\nphp_loop_seconds %.6f\nphp_loop_per_sec %.0f\nphp_item_status_ns %.1f\n",
-    $n, $bulk, $n / $bulk, $loop, $n / $loop, $statusNs);
+printf("php_items %d\nphp_bulk_seconds %.6f\nphp_bulk_per_sec %.0f\nphp_loop_seconds %.6f\nphp_loop_per_sec %.0f\n" .
+    "php_csv_seconds %.6f\nphp_csv_per_sec %.0f\nphp_item_status_ns %.1f\n",
+    $n, $bulk, $n / $bulk, $loop, $n / $loop, $csv, $n / $csv, $statusNs);
