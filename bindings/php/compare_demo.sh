@@ -13,7 +13,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 "$CPP_DEMO" "$WORK/cpp.db" > "$WORK/cpp.txt"
-"$PHP" "$HERE/examples/bode_demo.php" "$WORK/php.db" > "$WORK/php.txt"
+"$PHP" -d ffi.enable=preload "$HERE/examples/bode_demo.php" "$WORK/php.db" > "$WORK/php.txt"
 # The deadline lines must be there at all (a demo printing nothing would otherwise "match").
 deadlines=$(grep -cE '^[0-9]+ +.* [0-9]{2}/[0-9]{2}/2022 [0-9]{2}/[0-9]{2}/2022 ' "$WORK/cpp.txt" || true)
 if [ "$deadlines" -ne 46 ]; then
@@ -24,7 +24,7 @@ if ! diff <(tail -n +2 "$WORK/cpp.txt") <(tail -n +2 "$WORK/php.txt"); then
   echo "php_demo: the PHP demo's output differs from the C++ demo's (lines marked < are C++, > PHP)" >&2
   exit 1
 fi
-"$PHP" "$HERE/examples/bode_demo.php" "$WORK/cpp.db" > "$WORK/again.txt"
+"$PHP" -d ffi.enable=preload "$HERE/examples/bode_demo.php" "$WORK/cpp.db" > "$WORK/again.txt"
 events=$(grep -oE '^Nhật ký \(R20\): [0-9]+' "$WORK/cpp.txt" | grep -oE '[0-9]+$')
 if ! grep -q "^(continued an existing store of $events events; $events commands were recognised" "$WORK/again.txt"; then
   echo "php_demo: continuing the C++ demo's store from PHP did not recognise every command:" >&2
