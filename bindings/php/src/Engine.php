@@ -102,7 +102,7 @@ final class Engine
     /** Closes the engine (what was committed is kept); later calls throw EngineClosedException. Idempotent. */
     public function close(): void
     {
-        if ($this->handle !== null) {
+        if (isset($this->handle)) { // isset: also an object made without the constructor (unserialize, reflection)
             $h = $this->handle;
             $this->handle = null;
             $this->ffi->dt_engine_close($h);
@@ -111,7 +111,7 @@ final class Engine
 
     public function isClosed(): bool
     {
-        return $this->handle === null;
+        return !isset($this->handle);
     }
 
     private function __clone()
@@ -121,6 +121,11 @@ final class Engine
     public function __serialize(): array
     {
         throw new \LogicException('a Doithoai\Engine cannot be serialized');
+    }
+
+    public function __unserialize(array $data): void
+    {
+        throw new \LogicException('a Doithoai\Engine cannot be unserialized');
     }
 
     // ---- raw access: every command and method ----

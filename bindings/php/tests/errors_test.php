@@ -161,6 +161,11 @@ clearstatcache();
 check(!is_file("$dir/d.db-wal"), 'the destructor closed the engine');
 throws(Error::class, null, fn () => clone $e, 'an Engine cannot be cloned');
 throws(LogicException::class, null, fn () => serialize($e), 'an Engine cannot be serialized');
+throws(LogicException::class, null, fn () => unserialize('O:15:"Doithoai\\Engine":0:{}'), 'nor unserialized');
+$bare = (new ReflectionClass(Engine::class))->newInstanceWithoutConstructor();
+check($bare->isClosed(), 'an Engine made without its constructor is closed');
+throws(Doithoai\EngineClosedException::class, 4, fn () => $bare->lastSeq(), 'and refuses calls');
+unset($bare); // its destructor must not fail
 
 // ---- The library ----
 throws(Doithoai\LibraryException::class, 8, fn () => new Engine(library: '/nonexistent/libdoithoai_c.so'), 'a missing library');
