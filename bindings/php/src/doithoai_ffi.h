@@ -1,0 +1,16 @@
+typedef struct dt_engine dt_engine;
+typedef struct dt_subscription dt_subscription;
+typedef struct dt_error dt_error;
+int dt_version(const char** library, int* abi, int* event_schema);
+const char* dt_status_name(int status);
+int dt_error_code(const dt_error* err);
+const char* dt_error_message(const dt_error* err);
+void dt_error_free(dt_error* err);
+void dt_free(void* buffer);
+int dt_engine_open(const char* options_json, dt_engine** engine, dt_error** err);
+int dt_engine_close(dt_engine* engine);
+int dt_execute(dt_engine* engine, const char* request_json, char** result_json, dt_error** err);
+int dt_call(dt_engine* engine, const char* method, const char* args_json, char** result_json, dt_error** err);
+typedef void (*dt_event_callback)(void* user, const char* event_json, size_t length);
+int dt_subscribe(dt_engine* engine, dt_event_callback callback, void* user, dt_subscription** subscription, dt_error** err);
+int dt_unsubscribe(dt_subscription* subscription);
