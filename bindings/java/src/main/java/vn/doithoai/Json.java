@@ -116,7 +116,11 @@ public final class Json {
 
   /** "2022-09-30T07:00:00.000000Z": the library's form of an instant. */
   public static String formatInstant(Instant i) {
-    return INSTANT.format(i);
+    try {
+      return INSTANT.format(i);
+    } catch (java.time.DateTimeException ex) {
+      throw new InvalidArgumentException("instant out of range: " + i);
+    }
   }
 
   /** Appends s as a JSON string; refuses a lone surrogate (it has no UTF-8 form). */
