@@ -24,9 +24,10 @@ mkdir -p "$OUT/classes" "$OUT/test-classes"
 "$JAVAC" -encoding UTF-8 -Xlint:all,-try -Werror --release 17 -d "$OUT/test-classes" \
   -cp "$OUT/classes:$JNA_JAR:$JUNIT_JAR" $(find "$HERE/src/test/java" -name '*.java')
 cd "$OUT"
-# The tests find the library through the binding's own lookup (doithoai.library.path),
-# the C++ demo and sqlite3 through system properties.
+# The tests find the library through the binding's own lookup (doithoai.library.path);
+# StoreTest starts a second JVM on doithoai.test.classpath. ErrorsTest runs sqlite3.
 exec "$JAVA" -Ddoithoai.library.path="$LIB" -Djava.awt.headless=true \
+  -Ddoithoai.test.classpath="$OUT/classes:$OUT/test-classes:$JNA_JAR" \
   -jar "$JUNIT_JAR" --disable-banner --fail-if-no-tests --details=summary --details-theme=ascii \
   --class-path "$OUT/classes:$OUT/test-classes:$JNA_JAR" --select-package vn.doithoai \
   --reports-dir "$OUT/reports" "$@"
