@@ -2,17 +2,18 @@
 # Compiles the Java binding and its JUnit 5 tests and runs them against a build's
 # libdoithoai_c.so, offline, with Debian's jars. Any failure (compilation or test) fails it.
 #   bindings/java/run-tests.sh <build-dir> [extra junit console options, e.g. --select-method=...]
-# Environment: JAVA_HOME (else javac/java on PATH), JNA_JAR (/usr/share/java/jna.jar),
-# JUNIT_JAR (/usr/share/java/junit-platform-console-standalone.jar).
+# Environment (all optional): JAVA and JAVAC (else $JAVA_HOME/bin, else PATH), JNA_JAR
+# (/usr/share/java/jna.jar), JUNIT_JAR (/usr/share/java/junit-platform-console-standalone.jar),
+# DOITHOAI_LIBRARY_PATH (the library; default <build-dir>/libdoithoai_c.so).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=$(cd "${1:?usage: run-tests.sh <build-dir>}" && pwd)
 shift
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-JAVAC=${JAVA_HOME:+$JAVA_HOME/bin/}javac
+JAVA=${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}
+JAVAC=${JAVAC:-${JAVA_HOME:+$JAVA_HOME/bin/}javac}
 JNA_JAR=${JNA_JAR:-/usr/share/java/jna.jar}
 JUNIT_JAR=${JUNIT_JAR:-/usr/share/java/junit-platform-console-standalone.jar}
-LIB=$BUILD/libdoithoai_c.so
+LIB=${DOITHOAI_LIBRARY_PATH:-$BUILD/libdoithoai_c.so}
 for f in "$JNA_JAR" "$JUNIT_JAR" "$LIB"; do
   [ -f "$f" ] || { echo "run-tests.sh: $f is missing (scripts/setup.sh installs the jars; build the target doithoai_c)" >&2; exit 2; }
 done
