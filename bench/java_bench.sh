@@ -13,6 +13,6 @@ for f in "$BUILD/libdoithoai_c.so" "$BUILD/bench/bulk_submit_bench" "$BUILD/bind
          "$BUILD/bindings/java/examples/BulkBench.class"; do
   [ -e "$f" ] || { echo "java_bench: $f missing; build the targets doithoai_c bulk_submit_bench doithoai_java" >&2; exit 2; }
 done
-exec "$JAVA" -Xmx2g -Ddoithoai.library.path="$BUILD/libdoithoai_c.so" \
+exec "$JAVA" -Xms1g -Xmx2g -Ddoithoai.library.path="$BUILD/libdoithoai_c.so" \
   -cp "$BUILD/bindings/java/examples:$BUILD/bindings/java/doithoai.jar:$JNA_JAR" \
   BulkBench "${1:-100000}" "${2:-5}" "$BUILD/bench/bulk_submit_bench"

@@ -61,10 +61,21 @@ public final class Command {
   }
 
   void appendJson(StringBuilder b) {
-    b.append("{\"type\":");
-    Json.quote(b, type);
+    appendJson(b, true);
+  }
+
+  /** The JSON object, with or without its "type" (import rows leave it out: it is implied). */
+  void appendJson(StringBuilder b, boolean withType) {
+    b.append('{');
+    boolean first = true;
+    if (withType) {
+      b.append("\"type\":");
+      Json.quote(b, type);
+      first = false;
+    }
     for (Map.Entry<String, Object> e : fields.entrySet()) {
-      b.append(',');
+      if (!first) b.append(',');
+      first = false;
       Json.quote(b, e.getKey());
       b.append(':');
       Json.write(b, e.getValue(), 1);

@@ -228,7 +228,7 @@ public final class Engine implements AutoCloseable {
         throw new InvalidArgumentException("importOpinions: rows are submit_opinion commands, not " + c.type());
       if (!first) b.append(',');
       first = false;
-      c.appendJson(b);
+      c.appendJson(b, false);  // "type" is implied: less JSON for the library to parse
     }
     b.append("]}");
     return ImportReport.parse(call("import_opinions", b.toString()));

@@ -127,8 +127,13 @@ public final class Json {
   static void quote(StringBuilder b, String s) {
     b.append('"');
     final int n = s.length();
+    int run = 0;  // start of the characters not yet appended
     for (int k = 0; k < n; ++k) {
       char c = s.charAt(k);
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f && (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE))
+        continue;  // the common case: copied with its run below
+      b.append(s, run, k);
+      run = k + 1;
       switch (c) {
         case '"' -> b.append("\\\"");
         case '\\' -> b.append("\\\\");
@@ -138,24 +143,21 @@ public final class Json {
         case '\b' -> b.append("\\b");
         case '\f' -> b.append("\\f");
         default -> {
-          if (c < 0x20 || c == 0x7f) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else if (Character.isHighSurrogate(c)) {
-            if (k + 1 < n && Character.isLowSurrogate(s.charAt(k + 1))) {
-              b.append(c).append(s.charAt(++k));
-            } else {
-              throw new InvalidArgumentException("string holds a lone surrogate at index " + k + " (not valid Unicode)");
-            }
-          } else if (Character.isLowSurrogate(c)) {
+          if (Character.isHighSurrogate(c) && k + 1 < n && Character.isLowSurrogate(s.charAt(k + 1))) {
+            b.append(c).append(s.charAt(++k));
+            run = k + 1;
+          } else if (Character.isSurrogate(c)) {
             throw new InvalidArgumentException("string holds a lone surrogate at index " + k + " (not valid Unicode)");
           } else {
-            b.append(c);
+            b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
           }
         }
       }
     }
-    b.append('"');
+    b.append(s, run, n).append('"');
   }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   // ------------------------------------------------------------------ reading
 

@@ -127,6 +127,29 @@ class SubscriptionTest {
   }
 
   @Test
+  void listenerMayUnsubscribeItself() {
+    try (Engine e = TestSupport.memory()) {
+      AtomicLong n = new AtomicLong();
+      AtomicReference<Subscription> self = new AtomicReference<>();
+      CountDownLatch ready = new CountDownLatch(1);
+      self.set(e.subscribe(ev -> {
+        try {
+          ready.await();
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+        }
+        if (n.incrementAndGet() == 3) self.get().close();  // from inside: does not wait for itself
+      }));
+      ready.countDown();
+      TestSupport.ward(e);
+      assertTrue(e.flushSubscribers());
+      assertEquals(3, n.get());
+      assertFalse(self.get().isActive());
+      assertEquals(0, self.get().listenerErrors());
+    }
+  }
+
+  @Test
   void callbackSurvivesGarbageCollection() {
     try (Engine e = TestSupport.memory()) {
       AtomicLong n = new AtomicLong();
