@@ -241,8 +241,7 @@ public final class BodeDemo {
     }
     Replier rep = new Replier();
     int number = 300;
-    // bode_demo.cpp computes the day as 20 + number % 8 in the same call as ++number; GCC
-    // evaluates that argument first, so the day uses the number before the increment.
+    // The day from the number before the increment, as bode_demo.cpp does.
     for (long id : assigned)
       if (id != complex && id != late) {
         int before = number;
