@@ -38,6 +38,7 @@ class CMakeBuild(build_ext):
             "-DDOITHOAI_TESTS=OFF",
             "-DDOITHOAI_EXAMPLES=OFF",
             "-DDOITHOAI_BENCHMARKS=OFF",
+            "-DDOITHOAI_JAVA=OFF",  # the wheel needs no JDK
             "-DDOITHOAI_INSTALL=OFF",
             "-DDOITHOAI_PYTHON_SKIP_PACKAGE_COPY=ON",
             f"-DDOITHOAI_PYTHON_OUTPUT_DIR={out_dir}",

@@ -220,7 +220,12 @@ int main(int argc, char** argv) {
   };
   int number = 300;
   for (ItemId id : assigned)
-    if (id != complex && id != late) reply(id, std::to_string(++number) + "/UBND-VP", 2022, 10, 20 + number % 8);
+    if (id != complex && id != late) {
+      // The day from the number before the increment, as GCC evaluated the arguments when
+      // this was one call (C++ leaves their order unspecified; the Java demo must match).
+      const int d = 20 + number % 8;
+      reply(id, std::to_string(++number) + "/UBND-VP", 2022, 10, d);
+    }
   reply(adv1.items[0], std::to_string(++number) + "/UBND-VP", 2022, 10, 28);
   reply(adv2.items[0], std::to_string(++number) + "/UBND-VP", 2022, 10, 28);
   reply(late, std::to_string(++number) + "/UBND-VP", 2022, 11, 2);  // two days late
