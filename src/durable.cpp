@@ -126,8 +126,10 @@ void check_continues(const std::vector<StoredEvent>& rows, std::uint64_t last, H
   }
 }
 
-VerifyReport verify_rows(const DurableStore& store, std::uint64_t from, const Hash& prev_of_from) {
+VerifyReport verify_rows(const DurableStore& store, std::uint64_t from, const Hash& prev_of_from,
+                         const ProgressFn& progress) {
   VerifyReport rep;
+  const std::uint64_t total = progress ? store.last_seq() : 0;
   Hash prev = prev_of_from;
   std::uint64_t expect = from;
   rep.head = prev;
@@ -148,6 +150,7 @@ VerifyReport verify_rows(const DurableStore& store, std::uint64_t from, const Ha
     prev = e.hash;
     rep.head = prev;
     ++expect;
+    if (progress && (rep.checked & 4095) == 0) progress(rep.checked, std::max(total, rep.checked));
     return true;
   };
   store.read_rows(from, check);
@@ -165,10 +168,11 @@ VerifyReport verify_rows(const DurableStore& store, std::uint64_t from, const Ha
       rep.problem = "the log ends at " + std::to_string(expect - 1) + " but the store reports " + std::to_string(last);
     }
   }
+  if (progress) progress(rep.checked, std::max(total, rep.checked));
   return rep;
 }
 
-VerifyReport DurableStore::verify() const { return verify_rows(*this); }
+VerifyReport DurableStore::verify(const ProgressFn& progress) const { return verify_rows(*this, 1, Hash{}, progress); }
 
 std::uint64_t export_jsonl(const DurableStore& from, std::ostream& out) {
   std::uint64_t n = 0;

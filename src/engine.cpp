@@ -110,17 +110,19 @@ Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions
   if (!store_) return;  // the public constructor reports a missing store
   restore_snapshot_locked();
   state_.set_zone_offset_minutes(profile_.zone_offset_minutes);  // a snapshot replaces the projection
-  catch_up_locked();
+  catch_up_locked(options.replay_progress);
 }
 
 Engine::~Engine() { close_subscribers(); }
 
 void Engine::close_subscribers() { delivery_->close(); }
 
-void Engine::catch_up_locked() {
+void Engine::catch_up_locked(const ProgressFn& progress) {
   const std::uint64_t from = state_.last_seq() + 1;
   const std::uint64_t last = store_->last_seq();
   if (last < from) return;
+  const std::uint64_t total = last - from + 1;
+  std::uint64_t applied = 0;
   struct BulkLoad {  // a long replay: records reserved up front, texts on huge pages
     detail::TextPool* pool = nullptr;
     ~BulkLoad() {
@@ -143,8 +145,10 @@ void Engine::catch_up_locked() {
       one[0] = r;
       idempotency_[std::string(key)] = result_of(one);
     }
+    if (progress && (++applied & 4095) == 0) progress(applied, std::max(total, applied));
     return true;
   });
+  if (progress) progress(applied, std::max(total, applied));
 }
 
 // Whether `digest` is the request `key` was first used for: the digest recorded at commit

@@ -357,6 +357,9 @@ struct SqliteStore::Impl {
 
 SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
+  // sqlite3_open_v2 reads a C string: a NUL would silently cut the path to another file.
+  if (path.find('\0') != std::string::npos)
+    throw Error(ErrorCode::invalid_argument, "a SQLite store path may not contain a NUL byte");
   m.path = path;
   m.options = options;
   int flags = SQLITE_OPEN_NOMUTEX;
@@ -842,9 +845,17 @@ void SqliteStore::save_snapshot(std::uint64_t seq, const std::string& image) {
   }
 }
 
-VerifyReport SqliteStore::verify() const {
-  VerifyReport rep = verify_rows(*this);
+VerifyReport SqliteStore::verify(const ProgressFn& progress) const {
+  // Two passes over the rows (the chain, then the replay cache): progress counts both.
+  const std::uint64_t rows = progress ? last_seq() : 0;
+  VerifyReport rep = verify_rows(*this, 1, Hash{},
+                                 progress ? ProgressFn([&](std::uint64_t done, std::uint64_t total) {
+                                   progress(done, 2 * std::max(rows, total));
+                                 })
+                                          : ProgressFn{});
   if (!rep.ok) return rep;
+  const std::uint64_t chain = rep.checked, total = chain + std::max(rows, chain);
+  std::uint64_t cached = 0;
   Impl& m = *impl_;
   std::lock_guard<std::mutex> g(m.mutex);
   auto bad = [&](std::uint64_t seq, std::string problem) {
@@ -877,6 +888,7 @@ VerifyReport SqliteStore::verify() const {
       enc = "\xff";  // an unreadable payload never matches
     }
     if (enc != stored) return bad(seq, "replay cache differs from its JSON payload");
+    if (progress && (++cached & 4095) == 0) progress(chain + cached, std::max(total, chain + cached));
   }
   if (rc != SQLITE_DONE) m.fail("verifying", rc);
   if (m.version >= 2) {  // cache rows with no event: replay would apply events the chain lacks
@@ -884,6 +896,7 @@ VerifyReport SqliteStore::verify() const {
     if (sqlite3_step(extra.get()) == SQLITE_ROW && sqlite3_column_type(extra.get(), 0) != SQLITE_NULL)
       return bad(static_cast<std::uint64_t>(sqlite3_column_int64(extra.get(), 0)), "replay cache row has no event");
   }
+  if (progress) progress(chain + cached, std::max(total, chain + cached));
   return rep;
 }
 

@@ -86,7 +86,10 @@ class DOITHOAI_API DurableStore : public EventStore {
   // current head and hash correctly, or nothing is written (Error(corruption) or conflict).
   virtual void append_rows(const std::vector<StoredEvent>& rows) = 0;
   // Walks the whole chain and names the first bad sequence number.
-  virtual VerifyReport verify() const;
+  VerifyReport verify() const { return verify(ProgressFn{}); }
+  // The same, reporting progress (store.h) in rows examined: a store that checks more than
+  // the chain (SqliteStore's replay cache) counts each pass, so total may exceed last_seq().
+  virtual VerifyReport verify(const ProgressFn& progress) const;
   // The hash of the last row (zeros for an empty store).
   virtual Hash head_hash() const = 0;
 };
@@ -100,8 +103,9 @@ DOITHOAI_API void chain_rows(std::vector<StoredEvent>& rows, Hash prev);
 // matches its hash.
 DOITHOAI_API void check_continues(const std::vector<StoredEvent>& rows, std::uint64_t last, Hash prev);
 
+// progress (optional) gets the rows checked and last_seq() as the total.
 DOITHOAI_API VerifyReport verify_rows(const DurableStore& store, std::uint64_t from = 1,
-                                      const Hash& prev_of_from = Hash{});
+                                      const Hash& prev_of_from = Hash{}, const ProgressFn& progress = {});
 
 // JSON Lines: one object per event, recorded_to_json's fields plus "partition",
 // "idempotency_key" (when set), "prev_hash" and "hash" (lowercase hex). Returns the count.

@@ -78,6 +78,9 @@ struct EngineOptions {
   // How many states rebuilt for past dates are kept for further queries on the same day
   // (each costs about the memory of the live state); 0: rebuild for every query.
   std::size_t past_states_cached = 2;
+  // Progress of the replay at construction (store.h): events applied after the snapshot, of
+  // how many; not called when there is nothing to replay. For progress bars (the CLI's).
+  ProgressFn replay_progress;
 };
 
 // The calendar a profile names.
@@ -244,7 +247,7 @@ class DOITHOAI_API Engine {
     std::lock_guard<std::mutex> t(turnstile_);
     return std::unique_lock<std::shared_mutex>(mutex_);
   }
-  void catch_up_locked();
+  void catch_up_locked(const ProgressFn& progress = {});
   // The state at the end of local day d rebuilt from the log, from the cache when it holds it.
   std::shared_ptr<const State> state_on(Date d) const;
   // engine_snapshot.cpp: load the store's snapshot (if any, and if it decodes) before

@@ -85,7 +85,8 @@ class DOITHOAI_API SqliteStore final : public DurableStore {
   // The chain walk of DurableStore::verify, plus: each event has exactly one replay cache
   // row, with the event's time, actor and key and the binary form of its JSON payload
   // (slow: parses every payload).
-  VerifyReport verify() const override;
+  using DurableStore::verify;
+  VerifyReport verify(const ProgressFn& progress) const override;
   const std::string& path() const;
 
   // Named settings kept in the file's doithoai_meta table beside the schema's own entries:

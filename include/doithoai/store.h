@@ -28,6 +28,12 @@ namespace detail {
 class TextPool;
 }
 
+// Progress of long work (verify, replay at open): called on the working thread with the rows
+// done so far and the total (0 when not known), every few thousand rows and once at the end.
+// It may throw to abandon the work (the exception propagates; nothing was changed); it must
+// not call back into the store or engine doing the work.
+using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
 struct Batch {
   UnitId partition;              // the top-level unit (province) it concerns; none: directory-wide
   std::string idempotency_key;   // empty: none

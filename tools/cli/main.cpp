@@ -530,7 +530,9 @@ int cmd_verify(const Args& a) {
       throw UsageError{"--checkpoints FILE and --key-file F go together"};
     const CheckpointKey key = key_file(*a.get("--key-file"));
     const std::vector<Checkpoint> cps = read_checkpoint_file(*a.get("--checkpoints"));
-    const VerifyReport whole = with_spinner("verify", [&] { return store.verify(); });
+    const VerifyReport whole = with_progress("verify", [&](Meter& m) {
+      return store.verify([&](std::uint64_t done, std::uint64_t total) { m.set(done, total); });
+    });
     const CheckpointReport r = with_spinner("checkpoints", [&] { return verify_checkpoints(store, cps, key); });
     const bool ok = whole.ok && r.ok;
     if (format == "json") {
@@ -559,7 +561,9 @@ int cmd_verify(const Args& a) {
     }
     return kOk;
   }
-  const VerifyReport v = with_spinner("verify", [&] { return store.verify(); });
+  const VerifyReport v = with_progress("verify", [&](Meter& m) {
+      return store.verify([&](std::uint64_t done, std::uint64_t total) { m.set(done, total); });
+    });
   if (format == "json") {
     std::cout << nlohmann::json{{"ok", v.ok}, {"checked", v.checked}, {"first_bad", v.first_bad},
                                 {"problem", v.problem}, {"head", to_hex(v.head)}}

@@ -1,7 +1,9 @@
 // tools/cli/progress.h: the progress line the `doithoai` command draws on stderr for long
 // work, only when stderr is a terminal (and --no-progress was not given). A determinate
-// bar when the total is known (rows, bytes), otherwise a spinner with the elapsed time
-// drawn by a ticker thread around a call that reports nothing (verify, opening a store).
+// bar when the total is known (rows, bytes, events), otherwise a spinner with the elapsed
+// time. with_progress draws from a ticker thread around a call that reports its progress
+// through a Meter (verify, replay at opening) or reports nothing (a report, an in-memory
+// export: a spinner).
 // Redraws at most 10 times a second; the line is erased when the work ends, so nothing of
 // it stays in the terminal's scrollback and nothing at all reaches a pipe or a file.
 #pragma once
@@ -30,6 +32,9 @@ class Progress {
   ~Progress() { clear(); }
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
+
+  // The total became known (or changed): a bar from now on (0: a spinner).
+  void set_total(std::uint64_t total) { total_ = total; }
 
   void update(std::uint64_t done) {
     if (!progress_enabled()) return;
@@ -75,11 +80,28 @@ class Progress {
   unsigned ticks_ = 0;
 };
 
-// Runs f() while a ticker thread spins a Progress line (after a 300 ms grace, so quick
-// work draws nothing). Returns what f returns; f's exceptions propagate.
+// What long work reports to the ticker of with_progress: rows done of a total (0: unknown,
+// a spinner). Set from the working thread, drawn by the ticker.
+class Meter {
+ public:
+  void set(std::uint64_t done, std::uint64_t total) {
+    done_.store(done, std::memory_order_relaxed);
+    total_.store(total, std::memory_order_relaxed);
+  }
+  std::uint64_t done() const { return done_.load(std::memory_order_relaxed); }
+  std::uint64_t total() const { return total_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> done_{0}, total_{0};
+};
+
+// Runs f(meter) while a ticker thread draws a Progress line from the meter: a bar once f
+// has set a total, a spinner before (after a 300 ms grace, so quick work draws nothing).
+// Returns what f returns; f's exceptions propagate.
 template <class F>
-auto with_spinner(const std::string& label, F&& f) -> decltype(f()) {
-  if (!progress_enabled()) return f();
+auto with_progress(const std::string& label, F&& f) -> decltype(f(std::declval<Meter&>())) {
+  Meter meter;
+  if (!progress_enabled()) return f(meter);
   std::mutex m;
   std::condition_variable cv;
   bool done = false;
@@ -87,7 +109,10 @@ auto with_spinner(const std::string& label, F&& f) -> decltype(f()) {
     Progress p(label, 0);
     std::unique_lock<std::mutex> lock(m);
     if (cv.wait_for(lock, std::chrono::milliseconds(300), [&] { return done; })) return;
-    while (!cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; })) p.update(0);
+    while (!cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; })) {
+      p.set_total(meter.total());
+      p.update(meter.done());
+    }
   });
   struct Stop {
     std::mutex& m;
@@ -103,7 +128,13 @@ auto with_spinner(const std::string& label, F&& f) -> decltype(f()) {
       t.join();
     }
   } stop{m, cv, done, ticker};
-  return f();
+  return f(meter);
+}
+
+// with_progress for work that reports nothing: a spinner.
+template <class F>
+auto with_spinner(const std::string& label, F&& f) -> decltype(f()) {
+  return with_progress(label, [&](Meter&) { return f(); });
 }
 
 }  // namespace doithoai_cli

@@ -108,7 +108,9 @@ Opened open_engine_on(const Args& a, const std::string& path) {
   // A snapshot every 10,000 events, so that a large store opens from its latest image
   // instead of replaying the whole log at every command.
   eo.snapshot_every = 10000;
-  o.engine = with_spinner("opening " + path, [&] {
+  // A spinner while the snapshot loads, then a bar over the events replayed after it.
+  o.engine = with_progress("opening " + path, [&](Meter& m) {
+    eo.replay_progress = [&m](std::uint64_t done, std::uint64_t total) { m.set(done, total); };
     return std::make_unique<Engine>(std::move(profile), std::move(store), eo);
   });
   return o;
