@@ -320,6 +320,244 @@ void put(std::string& out, const T& v) {
 }  // namespace
 
 namespace detail {
+namespace {
+
+// One JSON value built from SAX events (as nlohmann's own DOM parser does): what the
+// streaming decoder keeps of fields that are not scalars.
+struct DomBuilder {
+  json root;
+  std::vector<json*> stack;
+  json* slot = nullptr;  // where the next value goes in the object on top (after its key)
+
+  json* put(json&& v) {
+    if (stack.empty()) {
+      root = std::move(v);
+      return &root;
+    }
+    json& top = *stack.back();
+    if (top.is_array()) {
+      top.push_back(std::move(v));
+      return &top.back();
+    }
+    *slot = std::move(v);
+    return slot;
+  }
+  void start(json&& container) { stack.push_back(put(std::move(container))); }
+  void key(const std::string& k) { slot = &(*stack.back())[k]; }  // a repeated key: the last wins
+  void end() { stack.pop_back(); }
+  bool complete() const { return stack.empty(); }
+};
+
+class OpinionRowsSax final : public nlohmann::json_sax<json> {
+ public:
+  OpinionRowsSax(json& rest, std::vector<cmd::SubmitOpinion>& rows, bool& have_rows)
+      : rest_(rest), rows_(rows), have_rows_(have_rows) {}
+
+  bool null() override { return scalar(json(nullptr)); }
+  bool boolean(bool v) override { return scalar(json(v)); }
+  bool number_integer(number_integer_t v) override { return scalar(json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return scalar(json(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return scalar(json(v)); }
+  bool string(string_t& v) override { return scalar(json(std::move(v))); }
+  bool binary(binary_t&) override { return scalar(json(nullptr)); }  // never in JSON text
+
+  bool start_object(std::size_t) override { return start(json::object()); }
+  bool start_array(std::size_t) override { return start(json::array()); }
+  bool key(string_t& k) override {
+    if (dom_) dom_->key(k);
+    else if (at_ == At::top) top_key_ = std::move(k);
+    else row_key_ = std::move(k);  // At::row
+    return true;
+  }
+  bool end_object() override { return end(); }
+  bool end_array() override { return end(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    throw Error(ErrorCode::invalid_argument, std::string("malformed JSON: ") + e.what());
+  }
+
+ private:
+  enum class At { start, top, rows, row, done };
+
+  bool start(json&& container) {
+    if (++depth_ > kMaxJsonDepth)
+      throw Error(ErrorCode::invalid_argument,
+                  "malformed JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    const bool object = container.is_object();
+    if (dom_) {
+      dom_->start(std::move(container));
+      return true;
+    }
+    switch (at_) {
+      case At::start:
+        if (!object) throw Error(ErrorCode::invalid_argument, "the arguments must be a JSON object");
+        at_ = At::top;
+        return true;
+      case At::top:
+        if (top_key_ == "rows" && !object) {  // the rows, decoded one by one
+          new_rows();
+          have_rows_ = true;
+          at_ = At::rows;
+          return true;
+        }
+        begin_dom(std::move(container));
+        return true;
+      case At::rows:
+        ++row_no_;
+        if (!object) {
+          fail_row(Error(ErrorCode::invalid_argument, "a row must be a JSON object"));
+          begin_dom(std::move(container));  // read and dropped
+          return true;
+        }
+        row_ = cmd::SubmitOpinion{};
+        field_errors_.clear();
+        at_ = At::row;
+        return true;
+      case At::row:
+        begin_dom(std::move(container));
+        return true;
+      case At::done:
+        break;
+    }
+    throw Error(ErrorCode::invalid_argument, "malformed JSON: more after the arguments' object");
+  }
+
+  bool end() {
+    --depth_;
+    if (dom_) {
+      dom_->end();
+      if (dom_->complete()) finish_dom();
+      return true;
+    }
+    if (at_ == At::row) {
+      if (!field_errors_.empty()) fail_row(field_errors_.front().second);
+      if (!failure_) rows_.push_back(std::move(row_));
+      at_ = At::rows;
+    } else if (at_ == At::rows) {
+      at_ = At::top;
+    } else {
+      at_ = At::done;  // the arguments' object
+    }
+    return true;
+  }
+
+  bool scalar(json&& v) {
+    if (dom_) {
+      dom_->put(std::move(v));
+      return true;
+    }
+    switch (at_) {
+      case At::top:
+        if (top_key_ == "rows") {  // not an array: the caller says why
+          new_rows();
+          have_rows_ = false;
+        }
+        rest_[top_key_] = std::move(v);
+        return true;
+      case At::rows:
+        ++row_no_;
+        fail_row(Error(ErrorCode::invalid_argument, "a row must be a JSON object"));
+        return true;
+      case At::row:
+        field(v);
+        return true;
+      default:
+        throw Error(ErrorCode::invalid_argument, "the arguments must be a JSON object");
+    }
+  }
+
+  void begin_dom(json&& container) {
+    dom_.emplace();
+    dom_->start(std::move(container));
+  }
+  void finish_dom() {
+    json v = std::move(dom_->root);
+    dom_.reset();
+    if (at_ == At::top) {
+      if (top_key_ == "rows") {
+        new_rows();
+        have_rows_ = false;
+      }
+      rest_[top_key_] = std::move(v);
+    } else if (at_ == At::row) {
+      field(v);
+    }  // At::rows: a row that is not an object, already failed
+  }
+
+  // A "rows" field begins (again: a repeated key replaces the earlier one, as in a tree).
+  void new_rows() {
+    rows_.clear();
+    rest_.erase("rows");
+    row_no_ = 0;
+    failure_.reset();
+  }
+  // The first bad row of the rows read; the rest are still read (a later "rows" may
+  // replace them) but not kept.
+  void fail_row(const Error& e) {
+    if (!failure_) failure_ = Error(e.code(), "row " + std::to_string(row_no_) + ": " + e.what());
+  }
+
+ public:
+  // After the parse: the first bad row of the "rows" that counts, if any.
+  const std::optional<Error>& failure() const { return failure_; }
+
+ private:
+
+  // One field of the row being read, by the decoders command_from_json uses. A field's
+  // error stands unless the same key comes again and decodes (the last wins, as in a tree).
+  void field(const json& v) {
+    for (auto it = field_errors_.begin(); it != field_errors_.end();)
+      it = it->first == row_key_ ? field_errors_.erase(it) : it + 1;
+    try {
+      if (row_key_ == "type") {
+        if (!v.is_string() || v.get_ref<const std::string&>() != "submit_opinion")
+          throw Error(ErrorCode::invalid_argument, "a row must be a submit_opinion command");
+        return;
+      }
+      bool known = false;
+      detail::Reflect<cmd::SubmitOpinion>::each(row_, [&](const char* name, auto& f) {
+        if (known || row_key_ != name) return;
+        known = true;
+        dec(v, f, row_key_);
+      });
+      if (!known) bad(row_key_, "unknown field");
+    } catch (const Error& e) {
+      field_errors_.emplace_back(row_key_, e);
+    }
+  }
+
+  json& rest_;
+  std::vector<cmd::SubmitOpinion>& rows_;
+  bool& have_rows_;
+  At at_ = At::start;
+  std::size_t depth_ = 0;
+  std::optional<DomBuilder> dom_;
+  std::string top_key_, row_key_;
+  cmd::SubmitOpinion row_;
+  std::size_t row_no_ = 0;
+  std::vector<std::pair<std::string, Error>> field_errors_;
+  std::optional<Error> failure_;
+};
+
+}  // namespace
+
+bool decode_opinion_rows(std::string_view text, json& rest, std::vector<cmd::SubmitOpinion>& rows) {
+  if (text.find('\0') != std::string_view::npos)
+    throw Error(ErrorCode::invalid_argument, "malformed JSON: a NUL byte at offset " +
+                                                 std::to_string(text.find('\0')));
+  rest = json::object();
+  rows.clear();
+  bool have_rows = false;
+  OpinionRowsSax sax(rest, rows, have_rows);
+  try {
+    json::sax_parse(text.begin(), text.end(), &sax);
+  } catch (const json::exception& e) {  // the handler reports parse errors itself; to be sure
+    throw Error(ErrorCode::invalid_argument, std::string("malformed JSON: ") + e.what());
+  }
+  if (sax.failure()) throw *sax.failure();
+  if (!have_rows) rows.clear();
+  return have_rows;
+}
+
 std::string event_json_text(const Event& e) {
   std::string out;
   out.reserve(256);  // most payloads fit: no regrowth while writing

@@ -25,6 +25,7 @@
 #include "doithoai/sqlite_store.h"
 #include "doithoai/views.h"
 #include "csv_import.h"
+#include "json_text.h"
 #ifdef DOITHOAI_C_POSTGRES
 #include "doithoai/postgres_store.h"
 #endif
@@ -161,6 +162,14 @@ class Args {
     if (!has(k)) return def;
     if (!j_.at(k).is_string()) invalid(method_ + ": argument '" + std::string(k) + "' must be a string");
     return j_.at(k).get<std::string>();
+  }
+  // A file path: a string without NUL bytes (the operating system would cut it there and
+  // open another file).
+  std::string path(const char* k, const std::string& def = {}) const {
+    std::string p = text(k, def);
+    if (p.find('\0') != std::string::npos)
+      invalid(method_ + ": argument '" + std::string(k) + "' may not contain a NUL byte");
+    return p;
   }
   bool flag(const char* k, bool def) const {
     if (!has(k)) return def;
@@ -345,29 +354,19 @@ json run_import(Engine& engine, const Args& a, const std::vector<cmd::SubmitOpin
   return report;
 }
 
-json import_opinions(Engine& engine, const Args& a) {
+// import_opinions' rows were decoded while its arguments were read (dt_call, below:
+// detail::decode_opinion_rows): every row before any is submitted, so a malformed row
+// commits nothing. `rows` is null when the arguments had no "rows" array.
+json import_opinions(Engine& engine, const Args& a, const std::vector<cmd::SubmitOpinion>* rows) {
   a.allow({"actor", "rows", "on_error", "idempotency_prefix", "start_row"});
   a.actor("actor");
-  const json& rows = a.at("rows");
-  if (!rows.is_array()) invalid("import_opinions: 'rows' must be an array");
-  // Every row is decoded before any is submitted, so a malformed row commits nothing.
-  std::vector<cmd::SubmitOpinion> cmds;
-  std::vector<std::size_t> numbers;
-  cmds.reserve(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    try {
-      json row = rows[i];
-      if (!row.is_object()) invalid("a row must be a JSON object");
-      if (!row.contains("type")) row["type"] = "submit_opinion";
-      Command c = command_from_json(row);
-      if (!std::holds_alternative<cmd::SubmitOpinion>(c)) invalid("a row must be a submit_opinion command");
-      cmds.push_back(std::get<cmd::SubmitOpinion>(std::move(c)));
-      numbers.push_back(i + 1);
-    } catch (const Error& e) {
-      throw Error(e.code(), "import_opinions: row " + std::to_string(i + 1) + ": " + e.what() + " (nothing was imported)");
-    }
+  if (!rows) {
+    if (!a.at("rows").is_array()) invalid("import_opinions: 'rows' must be an array");
+    invalid("import_opinions: 'rows' was not read");  // not reached: an array is decoded
   }
-  return run_import(engine, a, cmds, numbers);
+  std::vector<std::size_t> numbers(rows->size());
+  for (std::size_t i = 0; i < numbers.size(); ++i) numbers[i] = i + 1;
+  return run_import(engine, a, *rows, numbers);
 }
 
 // The CSV reading of the Python package's Engine.import_csv (src/csv_import.h).
@@ -375,7 +374,7 @@ json import_csv(Engine& engine, const Args& a) {
   a.allow({"actor", "path", "unit", "conference", "channel", "raised_on", "on_error", "idempotency_prefix",
            "start_row"});
   a.actor("actor");
-  const std::string path = a.text("path");
+  const std::string path = a.path("path");
   if (path.empty()) invalid("import_csv: argument 'path' is required");
   detail::CsvDefaults defaults;
   defaults.unit = a.id<UnitId>("unit");
@@ -617,7 +616,8 @@ const std::unordered_map<std::string, Method>& methods() {
       return json(csv_columns());
     };
     // Imports.
-    t["import_opinions"] = [](dt_engine& e, const Args& a) { return import_opinions(*e.engine, a); };
+    // Its arguments are read by dt_call itself (streaming, without a JSON tree).
+    t["import_opinions"] = [](dt_engine& e, const Args& a) { return import_opinions(*e.engine, a, nullptr); };
     t["import_csv"] = [](dt_engine& e, const Args& a) { return import_csv(*e.engine, a); };
     // The store.
     t["verify"] = [](dt_engine& e, const Args& a) {
@@ -628,7 +628,7 @@ const std::unordered_map<std::string, Method>& methods() {
     };
     t["export_jsonl"] = [](dt_engine& e, const Args& a) {
       a.allow({"path"});
-      const std::string path = a.text("path");
+      const std::string path = a.path("path");
       if (path.empty()) invalid("export_jsonl: argument 'path' is required");
       const auto* d = dynamic_cast<const DurableStore*>(&e.engine->store());
       if (!d) throw Error(ErrorCode::unsupported, "export_jsonl: the engine's store is not durable (it is in memory)");
@@ -793,7 +793,7 @@ int dt_engine_open(const char* options_json, dt_engine** engine, dt_error** err)
     eo.max_conflict_retries = static_cast<int>(a.integer("max_conflict_retries", 16, 0, 1000000));
     eo.past_states_cached = a.count("past_states_cached", 2, 1024);
     const SqliteOptions so = sqlite_options(a.has("sqlite") ? o.at("sqlite") : json());
-    std::unique_ptr<EventStore> store = open_store_c(a.text("store", ":memory:"), so);
+    std::unique_ptr<EventStore> store = open_store_c(a.path("store", ":memory:"), so);
     if (a.has("import_jsonl")) {
       auto* d = dynamic_cast<DurableStore*>(store.get());
       if (!d) throw Error(ErrorCode::unsupported, "dt_engine_open: import_jsonl needs a durable store (a file or URI)");
@@ -833,6 +833,25 @@ int dt_call(dt_engine* engine, const char* method, const char* args_json, char**
     const auto& table = methods();
     const auto it = table.find(method);
     if (it == table.end()) invalid(std::string("dt_call: unknown method '") + method + "' (docs/c-abi.md lists them)");
+    if (std::strcmp(method, "import_opinions") == 0 && args_json && *args_json) {
+      // A bulk import: its rows are decoded as they are parsed, not through a JSON tree
+      // (design-notes.md, "Bulk imports through the C ABI").
+      json rest;
+      std::vector<cmd::SubmitOpinion> rows;
+      bool have_rows = false;
+      try {
+        have_rows = detail::decode_opinion_rows(args_json, rest, rows);
+      } catch (const Error& e) {
+        const std::string why = e.what();
+        if (why.rfind("row ", 0) == 0)
+          throw Error(e.code(), "import_opinions: " + why + " (nothing was imported)");
+        if (why.rfind("the arguments must", 0) == 0) invalid("dt_call: args must be a JSON object");
+        throw;
+      }
+      const Args a(rest, method);
+      *result_json = c_string(dump(import_opinions(*engine->engine, a, have_rows ? &rows : nullptr)));
+      return;
+    }
     const json args = parse_object(args_json, "dt_call: args");
     const Args a(args, method);
     *result_json = c_string(dump(it->second(*engine, a)));

@@ -5,6 +5,9 @@
 // outlives its engine. Exit status 0 when every check passed.
 #include "doithoai/c.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -134,6 +137,42 @@ int main() {
   CHECK(dt_engine_close(e) == DT_OK);
   CHECK(counted.load() == 201);
   CHECK(dt_unsubscribe(count) == DT_OK);
+
+  // A path with a NUL byte (JSON \u0000) is refused, not cut short to another file.
+  {
+    char dir[] = "/tmp/c-abi-nul-XXXXXX";
+    CHECK(mkdtemp(dir) != nullptr);
+    const std::string a = std::string(dir) + "/a.db";
+    dt_engine* cut = nullptr;
+    dt_error* err = nullptr;
+    CHECK(dt_engine_open(("{\"store\": \"" + a + "\\u0000x\"}").c_str(), &cut, &err) == DT_INVALID_ARGUMENT);
+    CHECK(cut == nullptr);
+    CHECK(err && std::string(dt_error_message(err)).find("NUL") != std::string::npos);
+    dt_error_free(err);
+    CHECK(::access(a.c_str(), F_OK) != 0);  // no a.db was created
+    dt_engine* m = nullptr;
+    CHECK(dt_engine_open(nullptr, &m, nullptr) == DT_OK);
+    char* out = nullptr;
+    CHECK(dt_call(m, "import_csv", ("{\"actor\": \"system\", \"path\": \"" + a + "\\u0000.csv\"}").c_str(), &out,
+                  nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(out == nullptr);
+    // import_opinions reads its arguments in one streaming pass: the same errors as any method.
+    CHECK(dt_call(m, "import_opinions", "{\"actor\": \"system\"}", &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "import_opinions", "{\"actor\": \"system\", \"rows\": 5}", &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "import_opinions", "[1]", &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "import_opinions", "{\"rows\": [], \"colour\": 1, \"actor\": \"system\"}", &out, nullptr) ==
+          DT_INVALID_ARGUMENT);
+    err = nullptr;
+    CHECK(dt_call(m, "import_opinions", "{\"actor\": \"system\", \"rows\": [{}, {\"unit\": -1}]}", &out, &err) ==
+          DT_INVALID_ARGUMENT);
+    CHECK(err && std::string(dt_error_message(err)).find("import_opinions: row 2: ") == 0);
+    dt_error_free(err);
+    CHECK(call(m, "import_opinions", "{\"actor\": \"system\", \"rows\": []}").find("\"submitted\":0") !=
+          std::string::npos);
+    CHECK(call(m, "last_seq", nullptr) == "0");  // nothing of it changed anything
+    CHECK(dt_engine_close(m) == DT_OK);
+    ::rmdir(dir);
+  }
 
   std::printf("%d passed, %d failed\n", checks - failures, failures);
   return failures ? 1 : 0;
