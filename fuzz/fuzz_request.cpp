@@ -1,13 +1,12 @@
 // Requests as JSON (Engine::execute_json: {"actor", "idempotency_key"?, "command"}), executed
 // against a small directory: a ward with an office, a resident and a held conference with one
-// assigned item (fuzz/world.h). The world is built once per process; every input gets its own
-// engine opened on a fresh in-memory copy of the world's log (a replay of its ~20 events), so
-// no input sees what an earlier one did and each run is reproducible. Opening from the log
-// instead of executing the world's commands again is what made this harness ~10x faster; at
-// start-up the replayed state is checked to be byte for byte the state the commands built.
-// Text that is not JSON is refused by parse_json before any engine is involved, so only
-// inputs that parse get an engine. A request that succeeds must replay under the same key
-// to the same result.
+// assigned item (fuzz/world.h). The world is built once per process; every input that parses
+// as JSON gets its own engine opened on a fresh in-memory copy of the world's log (a replay of
+// its ~20 commands' events), so no input sees what an earlier one did and each run is
+// reproducible. At start-up that engine is checked to answer as the one the commands built.
+// Text that is not JSON is refused by parse_json before any engine is involved, so it gets
+// none (docs/design-notes.md: what made this harness ~25x faster under ASan).
+// A request that succeeds must replay under the same key to the same result.
 #include <string>
 #include <vector>
 
