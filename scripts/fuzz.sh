@@ -9,6 +9,7 @@
 #   scripts/fuzz.sh --seeds             regenerate the generated seeds (gen-*) of fuzz/corpus
 #   FUZZ_SECONDS=3600 scripts/fuzz.sh fuzz_command     a long run
 #   FUZZ_SEED=1 scripts/fuzz.sh         the same mutations each run (what CI does)
+#   FUZZ_RUNS=1000000 FUZZ_SECONDS=3600 scripts/fuzz.sh fuzz_request   stop at 10^6 executions
 #
 # New interesting inputs go to $BUILD_DIR/fuzz-corpus/<harness>/ (kept between runs, not
 # committed); a crashing input is written to $BUILD_DIR/fuzz-artifacts/<harness>/. A finding
@@ -72,6 +73,8 @@ for h in "${HARNESSES[@]}"; do
   # FUZZ_SEED fixes libFuzzer's random seed (CI: 1, so a run repeats the same mutations as far
   # as it gets); unset, each run draws its own.
   [ -n "${FUZZ_SEED:-}" ] && args+=(-seed="$FUZZ_SEED")
+  # FUZZ_RUNS stops a run after that many executions (whichever of it and FUZZ_SECONDS comes first).
+  [ -n "${FUZZ_RUNS:-}" ] && args+=(-runs="$FUZZ_RUNS")
   [ -n "$dict" ] && args+=(-dict="$dict")
   start=$(date +%s)
   set +e

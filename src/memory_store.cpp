@@ -14,12 +14,17 @@ bool EventStore::load_snapshot(std::uint64_t&, std::string&) const { return fals
 bool EventStore::idempotency_digest(std::string_view, std::string&) const { return false; }
 void EventStore::save_snapshot(std::uint64_t, const std::string&) {}
 
-// Layout: events are encoded back to back in 4 MiB chunks that never move. Each event is
-// [flags+type][time delta from the previous event][actor][key?][payload]. Every 64th event
-// a checkpoint records where it starts and the time before it, so a read can start near
-// any sequence number without decoding from the beginning.
+// Layout: events are encoded back to back in chunks that never move: the first 64 KiB, each
+// next one twice the size up to 4 MiB (so a short log, as in tests or a fuzzer's input, does
+// not allocate 4 MiB; under ASan that allocation and its release were most of the cost).
+// Each event is [flags+type][time delta from the previous event][actor][key?][payload].
+// Every 64th event a checkpoint records where it starts and the time before it, so a read
+// can start near any sequence number without decoding from the beginning.
 struct MemoryStore::Impl {
-  static constexpr std::size_t kChunk = 4u << 20;
+  static constexpr std::size_t kFirstChunk = 64u << 10;
+  static constexpr std::size_t kMaxChunk = 4u << 20;
+  static constexpr int kDoublings = 6;  // 64 KiB << 6 = 4 MiB
+  static_assert((kFirstChunk << kDoublings) == kMaxChunk);
   static constexpr std::uint64_t kEvery = 64;
   struct Checkpoint {
     std::uint32_t chunk;
@@ -47,7 +52,7 @@ struct MemoryStore::Impl {
     std::visit([&](const auto& x) { w.put_struct(x); }, r.event);
     if (chunks.empty() || chunk_used.back() + scratch.size() > chunk_size.back()) {
       // An oversized event (a 1000-item opinion) gets a chunk of its own size.
-      const std::size_t size = std::max(kChunk, scratch.size());
+      const std::size_t size = std::max(kFirstChunk << std::min<std::size_t>(chunks.size(), kDoublings), scratch.size());
       chunks.emplace_back(new char[size]);
       chunk_size.push_back(size);
       chunk_used.push_back(0);

@@ -1125,4 +1125,44 @@ TEST_CASE("sqlite store: a path with a NUL byte is refused, not cut short to ano
   const std::string cut = dir.file("a.db");
   REQUIRE_ERROR(invalid_argument, SqliteStore(cut + std::string(1, '\0') + "x"));
   REQUIRE_FALSE(fs::exists(cut));
+
+TEST_CASE("memory: a short log holds little memory; a long one spans growing chunks and reads back whole") {
+  // Chunks start at 64 KiB and double up to 4 MiB (a short log used to hold 4 MiB at once).
+  const Instant t0(Date(2022, 9, 30), boost::posix_time::hours(2));
+  auto event = [&](std::uint64_t seq, std::size_t text_bytes) {
+    ev::PersonRegistered p;
+    p.person = PersonId(static_cast<std::uint32_t>(seq));
+    p.name = "Người " + std::to_string(seq);
+    p.address = std::string(text_bytes, static_cast<char>('a' + seq % 26));
+    return Recorded{seq, t0 + boost::posix_time::seconds(static_cast<long>(seq)), kSystemActor, p};
+  };
+  MemoryStore store;
+  std::vector<Recorded> all;
+  auto append = [&](std::size_t text_bytes, const std::string& key = {}) {
+    Batch b;
+    b.idempotency_key = key;
+    b.events.push_back(event(all.size() + 1, text_bytes));
+    store.append(b);
+    all.push_back(b.events.back());
+  };
+  for (int i = 0; i < 3; ++i) append(100);
+  CHECK(store.bytes() < (128u << 10));
+  append(200u << 10, "big");  // larger than the chunk in use: a chunk of its own
+  for (int i = 0; i < 9000; ++i) append(1000);  // ~9 MB: chunks of 64 KiB ... 4 MiB, then 4 MiB
+  CHECK(store.bytes() >= 9000u * 1000u);
+  CHECK(store.bytes() < 9000u * 1000u + (8u << 20));  // at most the last 4 MiB chunk unused, plus headroom
+  for (const std::uint64_t from : {std::uint64_t(1), std::uint64_t(4), std::uint64_t(65), std::uint64_t(4097),
+                                   std::uint64_t(all.size())}) {
+    std::uint64_t next = from;
+    store.read(from, [&](const Recorded& r, std::string_view key) {
+      REQUIRE(r.seq == next);
+      const Recorded& want = all[next - 1];
+      CHECK(r.at == want.at);
+      CHECK(event_to_json(r.event) == event_to_json(want.event));
+      CHECK(key == (next == 4 ? "big" : ""));
+      ++next;
+      return true;
+    });
+    CHECK(next == all.size() + 1);
+  }
 }
