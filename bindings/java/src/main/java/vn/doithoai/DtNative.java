@@ -6,6 +6,7 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The C ABI (include/doithoai/c.h) through JNA direct mapping. Package-private: nothing here
@@ -117,6 +118,12 @@ final class DtNative {
     byte[] out = new byte[utf8.length + 1];
     System.arraycopy(utf8, 0, out, 0, utf8.length);
     return out;
+  }
+
+  /** NUL-terminated UTF-8 of text already known to hold no NUL and no lone surrogate (JSON Json wrote). */
+  static byte[] utf8z(String s) {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    return Arrays.copyOf(utf8, utf8.length + 1);
   }
 
   /** The UTF-8 text at a library-owned C string (null for a NULL pointer). */

@@ -147,8 +147,11 @@ public final class Engine implements AutoCloseable {
    * (null means {}), and returns the answer as JSON text.
    */
   public String call(String method, String argsJson) {
-    byte[] m = DtNative.cstr(method, "method");
-    byte[] a = argsJson == null ? null : DtNative.cstr(argsJson, "arguments JSON");
+    return call(DtNative.cstr(method, "method"), argsJson == null ? null : DtNative.cstr(argsJson, "arguments JSON"));
+  }
+
+  /** dt_call with the method and arguments as NUL-terminated UTF-8. */
+  private String call(byte[] m, byte[] a) {
     long h = enter();
     try {
       long[] out = new long[1];
@@ -231,7 +234,9 @@ public final class Engine implements AutoCloseable {
       c.appendJson(b, false);  // "type" is implied: less JSON for the library to parse
     }
     b.append("]}");
-    return ImportReport.parse(call("import_opinions", b.toString()));
+    // Json.quote wrote every string (it refuses lone surrogates and escapes NUL), so the text
+    // needs no second scan by cstr: plain UTF-8 bytes with a terminating NUL.
+    return ImportReport.parse(call(DtNative.cstr("import_opinions", "method"), DtNative.utf8z(b.toString())));
   }
 
   // ---------------------------------------------------------------- typed queries

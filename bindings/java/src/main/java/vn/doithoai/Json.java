@@ -83,6 +83,9 @@ public final class Json {
       quote(b, formatInstant(o.toInstant()));
     } else if (v instanceof Raw r) {
       if (r.json() == null) throw new InvalidArgumentException("Json.Raw holds null");
+      // What write() produces never holds a NUL or a lone surrogate (quote() sees to strings),
+      // so callers may hand it to C without another scan: a Raw value is held to the same.
+      DtNative.cstr(r.json(), "Json.Raw");
       b.append(r.json());
     } else if (v instanceof Wire w) {
       quote(b, w.wireName());

@@ -319,4 +319,19 @@ class ErrorsTest {
     assertInstanceOf(NotFoundException.class, x);
     assertTrue(x.getMessage().contains("424242"), x.getMessage());
   }
+
+  @Test
+  void rawJsonInABulkImportIsHeldToWhatStringsAre() {
+    Actor office = Actor.person(w.office());
+    long before = e.lastSeq();
+    // A Raw value that would end the request early at its NUL (C reads to the first NUL), or
+    // that holds a lone surrogate (UTF-8 would turn it into '?'), is refused before C sees it.
+    Command early = w.opinion("x").with("topic", new Json.Raw("\"land\"}]}\u0000"));
+    refused(InvalidArgumentException.class, () -> e.importOpinions(office, List.of(w.opinion("a"), early, w.opinion("b"))));
+    Command surrogate = w.opinion("x").with("topic", new Json.Raw("\"\ud800\""));
+    refused(InvalidArgumentException.class, () -> e.importOpinions(office, List.of(surrogate)));
+    assertEquals(before, e.lastSeq());
+    // A valid Raw goes through.
+    assertEquals(1, e.importOpinions(office, List.of(w.opinion("c").with("topic", new Json.Raw("\"land\"")))).submitted());
+  }
 }
