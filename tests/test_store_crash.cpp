@@ -172,7 +172,7 @@ std::string crash_key(int it, std::uint32_t t, std::uint32_t k) {
 
 }  // namespace
 
-TEST_CASE("engine crash: SIGKILL during grouped commits from 8 threads loses no acknowledged command", "[threads]") {
+TEST_CASE("engine crash: SIGKILL during grouped commits from 8 threads loses no acknowledged command") {
   int iterations = 24;
   if (const char* env = std::getenv("DOITHOAI_CRASH_ITERATIONS")) iterations = std::max(1, std::atoi(env) / 8);
   TempDir dir;
