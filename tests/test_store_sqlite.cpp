@@ -1125,6 +1125,7 @@ TEST_CASE("sqlite store: a path with a NUL byte is refused, not cut short to ano
   const std::string cut = dir.file("a.db");
   REQUIRE_ERROR(invalid_argument, SqliteStore(cut + std::string(1, '\0') + "x"));
   REQUIRE_FALSE(fs::exists(cut));
+}
 
 TEST_CASE("memory: a short log holds little memory; a long one spans growing chunks and reads back whole") {
   // Chunks start at 64 KiB and double up to 4 MiB (a short log used to hold 4 MiB at once).
