@@ -358,7 +358,10 @@ class OpinionRowsSax final : public nlohmann::json_sax<json> {
   bool number_integer(number_integer_t v) override { return scalar(json(v)); }
   bool number_unsigned(number_unsigned_t v) override { return scalar(json(v)); }
   bool number_float(number_float_t v, const string_t&) override { return scalar(json(v)); }
-  bool string(string_t& v) override { return scalar(json(std::move(v))); }
+  bool string(string_t& v) override {
+    if (at_ == At::item && !dom_) return item_string(v);  // the common case, without a json value
+    return scalar(json(std::move(v)));
+  }
   bool binary(binary_t&) override { return scalar(json(nullptr)); }  // never in JSON text
 
   bool start_object(std::size_t) override { return start(json::object()); }
@@ -366,6 +369,7 @@ class OpinionRowsSax final : public nlohmann::json_sax<json> {
   bool key(string_t& k) override {
     if (dom_) dom_->key(k);
     else if (at_ == At::top) top_key_ = std::move(k);
+    else if (at_ == At::item) item_key_ = std::move(k);
     else row_key_ = std::move(k);  // At::row
     return true;
   }
@@ -376,7 +380,9 @@ class OpinionRowsSax final : public nlohmann::json_sax<json> {
   }
 
  private:
-  enum class At { start, top, rows, row, done };
+  // items and item: inside a row's "items" array, decoded without a json tree (most of a
+  // row's bytes and allocations are its items).
+  enum class At { start, top, rows, row, items, item, done };
 
   bool start(json&& container) {
     if (++depth_ > kMaxJsonDepth)
@@ -413,6 +419,25 @@ class OpinionRowsSax final : public nlohmann::json_sax<json> {
         at_ = At::row;
         return true;
       case At::row:
+        if (row_key_ == "items" && !object) {
+          forget_errors_of("items");  // a repeated "items" replaces the earlier one
+          row_.items.clear();
+          at_ = At::items;
+          return true;
+        }
+        begin_dom(std::move(container));
+        return true;
+      case At::items:
+        if (!object) {  // decoded as the tree would: an item must be an object
+          item_error(json::array());
+          begin_dom(std::move(container));  // read and dropped
+          return true;
+        }
+        row_.items.emplace_back();
+        item_errors_.clear();
+        at_ = At::item;
+        return true;
+      case At::item:
         begin_dom(std::move(container));
         return true;
       case At::done:
@@ -428,7 +453,12 @@ class OpinionRowsSax final : public nlohmann::json_sax<json> {
       if (dom_->complete()) finish_dom();
       return true;
     }
-    if (at_ == At::row) {
+    if (at_ == At::item) {
+      if (!item_errors_.empty()) field_errors_.emplace_back("items", item_errors_.front().second);
+      at_ = At::items;
+    } else if (at_ == At::items) {
+      at_ = At::row;
+    } else if (at_ == At::row) {
       if (!field_errors_.empty()) fail_row(field_errors_.front().second);
       if (!failure_) rows_.push_back(std::move(row_));
       at_ = At::rows;
@@ -460,6 +490,12 @@ class OpinionRowsSax final : public nlohmann::json_sax<json> {
       case At::row:
         field(v);
         return true;
+      case At::items:
+        item_error(v);
+        return true;
+      case At::item:
+        item_field(v);
+        return true;
       default:
         throw Error(ErrorCode::invalid_argument, "the arguments must be a JSON object");
     }
@@ -480,7 +516,9 @@ class OpinionRowsSax final : public nlohmann::json_sax<json> {
       rest_[top_key_] = std::move(v);
     } else if (at_ == At::row) {
       field(v);
-    }  // At::rows: a row that is not an object, already failed
+    } else if (at_ == At::item) {
+      item_field(v);
+    }  // At::rows, At::items: a row or item that is not an object, already failed
   }
 
   // A "rows" field begins (again: a repeated key replaces the earlier one, as in a tree).
@@ -502,11 +540,63 @@ class OpinionRowsSax final : public nlohmann::json_sax<json> {
 
  private:
 
+  void forget_errors_of(const std::string& key) {
+    for (auto it = field_errors_.begin(); it != field_errors_.end();)
+      it = it->first == key ? field_errors_.erase(it) : it + 1;
+  }
+  std::string item_path() const { return "items[" + std::to_string(row_.items.size() - 1) + "]"; }
+
+  // An element of "items" that is not an object: the error dec gives it.
+  void item_error(const json& v) {
+    try {
+      ItemSpec x;
+      dec(v, x, "items[" + std::to_string(row_.items.size()) + "]");
+    } catch (const Error& e) {
+      field_errors_.emplace_back("items", e);
+    }
+    row_.items.emplace_back();  // it takes its place in the numbering
+  }
+
+  // A string field of an item: moved in (what dec does for a std::string field, less a copy).
+  bool item_string(std::string& v) {
+    bool done = false;
+    detail::Reflect<ItemSpec>::each(row_.items.back(), [&](const char* name, auto& f) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(f)>, std::string>) {
+        if (!done && item_key_ == name) {
+          forget_item_errors_of(item_key_);
+          f = std::move(v);
+          done = true;
+        }
+      }
+    });
+    if (!done) item_field(json(std::move(v)));
+    return true;
+  }
+  void forget_item_errors_of(const std::string& key) {
+    for (auto it = item_errors_.begin(); it != item_errors_.end();)
+      it = it->first == key ? item_errors_.erase(it) : it + 1;
+  }
+  // Any other value of an item's field, by dec (an error stands unless the key comes again).
+  void item_field(const json& v) {
+    forget_item_errors_of(item_key_);
+    if (item_key_ == "type") return;  // dec_struct lets any struct carry a "type"
+    try {
+      bool known = false;
+      detail::Reflect<ItemSpec>::each(row_.items.back(), [&](const char* name, auto& f) {
+        if (known || item_key_ != name) return;
+        known = true;
+        dec(v, f, item_path() + "." + item_key_);
+      });
+      if (!known) bad(item_path() + "." + item_key_, "unknown field");
+    } catch (const Error& e) {
+      item_errors_.emplace_back(item_key_, e);
+    }
+  }
+
   // One field of the row being read, by the decoders command_from_json uses. A field's
   // error stands unless the same key comes again and decodes (the last wins, as in a tree).
   void field(const json& v) {
-    for (auto it = field_errors_.begin(); it != field_errors_.end();)
-      it = it->first == row_key_ ? field_errors_.erase(it) : it + 1;
+    forget_errors_of(row_key_);
     try {
       if (row_key_ == "type") {
         if (!v.is_string() || v.get_ref<const std::string&>() != "submit_opinion")
@@ -531,10 +621,10 @@ class OpinionRowsSax final : public nlohmann::json_sax<json> {
   At at_ = At::start;
   std::size_t depth_ = 0;
   std::optional<DomBuilder> dom_;
-  std::string top_key_, row_key_;
+  std::string top_key_, row_key_, item_key_;
   cmd::SubmitOpinion row_;
   std::size_t row_no_ = 0;
-  std::vector<std::pair<std::string, Error>> field_errors_;
+  std::vector<std::pair<std::string, Error>> field_errors_, item_errors_;
   std::optional<Error> failure_;
 };
 

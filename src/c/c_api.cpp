@@ -319,7 +319,9 @@ ExportOptions export_options(const Args& a) {
 
 // Submits the commands one by one (each its own command, committed on its own), from row
 // start_row on; rows[i] is the row number (JSON: index + 1; CSV: file line) of cmds[i].
-json run_import(Engine& engine, const Args& a, const std::vector<cmd::SubmitOpinion>& cmds,
+// The commands are moved into the engine one by one (a copy of each cost as much as its
+// decoding).
+json run_import(Engine& engine, const Args& a, std::vector<cmd::SubmitOpinion>& cmds,
                 const std::vector<std::size_t>& rows) {
   const PersonId actor = a.actor("actor");
   const std::string on_error = a.text("on_error", "raise");
@@ -328,16 +330,18 @@ json run_import(Engine& engine, const Args& a, const std::vector<cmd::SubmitOpin
   const std::uint64_t start = a.count("start_row", 1, std::numeric_limits<std::uint64_t>::max());
   json report = {{"rows", 0}, {"submitted", 0}, {"failed", 0}, {"items", 0}, {"opinions", json::array()},
                  {"errors", json::array()}};
+  json& opinions = report["opinions"];
   std::uint64_t submitted = 0, failed = 0, items = 0, n = 0;
   for (std::size_t i = 0; i < cmds.size(); ++i) {
     const std::size_t row = rows[i];
     if (row < start) continue;
     ++n;
     try {
-      const Result r = engine.execute(actor, cmds[i], prefix.empty() ? std::string() : prefix + std::to_string(row));
+      const Result r =
+          engine.execute(actor, Command(std::move(cmds[i])), prefix.empty() ? std::string() : prefix + std::to_string(row));
       ++submitted;
       items += r.items.size();
-      report["opinions"].push_back(r.id);
+      opinions.push_back(r.id);
     } catch (const Error& e) {
       if (on_error == "raise")
         throw Error(e.code(), a.method() + ": row " + std::to_string(row) + ": " + e.what() + " (" +
@@ -357,7 +361,7 @@ json run_import(Engine& engine, const Args& a, const std::vector<cmd::SubmitOpin
 // import_opinions' rows were decoded while its arguments were read (dt_call, below:
 // detail::decode_opinion_rows): every row before any is submitted, so a malformed row
 // commits nothing. `rows` is null when the arguments had no "rows" array.
-json import_opinions(Engine& engine, const Args& a, const std::vector<cmd::SubmitOpinion>* rows) {
+json import_opinions(Engine& engine, const Args& a, std::vector<cmd::SubmitOpinion>* rows) {
   a.allow({"actor", "rows", "on_error", "idempotency_prefix", "start_row"});
   a.actor("actor");
   if (!rows) {
@@ -385,7 +389,7 @@ json import_csv(Engine& engine, const Args& a) {
   if (!f) throw Error(ErrorCode::not_found, "import_csv: cannot open CSV file " + path);
   std::ostringstream text;
   text << f.rdbuf();
-  const detail::CsvOpinions read =
+  detail::CsvOpinions read =
       engine.read([&](const State& s) { return detail::read_opinions_csv(s, text.str(), defaults); });
   return run_import(engine, a, read.commands, read.lines);
 }
