@@ -111,6 +111,9 @@ struct WriterQueue {
   std::deque<Writer*> queue;
   std::vector<Writer*> group;  // the leader's group (only the leader touches it)
   std::atomic<std::size_t> waiting{0};  // queue.size(), readable without the mutex
+  // A command committing alone (it skipped the queue) holds or is taking the exclusive lock:
+  // one that then finds the lock held queues behind it rather than waiting for it alone.
+  std::atomic<bool> solo{false};
 };
 }  // namespace detail
 
@@ -204,14 +207,28 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
   // A key is kept with a digest of the request: a retry replays, another request conflicts.
   const std::string digest = key.empty() ? std::string() : detail::request_digest(actor, command);
   detail::WriterQueue& wq = *writers_;
-  // Nobody queued and the lock free: commit alone at once, as a group of one would (no queue
-  // to join, nothing to wait for). Otherwise join the queue, whose leader takes the lock.
+  // Nobody queued and no other writer at the turnstile: commit alone at once, as a group of
+  // one would (no queue to join). If the lock is held by queries only (a subscriber or
+  // another thread reading), wait for them holding the turnstile as the engine always did,
+  // rather than queueing. If a writer holds it (one committing alone, or a group's leader),
+  // join the queue, whose leader takes the lock.
   if (wq.waiting.load(std::memory_order_acquire) == 0) {
     std::unique_lock<std::mutex> t(turnstile_, std::try_to_lock);
-    if (t.owns_lock() && mutex_.try_lock()) {
-      std::unique_lock<std::shared_mutex> lock(mutex_, std::adopt_lock);
-      t.unlock();
-      return execute_one_locked(actor, command, key, digest);
+    if (t.owns_lock()) {
+      std::unique_lock<std::shared_mutex> lock(mutex_, std::try_to_lock);
+      // Checked holding the turnstile, which every writer passes before taking the lock.
+      if (!lock.owns_lock() && !wq.solo.load(std::memory_order_acquire) &&
+          wq.waiting.load(std::memory_order_acquire) == 0)
+        lock.lock();
+      if (lock.owns_lock()) {
+        wq.solo.store(true, std::memory_order_release);
+        t.unlock();
+        struct Solo {  // cleared before the lock is released (declared after it)
+          std::atomic<bool>& f;
+          ~Solo() { f.store(false, std::memory_order_release); }
+        } solo{wq.solo};
+        return execute_one_locked(actor, command, key, digest);
+      }
     }
   }
   detail::Writer w;

@@ -510,3 +510,71 @@ TEST_CASE("group commit on SQLite: many threads, a contiguous log holding every 
       REQUIRE(again.first_seq == r.first_seq);
     }
 }
+
+namespace {
+// A store that notes, at every append, how many commands were in the group-commit queue: 0
+// when the appending command skipped the queue.
+class QueueProbeStore final : public EventStore {
+ public:
+  std::atomic<const Engine*> engine{nullptr};
+  std::atomic<std::size_t> appends{0}, queued_appends{0};
+  std::uint64_t last_seq() const override { return inner_.last_seq(); }
+  void append(const Batch& b) override {
+    note();
+    inner_.append(b);
+  }
+  void append_group(const std::vector<const Batch*>& g) override {
+    note();
+    inner_.append_group(g);
+  }
+  bool appends_groups() const override { return true; }
+  void read(std::uint64_t from, const Visitor& v) const override { inner_.read(from, v); }
+
+ private:
+  void note() {
+    ++appends;
+    if (const Engine* e = engine.load(); e && e->waiting_commands() != 0) ++queued_appends;
+  }
+  MemoryStore inner_;
+};
+}  // namespace
+
+// Issue 13's regression hunt: a lone writer must commit as before group commit, however busy
+// the readers are. One that found the exclusive lock held by queries (a subscriber reading in
+// its callback, a reader thread) used to take the queue as a group of one; now it waits for
+// them at the turnstile as the engine always did. Checked through the queue gauge, not time.
+TEST_CASE("group commit: a lone writer never takes the queue, with a reading subscriber and a reader thread", "[threads]") {
+  auto probe_owner = std::make_unique<QueueProbeStore>();
+  QueueProbeStore* probe = probe_owner.get();
+  Engine e(builtin_profile("hanoi-2200"), std::move(probe_owner), sx::options(sx::clock()));
+  const Directory d = sx::build_directory(e);
+  probe->engine = &e;
+  std::atomic<int> delivered{0};
+  std::atomic<std::size_t> seen_items{0};
+  Subscription sub = e.subscribe([&](const Recorded&) {
+    seen_items = e.read([](const State& s) { return s.item_count(); });  // a query per event
+    ++delivered;
+  });
+  std::atomic<bool> stop{false};
+  std::atomic<long> reads{0};
+  std::thread reader([&] {
+    while (!stop) {
+      e.read([](const State& s) { return s.item_count(); });
+      ++reads;
+    }
+  });
+  const std::size_t before = probe->appends;
+  for (int k = 0; k < 400; ++k) {
+    const Result r = e.execute(d.office, group_letter(d, "Một mình " + std::to_string(k)));
+    e.execute(d.office, cmd::Assign{r.items.at(0), d.land, std::nullopt});
+  }
+  stop = true;
+  reader.join();
+  e.flush_subscribers();
+  INFO("queries by the reader thread: " << reads.load());
+  REQUIRE(probe->appends - before == 800);
+  REQUIRE(probe->queued_appends == 0);
+  REQUIRE(delivered == 800);
+  REQUIRE(e.waiting_commands() == 0);
+  REQUIRE(sx::image_of(e) == sx::replay_image(e.store()));
+}
