@@ -30,10 +30,11 @@
 // of them changed anything: the state is rebuilt from the store (snapshot and log), so a
 // failed group costs a replay since the last snapshot. If the group's append meets another
 // writer's events (Error(conflict)), each of its commands is decided again on its own, with
-// the usual retries. A command that finds nobody queued and the lock free, a group of one,
-// and every command on a store whose appends_groups() is false are decided, appended and
-// applied one at a time as before. Queries never see events before they
-// are committed (the exclusive lock is held across the group's commit).
+// the usual retries. A command that finds no other writer queued or committing (queries
+// holding the lock it just waits for, as before), a group of one, and every command on a
+// store whose appends_groups() is false are decided, appended and applied one at a time as
+// before. Queries never see events before they are committed (the exclusive lock is held
+// across the group's commit).
 // Subscribers are asynchronous: a commit queues its events (a copy, under the exclusive
 // lock) and returns; one delivery thread per engine (started at the first subscribe, stopped
 // when the last subscription goes and in ~Engine) calls every callback with every event
