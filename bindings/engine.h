@@ -14,6 +14,8 @@ class SharedStore final : public doithoai::EventStore {
   explicit SharedStore(std::shared_ptr<doithoai::EventStore> s) : s_(std::move(s)) {}
   std::uint64_t last_seq() const override { return s_->last_seq(); }
   void append(const doithoai::Batch& b) override { s_->append(b); }
+  void append_group(const std::vector<const doithoai::Batch*>& g) override { s_->append_group(g); }
+  bool appends_groups() const override { return s_->appends_groups(); }
   void read(std::uint64_t from, const Visitor& visit) const override { s_->read(from, visit); }
   bool idempotency_digest(std::string_view key, std::string& digest) const override {
     return s_->idempotency_digest(key, digest);

@@ -7,6 +7,7 @@
 #include <limits>
 #include <ostream>
 
+#include "binary.h"
 #include "doithoai/error.h"
 #include "doithoai/json.h"
 #include "json_text.h"
@@ -90,6 +91,26 @@ StoredEvent make_stored(const Recorded& r, UnitId partition, std::string_view ke
   e.prev_hash = prev;
   e.hash = event_hash(e);
   return e;
+}
+
+void group_rows(const std::vector<const Batch*>& batches, std::vector<StoredEvent>& rows,
+                std::vector<std::string>& bins) {
+  std::size_t n = 0;
+  for (const Batch* b : batches) n += b->events.size();
+  rows.clear();
+  rows.reserve(n);
+  bins.assign(n, std::string());
+  for (const Batch* b : batches) {
+    for (std::size_t i = 0; i < b->events.size(); ++i) {
+      const Recorded& r = b->events[i];
+      if (!rows.empty() && r.seq != rows.back().seq + 1)
+        throw Error(ErrorCode::invalid_argument, "batch sequence numbers are not consecutive");
+      rows.push_back(make_stored(r, b->partition, i == 0 ? std::string_view(b->idempotency_key) : std::string_view(),
+                                 Hash{}));
+      if (i == 0) rows.back().idempotency_digest = b->idempotency_digest;
+      detail::encode_event(r.event, bins[rows.size() - 1]);
+    }
+  }
 }
 
 Recorded recorded_of(const StoredEvent& e) {

@@ -1,6 +1,10 @@
 #include "doithoai/engine.h"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 
 #include "doithoai/error.h"
 #include "doithoai/json.h"
@@ -68,6 +72,9 @@ Result result_of(const std::vector<Recorded>& events) {
   return r;
 }
 
+// Commands committed in one group at most (LevelDB bounds its groups the same way).
+constexpr std::size_t kMaxGroup = 256;
+
 // Replays at least this long reserve the state's record vectors up front.
 constexpr std::uint64_t kBulkReplay = 65536;
 
@@ -84,6 +91,31 @@ UnitId partition_of(const detail::StateImpl& s, const Event& e) {
 }
 
 }  // namespace
+
+namespace detail {
+// One execute call waiting in the group-commit queue (on its caller's stack).
+struct Writer {
+  PersonId actor;
+  const Command* command = nullptr;
+  std::string_view key;
+  const std::string* digest = nullptr;
+  bool done = false;  // set by the leader, under WriterQueue::mutex
+  Result result;
+  std::exception_ptr error;
+  std::condition_variable cv;
+};
+// LevelDB's writer queue: the front writer is the leader; it commits a group of the
+// writers queued behind it, then signals them and hands the lead to the next in line.
+struct WriterQueue {
+  std::mutex mutex;
+  std::deque<Writer*> queue;
+  std::vector<Writer*> group;  // the leader's group (only the leader touches it)
+  std::atomic<std::size_t> waiting{0};  // queue.size(), readable without the mutex
+  // A command committing alone (it skipped the queue) holds or is taking the exclusive lock:
+  // one that then finds the lock held queues behind it rather than waiting for it alone.
+  std::atomic<bool> solo{false};
+};
+}  // namespace detail
 
 Engine::Engine(Profile profile, EngineOptions options)
     : Engine(std::move(profile), nullptr, std::move(options), std::make_shared<detail::TextPool>()) {}
@@ -104,6 +136,7 @@ Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions
       snapshot_every_(options.snapshot_every),
       state_(pool),
       decision_(std::make_unique<detail::Decision>()),
+      writers_(std::make_unique<detail::WriterQueue>()),
       delivery_(std::make_shared<detail::Delivery>()),
       past_states_cached_(options.past_states_cached) {
   state_.set_zone_offset_minutes(profile_.zone_offset_minutes);
@@ -173,7 +206,231 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
   detail::check_idempotency_key(key);
   // A key is kept with a digest of the request: a retry replays, another request conflicts.
   const std::string digest = key.empty() ? std::string() : detail::request_digest(actor, command);
-  auto lock = write_lock();
+  detail::WriterQueue& wq = *writers_;
+  // Nobody queued and no other writer at the turnstile: commit alone at once, as a group of
+  // one would (no queue to join). If the lock is held by queries only (a subscriber or
+  // another thread reading), wait for them holding the turnstile as the engine always did,
+  // rather than queueing. If a writer holds it (one committing alone, or a group's leader),
+  // join the queue, whose leader takes the lock.
+  if (wq.waiting.load(std::memory_order_acquire) == 0) {
+    std::unique_lock<std::mutex> t(turnstile_, std::try_to_lock);
+    if (t.owns_lock()) {
+      std::unique_lock<std::shared_mutex> lock(mutex_, std::try_to_lock);
+      // Checked holding the turnstile, which every writer passes before taking the lock.
+      if (!lock.owns_lock() && !wq.solo.load(std::memory_order_acquire) &&
+          wq.waiting.load(std::memory_order_acquire) == 0)
+        lock.lock();
+      if (lock.owns_lock()) {
+        wq.solo.store(true, std::memory_order_release);
+        t.unlock();
+        struct Solo {  // cleared before the lock is released (declared after it)
+          std::atomic<bool>& f;
+          ~Solo() { f.store(false, std::memory_order_release); }
+        } solo{wq.solo};
+        return execute_one_locked(actor, command, key, digest);
+      }
+    }
+  }
+  detail::Writer w;
+  w.actor = actor;
+  w.command = &command;
+  w.key = key;
+  w.digest = &digest;
+  {
+    std::unique_lock<std::mutex> q(wq.mutex);
+    wq.queue.push_back(&w);
+    wq.waiting.store(wq.queue.size(), std::memory_order_release);
+    while (!w.done && wq.queue.front() != &w) w.cv.wait(q);
+  }
+  if (!w.done) {
+    // The leader: commit the group of writers queued so far (this one first).
+    {
+      auto lock = write_lock();
+      {
+        std::lock_guard<std::mutex> q(wq.mutex);
+        const std::size_t n = std::min(wq.queue.size(), kMaxGroup);
+        wq.group.assign(wq.queue.begin(), wq.queue.begin() + static_cast<std::ptrdiff_t>(n));
+      }
+      try {
+        commit_group_locked(wq.group);
+      } catch (...) {  // only allocation failures get here: whoever has no outcome gets this
+        for (detail::Writer* g : wq.group)
+          if (!g->error && !g->result.first_seq && !g->result.replayed) g->error = std::current_exception();
+      }
+      // Signalled under the queue's mutex: a writer returns (and its cv dies) only after it.
+      std::lock_guard<std::mutex> q(wq.mutex);
+      for (std::size_t i = 0; i < wq.group.size(); ++i) {
+        detail::Writer* g = wq.queue.front();
+        wq.queue.pop_front();
+        g->done = true;
+        if (g != &w) g->cv.notify_one();
+      }
+      wq.group.clear();
+      wq.waiting.store(wq.queue.size(), std::memory_order_release);
+      if (!wq.queue.empty()) wq.queue.front()->cv.notify_one();
+    }
+  }
+  if (w.error) std::rethrow_exception(w.error);
+  return std::move(w.result);
+}
+
+void Engine::commit_group_locked(const std::vector<detail::Writer*>& group) {
+  if (group.size() == 1 || !store_->appends_groups()) {
+    for (detail::Writer* w : group) {
+      try {
+        w->result = execute_one_locked(w->actor, *w->command, w->key, *w->digest);
+      } catch (...) {
+        w->error = std::current_exception();
+      }
+    }
+    return;
+  }
+  // Decide each command against the state holding the events of those before it (applied
+  // now, committed below; the exclusive lock keeps them from queries until then).
+  struct Slot {
+    Batch batch;
+    int replay_of = -1;      // replays the key of this earlier slot (committed with the group)
+    bool depends = false;    // decided after events of the group were applied
+    bool settled = false;    // replayed a key committed before: stands whatever the group does
+  };
+  std::vector<Slot> slots(group.size());
+  std::vector<const Batch*> batches;
+  batches.reserve(group.size());
+  try {
+    if (store_->last_seq() != state_.last_seq()) catch_up_locked();
+  } catch (...) {
+    for (detail::Writer* w : group) w->error = std::current_exception();
+    return;
+  }
+  detail::Decision& decision = *decision_;
+  std::exception_ptr failure;
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    detail::Writer& w = *group[i];
+    Slot& slot = slots[i];
+    slot.depends = !batches.empty();
+    try {
+      if (!w.key.empty()) {
+        auto it = idempotency_.find(std::string(w.key));
+        if (it != idempotency_.end()) {
+          if (!same_request_locked(it->first, *w.digest))
+            throw Error(ErrorCode::conflict, "idempotency key '" + it->first +
+                                                 "' was first used for a different request (command or actor)");
+          w.result = it->second;
+          w.result.replayed = true;
+          slot.settled = true;
+          continue;
+        }
+        bool pending = false;  // the key of a command earlier in this group
+        for (std::size_t j = 0; j < i && !pending; ++j) {
+          if (slots[j].batch.events.empty() || slots[j].batch.idempotency_key != w.key) continue;
+          if (*group[j]->digest != *w.digest)
+            throw Error(ErrorCode::conflict, "idempotency key '" + std::string(w.key) +
+                                                 "' was first used for a different request (command or actor)");
+          slot.replay_of = static_cast<int>(j);
+          pending = true;
+        }
+        if (pending) continue;
+      }
+      Instant now = clock_->now();
+      if (!state_.last_at().is_special() && now < state_.last_at()) now = state_.last_at();
+      detail::decide({state_.impl(), profile_, *calendar_, w.actor, now}, *w.command, decision);
+      Batch& batch = slot.batch;
+      batch.idempotency_key.assign(w.key.data(), w.key.size());
+      batch.idempotency_digest = *w.digest;
+      batch.partition = partition_of(state_.impl(), decision.events.front());
+      std::uint64_t seq = state_.last_seq();
+      for (auto& e : decision.events) batch.events.push_back(Recorded{++seq, now, w.actor, std::move(e)});
+      batches.push_back(&batch);
+    } catch (...) {
+      w.error = std::current_exception();
+      continue;
+    }
+    try {
+      for (const auto& r : slot.batch.events) state_.apply(r);
+    } catch (...) {  // not expected (apply does not refuse): the group fails as a whole
+      failure = std::current_exception();
+      break;
+    }
+  }
+  if (batches.empty()) return;  // only replays and refusals: nothing to append
+  if (!failure) {
+    try {
+      store_->append_group(batches);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  if (failure) {
+    rollback_locked();
+    bool conflict = false;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const Error& e) {
+      conflict = e.code() == ErrorCode::conflict;
+    } catch (...) {
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      detail::Writer& w = *group[i];
+      const Slot& slot = slots[i];
+      if (slot.settled || (slot.batch.events.empty() && slot.replay_of < 0 && !slot.depends && w.error))
+        continue;  // its own outcome stands
+      w.error = nullptr;
+      w.result = Result();
+      if (!conflict) {
+        w.error = failure;
+        continue;
+      }
+      // Another writer appended first: decide each again on its own, with the usual retries.
+      try {
+        w.result = execute_one_locked(w.actor, *w.command, w.key, *w.digest);
+      } catch (...) {
+        w.error = std::current_exception();
+      }
+    }
+    return;
+  }
+  // Committed: results, keys, snapshot, subscribers (in sequence order).
+  const bool listening = delivery_->listening();
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    Slot& slot = slots[i];
+    if (slot.batch.events.empty()) continue;
+    detail::Writer& w = *group[i];
+    w.result = result_of(slot.batch.events);
+    if (!w.key.empty()) {
+      idempotency_.emplace(slot.batch.idempotency_key, w.result);
+      idempotency_digests_[slot.batch.idempotency_key] = *w.digest;
+    }
+    if (listening) delivery_->enqueue(slot.batch.events);
+  }
+  for (std::size_t i = 0; i < group.size(); ++i)
+    if (slots[i].replay_of >= 0) {
+      group[i]->result = group[static_cast<std::size_t>(slots[i].replay_of)]->result;
+      group[i]->result.replayed = true;
+    }
+  if (snapshot_every_)
+    after_commit_snapshot_locked(batches.front()->events.front().seq, batches.back()->events.back().seq);
+}
+
+void Engine::rollback_locked() noexcept {
+  // The tentative events are in the state only: start over from what the store holds. If
+  // even that fails, the state is left at a committed prefix of the log, which the next
+  // command catches up from; it never shows the failed group's events.
+  try {
+    // A fresh text pool unless the in-memory log shares this one (then the failed group's
+    // texts stay in it, unreferenced).
+    const auto& pool = state_.impl().text_pool;
+    State fresh(pool.use_count() > 1 ? pool : nullptr);
+    fresh.set_zone_offset_minutes(profile_.zone_offset_minutes);
+    state_ = std::move(fresh);
+    restore_snapshot_locked();
+    state_.set_zone_offset_minutes(profile_.zone_offset_minutes);
+    catch_up_locked();
+  } catch (...) {
+  }
+}
+
+Result Engine::execute_one_locked(PersonId actor, const Command& command, std::string_view key,
+                                  const std::string& digest) {
   // Buffers reused across commands (guarded by the exclusive lock).
   Batch& batch = batch_;
   detail::Decision& decision = *decision_;
@@ -275,6 +532,7 @@ std::size_t Engine::undelivered() const { return delivery_->pending(); }
 std::uint64_t Engine::callback_errors() const { return delivery_->errors(); }
 
 Date Engine::today() const { return local_date(clock_->now(), profile_.zone_offset_minutes); }
+std::size_t Engine::waiting_commands() const { return writers_->waiting.load(std::memory_order_acquire); }
 std::uint64_t Engine::last_seq() const {
   auto lock = read_lock();
   return state_.last_seq();

@@ -11,6 +11,12 @@ namespace doithoai {
 
 EventStore::~EventStore() = default;
 bool EventStore::load_snapshot(std::uint64_t&, std::string&) const { return false; }
+void EventStore::append_group(const std::vector<const Batch*>& batches) {
+  if (batches.empty()) return;
+  if (batches.size() > 1)
+    throw Error(ErrorCode::unsupported, "this store cannot append several batches in one transaction");
+  append(*batches.front());
+}
 bool EventStore::idempotency_digest(std::string_view, std::string&) const { return false; }
 void EventStore::save_snapshot(std::uint64_t, const std::string&) {}
 
@@ -87,6 +93,22 @@ void MemoryStore::append(const Batch& batch) {
     impl_->put(batch.events[i], i == 0 ? std::string_view(batch.idempotency_key) : std::string_view());
   if (!batch.idempotency_key.empty() && !batch.idempotency_digest.empty())
     impl_->digests[batch.idempotency_key] = batch.idempotency_digest;
+}
+
+void MemoryStore::append_group(const std::vector<const Batch*>& batches) {
+  // Every check first, then the writes: a group lands whole unless memory runs out.
+  std::uint64_t next = impl_->last + 1;
+  for (const Batch* b : batches) {
+    if (b->events.empty()) continue;
+    if (b->events.front().seq != next)
+      throw Error(ErrorCode::conflict, "append expected sequence " + std::to_string(next) + ", got " +
+                                           std::to_string(b->events.front().seq));
+    for (std::size_t i = 1; i < b->events.size(); ++i)
+      if (b->events[i].seq != b->events[i - 1].seq + 1)
+        throw Error(ErrorCode::invalid_argument, "batch sequence numbers are not consecutive");
+    next = b->events.back().seq + 1;
+  }
+  for (const Batch* b : batches) append(*b);
 }
 
 bool MemoryStore::idempotency_digest(std::string_view key, std::string& digest) const {

@@ -150,6 +150,8 @@ class CountingStore final : public EventStore {
   explicit CountingStore(std::unique_ptr<EventStore> inner) : inner_(std::move(inner)) {}
   std::uint64_t last_seq() const override { return inner_->last_seq(); }
   void append(const Batch& b) override { inner_->append(b); }
+  void append_group(const std::vector<const Batch*>& g) override { inner_->append_group(g); }
+  bool appends_groups() const override { return inner_->appends_groups(); }
   bool idempotency_digest(std::string_view key, std::string& digest) const override {
     return inner_->idempotency_digest(key, digest);
   }

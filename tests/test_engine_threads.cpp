@@ -228,3 +228,353 @@ TEST_CASE("subscribing and unsubscribing while commands run never leaves flush w
   CHECK(caught_up == 50);
   CHECK(w.engine->undelivered() == 0);
 }
+
+// ---- group commit (issue 13): commands waiting while one commits share its successor's
+// transaction ----
+#include "store_support.h"
+
+namespace {
+using sx::Directory;
+
+// A store in front of another that can hold appends at a gate (so that commands queue up
+// behind a committing one), fail group appends, and records the size of every append.
+class GateStore final : public EventStore {
+ public:
+  explicit GateStore(std::unique_ptr<EventStore> inner) : inner_(std::move(inner)) {}
+  std::uint64_t last_seq() const override { return inner_->last_seq(); }
+  void append(const Batch& b) override { append_group({&b}); }
+  void append_group(const std::vector<const Batch*>& g) override {
+    {
+      std::unique_lock<std::mutex> l(m_);
+      ++at_gate_;
+      cv_.notify_all();
+      cv_.wait(l, [&] { return !hold_; });
+      --at_gate_;
+      sizes_.push_back(g.size());
+      if (fail_groups_ && g.size() > 1) throw Error(ErrorCode::storage, "injected: the disk is gone");
+    }
+    inner_->append_group(g);
+  }
+  bool appends_groups() const override { return inner_->appends_groups(); }
+  void read(std::uint64_t from, const Visitor& v) const override { inner_->read(from, v); }
+  bool idempotency_digest(std::string_view key, std::string& digest) const override {
+    return inner_->idempotency_digest(key, digest);
+  }
+  bool load_snapshot(std::uint64_t& seq, std::string& image) const override { return inner_->load_snapshot(seq, image); }
+  void save_snapshot(std::uint64_t seq, const std::string& image) override { inner_->save_snapshot(seq, image); }
+
+  void hold() {
+    std::lock_guard<std::mutex> l(m_);
+    hold_ = true;
+  }
+  void release() {
+    std::lock_guard<std::mutex> l(m_);
+    hold_ = false;
+    cv_.notify_all();
+  }
+  void wait_at_gate() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [&] { return at_gate_ > 0; });
+  }
+  void fail_groups(bool on) {
+    std::lock_guard<std::mutex> l(m_);
+    fail_groups_ = on;
+  }
+  std::vector<std::size_t> sizes() {
+    std::lock_guard<std::mutex> l(m_);
+    return sizes_;
+  }
+
+ private:
+  std::unique_ptr<EventStore> inner_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool hold_ = false, fail_groups_ = false;
+  int at_gate_ = 0;
+  std::vector<std::size_t> sizes_;
+};
+
+cmd::SubmitOpinion group_letter(const Directory& d, const std::string& text) {
+  return cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident, OrganizationId(), Date(), "",
+                            {{"land", text}}};
+}
+
+// An engine on a GateStore over `inner`, with the directory built.
+struct Gated {
+  GateStore* gate = nullptr;
+  std::unique_ptr<Engine> engine;
+  Directory d;
+  explicit Gated(std::unique_ptr<EventStore> inner) {
+    auto g = std::make_unique<GateStore>(std::move(inner));
+    gate = g.get();
+    engine = std::make_unique<Engine>(builtin_profile("hanoi-2200"), std::move(g), sx::options(sx::clock()));
+    d = sx::build_directory(*engine);
+  }
+  // Holds the gate while one command commits, queues `more` commands behind it (each run
+  // by f(k) on its own thread), then opens the gate: they commit as one group.
+  template <class F>
+  void group_of(int more, F f, std::vector<std::thread>& threads) {
+    gate->hold();
+    threads.emplace_back([this] { engine->execute(d.office, group_letter(d, "Người dẫn đầu")); });
+    gate->wait_at_gate();
+    for (int k = 0; k < more; ++k) threads.emplace_back([f, k] { f(k); });
+    // The held one committed without queueing (nobody was queued); the others queue.
+    while (engine->waiting_commands() < static_cast<std::size_t>(more)) std::this_thread::yield();
+    gate->release();
+    for (auto& t : threads) t.join();
+  }
+};
+}  // namespace
+
+TEST_CASE("group commit: commands queued behind a commit are appended in one transaction, each decided after the one before", "[threads]") {
+  sx::TempDir dir;
+  Gated g(std::make_unique<SqliteStore>(dir.file("g.db")));
+  // Each command of the group is decided against the events of those before it: the eight
+  // letters get consecutive sequence numbers and distinct item ids.
+  const ItemId base = g.engine->execute(g.d.office, group_letter(g.d, "Trước nhóm")).items.at(0);
+  const std::uint64_t before = g.engine->last_seq();
+  std::mutex m;
+  std::vector<Result> results(8);
+  std::vector<std::thread> threads;
+  g.group_of(8, [&](int k) {
+    Result r = g.engine->execute(g.d.office, group_letter(g.d, "Nhóm " + std::to_string(k)));
+    std::lock_guard<std::mutex> l(m);
+    results[static_cast<std::size_t>(k)] = r;
+  }, threads);
+  const auto sizes = g.gate->sizes();
+  REQUIRE(sizes.back() == 8);  // one append for the eight waiting commands
+  REQUIRE(g.engine->last_seq() == before + 9);
+  std::vector<std::uint64_t> seqs;
+  for (const Result& r : results) {
+    REQUIRE(r.first_seq > before + 1);
+    REQUIRE(r.first_seq == r.last_seq);
+    seqs.push_back(r.first_seq);
+  }
+  std::sort(seqs.begin(), seqs.end());
+  for (std::size_t k = 0; k < seqs.size(); ++k) REQUIRE(seqs[k] == before + 2 + k);
+  // Items got distinct ids in log order, and the state equals a replay of the log.
+  REQUIRE(g.engine->read([](const State& s) { return s.item_count(); }) == base.value + 9);
+  REQUIRE(sx::image_of(*g.engine) == sx::replay_image(g.engine->store()));
+  // And the log says so after reopening.
+  g.engine.reset();
+  auto reopened = open_engine(builtin_profile("hanoi-2200"), dir.file("g.db"), sx::options(sx::clock()));
+  REQUIRE(reopened->last_seq() == before + 9);
+  for (const Result& r : results) REQUIRE(reopened->opinion(OpinionId(r.id)).items.size() == 1);
+}
+
+TEST_CASE("group commit: a failed group append fails every command of the group and changes nothing; the engine goes on", "[threads]") {
+  Gated g(std::make_unique<MemoryStore>());
+  std::mutex m;
+  std::vector<std::uint64_t> seen;
+  Subscription sub = g.engine->subscribe([&](const Recorded& r) {
+    std::lock_guard<std::mutex> l(m);
+    seen.push_back(r.seq);
+  });
+  const ItemId open_item = g.engine->execute(g.d.office, group_letter(g.d, "Chờ giao")).items.at(0);
+  const std::uint64_t first_seen = g.engine->last_seq();
+  // The leader commits alone; the group behind it fails.
+  std::string image_after_leader;
+  std::atomic<int> storage_errors{0}, other{0};
+  g.gate->fail_groups(true);
+  std::vector<std::thread> threads;
+  g.group_of(6, [&](int k) {
+    try {
+      if (k == 0) g.engine->execute(g.d.office, cmd::Assign{open_item, g.d.land, std::nullopt});
+      else if (k == 1) g.engine->execute(g.d.office, cmd::Assign{open_item, g.d.land, std::nullopt});  // after k == 0: refused in the group
+      else g.engine->execute(g.d.office, group_letter(g.d, "Thất bại " + std::to_string(k)), "key-" + std::to_string(k));
+      ++other;
+    } catch (const Error& e) {
+      (e.code() == ErrorCode::storage ? storage_errors : other)++;
+    }
+  }, threads);
+  g.gate->fail_groups(false);
+  // The two Assigns ran in either order: whichever came second was decided after events of
+  // the group, so it fails with the group's error too (its refusal relied on them).
+  REQUIRE(storage_errors == 6);
+  REQUIRE(other == 0);
+  const std::uint64_t last = g.engine->last_seq();
+  REQUIRE(last == first_seen + 1);  // the leader only
+  REQUIRE(g.engine->store().last_seq() == last);
+  REQUIRE(g.engine->item(open_item).status == ItemStatus::open);
+  REQUIRE(sx::image_of(*g.engine) == sx::replay_image(g.engine->store()));
+  // Nothing of the group is left: its keys are free, the item can be assigned, and the next
+  // group commits.
+  const Result again = g.engine->execute(g.d.office, group_letter(g.d, "Thất bại 2"), "key-2");
+  REQUIRE_FALSE(again.replayed);
+  REQUIRE(again.first_seq == last + 1);
+  threads.clear();
+  g.group_of(3, [&](int k) {
+    if (k == 0) g.engine->execute(g.d.office, cmd::Assign{open_item, g.d.land, std::nullopt});
+    else g.engine->execute(g.d.office, group_letter(g.d, "Lần sau " + std::to_string(k)));
+  }, threads);
+  REQUIRE(g.engine->item(open_item).status == ItemStatus::assigned);
+  REQUIRE(g.engine->last_seq() == last + 5);
+  REQUIRE(sx::image_of(*g.engine) == sx::replay_image(g.engine->store()));
+  // Subscribers saw every committed event once, in order, and nothing of the failed group.
+  g.engine->flush_subscribers();
+  std::lock_guard<std::mutex> l(m);
+  REQUIRE(seen.size() == g.engine->last_seq() - first_seen + 1);
+  for (std::size_t k = 0; k < seen.size(); ++k) REQUIRE(seen[k] == first_seen + k);
+}
+
+TEST_CASE("group commit: an idempotency key used twice in one group commits once; another request under it conflicts", "[threads]") {
+  Gated g(std::make_unique<MemoryStore>());
+  const std::uint64_t before = g.engine->last_seq();
+  std::mutex m;
+  std::vector<Result> same;
+  std::atomic<int> conflicts{0};
+  std::vector<std::thread> threads;
+  g.group_of(5, [&](int k) {
+    try {
+      // k == 4 reuses the key for another letter.
+      const Result r = g.engine->execute(g.d.office, group_letter(g.d, k == 4 ? "Khác" : "Cùng một thư"), "dup");
+      std::lock_guard<std::mutex> l(m);
+      same.push_back(r);
+    } catch (const Error& e) {
+      if (e.code() == ErrorCode::conflict) ++conflicts;
+    }
+  }, threads);
+  REQUIRE(g.gate->sizes().back() >= 1);
+  // Either the other letter came first (it commits, the four conflict) or one of the four
+  // did (it commits, three replay it, the other letter conflicts).
+  REQUIRE(g.engine->last_seq() == before + 2);  // the leader and one letter
+  REQUIRE(same.size() + static_cast<std::size_t>(conflicts) == 5);
+  int fresh = 0;
+  for (const Result& r : same) {
+    fresh += r.replayed ? 0 : 1;
+    REQUIRE(r.first_seq == same.front().first_seq);
+    REQUIRE(r.id == same.front().id);
+  }
+  REQUIRE(fresh == 1);
+  // A retry afterwards replays it too.
+  const std::string text = same.size() == 1 ? "Khác" : "Cùng một thư";
+  const Result later = g.engine->execute(g.d.office, group_letter(g.d, text), "dup");
+  REQUIRE(later.replayed);
+  REQUIRE(later.first_seq == same.front().first_seq);
+}
+
+TEST_CASE("group commit on SQLite: many threads, a contiguous log holding every acknowledged command", "[threads]") {
+  sx::TempDir dir;
+  const std::string path = dir.file("many.db");
+  std::vector<std::vector<Result>> acked(8);
+  std::uint64_t last = 0;
+  std::string image;
+  GateStore* gate = nullptr;
+  Directory dir_ids;
+  {
+    auto g = std::make_unique<GateStore>(std::make_unique<SqliteStore>(path));
+    gate = g.get();
+    Engine e(builtin_profile("hanoi-2200"), std::move(g), sx::options(sx::clock()));
+    const Directory d = sx::build_directory(e);
+    dir_ids = d;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+      threads.emplace_back([&, t] {
+        for (int k = 0; k < 15; ++k) {
+          const Result r = e.execute(d.office, group_letter(d, "Luồng " + std::to_string(t) + " thư " + std::to_string(k)),
+                                     "t" + std::to_string(t) + "-" + std::to_string(k));
+          e.execute(d.office, cmd::Assign{r.items.at(0), d.land, std::nullopt});
+          acked[static_cast<std::size_t>(t)].push_back(r);
+        }
+      });
+    for (auto& th : threads) th.join();
+    last = e.last_seq();
+    image = sx::image_of(e);
+    std::size_t biggest = 0;
+    for (std::size_t s : gate->sizes()) biggest = std::max(biggest, s);
+    INFO("largest group: " << biggest);
+    CHECK(biggest >= 1);
+  }
+  auto store = std::make_unique<SqliteStore>(path);
+  REQUIRE(store->verify().ok);
+  REQUIRE(store->last_seq() == last);
+  std::uint64_t expect = 1;
+  store->read(1, [&](const Recorded& r, std::string_view) {
+    REQUIRE(r.seq == expect++);
+    return true;
+  });
+  REQUIRE(expect == last + 1);
+  REQUIRE(sx::replay_image(*store) == image);
+  Engine reopened(builtin_profile("hanoi-2200"), std::move(store), sx::options(sx::clock()));
+  for (int t = 0; t < 8; ++t)
+    for (int k = 0; k < 15; ++k) {
+      const std::string text = "Luồng " + std::to_string(t) + " thư " + std::to_string(k);
+      const Result& r = acked[static_cast<std::size_t>(t)][static_cast<std::size_t>(k)];
+      const Item item = reopened.item(r.items.at(0));
+      REQUIRE(item.text == text);
+      REQUIRE(item.status == ItemStatus::assigned);
+      // Its key replays the acknowledged command.
+      const Result again = reopened.execute(dir_ids.office, group_letter(dir_ids, text),
+                                            "t" + std::to_string(t) + "-" + std::to_string(k));
+      REQUIRE(again.replayed);
+      REQUIRE(again.first_seq == r.first_seq);
+    }
+}
+
+namespace {
+// A store that notes, at every append, how many commands were in the group-commit queue: 0
+// when the appending command skipped the queue.
+class QueueProbeStore final : public EventStore {
+ public:
+  std::atomic<const Engine*> engine{nullptr};
+  std::atomic<std::size_t> appends{0}, queued_appends{0};
+  std::uint64_t last_seq() const override { return inner_.last_seq(); }
+  void append(const Batch& b) override {
+    note();
+    inner_.append(b);
+  }
+  void append_group(const std::vector<const Batch*>& g) override {
+    note();
+    inner_.append_group(g);
+  }
+  bool appends_groups() const override { return true; }
+  void read(std::uint64_t from, const Visitor& v) const override { inner_.read(from, v); }
+
+ private:
+  void note() {
+    ++appends;
+    if (const Engine* e = engine.load(); e && e->waiting_commands() != 0) ++queued_appends;
+  }
+  MemoryStore inner_;
+};
+}  // namespace
+
+// Issue 13's regression hunt: a lone writer must commit as before group commit, however busy
+// the readers are. One that found the exclusive lock held by queries (a subscriber reading in
+// its callback, a reader thread) used to take the queue as a group of one; now it waits for
+// them at the turnstile as the engine always did. Checked through the queue gauge, not time.
+TEST_CASE("group commit: a lone writer never takes the queue, with a reading subscriber and a reader thread", "[threads]") {
+  auto probe_owner = std::make_unique<QueueProbeStore>();
+  QueueProbeStore* probe = probe_owner.get();
+  Engine e(builtin_profile("hanoi-2200"), std::move(probe_owner), sx::options(sx::clock()));
+  const Directory d = sx::build_directory(e);
+  probe->engine = &e;
+  std::atomic<int> delivered{0};
+  std::atomic<std::size_t> seen_items{0};
+  Subscription sub = e.subscribe([&](const Recorded&) {
+    seen_items = e.read([](const State& s) { return s.item_count(); });  // a query per event
+    ++delivered;
+  });
+  std::atomic<bool> stop{false};
+  std::atomic<long> reads{0};
+  std::thread reader([&] {
+    while (!stop) {
+      e.read([](const State& s) { return s.item_count(); });
+      ++reads;
+    }
+  });
+  const std::size_t before = probe->appends;
+  for (int k = 0; k < 400; ++k) {
+    const Result r = e.execute(d.office, group_letter(d, "Một mình " + std::to_string(k)));
+    e.execute(d.office, cmd::Assign{r.items.at(0), d.land, std::nullopt});
+  }
+  stop = true;
+  reader.join();
+  e.flush_subscribers();
+  INFO("queries by the reader thread: " << reads.load());
+  REQUIRE(probe->appends - before == 800);
+  REQUIRE(probe->queued_appends == 0);
+  REQUIRE(delivered == 800);
+  REQUIRE(e.waiting_commands() == 0);
+  REQUIRE(sx::image_of(e) == sx::replay_image(e.store()));
+}

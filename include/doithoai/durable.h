@@ -64,6 +64,12 @@ DOITHOAI_API Hash hash_from_hex(std::string_view hex);  // throws invalid_argume
 // The row for a recorded event (payload encoded, hash computed over prev).
 DOITHOAI_API StoredEvent make_stored(const Recorded& r, UnitId partition, std::string_view key,
                                      const Hash& prev);
+// The rows of batches appended as one transaction, in order, unchained (chain_rows links
+// them): each batch's idempotency key and digest go on its first row; bins[i] is row i's
+// binary replay form. Throws Error(invalid_argument) unless sequence numbers run on without
+// a gap within and across the batches (empty batches are skipped).
+DOITHOAI_API void group_rows(const std::vector<const Batch*>& batches, std::vector<StoredEvent>& rows,
+                             std::vector<std::string>& bins);
 // The event a row holds (parses and validates its JSON payload).
 DOITHOAI_API Recorded recorded_of(const StoredEvent& e);
 

@@ -20,6 +20,21 @@
 // so the state at the end of a day is always a prefix of the log.
 // Thread safety: one Engine may be used from many threads. Queries run concurrently under
 // a shared lock; commands are serialized.
+// Group commit: commands that arrive while another is committing wait in a queue; the
+// first of them then decides every waiting command in arrival order (each against the state
+// including the events of those before it) and appends all their events in one store
+// transaction (EventStore::append_group: one sync). execute returns only after the commit
+// that holds its events, so when it returns they are durable (as durable as the store's one
+// append). If that commit fails, every command of the group that had events, replayed a key
+// of the group, or was decided after one that had events throws the commit's error, and none
+// of them changed anything: the state is rebuilt from the store (snapshot and log), so a
+// failed group costs a replay since the last snapshot. If the group's append meets another
+// writer's events (Error(conflict)), each of its commands is decided again on its own, with
+// the usual retries. A command that finds no other writer queued or committing (queries
+// holding the lock it just waits for, as before), a group of one, and every command on a
+// store whose appends_groups() is false are decided, appended and applied one at a time as
+// before. Queries never see events before they are committed (the exclusive lock is held
+// across the group's commit).
 // Subscribers are asynchronous: a commit queues its events (a copy, under the exclusive
 // lock) and returns; one delivery thread per engine (started at the first subscribe, stopped
 // when the last subscription goes and in ~Engine) calls every callback with every event
@@ -62,6 +77,8 @@ namespace doithoai {
 
 namespace detail {
 struct Decision;
+struct Writer;
+struct WriterQueue;
 }
 
 struct EngineOptions {
@@ -221,6 +238,9 @@ class DOITHOAI_API Engine {
   const EventStore& store() const { return *store_; }
   Date today() const;
   std::uint64_t last_seq() const;
+  // Commands waiting in the group-commit queue now, those being committed included (a
+  // gauge; a command that found no queue and the lock free commits without queueing).
+  std::size_t waiting_commands() const;
   // Reads events other writers appended to a shared store.
   void catch_up();
   // Writes the current state to the store as a snapshot, so that opening replays only the
@@ -248,6 +268,15 @@ class DOITHOAI_API Engine {
     return std::unique_lock<std::shared_mutex>(mutex_);
   }
   void catch_up_locked(const ProgressFn& progress = {});
+  // The body of one command under the exclusive lock: decide, append (with conflict
+  // retries), apply, keep its key, queue its events for subscribers.
+  Result execute_one_locked(PersonId actor, const Command& command, std::string_view key,
+                            const std::string& digest);
+  // The leader's work for a group of queued commands (exclusive lock held): fills in each
+  // writer's result or error.
+  void commit_group_locked(const std::vector<detail::Writer*>& group);
+  // After a failed group append: the state rebuilt from the store (snapshot and log).
+  void rollback_locked() noexcept;
   // The state at the end of local day d rebuilt from the log, from the cache when it holds it.
   std::shared_ptr<const State> state_on(Date d) const;
   // engine_snapshot.cpp: load the store's snapshot (if any, and if it decodes) before
@@ -267,6 +296,7 @@ class DOITHOAI_API Engine {
   State state_;
   Batch batch_;
   std::unique_ptr<detail::Decision> decision_;
+  std::unique_ptr<detail::WriterQueue> writers_;  // commands waiting to commit (group commit)
   std::unordered_map<std::string, Result> idempotency_;
   // Request digests of keys, as far as looked up (empty: the key's row has none); the
   // store keeps them (EventStore::idempotency_digest), so snapshots need not.

@@ -53,6 +53,9 @@ class DOITHOAI_API PostgresStore final : public DurableStore {
 
   std::uint64_t last_seq() const override;
   void append(const Batch& batch) override;
+  // The batches in one transaction (one sync): all or none.
+  void append_group(const std::vector<const Batch*>& batches) override;
+  bool appends_groups() const override { return true; }
   void read(std::uint64_t from, const Visitor& visit) const override;
   bool idempotency_digest(std::string_view key, std::string& digest) const override;
   bool load_snapshot(std::uint64_t& seq, std::string& image) const override;

@@ -5,6 +5,10 @@
 // batch that does not start at last_seq()+1 with Error(conflict), which is how writers
 // sharing a store detect each other. A batch may carry the command's idempotency key; the
 // store keeps it with the batch's first event and reports it back on read.
+// append_group() writes the batches of several commands (each starting where the one before
+// ended) in one transaction: all of them or none; the engine's group commit uses it when
+// appends_groups() is true. Stores that cannot make several batches atomic keep the default
+// (false, and append_group takes a single batch only).
 // Thread safety: the engine serializes appends and never reads while appending; a store
 // shared by several engines must be safe for that itself (the durable ones are).
 // Snapshots are optional: a store that keeps none (MemoryStore) inherits the defaults,
@@ -49,6 +53,11 @@ class DOITHOAI_API EventStore {
   virtual std::uint64_t last_seq() const = 0;
   // Appends atomically; throws Error(conflict) on a sequence mismatch, Error(storage) on I/O.
   virtual void append(const Batch& batch) = 0;
+  // Appends the batches, in order, atomically (all or none), with the errors of append.
+  // Default: one batch goes to append(); more throw Error(unsupported).
+  virtual void append_group(const std::vector<const Batch*>& batches);
+  // Whether append_group takes several batches atomically. Default: false.
+  virtual bool appends_groups() const { return false; }
   // Calls visit(event, key) for every event with seq >= from, in order, until it returns false.
   using Visitor = std::function<bool(const Recorded&, std::string_view idempotency_key)>;
   virtual void read(std::uint64_t from, const Visitor& visit) const = 0;
@@ -76,6 +85,8 @@ class DOITHOAI_API MemoryStore final : public EventStore {
   ~MemoryStore() override;
   std::uint64_t last_seq() const override;
   void append(const Batch& batch) override;
+  void append_group(const std::vector<const Batch*>& batches) override;
+  bool appends_groups() const override { return true; }
   void read(std::uint64_t from, const Visitor& visit) const override;
   bool idempotency_digest(std::string_view key, std::string& digest) const override;
   std::size_t bytes() const;  // memory held by the encoded log

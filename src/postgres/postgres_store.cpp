@@ -366,28 +366,22 @@ std::uint64_t PostgresStore::partition_seq(UnitId partition) const {
   return PQntuples(r.r) == 1 ? get_u64(r.r, 0, 0) : 0;
 }
 
-void PostgresStore::append(const Batch& batch) {
-  if (batch.events.empty()) return;
-  for (std::size_t i = 1; i < batch.events.size(); ++i)
-    if (batch.events[i].seq != batch.events[i - 1].seq + 1)
-      throw Error(ErrorCode::invalid_argument, "batch sequence numbers are not consecutive");
+void PostgresStore::append(const Batch& batch) { append_group({&batch}); }
+
+void PostgresStore::append_group(const std::vector<const Batch*>& batches) {
   std::vector<StoredEvent> rows;
-  std::vector<std::string> bins(batch.events.size());
-  for (std::size_t i = 0; i < batch.events.size(); ++i) {
-    rows.push_back(make_stored(batch.events[i], batch.partition,
-                               i == 0 ? std::string_view(batch.idempotency_key) : std::string_view(), Hash{}));
-    detail::encode_event(batch.events[i].event, bins[i]);
-  }
+  std::vector<std::string> bins;
+  group_rows(batches, rows, bins);
+  if (rows.empty()) return;
   Impl& m = *impl_;
   std::lock_guard<std::mutex> g(m.mutex);
   m.connect();
   try {
     m.begin();
     const auto [last, head] = m.head(true);
-    if (batch.events.front().seq != last + 1)
+    if (rows.front().seq != last + 1)
       throw Error(ErrorCode::conflict, "append expected sequence " + std::to_string(last + 1) + ", got " +
-                                           std::to_string(batch.events.front().seq));
-    rows.front().idempotency_digest = batch.idempotency_digest;
+                                           std::to_string(rows.front().seq));
     chain_rows(rows, head);
     m.insert_rows(rows, bins);
     m.commit();
