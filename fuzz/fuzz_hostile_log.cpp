@@ -159,7 +159,7 @@ void query_everything(const Engine& e, const Profile& profile) {
     }
     (void)s.items(ItemQuery{});
     (void)s.overdue(late, 1000);
-    (void)s.due_between(late - boost::gregorian::days(4000), late, 1000);
+    (void)s.due_between(late, late + boost::gregorian::days(4000), 1000);
     (void)s.accounting(UnitId(), late);
     fuzz::accepts([&] {
       ReportRequest q;
