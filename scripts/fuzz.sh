@@ -21,7 +21,8 @@ ROOT=$PWD
 BUILD_DIR=${BUILD_DIR:-build-asan}
 SECONDS_EACH=${FUZZ_SECONDS:-15}
 TIMEOUT=${FUZZ_TIMEOUT:-30}
-ALL=(fuzz_command fuzz_request fuzz_profile fuzz_calendar fuzz_jsonl fuzz_csv fuzz_snapshot fuzz_replay_row)
+ALL=(fuzz_command fuzz_request fuzz_profile fuzz_calendar fuzz_jsonl fuzz_csv fuzz_snapshot fuzz_replay_row
+     fuzz_hostile_log)
 
 configure() {
   if ! command -v clang++-14 >/dev/null; then

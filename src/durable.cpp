@@ -10,6 +10,7 @@
 #include "binary.h"
 #include "doithoai/error.h"
 #include "doithoai/json.h"
+#include "doithoai/state.h"
 #include "json_text.h"
 #include "text.h"
 
@@ -285,6 +286,28 @@ std::uint64_t import_jsonl(std::istream& in, DurableStore& to) {
     }
   }
   if (in.bad()) throw Error(ErrorCode::storage, "reading the import failed (nothing was imported)");
+  // The hashes prove only that the lines agree with each other: anyone can compute them
+  // (the format is documented). So the events must also follow one another: fold the
+  // target's log, then every imported event, into a State, whose apply refuses an event
+  // that cannot follow (an id that does not exist, a status it cannot follow, ...) with
+  // Error(corruption) naming its sequence number. The chain is checked first, so a gap or
+  // a broken link reports as before (conflict, corruption).
+  if (!rows.empty()) {
+    check_continues(rows, to.last_seq(), to.head_hash());
+    State check;
+    if (to.last_seq() > 0)
+      to.read(1, [&](const Recorded& r, std::string_view) {
+        check.apply(r);
+        return true;
+      });
+    for (const StoredEvent& e : rows) {
+      try {
+        check.apply(recorded_of(e));
+      } catch (const Error& x) {
+        throw Error(x.code(), std::string(x.what()) + " (nothing was imported)");
+      }
+    }
+  }
   to.append_rows(rows);
   return rows.size();
 }

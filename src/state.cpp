@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "doithoai/error.h"
+#include "state_check.h"
 #include "state_impl.h"
 
 namespace doithoai {
@@ -153,7 +154,8 @@ Item StateImpl::item_value(std::uint32_t id) const {
   return v;
 }
 
-// ---- apply: one function per event; no checks (decide made them) ----
+// ---- apply: one function per event; State::apply checks the event first (state_check.cpp),
+// so these index without checks and never throw halfway ----
 struct Applier {
   StateImpl& s;
 
@@ -494,6 +496,9 @@ State::State(State&&) noexcept = default;
 State& State::operator=(State&&) noexcept = default;
 
 void State::apply(const Recorded& r) {
+  // A log's hashes prove nothing about its events (anyone can compute them): check each
+  // against the state before touching it, so a forged log is corruption, never UB.
+  detail::check_event(*impl_, r);
   // Findings carry their author from the envelope.
   std::visit(detail::Applier{*impl_}, r.event);
   if (std::holds_alternative<ev::FindingRecorded>(r.event)) impl_->findings.back().by = r.actor;

@@ -1,6 +1,7 @@
 // doithoai/state.h: the projection of the event log, and every query on it.
 //
-// A State is the fold of events (apply never fails, never reads a clock). The engine owns
+// A State is the fold of events (apply never reads a clock; it refuses only an event that
+// cannot follow the state, see apply). The engine owns
 // one and lets readers at it under a shared lock (Engine::read); Engine::state_as_of
 // returns an independent State rebuilt from the log up to a past instant (R20).
 // Queries return value copies; unknown ids throw Error(not_found).
@@ -97,7 +98,10 @@ class DOITHOAI_API State {
   State(const State&) = delete;
   State& operator=(const State&) = delete;
 
-  // Folds one event in. Events must come in sequence order.
+  // Folds one event in. Events must come in sequence order. An event that cannot follow
+  // this state (a sequence gap, an id it names that does not exist, a created id that is not
+  // the next, a status it cannot follow, a counter that would overflow) throws
+  // Error(corruption) naming r.seq and leaves the state unchanged: logs are checked as read.
   void apply(const Recorded& r);
   std::uint64_t last_seq() const;
   Instant last_at() const;

@@ -231,3 +231,48 @@ def test_an_idempotency_key_reused_for_another_request_conflicts_after_reopening
     assert e.last_seq == n
     again = e.submit_opinion(office, ward, raised_by=resident, items=[("land", "Một")], idempotency_key="portal-1")
     assert again.replayed and again.id == first.id and e.last_seq == n
+
+
+def _event_hash(line: dict) -> str:
+    """The chain hash of a JSON Lines row, computed from the documented format
+    (doithoai.event.v1, docs/store.md): what anyone forging a log can do."""
+    import hashlib
+    import struct
+
+    at = dt.datetime.strptime(line["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
+    delta = at - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    at_us = (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+    actor = 4294967295 if line["actor"] == "system" else line["actor"]
+    payload = json.dumps(line["data"], separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
+    key = line.get("idempotency_key", "").encode()
+
+    def lp(b: bytes) -> bytes:
+        return struct.pack(">I", len(b)) + b
+
+    buf = (b"doithoai.event.v1" + struct.pack(">QqII", line["seq"], at_us, actor, line["partition"])
+           + lp(line["type"].encode()) + struct.pack(">I", line["v"]) + lp(key) + lp(payload)
+           + bytes.fromhex(line["prev_hash"]))
+    return hashlib.sha256(buf).hexdigest()
+
+
+def test_import_refuses_a_well_hashed_event_that_cannot_follow(tmp_path):
+    # Issue 16: the chain is intact (the hash is recomputed as anyone can), but the last
+    # event assigns an item that does not exist: corruption naming its seq, nothing imported.
+    w, _ = history(tmp_path / "a.db")
+    src = tmp_path / "a.jsonl"
+    n = w.engine.store.export_jsonl(src)
+    lines = src.read_text(encoding="utf-8").splitlines()
+    last = json.loads(lines[-1])
+    assert _event_hash(last) == last["hash"]  # the documented format is the real one
+    forged = {"seq": n + 1, "at": last["at"], "actor": "system", "type": "item_assigned", "v": 1,
+              "data": {"item": 999, "agency": 1, "deadline": "2022-11-30", "on": "2022-10-12"},
+              "partition": last["partition"], "prev_hash": last["hash"]}
+    forged["hash"] = _event_hash(forged)
+    bad = tmp_path / "forged.jsonl"
+    bad.write_text("\n".join(lines + [json.dumps(forged, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    to = d.SqliteStore(tmp_path / "b.db")
+    with pytest.raises(d.CorruptionError, match=f"event {n + 1} .*item 999 does not exist"):
+        to.import_jsonl(bad)
+    assert to.last_seq == 0
+    # The same log without the forged line imports whole.
+    assert to.import_jsonl(src) == n
