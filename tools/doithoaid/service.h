@@ -30,9 +30,12 @@ namespace doithoaid {
 struct ApiKey {
   std::string name;                  // the portal's name: in access logs and metrics, never the key
   std::string sha256_hex;            // lower-case hex SHA-256 of the key text
-  std::vector<std::int64_t> units;   // unit ids it may act in (and their descendants); empty: none
+  std::vector<std::int64_t> units;   // unit ids it may act and read in (and their descendants)
+  bool all_units = false;            // scope is every unit (a province-wide or national portal)
   bool may_assert_actor = false;     // may name the acting person in a request (R19 still applies)
   std::optional<std::int64_t> actor; // the person it acts as when it names none
+  bool system = false;               // may act as the system actor (directory bootstrap)
+  bool events = false;               // may read the event stream (GET /v1/events: every unit's events)
   double rate_per_second = 50;       // token bucket per key
   double burst = 100;
 };
