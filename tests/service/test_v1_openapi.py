@@ -1,0 +1,235 @@
+"""The /v1 API over HTTP against the real doithoaid binary: every response (success and error)
+is validated against docs/openapi.json (its path, method, status and content type must be
+documented, and a JSON body must match the schema).
+
+Run: /usr/bin/python3 -m pytest tests/service/test_v1_openapi.py  (DOITHOAID=path/to/doithoaid,
+default build/tools/doithoaid/doithoaid).
+"""
+import hashlib
+import json
+import os
+import re
+import subprocess
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from jsonschema import Draft202012Validator, RefResolver
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.environ.get("DOITHOAID", os.path.join(ROOT, "build", "tools", "doithoaid", "doithoaid"))
+with open(os.path.join(ROOT, "docs", "openapi.json"), encoding="utf-8") as f:
+    SPEC = json.load(f)
+RESOLVER = RefResolver.from_schema(SPEC)
+
+KEYS = {"boot": "boot-key-0123456789", "ward": "ward-key-0123456789", "other": "other-key-0123456789",
+        "district": "district-key-0123456789"}
+# Ids are deterministic: the directory below is built in this order on an empty store.
+HN, LB, BD, GL = 1, 2, 3, 4
+OFFICE_BD, PARTY_HEAD, GOV_HEAD, OFFICER, CITIZEN, OFFICE_GL = 1, 2, 3, 4, 5, 6
+AGENCY = 1
+
+
+def sha(k):
+    return hashlib.sha256(k.encode()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not os.path.exists(BINARY):
+        pytest.fail(f"doithoaid not built at {BINARY} (cmake --build build --target doithoaid)")
+    config = {
+        "engine": {"store": ":memory:", "clock": "2022-09-30T08:00:00+07:00"},
+        "listen": "127.0.0.1:0",
+        "access_log": "",
+        "keys": [
+            {"name": "boot", "sha256": sha(KEYS["boot"]), "system": True, "all_units": True, "may_assert_actor": True,
+             "rate_per_second": 10000, "burst": 10000},
+            {"name": "ward", "sha256": sha(KEYS["ward"]), "units": [BD], "actor": OFFICE_BD,
+             "rate_per_second": 10000, "burst": 10000},
+            {"name": "other", "sha256": sha(KEYS["other"]), "units": [GL], "actor": OFFICE_GL,
+             "rate_per_second": 10000, "burst": 10000},
+            {"name": "district", "sha256": sha(KEYS["district"]), "units": [LB], "may_assert_actor": True,
+             "rate_per_second": 10000, "burst": 10000},
+        ],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "doithoaid.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(config, f)
+        proc = subprocess.Popen([BINARY, "--config", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            line = proc.stdout.readline()
+            m = re.search(r"(https?://[^\s]+)", line)
+            if not m:
+                proc.kill()
+                pytest.fail(f"doithoaid did not start: {line!r} {proc.stderr.read()!r}")
+            yield m.group(1).rstrip("/")
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def operation(path, method):
+    """The OpenAPI operation whose template matches the concrete path."""
+    for template, item in SPEC["paths"].items():
+        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path) and method.lower() in item:
+            return template, item[method.lower()]
+    return None, None
+
+
+def validate(method, path, status, content_type, body):
+    template, op = operation(path, method)
+    if op is None:
+        # Not a documented route: only the no_route/method errors may answer.
+        assert status in (404, 405), (method, path, status)
+        template, op = "/v1/commands", SPEC["paths"]["/v1/commands"]["post"]
+        schema = SPEC["components"]["schemas"]["Error"]
+    else:
+        responses = op["responses"]
+        assert str(status) in responses, f"{method} {template}: status {status} is not documented"
+        content = responses[str(status)].get("content", {})
+        media = content_type.split(";")[0].strip()
+        assert media in content or not content, f"{method} {template} {status}: {media} is not documented"
+        if media != "application/json":
+            return
+        schema = content[media]["schema"]
+    Draft202012Validator(schema, resolver=RESOLVER).validate(json.loads(body))
+
+
+def request(server, method, path, key=None, query=None, body=None, headers=None):
+    url = server + urllib.parse.quote(path)
+    if query:
+        url += "?" + urllib.parse.urlencode(query)
+    h = dict(headers or {})
+    if key:
+        h["X-Api-Key"] = KEYS[key]
+    data = None
+    if body is not None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        h.setdefault("Content-Type", "application/json")
+    req = urllib.request.Request(url, data=data, method=method, headers=h)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            status, ctype, text = r.status, r.headers.get("Content-Type", ""), r.read()
+    except urllib.error.HTTPError as e:
+        status, ctype, text = e.code, e.headers.get("Content-Type", ""), e.read()
+    validate(method, path, status, ctype, text)
+    parsed = json.loads(text) if ctype.startswith("application/json") else text.decode()
+    return status, parsed, ctype
+
+
+def cmd(server, key, command, actor=None, expect=201, **kw):
+    body = {"command": command}
+    if actor is not None:
+        body["actor"] = actor
+    status, out, _ = request(server, "POST", "/v1/commands", key=key, body=body, **kw)
+    assert status == expect, out
+    return out
+
+
+@pytest.fixture(scope="module")
+def world(server):
+    s = server
+    cmd(s, "boot", {"type": "create_unit", "name": "Thành phố Hà Nội", "level": "tinh"}, actor="system")
+    cmd(s, "boot", {"type": "create_unit", "name": "Quận Long Biên", "level": "huyen", "parent": HN}, actor="system")
+    cmd(s, "boot", {"type": "create_unit", "name": "Phường Bồ Đề", "level": "xa", "parent": LB}, actor="system")
+    cmd(s, "boot", {"type": "create_unit", "name": "Phường Gia Thụy", "level": "xa", "parent": LB}, actor="system")
+    cmd(s, "boot", {"type": "create_agency", "unit": BD, "name": "Bộ phận Địa chính"}, actor="system")
+    for name, role, unit, extra in [("Văn phòng Bồ Đề", "office", BD, {}), ("Bí thư", "party_head", BD, {}),
+                                    ("Chủ tịch", "government_head", BD, {}),
+                                    ("Trưởng bộ phận", "agency_head", BD, {"agency": AGENCY}),
+                                    ("Nguyễn Văn Bí Mật", "resident", BD, {}), ("Văn phòng Gia Thụy", "office", GL, {})]:
+        p = cmd(s, "boot", {"type": "register_person", "name": name}, actor="system")["id"]
+        cmd(s, "boot", dict({"type": "grant_role", "person": p, "role": role, "unit": unit}, **extra), actor="system")
+    # A letter raised today (30/9): two items; the first is assigned, replied, delivered and
+    # published the same day, the second stays open.
+    r = cmd(s, "ward", {"type": "submit_opinion", "unit": BD, "channel": "letter", "raised_by": CITIZEN,
+                        "items": [{"topic": "land", "text": "Ông Nguyễn Văn Bí Mật hỏi về sổ đỏ, 0912345678"},
+                                  {"topic": "urban_order", "text": "Nội bộ: chưa công bố"}]})
+    item1, item2 = r["items"]
+    cmd(s, "ward", {"type": "assign", "item": item1, "agency": AGENCY})
+    cmd(s, "district", {"type": "write_reply", "item": item1, "number": "1/UB", "signer": OFFICER, "text": "Đã trả lời"},
+        actor=OFFICER)
+    for who in ("party_head", "government_head", "front_chair", "raiser"):
+        cmd(s, "ward", {"type": "record_delivery", "item": item1, "recipient": who})
+    cmd(s, "ward", {"type": "publish_reply", "item": item1})
+    return {"item1": item1, "item2": item2, "opinion": r["id"]}
+
+
+def test_commands_statuses_validate(server, world):
+    s = server
+    body = {"command": {"type": "plan_conference", "unit": BD, "kind": "periodic", "audience": "all_residents",
+                        "planned_on": "2022-10-10"}}
+    st, out, _ = request(s, "POST", "/v1/commands", key="ward", body=body, headers={"Idempotency-Key": "p-1"})
+    assert st == 201 and out["replayed"] is False
+    st, again, _ = request(s, "POST", "/v1/commands", key="ward", body=body, headers={"Idempotency-Key": "p-1"})
+    assert st == 200 and again["replayed"] is True and again["id"] == out["id"]
+    other = json.loads(json.dumps(body))
+    other["command"]["planned_on"] = "2022-10-11"
+    st, err, _ = request(s, "POST", "/v1/commands", key="ward", body=other, headers={"Idempotency-Key": "p-1"})
+    assert st == 409 and err["error"]["code"] == "conflict"
+    # Scope, actor, authentication, hostile bodies.
+    st, err, _ = request(s, "POST", "/v1/commands", key="other", body=body)
+    assert st == 403 and err["error"]["code"] == "forbidden"
+    st, err, _ = request(s, "POST", "/v1/commands", key="ward", body=dict(body, actor=PARTY_HEAD))
+    assert st == 403
+    st, err, _ = request(s, "POST", "/v1/commands", body=body)
+    assert st == 401 and err["error"]["code"] == "unauthenticated"
+    for raw in [b"{", b"[]", b'{"command": {"type": "x\xc3\x28"}}', b"[" * 5000 + b"]" * 5000,
+                b'{"command": {"type": "plan_conference"}, "extra": 1}']:
+        st, err, _ = request(s, "POST", "/v1/commands", key="ward", body=raw)
+        assert st == 400 and err["error"]["code"] == "invalid_argument", raw[:40]
+
+
+def test_reads_validate(server, world):
+    s = server
+    item1 = world["item1"]
+    for path, key, query, want in [
+        ("/v1/units", "ward", None, 200), ("/v1/units", "district", {"limit": 2}, 200), (f"/v1/units/{BD}", "ward", None, 200),
+        (f"/v1/units/{GL}", "ward", None, 403), ("/v1/units/999", "ward", None, 404), ("/v1/units", None, None, 401),
+        ("/v1/conferences", "ward", None, 200), ("/v1/items", "ward", None, 200), ("/v1/items", "ward", {"limit": 1}, 200),
+        ("/v1/items", "ward", {"as_of": "2022-09-30", "status": "open"}, 200), (f"/v1/items/{item1}", "ward", None, 200),
+        (f"/v1/items/{item1}", "other", None, 403), (f"/v1/items/{item1}/history", "ward", None, 200),
+        (f"/v1/opinions/{world['opinion']}", "ward", None, 200), ("/v1/overdue", "ward", {"as_of": "2022-12-31"}, 200),
+        (f"/v1/units/{BD}/accounting", "ward", {"as_of": "2022-09-30"}, 200),
+        (f"/v1/units/{BD}/report", "ward", {"period": "2022-Q3"}, 200),
+        (f"/v1/units/{BD}/compliance", "ward", {"period": "2022"}, 200),
+        (f"/v1/units/{BD}/triggers", "ward", {"as_of": "2022-09-30"}, 200),
+        ("/v1/items", "ward", {"limit": 0}, 400), ("/v1/items", "ward", {"as_of": "2022-02-30"}, 400),
+        ("/v1/items", "ward", {"colour": "red"}, 400), (f"/v1/units/{BD}/report", "ward", {"period": "2022-Q9"}, 400),
+        ("/v1/nothing", "ward", None, 404),
+    ]:
+        st, out, _ = request(s, "GET", path, key=key, query=query)
+        assert st == want, (path, query, out)
+    st, page, _ = request(s, "GET", "/v1/items", key="ward", query={"limit": 1})
+    assert len(page["items"]) == 1 and page["next_after"] == item1
+    st, late, _ = request(s, "GET", "/v1/overdue", key="ward", query={"as_of": "2022-12-31"})
+    assert [i["id"] for i in late["items"]] == [world["item2"]]
+    st, csv, ctype = request(s, "GET", f"/v1/units/{BD}/report", key="ward", query={"period": "2022-Q3", "format": "csv"})
+    assert st == 200 and ctype.startswith("text/csv") and "section,code,label" in csv
+    st, html, ctype = request(s, "GET", f"/v1/units/{BD}/report", key="ward", query={"period": "2022-Q3"},
+                              headers={"Accept": "text/html"})
+    assert st == 200 and ctype.startswith("text/html")
+    st, _, _ = request(s, "GET", f"/v1/units/{BD}/report", key="ward", query={"period": "2022-Q3"},
+                       headers={"Accept": "image/png"})
+    assert st == 406
+
+
+def test_public_views_validate(server, world):
+    s = server
+    st, feed, _ = request(s, "GET", "/v1/public/feed")
+    assert st == 200
+    assert [i["id"] for i in feed["items"]] == [world["item1"]]
+    text = json.dumps(feed, ensure_ascii=False)
+    assert "Bí Mật" not in text and "0912345678" not in text and "Nội bộ" not in text
+    st, page, ctype = request(s, "GET", f"/v1/public/units/{BD}/report.html", query={"period": "2022"})
+    assert st == 200 and ctype.startswith("text/html") and "Bí Mật" not in page
+    st, err, _ = request(s, "GET", "/v1/public/feed", query={"limit": 0})
+    assert st == 400 and err["error"]["code"] == "invalid_argument"
