@@ -1,78 +1,31 @@
-"""The /v1 API over HTTP against the real doithoaid binary: every response (success and error)
-is validated against docs/openapi.json (its path, method, status and content type must be
-documented, and a JSON body must match the schema).
+"""The /v1 API over HTTP against the real doithoaid binary (the make_service fixture of
+conftest.py): every response, success and error, is validated against docs/openapi.json (its
+path, method, status and content type must be documented, and a JSON body must match the
+schema).
 
 Run: /usr/bin/python3 -m pytest tests/service/test_v1_openapi.py  (DOITHOAID=path/to/doithoaid,
-default build/tools/doithoaid/doithoaid).
+default build/tools/doithoaid/doithoaid); ctest service_http_tests runs it with the others.
 """
-import hashlib
 import json
 import os
 import re
-import subprocess
-import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import pytest
 from jsonschema import Draft202012Validator, RefResolver
+from jsonschema.exceptions import ValidationError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = os.environ.get("DOITHOAID", os.path.join(ROOT, "build", "tools", "doithoaid", "doithoaid"))
 with open(os.path.join(ROOT, "docs", "openapi.json"), encoding="utf-8") as f:
     SPEC = json.load(f)
 RESOLVER = RefResolver.from_schema(SPEC)
 
-KEYS = {"boot": "boot-key-0123456789", "ward": "ward-key-0123456789", "other": "other-key-0123456789",
-        "district": "district-key-0123456789"}
+KEYS = {"boot": "v1-boot-key", "ward": "v1-ward-key", "other": "v1-other-key", "district": "v1-district-key"}
 # Ids are deterministic: the directory below is built in this order on an empty store.
 HN, LB, BD, GL = 1, 2, 3, 4
 OFFICE_BD, PARTY_HEAD, GOV_HEAD, OFFICER, CITIZEN, OFFICE_GL = 1, 2, 3, 4, 5, 6
 AGENCY = 1
-
-
-def sha(k):
-    return hashlib.sha256(k.encode()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def server():
-    if not os.path.exists(BINARY):
-        pytest.fail(f"doithoaid not built at {BINARY} (cmake --build build --target doithoaid)")
-    config = {
-        "engine": {"store": ":memory:", "clock": "2022-09-30T08:00:00+07:00"},
-        "listen": "127.0.0.1:0",
-        "access_log": "",
-        "keys": [
-            {"name": "boot", "sha256": sha(KEYS["boot"]), "system": True, "all_units": True, "may_assert_actor": True,
-             "rate_per_second": 10000, "burst": 10000},
-            {"name": "ward", "sha256": sha(KEYS["ward"]), "units": [BD], "actor": OFFICE_BD,
-             "rate_per_second": 10000, "burst": 10000},
-            {"name": "other", "sha256": sha(KEYS["other"]), "units": [GL], "actor": OFFICE_GL,
-             "rate_per_second": 10000, "burst": 10000},
-            {"name": "district", "sha256": sha(KEYS["district"]), "units": [LB], "may_assert_actor": True,
-             "rate_per_second": 10000, "burst": 10000},
-        ],
-    }
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "doithoaid.json")
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(config, f)
-        proc = subprocess.Popen([BINARY, "--config", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            line = proc.stdout.readline()
-            m = re.search(r"(https?://[^\s]+)", line)
-            if not m:
-                proc.kill()
-                pytest.fail(f"doithoaid did not start: {line!r} {proc.stderr.read()!r}")
-            yield m.group(1).rstrip("/")
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+FAST = {"rate_per_second": 1e6, "burst": 1e6}
 
 
 def operation(path, method):
@@ -104,25 +57,19 @@ def validate(method, path, status, content_type, body):
 
 
 def request(server, method, path, key=None, query=None, body=None, headers=None):
-    url = server + urllib.parse.quote(path)
+    target = urllib.parse.quote(path)
     if query:
-        url += "?" + urllib.parse.urlencode(query)
+        target += "?" + urllib.parse.urlencode(query)
     h = dict(headers or {})
-    if key:
-        h["X-Api-Key"] = KEYS[key]
     data = None
     if body is not None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         h.setdefault("Content-Type", "application/json")
-    req = urllib.request.Request(url, data=data, method=method, headers=h)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            status, ctype, text = r.status, r.headers.get("Content-Type", ""), r.read()
-    except urllib.error.HTTPError as e:
-        status, ctype, text = e.code, e.headers.get("Content-Type", ""), e.read()
-    validate(method, path, status, ctype, text)
-    parsed = json.loads(text) if ctype.startswith("application/json") else text.decode()
-    return status, parsed, ctype
+    reply = server.request(method, target, body=data, headers=h, key=KEYS[key] if key else None, timeout=30)
+    ctype = reply.headers.get("content-type", "")
+    validate(method, path, reply.status, ctype, reply.body)
+    parsed = json.loads(reply.body) if ctype.startswith("application/json") else reply.body.decode()
+    return reply.status, parsed, ctype
 
 
 def cmd(server, key, command, actor=None, expect=201, **kw):
@@ -134,9 +81,13 @@ def cmd(server, key, command, actor=None, expect=201, **kw):
     return out
 
 
-@pytest.fixture(scope="module")
-def world(server):
-    s = server
+@pytest.fixture
+def world(make_service):
+    s = make_service(engine={"store": ":memory:", "clock": "2022-09-30T08:00:00+07:00"}, default_keys=False, keys=[
+        dict(name="boot", key=KEYS["boot"], system=True, all_units=True, may_assert_actor=True, **FAST),
+        dict(name="ward", key=KEYS["ward"], units=[BD], actor=OFFICE_BD, **FAST),
+        dict(name="other", key=KEYS["other"], units=[GL], actor=OFFICE_GL, **FAST),
+        dict(name="district", key=KEYS["district"], units=[LB], may_assert_actor=True, **FAST)])
     cmd(s, "boot", {"type": "create_unit", "name": "Thành phố Hà Nội", "level": "tinh"}, actor="system")
     cmd(s, "boot", {"type": "create_unit", "name": "Quận Long Biên", "level": "huyen", "parent": HN}, actor="system")
     cmd(s, "boot", {"type": "create_unit", "name": "Phường Bồ Đề", "level": "xa", "parent": LB}, actor="system")
@@ -160,11 +111,11 @@ def world(server):
     for who in ("party_head", "government_head", "front_chair", "raiser"):
         cmd(s, "ward", {"type": "record_delivery", "item": item1, "recipient": who})
     cmd(s, "ward", {"type": "publish_reply", "item": item1})
-    return {"item1": item1, "item2": item2, "opinion": r["id"]}
+    return {"server": s, "item1": item1, "item2": item2, "opinion": r["id"]}
 
 
-def test_commands_statuses_validate(server, world):
-    s = server
+def test_commands_statuses_validate(world):
+    s = world["server"]
     body = {"command": {"type": "plan_conference", "unit": BD, "kind": "periodic", "audience": "all_residents",
                         "planned_on": "2022-10-10"}}
     st, out, _ = request(s, "POST", "/v1/commands", key="ward", body=body, headers={"Idempotency-Key": "p-1"})
@@ -188,8 +139,8 @@ def test_commands_statuses_validate(server, world):
         assert st == 400 and err["error"]["code"] == "invalid_argument", raw[:40]
 
 
-def test_reads_validate(server, world):
-    s = server
+def test_reads_validate(world):
+    s = world["server"]
     item1 = world["item1"]
     for path, key, query, want in [
         ("/v1/units", "ward", None, 200), ("/v1/units", "district", {"limit": 2}, 200), (f"/v1/units/{BD}", "ward", None, 200),
@@ -222,8 +173,8 @@ def test_reads_validate(server, world):
     assert st == 406
 
 
-def test_public_views_validate(server, world):
-    s = server
+def test_public_views_validate(world):
+    s = world["server"]
     st, feed, _ = request(s, "GET", "/v1/public/feed")
     assert st == 200
     assert [i["id"] for i in feed["items"]] == [world["item1"]]
@@ -233,3 +184,18 @@ def test_public_views_validate(server, world):
     assert st == 200 and ctype.startswith("text/html") and "Bí Mật" not in page
     st, err, _ = request(s, "GET", "/v1/public/feed", query={"limit": 0})
     assert st == 400 and err["error"]["code"] == "invalid_argument"
+
+
+def test_schemas_catch_wrong_types(world):
+    """The schemas are strict enough to notice a wrong field type or an extra public field."""
+    s = world["server"]
+    _, item, _ = request(s, "GET", f"/v1/items/{world['item1']}", key="ward")
+    item["deadline"] = 20221030
+    with pytest.raises(ValidationError):
+        validate("GET", "/v1/items/1", 200, "application/json", json.dumps(item).encode())
+    _, feed, _ = request(s, "GET", "/v1/public/feed")
+    feed["items"][0]["raised_by_id"] = CITIZEN
+    with pytest.raises(ValidationError):
+        validate("GET", "/v1/public/feed", 200, "application/json", json.dumps(feed).encode())
+    with pytest.raises(AssertionError):
+        validate("GET", "/v1/items", 418, "application/json", b"{}")
