@@ -159,6 +159,11 @@ def test_reads_validate(world):
     ]:
         st, out, _ = request(s, "GET", path, key=key, query=query)
         assert st == want, (path, query, out)
+    # The day before everything: the ward's scope held nothing yet; the ward itself did not exist.
+    st, before, _ = request(s, "GET", "/v1/items", key="ward", query={"as_of": "2022-09-29"})
+    assert st == 200 and before["items"] == []
+    st, _, _ = request(s, "GET", "/v1/items", key="ward", query={"as_of": "2022-09-29", "unit": BD})
+    assert st == 404
     st, page, _ = request(s, "GET", "/v1/items", key="ward", query={"limit": 1})
     assert len(page["items"]) == 1 and page["next_after"] == item1
     st, late, _ = request(s, "GET", "/v1/overdue", key="ward", query={"as_of": "2022-12-31"})
