@@ -84,7 +84,7 @@ def cmd(server, key, command, actor=None, expect=201, **kw):
 @pytest.fixture
 def world(make_service):
     s = make_service(engine={"store": ":memory:", "clock": "2022-09-30T08:00:00+07:00"}, default_keys=False, keys=[
-        dict(name="boot", key=KEYS["boot"], system=True, all_units=True, may_assert_actor=True, **FAST),
+        dict(name="boot", key=KEYS["boot"], system=True, all_units=True, may_assert_actor=True, events=True, **FAST),
         dict(name="ward", key=KEYS["ward"], units=[BD], actor=OFFICE_BD, **FAST),
         dict(name="other", key=KEYS["other"], units=[GL], actor=OFFICE_GL, **FAST),
         dict(name="district", key=KEYS["district"], units=[LB], may_assert_actor=True, **FAST)])
@@ -189,6 +189,20 @@ def test_public_views_validate(world):
     assert st == 200 and ctype.startswith("text/html") and "Bí Mật" not in page
     st, err, _ = request(s, "GET", "/v1/public/feed", query={"limit": 0})
     assert st == 400 and err["error"]["code"] == "invalid_argument"
+
+
+def test_transport_paths_validate(world):
+    """The transport's own paths answer as docs/openapi.json says."""
+    s = world["server"]
+    for path in ("/healthz", "/readyz", "/metrics"):
+        st, _, _ = request(s, "GET", path)
+        assert st == 200
+    st, page, _ = request(s, "GET", "/v1/events", key="boot", query={"from": 1, "limit": 5})
+    assert st == 200 and len(page["events"]) == 5 and page["next"] == 6
+    st, _, _ = request(s, "GET", "/v1/events", key="ward")
+    assert st == 403
+    st, _, _ = request(s, "GET", "/v1/events", key="boot", query={"limit": 0})
+    assert st == 400
 
 
 def test_schemas_catch_wrong_types(world):
