@@ -578,3 +578,21 @@ def test_slow_sse_reader_is_disconnected(make_service):
     conn.close()
     s.close()
     assert svc.alive()
+
+
+def test_the_example_config_of_the_docs_starts(make_service, tmp_path):
+    # tools/doithoaid/doithoaid.example.json (README, docs/service.md), on a fresh store and a
+    # free port; its key is "demo-key".
+    from conftest import ROOT, Service
+    config = json.loads((ROOT / "tools" / "doithoaid" / "doithoaid.example.json").read_text())
+    config["listen"] = "127.0.0.1:0"
+    config["engine"]["store"] = str(tmp_path / "example.db")
+    workdir = tmp_path / "example"
+    workdir.mkdir()
+    svc = Service(config, workdir)
+    try:
+        assert svc.get("/readyz").status == 200
+        assert svc.get("/v1/events", key="demo-key").status == 200
+        assert svc.get("/v1/events", key="other").status == 401
+    finally:
+        assert svc.stop() == 0
