@@ -421,6 +421,12 @@ TEST_CASE("open311 POST refusals: key, scope, required fields, values") {
   REQUIRE(a.status == 200);
   REQUIRE(a.body == b.body);
   REQUIRE(json::parse(w.ctx->engine.call("items", "{}")).size() == 2);
+
+  // A dissolved unit takes no new opinion: the engine's invalid_transition is 409.
+  const auto old = w.sys({{"type", "create_unit"}, {"name", "Phường Cũ"}, {"level", "xa"}, {"parent", w.lb}, {"code", "cu"}});
+  w.sys({{"type", "dissolve_unit"}, {"unit", old}});
+  require_error(w.post("/open311/v2/requests.json", w.fms("cu", "Đèn đường hỏng"), &w.wide_key), 409, "dissolved");
+  REQUIRE(json::parse(w.ctx->engine.call("items", "{}")).size() == 2);
 }
 
 TEST_CASE("open311 GET requests: filters, defaults, bad arguments") {
