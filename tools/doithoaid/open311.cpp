@@ -13,6 +13,7 @@
 #include <mutex>
 #include <new>
 #include <set>
+#include <unordered_map>
 
 #include "config.h"
 
@@ -109,11 +110,8 @@ const char kXmlDeclaration[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
 
 // A list of flat objects: <root><item><field>..</field>...</item>...</root>, fields in the
 // spec's order (those an object lacks are left out, as in its JSON form).
-std::string xml_list(const char* root, const char* item, const json& list, const std::vector<const char*>& fields) {
-  std::string out = kXmlDeclaration;
-  out += '<';
-  out += root;
-  out += '>';
+std::string xml_list_items(const char* item, const json& list, const std::vector<const char*>& fields) {
+  std::string out;
   for (const json& x : list) {
     out += '<';
     out += item;
@@ -124,11 +122,25 @@ std::string xml_list(const char* root, const char* item, const json& list, const
     out += item;
     out += '>';
   }
+  return out;
+}
+
+std::string xml_list(const char* root, const char* item, const json& list, const std::vector<const char*>& fields) {
+  std::string out = kXmlDeclaration;
+  out += '<';
+  out += root;
+  out += '>';
+  out += xml_list_items(item, list, fields);
   out += "</";
   out += root;
   out += ">\n";
   return out;
 }
+
+// The fields of a request, in the spec's order (those the engine has: no place or media yet).
+const std::vector<const char*> kRequestFields = {
+    "service_request_id", "status",           "status_notes",    "service_name",      "service_code", "description",
+    "agency_responsible", "service_notice",   "requested_datetime", "updated_datetime", "expected_datetime", "address"};
 
 Response respond(int status, Format f, std::string body) {
   Response r;
@@ -488,31 +500,91 @@ class Open311 {
   }
 
   // ---- GET requests, requests/{id} ----
-  // The public view of the jurisdiction's subtree: published items only, redacted (R13).
-  json public_requests(std::int64_t unit) {
-    return call("export_items", {{"format", "open311"}, {"unit", unit}, {"visibility", "public_view"}});
+  // The public view of a jurisdiction's subtree (published items only, redacted: R13), as
+  // export_items gives it, indexed and pre-serialized. Building it costs the export (tens of
+  // microseconds an item: redaction); it is kept while the engine's last sequence and today
+  // stay the same (the export depends on nothing else), so reads between writes only filter.
+  struct Published {
+    std::int64_t at;  // requested_datetime, seconds since 1970
+    std::uint32_t id;
+    bool open;
+    std::string code;
+    std::string as_json;  // the request's object
+    std::string as_xml;   // <request>...</request>
+  };
+  struct Snapshot {
+    std::string today;
+    std::vector<Published> items;  // most recent first, then the highest id
+    std::unordered_map<std::uint32_t, std::size_t> by_id;
+  };
+  struct Cached {
+    std::uint64_t seq;
+    std::shared_ptr<const Snapshot> snapshot;
+  };
+
+  std::shared_ptr<const Snapshot> published(std::int64_t unit) {
+    // The sequence is read before the export: a write in between makes the entry newer than
+    // its key, never older, and the next read re-exports.
+    const auto seq = call("last_seq", json::object()).get<std::uint64_t>();
+    const std::string today = call("today", json::object()).get<std::string>();
+    {
+      std::lock_guard<std::mutex> lock(cache_mutex_);
+      if (const auto it = cache_.find(unit); it != cache_.end() && it->second.seq == seq && it->second.snapshot->today == today)
+        return it->second.snapshot;
+    }
+    auto snap = std::make_shared<Snapshot>();
+    snap->today = today;
+    json list = call("export_items", {{"format", "open311"}, {"unit", unit}, {"visibility", "public_view"}});
+    snap->items.reserve(list.size());
+    for (json& x : list) {
+      Published e;
+      e.at = parse_w3c(x.at("requested_datetime").get<std::string>(), zone(), false).value_or(0);
+      e.id = static_cast<std::uint32_t>(std::stoul(x.at("service_request_id").get<std::string>()));
+      e.open = x.at("status") == "open";
+      e.code = x.at("service_code").get<std::string>();
+      e.as_json = json_text(x);
+      e.as_xml = xml_list_items("request", json::array({std::move(x)}), kRequestFields);
+      snap->items.push_back(std::move(e));
+    }
+    std::sort(snap->items.begin(), snap->items.end(),
+              [](const Published& a, const Published& b) { return a.at != b.at ? a.at > b.at : a.id > b.id; });
+    for (std::size_t i = 0; i < snap->items.size(); ++i) snap->by_id.emplace(snap->items[i].id, i);
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    if (cache_.size() >= 64) cache_.clear();  // a bound, not a policy: jurisdictions are few
+    cache_[unit] = Cached{seq, snap};
+    return snap;
   }
 
-  static Response request_list(Format f, const json& list) {
-    if (f == Format::json) return respond(200, f, json_text(list));
-    return respond(200, f,
-                   xml_list("service_requests", "request", list,
-                            {"service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-                             "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
-                             "expected_datetime", "address"}));
+  static Response request_list(Format f, const std::vector<const Published*>& list) {
+    std::string out;
+    if (f == Format::json) {
+      out += '[';
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        if (i) out += ',';
+        out += list[i]->as_json;
+      }
+      out += ']';
+    } else {
+      out = kXmlDeclaration;
+      out += "<service_requests>";
+      for (const Published* p : list) out += p->as_xml;
+      out += "</service_requests>\n";
+    }
+    return respond(200, f, std::move(out));
   }
 
   Response requests(Request& r, Format f) {
     const Params p = query_params(r);
     const std::int64_t unit = jurisdiction(p).id;
-    json out = json::array();
+    std::vector<const Published*> out;
     // service_request_id overrides every other argument (spec).
     if (const auto ids = p.list("service_request_id"); !ids.empty()) {
       if (ids.size() > s_.max_requests) fail(400, "at most " + std::to_string(s_.max_requests) + " service_request_id values");
-      std::set<std::string> wanted;
-      for (const auto& id : ids) wanted.insert(std::to_string(parse_id(id, "service_request_id")));
-      for (json& x : public_requests(unit))
-        if (wanted.count(x.at("service_request_id").get<std::string>())) out.push_back(std::move(x));
+      std::set<std::uint32_t> wanted;
+      for (const auto& id : ids) wanted.insert(parse_id(id, "service_request_id"));
+      const auto snap = published(unit);
+      for (const Published& x : snap->items)
+        if (wanted.count(x.id)) out.push_back(&x);
       return request_list(f, out);
     }
     const auto codes = p.list("service_code");
@@ -537,40 +609,31 @@ class Open311 {
       return t;
     };
     std::optional<std::int64_t> from = date("start_date", false), to = date("end_date", true);
-    if (!from && !to) to = *parse_w3c(call("today", json::object()).get<std::string>(), zone(), true);
+    const auto snap = published(unit);
+    if (!from && !to) to = *parse_w3c(snap->today, zone(), true);
     if (!from) from = *to - span + 1;
     if (!to) to = *from + span - 1;
     if (*to < *from) fail(400, "end_date is before start_date");
     if (*to - *from >= span) fail(400, "start_date to end_date may not span more than " + std::to_string(s_.max_days) + " days");
-    std::vector<std::pair<std::int64_t, json>> hits;
-    for (json& x : public_requests(unit)) {
-      const std::string& status = x.at("status").get_ref<const std::string&>();
-      if (!(status == "open" ? want_open : want_closed)) continue;
-      if (!codes.empty() && std::find(codes.begin(), codes.end(), x.at("service_code").get<std::string>()) == codes.end())
-        continue;
-      const auto at = parse_w3c(x.at("requested_datetime").get<std::string>(), zone(), false);
-      if (!at || *at < *from || *at > *to) continue;
-      hits.emplace_back(*at, std::move(x));
+    // Most recent first (the snapshot's order), at most max_requests.
+    for (const Published& x : snap->items) {
+      if (out.size() >= s_.max_requests || x.at < *from) break;
+      if (x.at > *to || !(x.open ? want_open : want_closed)) continue;
+      if (!codes.empty() && std::find(codes.begin(), codes.end(), x.code) == codes.end()) continue;
+      out.push_back(&x);
     }
-    // Most recent first (then the newest id), at most max_requests.
-    auto id_of = [](const json& x) { return std::stoull(x.at("service_request_id").get<std::string>()); };
-    std::sort(hits.begin(), hits.end(), [&](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : id_of(a.second) > id_of(b.second);
-    });
-    for (std::size_t i = 0; i < hits.size() && i < s_.max_requests; ++i) out.push_back(std::move(hits[i].second));
     return request_list(f, out);
   }
 
   Response request(Request& r, Format f) {
     const Params p = query_params(r);
     const std::int64_t unit = jurisdiction(p).id;
-    const std::string id = std::to_string(parse_id(r.params.at("id"), "service_request_id"));
-    json out = json::array();
-    for (json& x : public_requests(unit))
-      if (x.at("service_request_id") == id) out.push_back(std::move(x));
+    const std::uint32_t id = parse_id(r.params.at("id"), "service_request_id");
+    const auto snap = published(unit);
+    const auto it = snap->by_id.find(id);
     // Unpublished items answer as unknown ones: the public view does not show that they exist.
-    if (out.empty()) fail(404, "service_request_id " + quote(r.params.at("id")) + " was not found");
-    return request_list(f, out);
+    if (it == snap->by_id.end()) fail(404, "service_request_id " + quote(r.params.at("id")) + " was not found");
+    return request_list(f, {&snap->items[it->second]});
   }
 
   // ---- POST requests ----
@@ -655,6 +718,8 @@ class Open311 {
   Settings s_;
   std::once_flag profile_once_;
   json profile_;
+  std::mutex cache_mutex_;
+  std::unordered_map<std::int64_t, Cached> cache_;  // by unit
 };
 
 }  // namespace
