@@ -1,7 +1,6 @@
 // Open311 GeoReport v2 routes of doithoaid (tools/doithoaid/open311.cpp), driven in-process
-// through the Router with requests shaped as Open311 clients send them (FixMyStreet's
+// through the Router (ctest service_tests) with requests shaped as Open311 clients send them (FixMyStreet's
 // Open311.pm: form-encoded POST with api_key and jurisdiction_id; GET with a query string).
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include <boost/property_tree/ptree.hpp>

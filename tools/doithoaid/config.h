@@ -19,6 +19,13 @@ struct Limits {
   int idle_timeout_ms = 30000;             // a keep-alive connection idle this long is closed
   int max_connections = 1024;              // further connections are refused at accept
   int events_max_wait_ms = 30000;          // longest long-poll wait of GET /v1/events
+  // Added by the transport (compatible additions):
+  double ip_rate_per_second = 1000;        // token bucket per client address for keyless requests (0: off)
+  double ip_burst = 2000;
+  int write_timeout_ms = 10000;            // a response (or an SSE batch) must be taken within this
+  int drain_timeout_ms = 20000;            // on SIGTERM, in-flight requests get this long to finish
+  int sse_heartbeat_ms = 15000;            // an idle event stream gets a comment line this often
+  std::size_t sse_batch_events = 200;      // events read and buffered per SSE write (the bound per reader)
 };
 
 struct TlsConfig {
@@ -44,10 +51,13 @@ struct Config {
 Config load_config(const std::string& path);
 Config parse_config(const nlohmann::json& document);
 
+class EventHub;  // events.h: learns of new commits (dt_subscribe) and wakes waiters
+
 // What route files get.
 struct Context {
   const Config& config;
   EngineRef engine;
+  EventHub* events = nullptr;  // set by main before the routes are added
 };
 
 }  // namespace doithoaid

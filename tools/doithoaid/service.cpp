@@ -129,14 +129,22 @@ bool match_segment(const std::string& pattern, const std::string& value, std::ma
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Access access, Handler handler) {
-  routes_.push_back(Route{std::move(method), split_path(pattern), access, std::move(handler)});
+  auto segments = split_path(pattern);
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), access, std::move(handler)});
+}
+
+std::vector<Router::Pattern> Router::patterns() const {
+  std::vector<Pattern> out;
+  for (const Route& r : routes_) out.push_back(Pattern{r.method, r.pattern});
+  return out;
 }
 
 Response Router::handle(Request& req) const {
   try {
     const auto segments = split_path(req.path);
     bool path_matched = false;
-    for (const Route& route : routes_) {
+    for (std::size_t index = 0; index < routes_.size(); ++index) {
+      const Route& route = routes_[index];
       if (route.segments.size() != segments.size()) continue;
       std::map<std::string, std::string> params;
       bool ok = true;
@@ -144,6 +152,7 @@ Response Router::handle(Request& req) const {
       if (!ok) continue;
       path_matched = true;
       if (route.method != req.method && !(req.method == "HEAD" && route.method == "GET")) continue;
+      req.route_index = static_cast<int>(index);
       if (route.access == Access::key && !req.key)
         return error_response(kUnauthenticated, "this resource needs an API key (header X-Api-Key)");
       req.params = std::move(params);

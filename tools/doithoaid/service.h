@@ -44,12 +44,14 @@ struct Request {
   std::string method;  // "GET", "POST", ...
   std::string target;  // as received: path and query
   std::string path;    // percent-decoded, without the query
-  std::vector<std::pair<std::string, std::string>> query;    // percent-decoded, in order ('+' is a space)
+  // percent-decoded, in order ('+' is a space); the transport takes `api_key` out (req.key has it)
+  std::vector<std::pair<std::string, std::string>> query;
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::map<std::string, std::string> params;  // filled by the Router from the pattern ({id})
   const ApiKey* key = nullptr;  // the key presented and verified by the transport, if any
   std::string remote;           // peer address (never logged with personal data)
+  int route_index = -1;         // filled by the Router: index of the matched route (metrics), -1 none
 
   std::optional<std::string> query_value(std::string_view name) const;
   std::optional<std::string> header(std::string_view lower_case_name) const;
@@ -110,9 +112,17 @@ class Router {
   // error_response; nothing escapes.
   Response handle(Request& req) const;
 
+  struct Pattern {
+    std::string method;
+    std::string pattern;
+  };
+  // The routes in order of add(): the transport labels metrics and logs with them.
+  std::vector<Pattern> patterns() const;
+
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Access access;
     Handler handler;

@@ -1,0 +1,117 @@
+// The event hub (events.h).
+#include "events.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+namespace doithoaid {
+
+void EventHub::start() {
+  dt_error* err = nullptr;
+  const int st = dt_subscribe(engine_, &EventHub::on_event, this, &subscription_, &err);
+  if (st != DT_OK) {
+    const std::string m = err ? dt_error_message(err) : dt_status_name(st);
+    dt_error_free(err);
+    throw ServiceError(st, "cannot subscribe to the engine's events: " + m);
+  }
+  const std::string last = EngineRef(engine_).call("last_seq", "{}");
+  const std::int64_t seq = std::strtoll(last.c_str(), nullptr, 10);
+  std::int64_t cur = last_seq_.load();
+  while (seq > cur && !last_seq_.compare_exchange_weak(cur, seq)) {
+  }
+}
+
+void EventHub::stop() {
+  if (subscription_) {
+    dt_unsubscribe(subscription_);
+    subscription_ = nullptr;
+  }
+  wake_all();
+}
+
+void EventHub::on_event(void* user, const char* json, std::size_t length) {
+  // The event JSON starts {"seq":N,...}: read N without parsing the whole event.
+  static const char kKey[] = "\"seq\":";
+  const char* end = json + length;
+  const char* p = static_cast<const char*>(memmem(json, length, kKey, sizeof kKey - 1));
+  if (!p) return;
+  p += sizeof kKey - 1;
+  while (p < end && *p == ' ') ++p;
+  std::int64_t seq = 0;
+  while (p < end && *p >= '0' && *p <= '9') seq = seq * 10 + (*p++ - '0');
+  static_cast<EventHub*>(user)->notify(seq);
+}
+
+void EventHub::notify(std::int64_t seq) {
+  std::int64_t cur = last_seq_.load();
+  while (seq > cur && !last_seq_.compare_exchange_weak(cur, seq)) {
+  }
+  if (waiting_.load(std::memory_order_acquire) == 0) return;
+  std::vector<Wake> due;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = waiters_.begin();
+    while (it != waiters_.end() && it->first <= seq) {
+      due.push_back(std::move(it->second.second));
+      it = waiters_.erase(it);
+    }
+    waiting_.store(waiters_.size(), std::memory_order_release);
+  }
+  for (auto& w : due) w();
+}
+
+std::uint64_t EventHub::wait_for(std::int64_t seq, Wake wake) {
+  std::uint64_t id;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    id = next_id_++;
+    // Checked under the lock notify takes, so a commit cannot slip between the check and the wait.
+    if (!closing() && last_seq() < seq) {
+      waiters_.emplace(seq, std::make_pair(id, std::move(wake)));
+      waiting_.store(waiters_.size(), std::memory_order_release);
+      return id;
+    }
+  }
+  wake();
+  return id;
+}
+
+void EventHub::cancel(std::uint64_t id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = waiters_.begin(); it != waiters_.end(); ++it)
+    if (it->second.first == id) {
+      waiters_.erase(it);
+      break;
+    }
+  waiting_.store(waiters_.size(), std::memory_order_release);
+}
+
+void EventHub::wake_all() {
+  std::vector<Wake> due;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closing_.store(true, std::memory_order_release);
+    for (auto& w : waiters_) due.push_back(std::move(w.second.second));
+    waiters_.clear();
+    waiting_.store(0, std::memory_order_release);
+  }
+  for (auto& w : due) w();
+}
+
+std::string EventHub::read(const EngineRef& engine, std::int64_t from, std::int64_t limit, std::int64_t& next,
+                           std::size_t& count) {
+  const std::string args = "{\"from\":" + std::to_string(from) + ",\"limit\":" + std::to_string(limit) + "}";
+  const std::string events = engine.call("events", args);
+  next = from;
+  count = 0;
+  // The last event's seq: parse the array (bounded by limit), the events are passed on as text.
+  const auto list = nlohmann::json::parse(events);
+  count = list.size();
+  if (!list.empty()) next = list.back().at("seq").get<std::int64_t>() + 1;
+  return "{\"events\":" + events + ",\"next\":" + std::to_string(next) + "}";
+}
+
+}  // namespace doithoaid
