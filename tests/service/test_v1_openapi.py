@@ -191,6 +191,22 @@ def test_public_views_validate(world):
     assert st == 400 and err["error"]["code"] == "invalid_argument"
 
 
+def test_hostile_queries_and_bodies_change_nothing(world):
+    s = world["server"]
+    _, before, _ = request(s, "GET", "/v1/items", key="boot")
+    reply = s.request("GET", "/v1/items?topic=%C3%28", key=KEYS["ward"])  # invalid UTF-8 once decoded
+    validate("GET", "/v1/items", reply.status, reply.headers.get("content-type", ""), reply.body)
+    assert reply.status == 400
+    long_text = {"type": "submit_opinion", "unit": BD, "channel": "letter", "raised_by": CITIZEN,
+                 "items": [{"topic": "land", "text": "a" * 20000}]}
+    st, err, _ = request(s, "POST", "/v1/commands", key="ward", body={"command": long_text})
+    assert st == 400 and err["error"]["code"] == "invalid_argument"
+    st, err, _ = request(s, "POST", "/v1/commands", key="ward", body={"command": {"type": "close_item", "item": -1}})
+    assert st == 400
+    _, after, _ = request(s, "GET", "/v1/items", key="boot")
+    assert after == before
+
+
 def test_transport_paths_validate(world):
     """The transport's own paths answer as docs/openapi.json says."""
     s = world["server"]
