@@ -374,6 +374,14 @@ TEST_CASE("v1 reads: every date-taking read answers for the past", "[service][v1
   for (const json& it : body(past)["items"]) CHECK(it["status"] == "open");
   CHECK(body(w.get("/v1/items", &w.ward, {{"as_of", "2022-10-10"}, {"status", "assigned"}}))["items"].empty());
   CHECK(body(w.get("/v1/items", &w.ward, {{"as_of", "2022-10-09"}}))["items"].empty());
+  // Before the ward existed: nothing in the key's scope, and the ward itself is not found.
+  Response before = w.get("/v1/items", &w.ward, {{"as_of", "2022-09-29"}});
+  CHECK(before.status == 200);
+  CHECK(body(before)["items"].empty());
+  CHECK(w.get("/v1/items", &w.ward, {{"as_of", "2022-09-29"}, {"unit", std::to_string(w.bd)}}).status == 404);
+  CHECK(w.get("/v1/items", &w.ward, {{"agency", "999"}}).status == 404);
+  CHECK(w.get("/v1/items", &w.ward, {{"conference", "999"}}).status == 404);
+  CHECK(w.get("/v1/items", &w.ward, {{"raised_by", "999"}}).status == 404);
   CHECK(body(w.get("/v1/items", &w.ward, {{"status", "assigned"}}))["items"].size() == 1);
 
   Response acc_past = w.get("/v1/units/" + bd + "/accounting", &w.ward, {{"as_of", "2022-10-10"}});

@@ -112,7 +112,15 @@ json scoped_items(const Context& ctx, const Scope& scope, json args, std::option
   } else if (scope.all()) {
     run(std::nullopt);
   } else {
-    for (std::uint64_t root : scope.roots()) run(root);
+    // A key's unit that did not exist yet on `as_of` holds no items then (the filters' own
+    // ids were checked by the caller, so not_found here can only be the unit).
+    for (std::uint64_t root : scope.roots()) {
+      try {
+        run(root);
+      } catch (const ServiceError& e) {
+        if (e.code != DT_NOT_FOUND || !args.contains("as_of")) throw;
+      }
+    }
   }
   std::sort(found.begin(), found.end(), [](const json& a, const json& b) { return a.at("id") < b.at("id"); });
   found.erase(std::unique(found.begin(), found.end(), [](const json& a, const json& b) { return a.at("id") == b.at("id"); }),
@@ -137,6 +145,10 @@ Response get_items(Context& ctx, Request& req) {
     if (const auto v = q.text(t)) args[t] = *v;
   for (const char* i : {"agency", "conference", "raised_by"})
     if (const auto v = q.id(i)) args[i] = *v;
+  // Filters naming nothing are 404 whatever the scope (checked on today's directory).
+  if (args.contains("agency")) call(ctx, "agency", {{"id", args["agency"]}});
+  if (args.contains("conference")) call(ctx, "conference", {{"id", args["conference"]}});
+  if (args.contains("raised_by")) call(ctx, "person", {{"id", args["raised_by"]}});
   if (const auto d = q.date("as_of")) args["as_of"] = *d;
   const auto unit = q.id("unit");
   if (unit) scope.entity("unit", *unit);  // 404 for a unit that does not exist
