@@ -269,8 +269,8 @@ def test_rate_limit_per_key_and_per_address(make_service):
     b"POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nhello\r\n0\r\n\r\n",
     b"POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffff\r\n",
     b"POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
-    b"GET /v1/\xff\xfe%ZZ HTTP/1.1\r\nHost: a\r\n\r\n",
-    b"GET /v1/%ff%fe HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"GET /v1/\xff\xfe%ZZ HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    b"GET /v1/%ff%fe HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
     b"GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n",
 ])
 def test_malformed_requests_get_4xx_or_close_and_the_service_lives(service, data):
@@ -343,3 +343,256 @@ def test_sigint_exits_0(make_service):
     assert svc.stop(signal.SIGINT) == 0
     assert "stopped" in svc.stderr()
 
+
+
+def test_sigterm_drains_in_flight_commands(make_service, tmp_path):
+    # Four clients commit as fast as they can on a durable store; SIGTERM lands mid-stream.
+    # Every command that was answered 201 is committed, and nothing was committed unanswered:
+    # the in-flight ones finished and were answered before the engine closed.
+    store = str(tmp_path / "drain.db")
+    svc = make_service(engine={"store": store})
+    answered = []
+    refused = []
+    lock = threading.Lock()
+
+    def client(n):
+        conn = svc.connection(timeout=30)
+        i = 0
+        while True:
+            body = json.dumps({"actor": "system", "command": {"type": "register_person", "name": "P%d-%d" % (n, i)}})
+            try:
+                conn.request("POST", "/v1/commands", body=body,
+                             headers={"X-Api-Key": ADMIN_KEY, "Content-Type": "application/json"})
+                r = conn.getresponse()
+                data = r.read()
+            except (OSError, http_errors()):
+                return
+            with lock:
+                if r.status == 201:
+                    answered.append(json.loads(data)["first_seq"])
+                else:
+                    refused.append(r.status)
+            if r.status != 201 or r.getheader("connection", "").lower() == "close":
+                return
+            i += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 10
+    while len(answered) < 20 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert svc.stop() == 0
+    for t in threads:
+        t.join(10)
+    assert answered and all(status == 503 for status in refused)
+    # Reopen the store: exactly the answered commands are there.
+    again = make_service(engine={"store": store})
+    events = again.get("/v1/events?limit=1000", key=ADMIN_KEY).json()["events"]
+    assert sorted(e["seq"] for e in events) == sorted(answered)
+
+
+# ---- events ----
+
+def register(svc, name="Nguyen Van An", key=ADMIN_KEY, **fields):
+    command = {"type": "register_person", "name": name}
+    command.update(fields)
+    r = svc.post("/v1/commands", key=key, json={"actor": "system", "command": command})
+    assert r.status == 201, r
+    return r.json()["first_seq"]
+
+
+def test_events_pages_and_next(service):
+    seqs = [register(service, "P%d" % i) for i in range(3)]
+    r = service.get("/v1/events?from=1", key=ADMIN_KEY)
+    assert r.status == 200
+    page = r.json()
+    assert [e["seq"] for e in page["events"]] == seqs and page["next"] == seqs[-1] + 1
+    assert all(e["type"] == "person_registered" for e in page["events"])
+    one = service.get("/v1/events?from=2&limit=1", key=ADMIN_KEY).json()
+    assert [e["seq"] for e in one["events"]] == [2] and one["next"] == 3
+    empty = service.get("/v1/events?from=100", key=ADMIN_KEY).json()
+    assert empty == {"events": [], "next": 100}
+    for bad in ("from=0", "from=x", "limit=0", "limit=1001", "wait=-1", "wait=abc", "color=red"):
+        r = service.get("/v1/events?" + bad, key=ADMIN_KEY)
+        assert r.status == 400 and r.json()["error"]["code"] == "invalid_argument", bad
+    assert service.post("/v1/events", key=ADMIN_KEY).status == 405
+    metrics = service.get("/metrics").body.decode()
+    assert "doithoaid_events_seq 3" in metrics
+
+
+def test_long_poll_wakes_on_commit(service):
+    register(service)
+    result = {}
+
+    def poll():
+        start = time.monotonic()
+        result["r"] = service.get("/v1/events?from=2&wait=20", key=ADMIN_KEY, timeout=30)
+        result["t"] = time.monotonic() - start
+
+    t = threading.Thread(target=poll)
+    t.start()
+    time.sleep(0.5)
+    assert "r" not in result
+    register(service, "Tran Thi Binh")
+    t.join(10)
+    assert result["r"].status == 200
+    page = result["r"].json()
+    assert [e["seq"] for e in page["events"]] == [2] and page["next"] == 3
+    assert result["t"] < 5
+
+
+def test_long_poll_times_out_empty_and_is_capped(make_service):
+    svc = make_service(limits={"events_max_wait_ms": 300})
+    start = time.monotonic()
+    r = svc.get("/v1/events?from=1&wait=30", key=ADMIN_KEY, timeout=30)
+    took = time.monotonic() - start
+    assert r.status == 200 and r.json() == {"events": [], "next": 1}
+    assert 0.25 <= took < 3
+
+
+def test_long_polls_do_not_hold_worker_threads(make_service):
+    svc = make_service(worker_threads=1)
+    results = []
+
+    def poll():
+        results.append(svc.get("/v1/events?from=1&wait=5", key=ADMIN_KEY, timeout=30))
+
+    polls = [threading.Thread(target=poll) for _ in range(8)]
+    for t in polls:
+        t.start()
+    time.sleep(0.5)
+    # Eight waiters, one worker thread: a command is still served at once, and wakes them all.
+    start = time.monotonic()
+    register(svc)
+    assert time.monotonic() - start < 2
+    for t in polls:
+        t.join(10)
+    assert len(results) == 8
+    assert all([e["seq"] for e in r.json()["events"]] == [1] for r in results)
+
+
+def read_sse_event(resp):
+    """The next event of a text/event-stream (fields dict), skipping comments; None at the end."""
+    fields = {}
+    comments = []
+    while True:
+        line = resp.readline()
+        if not line:
+            return None
+        line = line.decode().rstrip("\n")
+        if line == "":
+            if fields:
+                fields["comments"] = comments
+                return fields
+            continue
+        if line.startswith(":"):
+            comments.append(line)
+            if "heartbeat" in line:
+                return {"heartbeat": True}
+            continue
+        name, _, value = line.partition(": ")
+        fields[name] = value
+
+
+def open_sse(svc, path="/v1/events", headers=None, timeout=10):
+    conn = svc.connection(timeout=timeout)
+    h = {"Accept": "text/event-stream", "X-Api-Key": ADMIN_KEY}
+    h.update(headers or {})
+    conn.request("GET", path, headers=h)
+    resp = conn.getresponse()
+    return conn, resp
+
+
+def test_sse_streams_history_then_live_events_and_resumes(make_service):
+    svc = make_service(limits={"sse_heartbeat_ms": 300})
+    register(svc, "A")
+    register(svc, "B")
+    conn, resp = open_sse(svc, "/v1/events?from=1")
+    assert resp.status == 200
+    assert resp.getheader("content-type").startswith("text/event-stream")
+    e1 = read_sse_event(resp)
+    e2 = read_sse_event(resp)
+    assert (e1["id"], e1["event"]) == ("1", "person_registered")
+    assert json.loads(e1["data"])["data"]["name"] == "A"
+    assert e2["id"] == "2"
+    register(svc, "C")
+    e3 = read_sse_event(resp)
+    while e3.get("heartbeat"):
+        e3 = read_sse_event(resp)
+    assert e3["id"] == "3" and json.loads(e3["data"])["seq"] == 3
+    # Idle: heartbeats as comments.
+    assert read_sse_event(resp) == {"heartbeat": True}
+    assert "doithoaid_event_streams 1" in svc.get("/metrics").body.decode()
+    conn.close()
+    # Resume after Last-Event-ID (it wins over from).
+    conn, resp = open_sse(svc, "/v1/events?from=1", headers={"Last-Event-ID": "2"})
+    assert read_sse_event(resp)["id"] == "3"
+    conn.close()
+    # A key without the events scope is refused before any stream starts.
+    conn, resp = open_sse(svc, headers={"X-Api-Key": PLAIN_KEY})
+    assert resp.status == 403
+    conn.close()
+
+
+def test_sse_stream_ends_on_sigterm(make_service):
+    svc = make_service()
+    conn, resp = open_sse(svc)
+    assert resp.status == 200
+    time.sleep(0.2)
+    start = time.monotonic()
+    assert svc.stop() == 0
+    assert time.monotonic() - start < 5
+    assert read_sse_event(resp) is None
+    conn.close()
+
+
+def test_slow_sse_reader_is_disconnected(make_service):
+    # A reader that takes nothing: the service keeps at most one batch for it and drops it when
+    # a write has not completed within write_timeout_ms, rather than buffering the log.
+    svc = make_service(limits={"write_timeout_ms": 500, "sse_batch_events": 1000})
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect((svc.host, svc.port))
+    s.sendall(b"GET /v1/events HTTP/1.1\r\nHost: a\r\nAccept: text/event-stream\r\nX-Api-Key: "
+              + ADMIN_KEY.encode() + b"\r\n\r\n")
+    conn = svc.connection(timeout=30)
+    long = "x" * 500
+    total = 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for _ in range(200):
+            conn.request("POST", "/v1/commands",
+                         body=json.dumps({"actor": "system", "command": {"type": "register_person", "name": long,
+                                                                         "address": long}}),
+                         headers={"X-Api-Key": ADMIN_KEY, "Content-Type": "application/json"})
+            r = conn.getresponse()
+            r.read()
+            assert r.status == 201
+            total += 1
+        metrics = svc.get("/metrics").body.decode()
+        if "doithoaid_event_streams 0" in metrics:
+            break
+    assert "doithoaid_event_streams 0" in metrics, total
+    assert "doithoaid_timeouts_total 0" not in metrics
+    conn.close()
+    s.close()
+    assert svc.alive()
+
+
+def test_the_example_config_of_the_docs_starts(make_service, tmp_path):
+    # tools/doithoaid/doithoaid.example.json (README, docs/service.md), on a fresh store and a
+    # free port; its key is "demo-key".
+    from conftest import ROOT, Service
+    config = json.loads((ROOT / "tools" / "doithoaid" / "doithoaid.example.json").read_text())
+    config["listen"] = "127.0.0.1:0"
+    config["engine"]["store"] = str(tmp_path / "example.db")
+    workdir = tmp_path / "example"
+    workdir.mkdir()
+    svc = Service(config, workdir)
+    try:
+        assert svc.get("/readyz").status == 200
+        assert svc.get("/v1/events", key="demo-key").status == 200
+        assert svc.get("/v1/events", key="other").status == 401
+    finally:
+        assert svc.stop() == 0

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
 namespace doithoaid {
@@ -33,12 +34,15 @@ void EventHub::stop() {
 }
 
 void EventHub::on_event(void* user, const char* json, std::size_t length) {
-  // The event JSON starts {"seq":N,...}: read N without parsing the whole event.
-  static const char kKey[] = "\"seq\":";
+  // Read the event's seq without parsing the whole event. Its keys are sorted (actor, at, data,
+  // seq, type, v): the top-level "seq" is the last one, after any a nested object of data may
+  // hold, and a string cannot hold the sequence unescaped.
+  static const std::string_view kKey = "\"seq\":";
+  const std::string_view text(json, length);
+  const std::size_t at = text.rfind(kKey);
+  if (at == std::string_view::npos) return;
   const char* end = json + length;
-  const char* p = static_cast<const char*>(memmem(json, length, kKey, sizeof kKey - 1));
-  if (!p) return;
-  p += sizeof kKey - 1;
+  const char* p = json + at + kKey.size();
   while (p < end && *p == ' ') ++p;
   std::int64_t seq = 0;
   while (p < end && *p >= '0' && *p <= '9') seq = seq * 10 + (*p++ - '0');

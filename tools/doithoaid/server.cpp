@@ -434,8 +434,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
 
     // Everything else: a Router handler on a worker thread.
-    counted_ = true;
-    s_.metrics.in_flight.fetch_add(1, std::memory_order_relaxed);
+    if (!enter()) return answer(error_response(kUnavailable, "the service is shutting down"));
     net::post(s_.workers, [self = this->shared_from_this(), req = std::move(req)]() mutable {
       Response r = self->s_.router.handle(req);
       const int row = req.route_index;
@@ -444,6 +443,19 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         self->answer(std::move(r));
       });
     });
+  }
+
+  // Counts the request in flight unless the drain has begun. Counting first and then reading
+  // the flag (both sequentially consistent, the drain doing the reverse) means the drain either
+  // sees this request in flight or this request sees the drain: none is cut off half done.
+  bool enter() {
+    s_.metrics.in_flight.fetch_add(1);
+    if (s_.draining.load()) {
+      s_.metrics.in_flight.fetch_sub(1);
+      return false;
+    }
+    counted_ = true;
+    return true;
   }
 
   void rate_limited(int retry_after) {
@@ -499,10 +511,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
           // A malformed Last-Event-ID is ignored: the stream starts at `from`.
         }
       }
+      if (s_.draining.load()) return answer(error_response(kUnavailable, "the service is shutting down"));
       return sse_start(from);
     }
-    counted_ = true;
-    s_.metrics.in_flight.fetch_add(1, std::memory_order_relaxed);
+    if (!enter()) return answer(error_response(kUnavailable, "the service is shutting down"));
     const int wait_ms =
         static_cast<int>(std::min<double>(wait_s * 1000, static_cast<double>(limits().events_max_wait_ms)));
     poll_deadline_ = Clock::now() + std::chrono::milliseconds(wait_ms);
