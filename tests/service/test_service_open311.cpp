@@ -7,7 +7,9 @@
 #include <boost/property_tree/xml_parser.hpp>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <sstream>
+#include <thread>
 
 #include "config.h"
 
@@ -394,6 +396,7 @@ TEST_CASE("open311 POST refusals: key, scope, required fields, values") {
   require_error(w.post("/open311/v2/requests.json", with("description", std::string("a\x01") + "b"), &w.key), 400, "text");
   // Not form-encoded, or a broken escape.
   require_error(w.post("/open311/v2/requests.json", f, &w.key, "application/json"), 415, "x-www-form-urlencoded");
+  require_error(w.post("/open311/v2/requests.json", f, &w.key, "application/x-www-form-urlencodedx"), 415, "urlencoded");
   {
     Request r = make("POST", "/open311/v2/requests.json");
     r.body = "jurisdiction_id=bode&description=%E";
@@ -411,7 +414,7 @@ TEST_CASE("open311 POST refusals: key, scope, required fields, values") {
     return g;
   }();
   Request r1 = make("POST", "/open311/v2/requests.json");
-  r1.headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+  r1.headers.emplace_back("content-type", "Application/X-WWW-Form-URLEncoded;charset=UTF-8");  // media types ignore case
   r1.headers.emplace_back("idempotency-key", "fms-8812");
   r1.body = form(addr);
   r1.key = &w.key;
@@ -534,4 +537,34 @@ TEST_CASE("open311 configuration is checked at start-up") {
   Request q = make("GET", "/georeport/v2/discovery.json");
   REQUIRE(r.handle(q).status == 200);
   dt_engine_close(raw);
+}
+
+TEST_CASE("open311 GETs from several threads while requests are filed and published") {
+  World w;
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t)
+    readers.emplace_back([&, t] {
+      std::size_t last = 0;
+      while (!done) {
+        const Response r = w.get(t % 2 ? "/open311/v2/requests.json?jurisdiction_id=bode" : "/open311/v2/requests.xml?jurisdiction_id=bode");
+        if (r.status != 200) ++failures;
+        if (t % 2) {
+          // Never older than what this thread saw before (the cache is keyed by the last seq).
+          const std::size_t n = json::parse(r.body).size();
+          if (n < last) ++failures;
+          last = n;
+        }
+      }
+    });
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 20; ++i) {
+    ids.push_back(w.submit("Phản ánh số " + std::to_string(i)));
+    w.answer_and_publish(ids.back(), "Đã xử lý.");
+  }
+  done = true;
+  for (auto& t : readers) t.join();
+  REQUIRE(failures == 0);
+  REQUIRE(json::parse(w.get("/open311/v2/requests.json?jurisdiction_id=bode").body).size() == 20);
 }

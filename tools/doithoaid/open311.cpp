@@ -662,8 +662,11 @@ class Open311 {
   Response post_request(Request& r, Format f) {
     Params p{r.query};
     const std::string type = r.header("content-type").value_or("application/x-www-form-urlencoded");
+    std::string media = type.substr(0, type.find(';'));
+    while (!media.empty() && media.back() == ' ') media.pop_back();
+    for (char& c : media) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);  // case-insensitive (RFC 9110)
     if (!r.body.empty()) {
-      if (type.rfind("application/x-www-form-urlencoded", 0) != 0)
+      if (media != "application/x-www-form-urlencoded")
         fail(415, "send the request as application/x-www-form-urlencoded (got " + quote(type) + ")");
       for (auto& kv : parse_form(r.body)) p.all.push_back(std::move(kv));
     }
