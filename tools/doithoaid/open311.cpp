@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "config.h"
+#include "v1_util.h"  // valid_utf8
 
 namespace doithoaid {
 namespace {
@@ -390,6 +391,12 @@ class Open311 {
  private:
   Response guard(Request& r, Format f, Response (Open311::*h)(Request&, Format)) {
     try {
+      // Arguments end up in JSON (commands, lookups): bytes that are not UTF-8 are the client's
+      // error (400), never a serializer's exception (found by tests/service/test_faults.py).
+      for (const auto& [k, v] : r.query)
+        if (!v1::valid_utf8(k) || !v1::valid_utf8(v)) fail(400, "a query parameter is not valid UTF-8");
+      for (const auto& [k, v] : r.params)
+        if (!v1::valid_utf8(v)) fail(400, "the path is not valid UTF-8");
       return (this->*h)(r, f);
     } catch (const Open311Error& e) {
       return errors(f, e.status, e.description);
@@ -670,6 +677,8 @@ class Open311 {
         fail(415, "send the request as application/x-www-form-urlencoded (got " + quote(type) + ")");
       for (auto& kv : parse_form(r.body)) p.all.push_back(std::move(kv));
     }
+    for (const auto& [k, v] : p.all)  // the form's fields (the query's were checked by guard)
+      if (!v1::valid_utf8(k) || !v1::valid_utf8(v)) fail(400, "a form field is not valid UTF-8");
     // The key: sent as api_key (form or query), X-Api-Key or a Bearer token; the transport
     // verified it and set r.key.
     if (!r.key) fail(401, "api_key was not provided or is not a valid key");
