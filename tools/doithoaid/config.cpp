@@ -156,7 +156,8 @@ void parse_limits(const json& l, Limits& limits) {
 
 Config parse_config(const json& d) {
   if (!d.is_object()) bad("(document)", "must be a JSON object");
-  only_fields(d, "", {"engine", "listen", "tls", "io_threads", "worker_threads", "limits", "keys", "open311", "access_log"});
+  only_fields(d, "", {"engine", "listen", "tls", "io_threads", "worker_threads", "limits", "keys", "open311", "access_log",
+                        "catch_up_ms"});
   Config c;
   if (d.contains("engine")) c.engine = object_at(d["engine"], "engine");
   if (d.contains("listen")) parse_listen(string(d["listen"], "listen"), c);
@@ -186,6 +187,15 @@ Config parse_config(const json& d) {
   }
   if (d.contains("open311")) c.open311 = object_at(d["open311"], "open311");
   if (d.contains("access_log")) c.access_log = string(d["access_log"], "access_log");
+  if (d.contains("catch_up_ms")) {
+    c.catch_up_ms = static_cast<int>(integer(d["catch_up_ms"], "catch_up_ms", 0, 3600000));
+  } else {
+    const auto store = c.engine.find("store");
+    const bool shared = store != c.engine.end() && store->is_string() &&
+                        (store->get<std::string>().rfind("postgresql://", 0) == 0 ||
+                         store->get<std::string>().rfind("postgres://", 0) == 0);
+    c.catch_up_ms = shared ? 250 : 0;
+  }
   return c;
 }
 

@@ -45,6 +45,10 @@ struct Config {
   std::vector<ApiKey> keys;
   nlohmann::json open311 = nlohmann::json::object();  // read by open311.cpp
   std::string access_log = "-";  // "-": standard error; "": none; otherwise a file appended to
+  // How often (ms) the engine reads what other processes sharing its store appended
+  // (dt_call "catch_up"), so reads and the event stream see their commits. 0: never (a store
+  // this process alone writes). -1 (not given): 250 for a PostgreSQL store, else 0.
+  int catch_up_ms = -1;
 };
 
 // Reads and validates the file; throws ServiceError(DT_INVALID_ARGUMENT, why) naming the field.

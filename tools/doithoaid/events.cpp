@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
@@ -25,7 +27,39 @@ void EventHub::start() {
   }
 }
 
+void EventHub::start_catch_up(int period_ms) {
+  if (period_ms <= 0 || catch_up_thread_.joinable()) return;
+  catch_up_thread_ = std::thread([this, period_ms] { catch_up_loop(period_ms); });
+}
+
+void EventHub::catch_up_loop(int period_ms) {
+  bool failing = false;
+  std::unique_lock<std::mutex> lock(catch_up_mutex_);
+  while (!catch_up_cv_.wait_for(lock, std::chrono::milliseconds(period_ms), [this] { return catch_up_stop_; })) {
+    lock.unlock();
+    try {
+      const std::int64_t seq = std::strtoll(EngineRef(engine_).call("catch_up", "{}").c_str(), nullptr, 10);
+      if (failing) std::fprintf(stderr, "doithoaid: catching up with the store works again\n");
+      failing = false;
+      notify(seq);  // wakes long polls and event streams waiting for other writers' events
+    } catch (const std::exception& e) {
+      // Logged once per outage (the store unreachable); commands report their own errors.
+      if (!failing) std::fprintf(stderr, "doithoaid: cannot catch up with the store: %s\n", e.what());
+      failing = true;
+    }
+    lock.lock();
+  }
+}
+
 void EventHub::stop() {
+  if (catch_up_thread_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(catch_up_mutex_);
+      catch_up_stop_ = true;
+    }
+    catch_up_cv_.notify_all();
+    catch_up_thread_.join();
+  }
   if (subscription_) {
     dt_unsubscribe(subscription_);
     subscription_ = nullptr;

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "service.h"
 
@@ -22,7 +24,11 @@ class EventHub {
   EventHub& operator=(const EventHub&) = delete;
 
   void start();  // subscribes and reads the last seq; throws ServiceError
-  void stop();   // unsubscribes (waits for a callback in progress) and wakes every waiter
+  // Other processes sharing the store (PostgreSQL): every period_ms, a thread asks the engine to
+  // catch_up (read their events) and wakes the waiters, since the engine delivers only its own
+  // commits to subscribers. 0: off. Call after start().
+  void start_catch_up(int period_ms);
+  void stop();   // stops catching up, unsubscribes (waits for a callback in progress), wakes every waiter
 
   std::int64_t last_seq() const { return last_seq_.load(std::memory_order_acquire); }
   bool closing() const { return closing_.load(std::memory_order_acquire); }
@@ -43,7 +49,13 @@ class EventHub {
   static void on_event(void* user, const char* event_json, std::size_t length);
   void notify(std::int64_t seq);
 
+  void catch_up_loop(int period_ms);
+
   dt_engine* engine_;
+  std::thread catch_up_thread_;
+  std::mutex catch_up_mutex_;
+  std::condition_variable catch_up_cv_;
+  bool catch_up_stop_ = false;
   dt_subscription* subscription_ = nullptr;
   std::atomic<std::int64_t> last_seq_{0};
   std::atomic<bool> closing_{false};

@@ -68,6 +68,7 @@ int serve(const std::string& path) {
   try {
     EventHub hub(engine.e);
     hub.start();
+    hub.start_catch_up(config.catch_up_ms);
     Router router;
     Context context{config, EngineRef(engine.e), &hub};
     add_v1_routes(router, context);
