@@ -11,10 +11,11 @@ sqlite sync "normal" (fast), then the service is restarted on the same file with
 /v1/units/{id}/accounting, the public feed, Open311 requests/{id}.json and requests.json.
 Durable writes: POST /v1/commands (submit_opinion of one item, a unique Idempotency-Key each)
 at 1 and 32 connections. Each figure is the median of --runs runs; wrk -t2 --latency.
---smoke: 300 items, 1 run of 2 s per case, and it fails (exit 1) when any request fails;
-CI does not run the full benchmark. Figures: docs/design-notes.md, "The service (issue 13)".
+--smoke (ctest service_load_smoke): 300 items, 1 run of 1 s per case at 32 connections, and it
+fails (exit 1) when any request fails; CI does not run the full benchmark. Figures: docs/design-notes.md, "The service (issue 13)".
 """
 import argparse
+import json
 import os
 import pathlib
 import re
@@ -85,7 +86,8 @@ def parse_wrk(text):
 
 def run_wrk(url, script, connections, duration, threads=2):
     threads = min(threads, connections)
-    cmd = ["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % duration, "--latency", "-s", script, url]
+    cmd = ["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % duration, "--timeout", "10s", "--latency", "-s",
+           script, url]
     text = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return parse_wrk(text)
 
@@ -101,21 +103,26 @@ def main():
     ap.add_argument("--worker-threads", type=int, default=4)
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--only", default="", help="comma-separated case names to run")
+    ap.add_argument("--populate-only", metavar="DB", help="build the ward into the SQLite file DB and exit "
+                    "(bench/service_soak.sh); prints the item ids (JSON) on standard output")
     a = ap.parse_args()
     if a.smoke:
-        a.items, a.duration, a.runs = 300, 2, 1
+        a.items, a.duration, a.runs, a.connections = 300, 1, 1, "32"
     conftest.DOITHOAID = a.doithoaid
     if not shutil.which("wrk"):
         sys.exit("wrk not found (scripts/setup.sh installs it)")
     work = pathlib.Path(tempfile.mkdtemp(prefix="doithoaid-load-"))
     try:
-        store = str(work / "ward.db")
+        store = a.populate_only or str(work / "ward.db")
         cfg = conftest.build_config(engine={"store": store, "sqlite": {"sync": "normal"}}, keys=world.KEYS,
                                     default_keys=False, access_log="")
         (work / "populate").mkdir()
         svc = conftest.Service(cfg, work / "populate")
         w = world.populate(svc.host, svc.port, items=a.items)
         assert svc.stop() == 0
+        if a.populate_only:
+            print(json.dumps(w))
+            return 0
         print("ward: %d items (%d published) in %s" % (len(w["items"]), len(w["published"]), store), flush=True)
 
         cfg = conftest.build_config(engine={"store": store, "sqlite": {"sync": "full"}}, keys=world.KEYS,

@@ -47,3 +47,22 @@ def test_public_pages_render_in_chromium_without_unpublished_data(make_service, 
     assert feed.count('"id":') >= len(w["published"])
     for secret in ["Nguyễn Văn Bí Mật", "0912345678", "Trần Thị Kín", world.UNPUBLISHED_MARK, "Lê Văn Ẩn"]:
         assert secret not in feed, secret
+
+
+def test_public_feed_follows_each_commit(make_service):
+    # The feed is served from a cache tagged with the engine's last sequence: a publication (or
+    # any commit) must show at once, however warm the cache.
+    svc = make_service(engine={"store": ":memory:"}, keys=world.KEYS, default_keys=False, access_log="")
+    world.build_directory(world.Client(svc.host, svc.port, world.BOOT_KEY))
+    ward = world.Client(svc.host, svc.port, world.WARD_KEY)
+    items = world.submit(ward, 0, per_opinion=3)
+    for item in items:
+        world.settle(ward, item, publish=False)
+    feed = lambda q="": sorted(i["id"] for i in svc.get("/v1/public/feed?unit=3" + q).json()["items"])
+    for _ in range(3):
+        assert feed() == [] and feed("&limit=2") == []
+    for k, item in enumerate(items):
+        ward.cmd({"type": "publish_reply", "item": item})
+        for _ in range(3):
+            assert feed() == sorted(items[:k + 1])
+            assert len(feed("&limit=2")) == min(2, k + 1)

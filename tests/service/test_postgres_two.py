@@ -161,3 +161,13 @@ def test_two_services_on_one_postgres_lose_nothing_and_converge(make_service, po
     assert waited < 5, waited
     for c in conns.values():
         c.close()
+
+
+def test_catch_up_ms_is_checked(tmp_path):
+    import subprocess
+    from conftest import DOITHOAID
+    for bad in (-5, "100", 3600001):
+        path = tmp_path / "c.json"
+        path.write_text(json.dumps({"engine": {"store": ":memory:"}, "listen": "127.0.0.1:0", "catch_up_ms": bad}))
+        r = subprocess.run([DOITHOAID, "--config", str(path)], capture_output=True, timeout=30)
+        assert r.returncode == 2 and b"catch_up_ms" in r.stderr, (bad, r.returncode, r.stderr)
