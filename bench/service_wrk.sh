@@ -25,13 +25,19 @@ url="$(sed 's/.*listening on //' "$dir/out")"
 curl -sf -H 'X-Api-Key: bench-key' -H 'Content-Type: application/json' \
   -d '{"actor":"system","command":{"type":"create_unit","name":"Ha Noi","level":"tinh"}}' "$url/v1/commands" > /dev/null
 echo "doithoaid $url io_threads=${IO_THREADS:-1} worker_threads=${WORKER_THREADS:-2} nproc=$(nproc) load: $(cut -d' ' -f1-3 /proc/loadavg)"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+tick="$(getconf CLK_TCK)"
 for path in /healthz /v1/units/1; do
+  before="$(cpu_ticks)"
   out="$(wrk -t"${WRK_THREADS:-1}" -c"${CONNECTIONS:-64}" -d"${SECONDS_RUN}s" --latency -H 'X-Api-Key: bench-key' "$url$path")"
   rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
   p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
   errors="$(grep -E 'Non-2xx|Socket errors' <<<"$out" || true)"
-  printf '%-14s %10s req/s  p50 %8s  p99 %8s  %s\n' "$path" "$rps" "$p50" "$p99" "$errors"
+  requests="$(awk '/requests in/ {print $1}' <<<"$out")"
+  # CPU time of doithoaid per request: less sensitive to other load than req/s.
+  cpu_us="$(awk -v t="$(( $(cpu_ticks) - before ))" -v hz="$tick" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')"
+  printf '%-14s %10s req/s  p50 %8s  p99 %8s  cpu %6s us/request  %s\n' "$path" "$rps" "$p50" "$p99" "$cpu_us" "$errors"
 done
 kill -TERM "$pid"
 wait "$pid"
