@@ -622,3 +622,32 @@ def test_expect_100_continue(service):
         reply += chunk
     s.close()
     assert reply.startswith(b"HTTP/1.1 201")
+
+
+def test_several_io_threads_many_clients_and_a_log_file(make_service, tmp_path):
+    log_path = tmp_path / "access.log"
+    svc = make_service(io_threads=2, worker_threads=3, access_log=str(log_path))
+    register(svc)
+    failures = []
+
+    def client():
+        conn = svc.connection()
+        for i in range(40):
+            path = "/healthz" if i % 2 else "/v1/events?from=1"
+            conn.request("GET", path, headers={"X-Api-Key": ADMIN_KEY})
+            r = conn.getresponse()
+            body = r.read()
+            if r.status != 200 or (i % 2 == 0 and json.loads(body)["next"] != 2):
+                failures.append((path, r.status, body[:100]))
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not failures
+    assert svc.stop() == 0
+    lines = [json.loads(line) for line in log_path.read_text().splitlines()]
+    assert len(lines) == 1 + 8 * 40
+    assert {line["route"] for line in lines} == {"/v1/commands", "/healthz", "/v1/events"}
