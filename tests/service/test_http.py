@@ -360,6 +360,7 @@ def test_sigterm_drains_in_flight_commands(make_service, tmp_path):
     store = str(tmp_path / "drain.db")
     svc = make_service(engine={"store": store})
     answered = []
+    answered_while_draining = []  # in flight when the signal came: finished, answered, then closed
     refused = []
     lock = threading.Lock()
 
@@ -375,9 +376,12 @@ def test_sigterm_drains_in_flight_commands(make_service, tmp_path):
                 data = r.read()
             except (OSError, http_errors()):
                 return
+            closing = r.getheader("connection", "").lower() == "close"
             with lock:
                 if r.status == 201:
                     answered.append(json.loads(data)["first_seq"])
+                    if closing:
+                        answered_while_draining.append(1)
                 else:
                     refused.append(r.status)
             if r.status != 201 or r.getheader("connection", "").lower() == "close":
@@ -394,6 +398,7 @@ def test_sigterm_drains_in_flight_commands(make_service, tmp_path):
     for t in threads:
         t.join(10)
     assert answered and all(status == 503 for status in refused)
+    assert answered_while_draining
     # Reopen the store: exactly the answered commands are there.
     again = make_service(engine={"store": store})
     events = again.get("/v1/events?limit=1000", key=ADMIN_KEY).json()["events"]
