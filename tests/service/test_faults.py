@@ -93,6 +93,7 @@ def test_sigkill_during_durable_commands_loses_nothing_acknowledged(make_service
     assert svc.stop() == -signal.SIGKILL
     assert len(acked) >= 50, "too few commands acknowledged before the kill: %d" % len(acked)
     unacked = [k for k in sent if k not in acked]
+    print("kill: %d acknowledged, %d not" % (len(acked), len(sent) - len(acked)))
     assert unacked, "the kill interrupted no command"
 
     again = boot(make_service, engine)
@@ -245,6 +246,7 @@ def test_fuzzed_requests_get_4xx_or_close_never_a_crash(make_service, tmp_path):
                 assert status < 500, "request %r got %r" % (data[:300], got[:400])
         assert got == b"" or got.startswith(b"HTTP/1.1 "), (data[:200], got[:200])
         assert svc.alive(), "doithoaid died on %r" % data[:300]
+    print("fuzz: %d requests, statuses %s" % (sent, sorted(statuses.items())))
     assert sent > 100, sent
     assert any(400 <= s < 500 for s in statuses), statuses
     assert svc.alive()
