@@ -539,6 +539,15 @@ class Open311 {
       if (const auto it = cache_.find(unit); it != cache_.end() && it->second.seq == seq && it->second.snapshot->today == today)
         return it->second.snapshot;
     }
+    // One rebuild at a time: under mixed load every GET after a write misses, and workers
+    // exporting the same subtree at once multiplied the cost (bench/service_soak.sh). The
+    // others wait here and find the fresh entry.
+    std::lock_guard<std::mutex> building(build_mutex_);
+    {
+      std::lock_guard<std::mutex> lock(cache_mutex_);
+      if (const auto it = cache_.find(unit); it != cache_.end() && it->second.seq == seq && it->second.snapshot->today == today)
+        return it->second.snapshot;
+    }
     auto snap = std::make_shared<Snapshot>();
     snap->today = today;
     json list = call("export_items", {{"format", "open311"}, {"unit", unit}, {"visibility", "public_view"}});
@@ -731,6 +740,7 @@ class Open311 {
   std::once_flag profile_once_;
   json profile_;
   std::mutex cache_mutex_;
+  std::mutex build_mutex_;  // held while a snapshot is rebuilt (published())
   std::unordered_map<std::int64_t, Cached> cache_;  // by unit
 };
 
