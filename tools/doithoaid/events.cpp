@@ -92,8 +92,9 @@ void EventHub::notify(std::int64_t seq) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = waiters_.begin();
-    while (it != waiters_.end() && it->first <= seq) {
-      due.push_back(std::move(it->second.second));
+    while (it != waiters_.end() && it->first.first <= seq) {
+      due.push_back(std::move(it->second));
+      seq_of_.erase(it->first.second);
       it = waiters_.erase(it);
     }
     waiting_.store(waiters_.size(), std::memory_order_release);
@@ -108,7 +109,8 @@ std::uint64_t EventHub::wait_for(std::int64_t seq, Wake wake) {
     id = next_id_++;
     // Checked under the lock notify takes, so a commit cannot slip between the check and the wait.
     if (!closing() && last_seq() < seq) {
-      waiters_.emplace(seq, std::make_pair(id, std::move(wake)));
+      waiters_.emplace(std::make_pair(seq, id), std::move(wake));
+      seq_of_.emplace(id, seq);
       waiting_.store(waiters_.size(), std::memory_order_release);
       return id;
     }
@@ -119,11 +121,10 @@ std::uint64_t EventHub::wait_for(std::int64_t seq, Wake wake) {
 
 void EventHub::cancel(std::uint64_t id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto it = waiters_.begin(); it != waiters_.end(); ++it)
-    if (it->second.first == id) {
-      waiters_.erase(it);
-      break;
-    }
+  const auto found = seq_of_.find(id);
+  if (found == seq_of_.end()) return;  // already woken
+  waiters_.erase(std::make_pair(found->second, id));
+  seq_of_.erase(found);
   waiting_.store(waiters_.size(), std::memory_order_release);
 }
 
@@ -132,8 +133,9 @@ void EventHub::wake_all() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     closing_.store(true, std::memory_order_release);
-    for (auto& w : waiters_) due.push_back(std::move(w.second.second));
+    for (auto& w : waiters_) due.push_back(std::move(w.second));
     waiters_.clear();
+    seq_of_.clear();
     waiting_.store(0, std::memory_order_release);
   }
   for (auto& w : due) w();

@@ -11,6 +11,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <utility>
 
 #include "service.h"
 
@@ -62,7 +64,8 @@ class EventHub {
   std::atomic<std::size_t> waiting_{0};
   std::mutex mutex_;
   std::uint64_t next_id_ = 1;
-  std::multimap<std::int64_t, std::pair<std::uint64_t, Wake>> waiters_;  // by the seq awaited
+  std::map<std::pair<std::int64_t, std::uint64_t>, Wake> waiters_;  // by (seq awaited, id)
+  std::unordered_map<std::uint64_t, std::int64_t> seq_of_;          // id -> seq awaited (cancel)
 };
 
 }  // namespace doithoaid
