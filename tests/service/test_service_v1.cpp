@@ -1,0 +1,484 @@
+// The /v1 routes driven in-process through the Router (no transport): statuses, bodies, the
+// key's actor and unit scope, idempotent replays, past-date reads, hostile input.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "service.h"
+
+using nlohmann::json;
+using namespace doithoaid;
+
+namespace {
+
+struct World {
+  dt_engine* raw = nullptr;
+  Config config;
+  std::unique_ptr<Context> ctx;
+  Router router;
+  std::int64_t hn = 0, lb = 0, bd = 0, gl = 0, agency_bd = 0, office_bd = 0, office_gl = 0, party_head = 0,
+               gov_head = 0, officer = 0, citizen = 0, consenting = 0, conf = 0;
+  ApiKey ward, other_ward, district, all, bootstrap;
+
+  World() {
+    dt_error* err = nullptr;
+    REQUIRE(dt_engine_open(R"({"store": ":memory:", "clock": "2022-09-30T08:00:00+07:00"})", &raw, &err) == DT_OK);
+    ctx = std::make_unique<Context>(Context{config, EngineRef(raw)});
+    add_v1_routes(router, *ctx);
+    hn = sys({{"type", "create_unit"}, {"name", "Thành phố Hà Nội"}, {"level", "tinh"}, {"code", "HN"}});
+    lb = sys({{"type", "create_unit"}, {"name", "Quận Long Biên"}, {"level", "huyen"}, {"parent", hn}});
+    bd = sys({{"type", "create_unit"}, {"name", "Phường Bồ Đề"}, {"level", "xa"}, {"parent", lb}});
+    gl = sys({{"type", "create_unit"}, {"name", "Phường Gia Thụy"}, {"level", "xa"}, {"parent", lb}});
+    agency_bd = sys({{"type", "create_agency"}, {"unit", bd}, {"name", "Bộ phận Địa chính"}});
+    office_bd = person("Văn phòng phường Bồ Đề", "office", bd);
+    office_gl = person("Văn phòng phường Gia Thụy", "office", gl);
+    party_head = person("Bí thư Đảng ủy", "party_head", bd);
+    gov_head = person("Chủ tịch UBND", "government_head", bd);
+    officer = person("Trưởng bộ phận Địa chính", "agency_head", bd, agency_bd);
+    citizen = person("Nguyễn Văn Bí Mật", "resident", bd);
+    consenting = sys({{"type", "register_person"}, {"name", "Lò Văn Tùng"}, {"consent_public", true}});
+
+    ward.name = "bode-portal";
+    ward.units = {bd};
+    ward.actor = office_bd;
+    other_ward.name = "giathuy-portal";
+    other_ward.units = {gl};
+    other_ward.actor = office_gl;
+    district.name = "longbien-portal";
+    district.units = {lb};
+    district.may_assert_actor = true;
+    all.name = "city";
+    all.all_units = true;
+    all.may_assert_actor = true;
+    bootstrap.name = "bootstrap";
+    bootstrap.system = true;
+  }
+  ~World() { dt_engine_close(raw); }
+
+  std::int64_t sys(const json& command) {
+    const json id = json::parse(ctx->engine.execute(json{{"actor", "system"}, {"command", command}}.dump()))["id"];
+    return id.is_null() ? 0 : id.get<std::int64_t>();
+  }
+  std::int64_t person(const std::string& name, const char* role, std::int64_t unit, std::int64_t agency = 0) {
+    const std::int64_t p = sys({{"type", "register_person"}, {"name", name}});
+    json grant = {{"type", "grant_role"}, {"person", p}, {"role", role}, {"unit", unit}};
+    if (agency) grant["agency"] = agency;
+    sys(grant);
+    return p;
+  }
+  void set_day(const std::string& day) {
+    ctx->engine.call("set_clock", json{{"now", day + "T08:00:00+07:00"}}.dump());
+  }
+  std::uint64_t last_seq() { return json::parse(ctx->engine.call("last_seq", "{}")).get<std::uint64_t>(); }
+
+  Response send(const std::string& method, const std::string& path, const ApiKey* key,
+                std::vector<std::pair<std::string, std::string>> query = {}, std::string body = {},
+                std::vector<std::pair<std::string, std::string>> headers = {}) {
+    Request r;
+    r.method = method;
+    r.path = path;
+    r.target = path;
+    r.query = std::move(query);
+    r.body = std::move(body);
+    r.headers = std::move(headers);
+    r.key = key;
+    return router.handle(r);
+  }
+  Response get(const std::string& path, const ApiKey* key, std::vector<std::pair<std::string, std::string>> query = {},
+               std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return send("GET", path, key, std::move(query), {}, std::move(headers));
+  }
+  Response post(const ApiKey* key, const json& body, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return send("POST", "/v1/commands", key, {}, body.dump(), std::move(headers));
+  }
+  // A command that must succeed; returns the result.
+  json ok(const ApiKey* key, const json& body) {
+    const Response r = post(key, body);
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    return json::parse(r.body);
+  }
+
+  // The Bồ Đề conference: planned 30/9 for 10/10, held, two items raised by a resident who
+  // did not consent to publication; on 12/10 both assigned, the first replied, delivered and
+  // published.
+  std::int64_t item1 = 0, item2 = 0;
+  void conference() {
+    conf = ok(&ward, {{"command", {{"type", "plan_conference"}, {"unit", bd}, {"kind", "periodic"},
+                                   {"audience", "all_residents"}, {"planned_on", "2022-10-10"}}}})["id"];
+    set_day("2022-10-10");
+    ok(&ward, {{"command", {{"type", "hold_conference"}, {"conference", conf}, {"chairs", {party_head, gov_head}}}}});
+    const json r = ok(&ward, {{"command", {{"type", "submit_opinion"}, {"unit", bd}, {"conference", conf},
+                                           {"channel", "at_conference"}, {"raised_by", citizen},
+                                           {"items", {{{"topic", "land"}, {"text", "Ông Nguyễn Văn Bí Mật hỏi về sổ đỏ, điện thoại 0912345678"}},
+                                                      {{"topic", "urban_order"}, {"text", "Nội bộ: rác tồn đọng tổ 9 chưa công bố"}}}}}}});
+    item1 = r["items"][0];
+    item2 = r["items"][1];
+    set_day("2022-10-12");
+    ok(&ward, {{"command", {{"type", "assign"}, {"item", item1}, {"agency", agency_bd}}}});
+    ok(&ward, {{"command", {{"type", "assign"}, {"item", item2}, {"agency", agency_bd}}}});
+    ok(&district, {{"actor", officer}, {"command", {{"type", "write_reply"}, {"item", item1}, {"number", "12/UBND"},
+                                                    {"signer", officer}, {"text", "Đã cấp sổ cho ông Nguyễn Văn Bí Mật"}}}});
+    for (const char* who : {"party_head", "government_head", "front_chair", "raiser"})
+      ok(&ward, {{"command", {{"type", "record_delivery"}, {"item", item1}, {"recipient", who}}}});
+    ok(&ward, {{"command", {{"type", "publish_reply"}, {"item", item1}}}});
+  }
+};
+
+json body(const Response& r) { return json::parse(r.body); }
+std::string code(const Response& r) { return body(r)["error"]["code"].get<std::string>(); }
+
+}  // namespace
+
+TEST_CASE("v1 commands: created, replayed by Idempotency-Key, conflicting reuse refused", "[service][v1]") {
+  World w;
+  const json plan = {{"command", {{"type", "plan_conference"}, {"unit", w.bd}, {"kind", "periodic"},
+                                  {"audience", "all_residents"}, {"planned_on", "2022-10-10"}}}};
+  Response first = w.post(&w.ward, plan, {{"idempotency-key", "plan-1"}});
+  REQUIRE(first.status == 201);
+  CHECK(first.content_type.rfind("application/json", 0) == 0);
+  const json a = body(first);
+  CHECK(a["replayed"] == false);
+  CHECK(a["id"].is_number_integer());
+  const auto seq = w.last_seq();
+
+  Response again = w.post(&w.ward, plan, {{"idempotency-key", "plan-1"}});
+  REQUIRE(again.status == 200);
+  CHECK(body(again)["replayed"] == true);
+  CHECK(body(again)["id"] == a["id"]);
+  CHECK(w.last_seq() == seq);
+
+  // The body's key and the header's key are one key.
+  json with_key = plan;
+  with_key["idempotency_key"] = "plan-1";
+  CHECK(w.post(&w.ward, with_key).status == 200);
+  CHECK(w.post(&w.ward, with_key, {{"idempotency-key", "plan-1"}}).status == 200);
+  Response differ = w.post(&w.ward, with_key, {{"idempotency-key", "plan-2"}});
+  CHECK(differ.status == 400);
+  CHECK(code(differ) == "invalid_argument");
+
+  json other = plan;
+  other["command"]["planned_on"] = "2022-10-11";
+  Response conflict = w.post(&w.ward, other, {{"idempotency-key", "plan-1"}});
+  CHECK(conflict.status == 409);
+  CHECK(code(conflict) == "conflict");
+  CHECK(w.last_seq() == seq);
+}
+
+TEST_CASE("v1 commands: the key decides the actor", "[service][v1]") {
+  World w;
+  const json plan = {{"type", "plan_conference"}, {"unit", w.bd}, {"kind", "periodic"},
+                     {"audience", "all_residents"}, {"planned_on", "2022-10-10"}};
+  const auto seq = w.last_seq();
+  // A key with its own person may name only that person.
+  CHECK(w.post(&w.ward, {{"actor", w.party_head}, {"command", plan}}).status == 403);
+  CHECK(code(w.post(&w.ward, {{"actor", w.party_head}, {"command", plan}})) == "forbidden");
+  CHECK(w.post(&w.ward, {{"actor", "system"}, {"command", plan}}).status == 403);
+  CHECK(w.post(&w.ward, {{"actor", "nobody"}, {"command", plan}}).status == 400);
+  CHECK(w.post(&w.ward, {{"actor", -3}, {"command", plan}}).status == 400);
+  CHECK(w.post(&w.ward, {{"actor", 1.5}, {"command", plan}}).status == 400);
+  // No actor anywhere.
+  Response none = w.post(&w.district, {{"command", plan}});
+  CHECK(none.status == 400);
+  CHECK(code(none) == "invalid_argument");
+  CHECK(w.last_seq() == seq);
+  // The engine's own rule (R19) still applies to a named person.
+  Response denied = w.post(&w.district, {{"actor", w.citizen}, {"command", plan}});
+  CHECK(denied.status == 403);
+  CHECK(code(denied) == "permission_denied");
+  CHECK(w.last_seq() == seq);
+  // Naming one's own person is fine; a key that may assert names anyone.
+  CHECK(w.post(&w.ward, {{"actor", w.office_bd}, {"command", plan}}).status == 201);
+  json plan2 = plan;
+  plan2["planned_on"] = "2022-10-11";
+  CHECK(w.post(&w.district, {{"actor", w.office_bd}, {"command", plan2}}).status == 201);
+}
+
+TEST_CASE("v1 commands: scope by unit, directory commands for system keys", "[service][v1]") {
+  World w;
+  w.conference();
+  const auto seq = w.last_seq();
+  const json plan_gl = {{"type", "plan_conference"}, {"unit", w.gl}, {"kind", "periodic"},
+                        {"audience", "all_residents"}, {"planned_on", "2022-10-25"}};
+  // Another ward's unit, item and conference are out of the ward key's scope.
+  Response r = w.post(&w.ward, {{"actor", w.office_bd}, {"command", plan_gl}});
+  CHECK(r.status == 403);
+  CHECK(code(r) == "forbidden");
+  CHECK(w.post(&w.other_ward, {{"command", {{"type", "close_item"}, {"item", w.item1}, {"note", "x"}}}}).status == 403);
+  CHECK(w.post(&w.other_ward, {{"command", {{"type", "close_conference"}, {"conference", w.conf}}}}).status == 403);
+  CHECK(w.post(&w.other_ward, {{"command", {{"type", "submit_opinion"}, {"unit", w.gl}, {"conference", w.conf},
+                                            {"channel", "letter"}, {"raised_by", w.citizen},
+                                            {"items", {{{"topic", "land"}, {"text", "x"}}}}}}})
+            .status == 403);
+  CHECK(w.post(&w.ward, {{"command", {{"type", "create_unit"}, {"name", "Phường mới"}, {"level", "xa"}, {"parent", w.lb}}}})
+            .status == 403);
+  CHECK(w.post(&w.ward, {{"command", {{"type", "merge_unit"}, {"unit", w.bd}, {"into", w.gl}}}}).status == 403);
+  CHECK(w.post(&w.ward, {{"command", {{"type", "no_such_command"}}}}).status == 400);
+  CHECK(w.post(&w.ward, {{"command", {{"type", "close_item"}, {"item", "7"}}}}).status == 400);
+  CHECK(w.post(&w.ward, {{"command", {{"type", "close_item"}, {"item", 999999}}}}).status == 404);
+  CHECK(w.last_seq() == seq);
+  // The district key reaches its wards (descendants).
+  CHECK(w.post(&w.district, {{"actor", w.office_gl}, {"command", plan_gl}}).status == 201);
+  // A system key bootstraps the directory as the system actor, anywhere...
+  Response root = w.post(&w.bootstrap, {{"actor", "system"}, {"command", {{"type", "create_unit"}, {"name", "Tỉnh mới"}, {"level", "tinh"}}}});
+  CHECK(root.status == 201);
+  CHECK(w.post(&w.bootstrap, {{"actor", "system"}, {"command", {{"type", "create_agency"}, {"unit", w.gl}, {"name", "Tổ"}}}})
+            .status == 201);
+  // ...but its other commands are still scoped (it has no units).
+  const auto seq2 = w.last_seq();
+  CHECK(w.post(&w.bootstrap, {{"actor", "system"}, {"command", {{"type", "close_item"}, {"item", w.item1}, {"note", "x"}}}})
+            .status == 403);
+  CHECK(w.last_seq() == seq2);
+}
+
+TEST_CASE("v1 commands: hostile bodies are refused and change nothing", "[service][v1]") {
+  World w;
+  const auto seq = w.last_seq();
+  auto raw = [&](const std::string& b, std::vector<std::pair<std::string, std::string>> h = {}) {
+    Response r = w.send("POST", "/v1/commands", &w.ward, {}, b, std::move(h));
+    INFO(b.substr(0, 80) << " -> " << r.body);
+    CHECK(r.status == 400);
+    CHECK(code(r) == "invalid_argument");
+    CHECK(body(r)["error"]["message"].is_string());
+  };
+  raw("");
+  raw("{");
+  raw("[]");
+  raw("{\"command\": 5}");
+  raw("{\"command\": {}}");
+  raw("{\"command\": {\"type\": \"plan_conference\"}, \"extra\": 1}");
+  raw(std::string("{\"command\": {\"type\": \"register_person\", \"name\": \"\xC3\x28\"}}"));
+  raw(std::string("{\"command\": {\"type\": \"register_person\", \"name\": \"\xED\xA0\x80\"}}"));  // a surrogate
+  raw(std::string(100000, '[') + std::string(100000, ']'));
+  raw("{\"command\": {\"type\": \"register_person\", \"name\": " + std::string(200, '[') + std::string(200, ']') + "}}");
+  raw("{\"command\": {\"type\": \"submit_opinion\", \"unit\": " + std::to_string(w.bd) +
+      ", \"channel\": \"letter\", \"raised_by\": " + std::to_string(w.citizen) +
+      ", \"items\": [{\"topic\": \"land\", \"text\": \"" + std::string(20000, 'a') + "\"}]}}");
+  raw("{\"command\": {\"type\": \"register_person\", \"name\": \"x\"}}", {{"content-type", "text/plain"}});
+  raw("{\"command\": {\"type\": \"register_person\", \"name\": \"x\"}}", {{"idempotency-key", std::string("\xFF")}});
+  raw("{\"command\": {\"type\": \"register_person\", \"name\": \"x\", \"unknown\": true}}");
+  raw("{\"command\": {\"type\": \"plan_conference\", \"unit\": " + std::to_string(w.bd) +
+      ", \"kind\": \"periodic\", \"audience\": \"all_residents\", \"planned_on\": \"2022-02-30\"}}");
+  CHECK(w.last_seq() == seq);
+  // No key: 401; another method: 405; another path: 404.
+  CHECK(w.send("POST", "/v1/commands", nullptr, {}, "{}").status == 401);
+  CHECK(code(w.send("POST", "/v1/commands", nullptr, {}, "{}")) == "unauthenticated");
+  CHECK(w.get("/v1/commands", &w.ward).status == 405);
+  CHECK(w.get("/v1/nothing", &w.ward).status == 404);
+  CHECK(w.last_seq() == seq);
+}
+
+TEST_CASE("v1 reads: directory, items, history, scoped by unit", "[service][v1]") {
+  World w;
+  w.conference();
+  Response units = w.get("/v1/units", &w.ward);
+  REQUIRE(units.status == 200);
+  REQUIRE(body(units)["units"].size() == 1);
+  CHECK(body(units)["units"][0]["id"] == w.bd);
+  CHECK(body(units)["next_after"].is_null());
+  Response dist = w.get("/v1/units", &w.district, {{"limit", "2"}});
+  REQUIRE(body(dist)["units"].size() == 2);
+  CHECK(body(dist)["units"][0]["id"] == w.lb);
+  CHECK(body(dist)["next_after"] == w.bd);
+  Response dist2 = w.get("/v1/units", &w.district, {{"limit", "2"}, {"after", std::to_string(w.bd)}});
+  REQUIRE(body(dist2)["units"].size() == 1);
+  CHECK(body(dist2)["units"][0]["id"] == w.gl);
+  CHECK(w.get("/v1/units", &w.all).status == 200);
+  CHECK(body(w.get("/v1/units", &w.all))["units"].size() == 4);
+  CHECK(w.get("/v1/units/" + std::to_string(w.bd), &w.ward).status == 200);
+  CHECK(w.get("/v1/units/" + std::to_string(w.gl), &w.ward).status == 403);
+  CHECK(w.get("/v1/units/999", &w.ward).status == 404);
+  CHECK(w.get("/v1/units/abc", &w.ward).status == 404);
+  CHECK(w.get("/v1/units", nullptr).status == 401);
+
+  Response confs = w.get("/v1/conferences", &w.ward);
+  REQUIRE(body(confs)["conferences"].size() == 1);
+  CHECK(body(confs)["conferences"][0]["status"] == "held");
+  CHECK(body(w.get("/v1/conferences", &w.other_ward))["conferences"].empty());
+  CHECK(w.get("/v1/conferences", &w.other_ward, {{"unit", std::to_string(w.bd)}}).status == 403);
+  CHECK(w.get("/v1/conferences/" + std::to_string(w.conf), &w.ward).status == 200);
+  CHECK(w.get("/v1/conferences/" + std::to_string(w.conf), &w.other_ward).status == 403);
+
+  Response items = w.get("/v1/items", &w.ward);
+  REQUIRE(items.status == 200);
+  REQUIRE(body(items)["items"].size() == 2);
+  CHECK(body(items)["items"][0]["id"] == w.item1);
+  CHECK(body(items)["items"][0]["status"] == "replied");
+  CHECK(body(w.get("/v1/items", &w.other_ward))["items"].empty());
+  CHECK(body(w.get("/v1/items", &w.district))["items"].size() == 2);
+  CHECK(body(w.get("/v1/items", &w.all))["items"].size() == 2);
+  // Paging and filters.
+  Response p1 = w.get("/v1/items", &w.ward, {{"limit", "1"}});
+  REQUIRE(body(p1)["items"].size() == 1);
+  CHECK(body(p1)["next_after"] == w.item1);
+  Response p2 = w.get("/v1/items", &w.ward, {{"limit", "1"}, {"after", std::to_string(w.item1)}});
+  REQUIRE(body(p2)["items"].size() == 1);
+  CHECK(body(p2)["items"][0]["id"] == w.item2);
+  CHECK(body(p2)["next_after"].is_null());
+  CHECK(body(w.get("/v1/items", &w.ward, {{"status", "assigned"}}))["items"].size() == 1);
+  CHECK(body(w.get("/v1/items", &w.ward, {{"topic", "land"}}))["items"].size() == 1);
+  CHECK(body(w.get("/v1/items", &w.ward, {{"unit", std::to_string(w.bd)}, {"agency", std::to_string(w.agency_bd)}}))["items"].size() == 2);
+  CHECK(w.get("/v1/items", &w.other_ward, {{"unit", std::to_string(w.bd)}}).status == 403);
+
+  Response one = w.get("/v1/items/" + std::to_string(w.item1), &w.ward);
+  REQUIRE(one.status == 200);
+  CHECK(body(one)["text"].get<std::string>().find("Bí Mật") != std::string::npos);  // internal: unredacted
+  CHECK(w.get("/v1/items/" + std::to_string(w.item1), &w.other_ward).status == 403);
+  CHECK(w.get("/v1/items/4000000000", &w.ward).status == 404);
+  CHECK(w.get("/v1/items/99999999999", &w.ward).status == 404);
+  Response op = w.get("/v1/opinions/1", &w.ward);
+  REQUIRE(op.status == 200);
+  CHECK(body(op)["items"] == json::array({w.item1, w.item2}));
+  CHECK(w.get("/v1/opinions/1", &w.other_ward).status == 403);
+  Response hist = w.get("/v1/items/" + std::to_string(w.item1) + "/history", &w.ward);
+  REQUIRE(hist.status == 200);
+  CHECK(body(hist)["events"].back()["type"] == "reply_published");
+  CHECK(w.get("/v1/items/" + std::to_string(w.item1) + "/history", &w.other_ward).status == 403);
+}
+
+TEST_CASE("v1 reads: bad query parameters are refused", "[service][v1]") {
+  World w;
+  using Q = std::vector<std::pair<std::string, std::string>>;
+  for (const Q& q : {Q{{"limit", "0"}}, Q{{"limit", "1001"}}, Q{{"limit", "abc"}}, Q{{"limit", "-1"}},
+                     Q{{"limit", "99999999999999999999999"}}, Q{{"after", "0"}}, Q{{"after", "4294967295"}},
+                     Q{{"unit", "1.0"}}, Q{{"as_of", "2022-13-45"}}, Q{{"as_of", "20221010"}}, Q{{"as_of", "2022-02-30"}},
+                     Q{{"as_of", "1800-01-01"}}, Q{{"status", "nope"}}, Q{{"standing", "late"}}, Q{{"colour", "red"}},
+                     Q{{"limit", "1"}, {"limit", "2"}}, Q{{"topic", std::string("\xC0\xAF")}}}) {
+    Response r = w.get("/v1/items", &w.ward, q);
+    INFO(q[0].first << "=" << q[0].second << " -> " << r.body);
+    CHECK(r.status == 400);
+    CHECK(code(r) == "invalid_argument");
+  }
+  CHECK(w.get("/v1/units/" + std::to_string(w.bd) + "/accounting", &w.ward, {{"as_of", "2022-9-1"}}).status == 400);
+  CHECK(w.get("/v1/units/" + std::to_string(w.bd) + "/report", &w.ward, {{"period", "2022-Q5"}}).status == 400);
+  CHECK(w.get("/v1/units/" + std::to_string(w.bd) + "/report", &w.ward).status == 400);
+  CHECK(w.get("/v1/units/" + std::to_string(w.bd) + "/report", &w.ward, {{"period", "2022"}, {"format", "pdf"}}).status == 400);
+  CHECK(w.get("/v1/units/" + std::to_string(w.bd) + "/compliance", &w.ward, {{"period", "1200"}}).status == 400);
+  CHECK(w.get("/v1/units/" + std::to_string(w.bd), &w.ward, {{"x", "1"}}).status == 400);
+  CHECK(w.get("/v1/public/feed", nullptr, {{"limit", "100000"}}).status == 400);
+}
+
+TEST_CASE("v1 reads: every date-taking read answers for the past", "[service][v1]") {
+  World w;
+  w.conference();  // raised 10/10, assigned and replied 12/10
+  const std::string bd = std::to_string(w.bd);
+  // Items as of 10/10: both open, though both were assigned later.
+  Response past = w.get("/v1/items", &w.ward, {{"as_of", "2022-10-10"}});
+  REQUIRE(past.status == 200);
+  REQUIRE(body(past)["items"].size() == 2);
+  CHECK(body(past)["as_of"] == "2022-10-10");
+  for (const json& it : body(past)["items"]) CHECK(it["status"] == "open");
+  CHECK(body(w.get("/v1/items", &w.ward, {{"as_of", "2022-10-10"}, {"status", "assigned"}}))["items"].empty());
+  CHECK(body(w.get("/v1/items", &w.ward, {{"as_of", "2022-10-09"}}))["items"].empty());
+  // Before the ward existed: nothing in the key's scope, and the ward itself is not found.
+  Response before = w.get("/v1/items", &w.ward, {{"as_of", "2022-09-29"}});
+  CHECK(before.status == 200);
+  CHECK(body(before)["items"].empty());
+  CHECK(w.get("/v1/items", &w.ward, {{"as_of", "2022-09-29"}, {"unit", std::to_string(w.bd)}}).status == 404);
+  CHECK(w.get("/v1/items", &w.ward, {{"agency", "999"}}).status == 404);
+  CHECK(w.get("/v1/items", &w.ward, {{"conference", "999"}}).status == 404);
+  CHECK(w.get("/v1/items", &w.ward, {{"raised_by", "999"}}).status == 404);
+  CHECK(body(w.get("/v1/items", &w.ward, {{"status", "assigned"}}))["items"].size() == 1);
+
+  Response acc_past = w.get("/v1/units/" + bd + "/accounting", &w.ward, {{"as_of", "2022-10-10"}});
+  REQUIRE(acc_past.status == 200);
+  CHECK(body(acc_past)["as_of"] == "2022-10-10");
+  CHECK(body(acc_past)["items"] == 2);
+  CHECK(body(acc_past)["replied"] == 0);
+  Response acc_now = w.get("/v1/units/" + bd + "/accounting", &w.ward);
+  CHECK(body(acc_now)["as_of"] == "2022-10-12");
+  CHECK(body(acc_now)["replied"] == 1);
+  CHECK(w.get("/v1/units/" + std::to_string(w.gl) + "/accounting", &w.ward).status == 403);
+
+  // Overdue: the deadline is 9/11; on 20/11 the unreplied item is overdue, on 11/10 nothing.
+  Response late = w.get("/v1/overdue", &w.ward, {{"as_of", "2022-11-20"}});
+  REQUIRE(late.status == 200);
+  REQUIRE(body(late)["items"].size() == 1);
+  CHECK(body(late)["items"][0]["id"] == w.item2);
+  CHECK(body(w.get("/v1/overdue", &w.ward, {{"as_of", "2022-10-11"}}))["items"].empty());
+  CHECK(body(w.get("/v1/overdue", &w.other_ward, {{"as_of", "2022-11-20"}}))["items"].empty());
+
+  // Reports and triggers as of a past day.
+  Response rep_past = w.get("/v1/units/" + bd + "/report", &w.ward, {{"period", "2022-Q4"}, {"as_of", "2022-10-10"}});
+  REQUIRE(rep_past.status == 200);
+  CHECK(body(rep_past)["items"]["items"] == 2);
+  CHECK(body(rep_past)["items"]["replied"] == 0);
+  Response rep_now = w.get("/v1/units/" + bd + "/report", &w.ward, {{"period", "2022-Q4"}});
+  CHECK(body(rep_now)["items"]["replied"] == 1);
+  Response trig = w.get("/v1/units/" + bd + "/triggers", &w.ward, {{"as_of", "2022-10-10"}});
+  REQUIRE(trig.status == 200);
+  CHECK(body(trig)["schema"] == "doithoai.triggers/1");
+  Response comp = w.get("/v1/units/" + bd + "/compliance", &w.ward, {{"period", "2022"}, {"as_of", "2022-10-10"}});
+  REQUIRE(comp.status == 200);
+  CHECK(body(comp)["schema"] == "doithoai.compliance/1");
+  CHECK(body(comp)["as_of"] == "2022-10-10");
+}
+
+TEST_CASE("v1 reports: JSON, CSV and HTML by format or Accept", "[service][v1]") {
+  World w;
+  w.conference();
+  const std::string path = "/v1/units/" + std::to_string(w.bd) + "/report";
+  Response j = w.get(path, &w.ward, {{"period", "2022-10"}});
+  REQUIRE(j.status == 200);
+  CHECK(body(j)["schema"] == "doithoai.report/1");
+  CHECK(body(j)["period"]["kind"] == "month");
+  Response csv = w.get(path, &w.ward, {{"period", "2022-10"}, {"format", "csv"}});
+  REQUIRE(csv.status == 200);
+  CHECK(csv.content_type == "text/csv; charset=utf-8");
+  CHECK(csv.body.rfind("\xEF\xBB\xBFsection,code,label,items,", 0) == 0);
+  CHECK(csv.body.find("\r\nall,,,2,1,") != std::string::npos);
+  CHECK(csv.body.find("\r\ntopic,land,") != std::string::npos);
+  Response html = w.get(path, &w.ward, {{"period", "2022-10"}}, {{"accept", "text/html,application/xhtml+xml;q=0.9"}});
+  REQUIRE(html.status == 200);
+  CHECK(html.content_type == "text/html; charset=utf-8");
+  CHECK(html.body.find("<html") != std::string::npos);
+  CHECK(w.get(path, &w.ward, {{"period", "2022-10"}}, {{"accept", "text/csv"}}).content_type == "text/csv; charset=utf-8");
+  CHECK(w.get(path, &w.ward, {{"period", "2022-10"}}, {{"accept", "*/*"}}).content_type.rfind("application/json", 0) == 0);
+  Response no = w.get(path, &w.ward, {{"period", "2022-10"}}, {{"accept", "image/png"}});
+  CHECK(no.status == 406);
+  CHECK(code(no) == "not_acceptable");
+  CHECK(w.get(path, &w.ward, {{"period", "2022-10"}}, {{"accept", "text/html;q=0, application/json"}}).content_type.rfind("application/json", 0) == 0);
+  // Every period form.
+  const std::vector<std::pair<std::string, std::string>> periods = {
+      {"2022", "year"}, {"2022-Q4", "quarter"}, {"2022-H1", "six_months"}, {"2022-9M", "nine_months"},
+      {"2022-10-01..2022-10-31", "range"}};
+  for (const auto& [p, kind] : periods) {
+    Response r = w.get(path, &w.ward, {{"period", p}, {"as_of", "2022-10-12"}});
+    INFO(p << " -> " << r.body.substr(0, 200));
+    REQUIRE(r.status == 200);
+    CHECK(body(r)["period"]["kind"] == kind);
+  }
+  CHECK(w.get(path, &w.other_ward, {{"period", "2022"}}).status == 403);
+}
+
+TEST_CASE("v1 public views: published and redacted only, no key", "[service][v1]") {
+  World w;
+  w.conference();
+  Response feed = w.get("/v1/public/feed", nullptr);
+  REQUIRE(feed.status == 200);
+  const json f = body(feed);
+  CHECK(f["schema"] == "doithoai.public_feed/1");
+  REQUIRE(f["items"].size() == 1);  // the published reply only
+  CHECK(f["items"][0]["id"] == w.item1);
+  CHECK(f["items"][0]["raised_by"] == "Người dân (ẩn danh)");
+  // Neither the raiser's name nor phone, nor the unpublished item, anywhere in the answer.
+  CHECK(feed.body.find("Bí Mật") == std::string::npos);
+  CHECK(feed.body.find("0912345678") == std::string::npos);
+  CHECK(feed.body.find("Nội bộ") == std::string::npos);
+  CHECK(body(w.get("/v1/public/feed", nullptr, {{"unit", std::to_string(w.gl)}}))["items"].empty());
+  CHECK(w.get("/v1/public/feed", nullptr, {{"unit", "999"}}).status == 404);
+  CHECK(w.get("/v1/public/feed", nullptr, {{"visibility", "internal"}}).status == 400);
+
+  Response page = w.get("/v1/public/units/" + std::to_string(w.bd) + "/report.html", nullptr, {{"period", "2022-Q4"}});
+  REQUIRE(page.status == 200);
+  CHECK(page.content_type == "text/html; charset=utf-8");
+  CHECK(page.body.find("Bí Mật") == std::string::npos);
+  CHECK(page.body.find("Nội bộ") == std::string::npos);
+  CHECK(w.get("/v1/public/units/" + std::to_string(w.bd) + "/report.html", nullptr, {{"lang", "en"}}).status == 200);
+  CHECK(w.get("/v1/public/units/999/report.html", nullptr).status == 404);
+  CHECK(w.get("/v1/public/units/" + std::to_string(w.bd) + "/report.html", nullptr, {{"lang", "fr"}}).status == 400);
+}

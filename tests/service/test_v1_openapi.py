@@ -1,0 +1,236 @@
+"""The /v1 API over HTTP against the real doithoaid binary (the make_service fixture of
+conftest.py): every response, success and error, is validated against docs/openapi.json (its
+path, method, status and content type must be documented, and a JSON body must match the
+schema).
+
+Run: /usr/bin/python3 -m pytest tests/service/test_v1_openapi.py  (DOITHOAID=path/to/doithoaid,
+default build/tools/doithoaid/doithoaid); ctest service_http_tests runs it with the others.
+"""
+import json
+import os
+import re
+import urllib.parse
+
+import pytest
+from jsonschema import Draft202012Validator, RefResolver
+from jsonschema.exceptions import ValidationError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+with open(os.path.join(ROOT, "docs", "openapi.json"), encoding="utf-8") as f:
+    SPEC = json.load(f)
+RESOLVER = RefResolver.from_schema(SPEC)
+
+KEYS = {"boot": "v1-boot-key", "ward": "v1-ward-key", "other": "v1-other-key", "district": "v1-district-key"}
+# Ids are deterministic: the directory below is built in this order on an empty store.
+HN, LB, BD, GL = 1, 2, 3, 4
+OFFICE_BD, PARTY_HEAD, GOV_HEAD, OFFICER, CITIZEN, OFFICE_GL = 1, 2, 3, 4, 5, 6
+AGENCY = 1
+FAST = {"rate_per_second": 1e6, "burst": 1e6}
+
+
+def operation(path, method):
+    """The OpenAPI operation whose template matches the concrete path."""
+    for template, item in SPEC["paths"].items():
+        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path) and method.lower() in item:
+            return template, item[method.lower()]
+    return None, None
+
+
+def validate(method, path, status, content_type, body):
+    template, op = operation(path, method)
+    if op is None:
+        # Not a documented route: only the no_route/method errors may answer.
+        assert status in (404, 405), (method, path, status)
+        template, op = "/v1/commands", SPEC["paths"]["/v1/commands"]["post"]
+        schema = SPEC["components"]["schemas"]["Error"]
+    else:
+        responses = op["responses"]
+        assert str(status) in responses, f"{method} {template}: status {status} is not documented"
+        content = responses[str(status)].get("content", {})
+        media = content_type.split(";")[0].strip()
+        assert media in content or not content, f"{method} {template} {status}: {media} is not documented"
+        if media != "application/json":
+            return
+        schema = content[media]["schema"]
+    Draft202012Validator(schema, resolver=RESOLVER).validate(json.loads(body))
+
+
+def request(server, method, path, key=None, query=None, body=None, headers=None):
+    target = urllib.parse.quote(path)
+    if query:
+        target += "?" + urllib.parse.urlencode(query)
+    h = dict(headers or {})
+    data = None
+    if body is not None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        h.setdefault("Content-Type", "application/json")
+    reply = server.request(method, target, body=data, headers=h, key=KEYS[key] if key else None, timeout=30)
+    ctype = reply.headers.get("content-type", "")
+    validate(method, path, reply.status, ctype, reply.body)
+    parsed = json.loads(reply.body) if ctype.startswith("application/json") else reply.body.decode()
+    return reply.status, parsed, ctype
+
+
+def cmd(server, key, command, actor=None, expect=201, **kw):
+    body = {"command": command}
+    if actor is not None:
+        body["actor"] = actor
+    status, out, _ = request(server, "POST", "/v1/commands", key=key, body=body, **kw)
+    assert status == expect, out
+    return out
+
+
+@pytest.fixture
+def world(make_service):
+    s = make_service(engine={"store": ":memory:", "clock": "2022-09-30T08:00:00+07:00"}, default_keys=False, keys=[
+        dict(name="boot", key=KEYS["boot"], system=True, all_units=True, may_assert_actor=True, events=True, **FAST),
+        dict(name="ward", key=KEYS["ward"], units=[BD], actor=OFFICE_BD, **FAST),
+        dict(name="other", key=KEYS["other"], units=[GL], actor=OFFICE_GL, **FAST),
+        dict(name="district", key=KEYS["district"], units=[LB], may_assert_actor=True, **FAST)])
+    cmd(s, "boot", {"type": "create_unit", "name": "Thành phố Hà Nội", "level": "tinh"}, actor="system")
+    cmd(s, "boot", {"type": "create_unit", "name": "Quận Long Biên", "level": "huyen", "parent": HN}, actor="system")
+    cmd(s, "boot", {"type": "create_unit", "name": "Phường Bồ Đề", "level": "xa", "parent": LB}, actor="system")
+    cmd(s, "boot", {"type": "create_unit", "name": "Phường Gia Thụy", "level": "xa", "parent": LB}, actor="system")
+    cmd(s, "boot", {"type": "create_agency", "unit": BD, "name": "Bộ phận Địa chính"}, actor="system")
+    for name, role, unit, extra in [("Văn phòng Bồ Đề", "office", BD, {}), ("Bí thư", "party_head", BD, {}),
+                                    ("Chủ tịch", "government_head", BD, {}),
+                                    ("Trưởng bộ phận", "agency_head", BD, {"agency": AGENCY}),
+                                    ("Nguyễn Văn Bí Mật", "resident", BD, {}), ("Văn phòng Gia Thụy", "office", GL, {})]:
+        p = cmd(s, "boot", {"type": "register_person", "name": name}, actor="system")["id"]
+        cmd(s, "boot", dict({"type": "grant_role", "person": p, "role": role, "unit": unit}, **extra), actor="system")
+    # A letter raised today (30/9): two items; the first is assigned, replied, delivered and
+    # published the same day, the second stays open.
+    r = cmd(s, "ward", {"type": "submit_opinion", "unit": BD, "channel": "letter", "raised_by": CITIZEN,
+                        "items": [{"topic": "land", "text": "Ông Nguyễn Văn Bí Mật hỏi về sổ đỏ, 0912345678"},
+                                  {"topic": "urban_order", "text": "Nội bộ: chưa công bố"}]})
+    item1, item2 = r["items"]
+    cmd(s, "ward", {"type": "assign", "item": item1, "agency": AGENCY})
+    cmd(s, "district", {"type": "write_reply", "item": item1, "number": "1/UB", "signer": OFFICER, "text": "Đã trả lời"},
+        actor=OFFICER)
+    for who in ("party_head", "government_head", "front_chair", "raiser"):
+        cmd(s, "ward", {"type": "record_delivery", "item": item1, "recipient": who})
+    cmd(s, "ward", {"type": "publish_reply", "item": item1})
+    return {"server": s, "item1": item1, "item2": item2, "opinion": r["id"]}
+
+
+def test_commands_statuses_validate(world):
+    s = world["server"]
+    body = {"command": {"type": "plan_conference", "unit": BD, "kind": "periodic", "audience": "all_residents",
+                        "planned_on": "2022-10-10"}}
+    st, out, _ = request(s, "POST", "/v1/commands", key="ward", body=body, headers={"Idempotency-Key": "p-1"})
+    assert st == 201 and out["replayed"] is False
+    st, again, _ = request(s, "POST", "/v1/commands", key="ward", body=body, headers={"Idempotency-Key": "p-1"})
+    assert st == 200 and again["replayed"] is True and again["id"] == out["id"]
+    other = json.loads(json.dumps(body))
+    other["command"]["planned_on"] = "2022-10-11"
+    st, err, _ = request(s, "POST", "/v1/commands", key="ward", body=other, headers={"Idempotency-Key": "p-1"})
+    assert st == 409 and err["error"]["code"] == "conflict"
+    # Scope, actor, authentication, hostile bodies.
+    st, err, _ = request(s, "POST", "/v1/commands", key="other", body=body)
+    assert st == 403 and err["error"]["code"] == "forbidden"
+    st, err, _ = request(s, "POST", "/v1/commands", key="ward", body=dict(body, actor=PARTY_HEAD))
+    assert st == 403
+    st, err, _ = request(s, "POST", "/v1/commands", body=body)
+    assert st == 401 and err["error"]["code"] == "unauthenticated"
+    for raw in [b"{", b"[]", b'{"command": {"type": "x\xc3\x28"}}', b"[" * 5000 + b"]" * 5000,
+                b'{"command": {"type": "plan_conference"}, "extra": 1}']:
+        st, err, _ = request(s, "POST", "/v1/commands", key="ward", body=raw)
+        assert st == 400 and err["error"]["code"] == "invalid_argument", raw[:40]
+
+
+def test_reads_validate(world):
+    s = world["server"]
+    item1 = world["item1"]
+    for path, key, query, want in [
+        ("/v1/units", "ward", None, 200), ("/v1/units", "district", {"limit": 2}, 200), (f"/v1/units/{BD}", "ward", None, 200),
+        (f"/v1/units/{GL}", "ward", None, 403), ("/v1/units/999", "ward", None, 404), ("/v1/units", None, None, 401),
+        ("/v1/conferences", "ward", None, 200), ("/v1/items", "ward", None, 200), ("/v1/items", "ward", {"limit": 1}, 200),
+        ("/v1/items", "ward", {"as_of": "2022-09-30", "status": "open"}, 200), (f"/v1/items/{item1}", "ward", None, 200),
+        (f"/v1/items/{item1}", "other", None, 403), (f"/v1/items/{item1}/history", "ward", None, 200),
+        (f"/v1/opinions/{world['opinion']}", "ward", None, 200), ("/v1/overdue", "ward", {"as_of": "2022-12-31"}, 200),
+        (f"/v1/units/{BD}/accounting", "ward", {"as_of": "2022-09-30"}, 200),
+        (f"/v1/units/{BD}/report", "ward", {"period": "2022-Q3"}, 200),
+        (f"/v1/units/{BD}/compliance", "ward", {"period": "2022"}, 200),
+        (f"/v1/units/{BD}/triggers", "ward", {"as_of": "2022-09-30"}, 200),
+        ("/v1/items", "ward", {"limit": 0}, 400), ("/v1/items", "ward", {"as_of": "2022-02-30"}, 400),
+        ("/v1/items", "ward", {"colour": "red"}, 400), (f"/v1/units/{BD}/report", "ward", {"period": "2022-Q9"}, 400),
+        ("/v1/nothing", "ward", None, 404),
+    ]:
+        st, out, _ = request(s, "GET", path, key=key, query=query)
+        assert st == want, (path, query, out)
+    # The day before everything: the ward's scope held nothing yet; the ward itself did not exist.
+    st, before, _ = request(s, "GET", "/v1/items", key="ward", query={"as_of": "2022-09-29"})
+    assert st == 200 and before["items"] == []
+    st, _, _ = request(s, "GET", "/v1/items", key="ward", query={"as_of": "2022-09-29", "unit": BD})
+    assert st == 404
+    st, page, _ = request(s, "GET", "/v1/items", key="ward", query={"limit": 1})
+    assert len(page["items"]) == 1 and page["next_after"] == item1
+    st, late, _ = request(s, "GET", "/v1/overdue", key="ward", query={"as_of": "2022-12-31"})
+    assert [i["id"] for i in late["items"]] == [world["item2"]]
+    st, csv, ctype = request(s, "GET", f"/v1/units/{BD}/report", key="ward", query={"period": "2022-Q3", "format": "csv"})
+    assert st == 200 and ctype.startswith("text/csv") and "section,code,label" in csv
+    st, html, ctype = request(s, "GET", f"/v1/units/{BD}/report", key="ward", query={"period": "2022-Q3"},
+                              headers={"Accept": "text/html"})
+    assert st == 200 and ctype.startswith("text/html")
+    st, _, _ = request(s, "GET", f"/v1/units/{BD}/report", key="ward", query={"period": "2022-Q3"},
+                       headers={"Accept": "image/png"})
+    assert st == 406
+
+
+def test_public_views_validate(world):
+    s = world["server"]
+    st, feed, _ = request(s, "GET", "/v1/public/feed")
+    assert st == 200
+    assert [i["id"] for i in feed["items"]] == [world["item1"]]
+    text = json.dumps(feed, ensure_ascii=False)
+    assert "Bí Mật" not in text and "0912345678" not in text and "Nội bộ" not in text
+    st, page, ctype = request(s, "GET", f"/v1/public/units/{BD}/report.html", query={"period": "2022"})
+    assert st == 200 and ctype.startswith("text/html") and "Bí Mật" not in page
+    st, err, _ = request(s, "GET", "/v1/public/feed", query={"limit": 0})
+    assert st == 400 and err["error"]["code"] == "invalid_argument"
+
+
+def test_hostile_queries_and_bodies_change_nothing(world):
+    s = world["server"]
+    _, before, _ = request(s, "GET", "/v1/items", key="boot")
+    reply = s.request("GET", "/v1/items?topic=%C3%28", key=KEYS["ward"])  # invalid UTF-8 once decoded
+    validate("GET", "/v1/items", reply.status, reply.headers.get("content-type", ""), reply.body)
+    assert reply.status == 400
+    long_text = {"type": "submit_opinion", "unit": BD, "channel": "letter", "raised_by": CITIZEN,
+                 "items": [{"topic": "land", "text": "a" * 20000}]}
+    st, err, _ = request(s, "POST", "/v1/commands", key="ward", body={"command": long_text})
+    assert st == 400 and err["error"]["code"] == "invalid_argument"
+    st, err, _ = request(s, "POST", "/v1/commands", key="ward", body={"command": {"type": "close_item", "item": -1}})
+    assert st == 400
+    _, after, _ = request(s, "GET", "/v1/items", key="boot")
+    assert after == before
+
+
+def test_transport_paths_validate(world):
+    """The transport's own paths answer as docs/openapi.json says."""
+    s = world["server"]
+    for path in ("/healthz", "/readyz", "/metrics"):
+        st, _, _ = request(s, "GET", path)
+        assert st == 200
+    st, page, _ = request(s, "GET", "/v1/events", key="boot", query={"from": 1, "limit": 5})
+    assert st == 200 and len(page["events"]) == 5 and page["next"] == 6
+    st, _, _ = request(s, "GET", "/v1/events", key="ward")
+    assert st == 403
+    st, _, _ = request(s, "GET", "/v1/events", key="boot", query={"limit": 0})
+    assert st == 400
+
+
+def test_schemas_catch_wrong_types(world):
+    """The schemas are strict enough to notice a wrong field type or an extra public field."""
+    s = world["server"]
+    _, item, _ = request(s, "GET", f"/v1/items/{world['item1']}", key="ward")
+    item["deadline"] = 20221030
+    with pytest.raises(ValidationError):
+        validate("GET", "/v1/items/1", 200, "application/json", json.dumps(item).encode())
+    _, feed, _ = request(s, "GET", "/v1/public/feed")
+    feed["items"][0]["raised_by_id"] = CITIZEN
+    with pytest.raises(ValidationError):
+        validate("GET", "/v1/public/feed", 200, "application/json", json.dumps(feed).encode())
+    with pytest.raises(AssertionError):
+        validate("GET", "/v1/items", 418, "application/json", b"{}")

@@ -1,0 +1,374 @@
+// GET routes of /v1: directory, items, deadlines, accounting, reports, compliance, triggers
+// (key required, scoped by unit) and the public views (no key). docs/service.md, "/v1 API".
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+#include "config.h"
+#include "v1_util.h"
+
+namespace doithoaid::v1 {
+namespace {
+
+json call(const Context& ctx, const char* method, const json& args) {
+  return json::parse(ctx.engine.call(method, dump(args)));
+}
+
+std::string today(const Context& ctx) { return call(ctx, "today", json::object()).get<std::string>(); }
+
+// One page of ids: those after `after`, at most `limit`, and the cursor of the next page.
+json page_of(const std::vector<std::uint64_t>& ids, std::uint64_t after, std::uint64_t limit,
+             const std::function<json(std::uint64_t)>& expand, const char* field) {
+  json list = json::array();
+  json next = nullptr;
+  for (std::uint64_t id : ids) {
+    if (id <= after) continue;
+    if (list.size() == limit) {
+      next = list.back().at("id");
+      break;
+    }
+    list.push_back(expand(id));
+  }
+  return {{field, list}, {"next_after", next}};
+}
+
+// ---- Directory -------------------------------------------------------------------------------
+
+Response get_units(Context& ctx, Request& req) {
+  const Query q(req, {"limit", "after"});
+  const Scope scope(ctx, *req.key);
+  return json_response(page_of(scope.units(), q.id("after").value_or(0), q.limit(),
+                               [&](std::uint64_t id) { return scope.entity("unit", id); }, "units"));
+}
+
+Response get_unit(Context& ctx, Request& req) {
+  const Query q(req, {});
+  const std::uint64_t id = path_id(req, "id");
+  const Scope scope(ctx, *req.key);
+  json unit = scope.entity("unit", id);  // 404 before 403: ids are not secrets, and this is simpler to use
+  scope.require(id);
+  return json_response(unit);
+}
+
+Response get_conferences(Context& ctx, Request& req) {
+  const Query q(req, {"unit", "limit", "after"});
+  const Scope scope(ctx, *req.key);
+  std::vector<std::uint64_t> ids;
+  auto add = [&](std::optional<std::uint64_t> unit) {
+    json args = json::object();
+    if (unit) args["unit"] = *unit;
+    for (const json& c : call(ctx, "conferences", args)) ids.push_back(c.get<std::uint64_t>());
+  };
+  if (const auto unit = q.id("unit")) {
+    scope.entity("unit", *unit);
+    scope.require(*unit);
+    add(unit);
+  } else if (scope.all()) {
+    add(std::nullopt);
+  } else {
+    for (std::uint64_t root : scope.roots()) add(root);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return json_response(page_of(ids, q.id("after").value_or(0), q.limit(),
+                               [&](std::uint64_t id) { return scope.entity("conference", id); }, "conferences"));
+}
+
+// An entity read by id, scoped by the unit it belongs to.
+Response get_owned(Context& ctx, Request& req, const char* method) {
+  const Query q(req, {});
+  const std::uint64_t id = path_id(req, "id");
+  const Scope scope(ctx, *req.key);
+  json e = scope.entity(method, id);
+  scope.require(e.at("unit").is_number_unsigned() ? e.at("unit").get<std::uint64_t>() : 0);
+  return json_response(e);
+}
+
+Response get_history(Context& ctx, Request& req, const char* method) {
+  const Query q(req, {});
+  const std::uint64_t id = path_id(req, "id");
+  const Scope scope(ctx, *req.key);
+  scope.require(scope.unit_of(method, id));
+  return json_response({{"events", call(ctx, "history", {{method, id}})}});
+}
+
+// ---- Items -----------------------------------------------------------------------------------
+
+// Runs the engine's `items` over the key's scope: one query for the unit asked (checked), or
+// one per root unit of the key, merged in id order. Items come back expanded, as of `as_of`.
+json scoped_items(const Context& ctx, const Scope& scope, json args, std::optional<std::uint64_t> unit,
+                  std::uint64_t after, std::uint64_t limit) {
+  args["expand"] = true;
+  args["limit"] = limit + 1;  // one more tells whether a next page exists
+  if (after) args["after"] = after;
+  std::vector<json> found;
+  auto run = [&](std::optional<std::uint64_t> u) {
+    json a = args;
+    if (u) a["unit"] = *u;
+    for (json& it : call(ctx, "items", a)) found.push_back(std::move(it));
+  };
+  if (unit) {
+    scope.require(*unit);
+    run(unit);
+  } else if (scope.all()) {
+    run(std::nullopt);
+  } else {
+    // A key's unit that did not exist yet on `as_of` holds no items then (the filters' own
+    // ids were checked by the caller, so not_found here can only be the unit).
+    for (std::uint64_t root : scope.roots()) {
+      try {
+        run(root);
+      } catch (const ServiceError& e) {
+        if (e.code != DT_NOT_FOUND || !args.contains("as_of")) throw;
+      }
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const json& a, const json& b) { return a.at("id") < b.at("id"); });
+  found.erase(std::unique(found.begin(), found.end(), [](const json& a, const json& b) { return a.at("id") == b.at("id"); }),
+              found.end());
+  json list = json::array();
+  json next = nullptr;
+  for (json& it : found) {
+    if (list.size() == limit) {
+      next = list.back().at("id");
+      break;
+    }
+    list.push_back(std::move(it));
+  }
+  return {{"items", list}, {"next_after", next}};
+}
+
+Response get_items(Context& ctx, Request& req) {
+  const Query q(req, {"unit", "status", "standing", "as_of", "agency", "topic", "conference", "raised_by", "limit", "after"});
+  const Scope scope(ctx, *req.key);
+  json args = json::object();
+  for (const char* t : {"status", "standing", "topic"})
+    if (const auto v = q.text(t)) args[t] = *v;
+  for (const char* i : {"agency", "conference", "raised_by"})
+    if (const auto v = q.id(i)) args[i] = *v;
+  // Filters naming nothing are 404 whatever the scope (checked on today's directory).
+  if (args.contains("agency")) call(ctx, "agency", {{"id", args["agency"]}});
+  if (args.contains("conference")) call(ctx, "conference", {{"id", args["conference"]}});
+  if (args.contains("raised_by")) call(ctx, "person", {{"id", args["raised_by"]}});
+  if (const auto d = q.date("as_of")) args["as_of"] = *d;
+  const auto unit = q.id("unit");
+  if (unit) scope.entity("unit", *unit);  // 404 for a unit that does not exist
+  json out = scoped_items(ctx, scope, args, unit, q.id("after").value_or(0), q.limit());
+  if (args.contains("as_of")) out["as_of"] = args["as_of"];
+  return json_response(out);
+}
+
+Response get_overdue(Context& ctx, Request& req) {
+  const Query q(req, {"unit", "as_of", "limit", "after"});
+  const Scope scope(ctx, *req.key);
+  const std::string as_of = q.date("as_of").value_or(today(ctx));
+  const auto unit = q.id("unit");
+  if (unit) scope.entity("unit", *unit);
+  json out = scoped_items(ctx, scope, {{"standing", "overdue"}, {"as_of", as_of}}, unit, q.id("after").value_or(0), q.limit());
+  out["as_of"] = as_of;
+  return json_response(out);
+}
+
+// ---- Unit views ------------------------------------------------------------------------------
+
+std::uint64_t scoped_unit(const Context& ctx, const Request& req) {
+  const std::uint64_t id = path_id(req, "id");
+  const Scope scope(ctx, *req.key);
+  scope.entity("unit", id);
+  scope.require(id);
+  return id;
+}
+
+Response get_accounting(Context& ctx, Request& req) {
+  const Query q(req, {"as_of"});
+  const std::uint64_t unit = scoped_unit(ctx, req);
+  return json_response(call(ctx, "accounting", {{"unit", unit}, {"as_of", q.date("as_of").value_or(today(ctx))}}));
+}
+
+Response get_triggers(Context& ctx, Request& req) {
+  const Query q(req, {"as_of"});
+  const std::uint64_t unit = scoped_unit(ctx, req);
+  return json_response(call(ctx, "triggers", {{"unit", unit}, {"as_of", q.date("as_of").value_or(today(ctx))}}));
+}
+
+Response get_compliance(Context& ctx, Request& req) {
+  const Query q(req, {"period", "as_of"});
+  const std::uint64_t unit = scoped_unit(ctx, req);
+  const auto period = q.text("period");
+  if (!period) bad("query parameter 'period' is required");
+  json args = {{"unit", unit}, {"period", period_of(*period)}};
+  if (const auto d = q.date("as_of")) args["as_of"] = *d;
+  return json_response(call(ctx, "compliance", args));
+}
+
+std::string csv_cell(const json& v) {
+  std::string s = v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump();
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// The report's tallies as CSV: one row for all items, one per topic, one per agency. UTF-8
+// with BOM and CRLF, as the engine's CSV exports (docs/reports.md), so spreadsheets read it.
+std::string report_csv(const json& report) {
+  static const char* const cols[] = {"items", "resolved", "outstanding", "not_yet_due", "overdue", "on_time",
+                                     "late", "on_time_rate", "extended_items", "extensions", "escalated"};
+  std::ostringstream out;
+  out << "\xEF\xBB\xBF" << "section,code,label";
+  for (const char* c : cols) out << ',' << c;
+  out << "\r\n";
+  auto row = [&](const char* section, const json& code, const json& label, const json& tally) {
+    out << section << ',' << csv_cell(code) << ',' << csv_cell(label);
+    for (const char* c : cols) out << ',' << csv_cell(tally.value(c, json()));
+    out << "\r\n";
+  };
+  row("all", "", "", report.at("items"));
+  for (const json& t : report.at("by_topic")) row("topic", t.at("topic"), t.at("label"), t);
+  for (const json& a : report.at("by_agency")) row("agency", a.at("agency"), a.at("name"), a);
+  return out.str();
+}
+
+// format=json|csv|html, else the Accept header (first acceptable type in the client's order;
+// q=0 excludes), else JSON.
+std::string report_format(const Query& q, const Request& req) {
+  if (const auto f = q.text("format")) {
+    if (*f != "json" && *f != "csv" && *f != "html") bad("query parameter 'format' is json, csv or html");
+    return *f;
+  }
+  const auto accept = req.header("accept");
+  if (!accept || accept->empty()) return "json";
+  std::istringstream in(*accept);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    std::string type = part.substr(0, part.find(';'));
+    type.erase(0, type.find_first_not_of(" \t"));
+    type.erase(type.find_last_not_of(" \t") + 1);
+    std::string params = part.find(';') == std::string::npos ? "" : part.substr(part.find(';'));
+    params.erase(std::remove(params.begin(), params.end(), ' '), params.end());
+    if (params.find("q=0") != std::string::npos && params.find("q=0.") == std::string::npos) continue;
+    if (type == "application/json" || type == "*/*" || type == "application/*") return "json";
+    if (type == "text/csv") return "csv";
+    if (type == "text/html" || type == "text/*") return "html";
+  }
+  throw ServiceError(kNotAcceptable, "the report is served as application/json, text/csv or text/html");
+}
+
+Response report_response(const Context& ctx, std::uint64_t unit, const std::string& period, const Query& q,
+                         const std::string& format) {
+  json args = {{"unit", unit}, {"period", period_of(period)}};
+  if (const auto d = q.date("as_of")) args["as_of"] = *d;
+  if (format == "html") {
+    args["format"] = "html";
+    if (const auto lang = q.text("lang")) {
+      if (*lang != "vi" && *lang != "en") bad("query parameter 'lang' is vi or en");
+      args["lang"] = *lang;
+    }
+    Response r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = call(ctx, "report", args).get<std::string>();
+    return r;
+  }
+  if (q.has("lang")) bad("query parameter 'lang' applies to the HTML report only");
+  json report = call(ctx, "report", args);
+  if (format == "json") return json_response(report);
+  Response r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = report_csv(report);
+  return r;
+}
+
+Response get_report(Context& ctx, Request& req) {
+  const Query q(req, {"period", "as_of", "format", "lang"});
+  const std::uint64_t unit = scoped_unit(ctx, req);
+  const std::string format = report_format(q, req);
+  const auto period = q.text("period");
+  if (!period) bad("query parameter 'period' is required");
+  Response r = report_response(ctx, unit, *period, q, format);
+  r.headers.emplace_back("Vary", "Accept");
+  return r;
+}
+
+// ---- Public (no key) ---------------------------------------------------------------------------
+
+// The engine's public feed (R13): published items only, redacted, raisers by name only with
+// consent. Nothing else is added here.
+// The public feed's answers, kept while the engine's last sequence and today are unchanged:
+// the engine builds the feed from every published item of the unit (redacting each), about
+// 1 ms for a ward of 1,500 published items, while a page served from here costs microseconds
+// (bench/service_load.py). The sequence is read before the feed is built, so an entry never
+// holds an older state than its tag says; a commit or a catch-up changes the sequence.
+struct FeedCache {
+  struct Entry {
+    std::string seq, today, body;
+  };
+  std::mutex mutex;
+  std::map<std::pair<std::uint64_t, std::uint64_t>, Entry> entries;  // (unit or 0, limit)
+};
+
+Response get_public_feed(Context& ctx, Request& req, FeedCache& cache) {
+  const Query q(req, {"unit", "limit"});
+  json args = {{"limit", q.limit()}};
+  const std::string seq = ctx.engine.call("last_seq", "{}");
+  const std::string day = ctx.engine.call("today", "{}");
+  const auto unit = q.id("unit");
+  const std::pair<std::uint64_t, std::uint64_t> key{unit.value_or(0), q.limit()};
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    const auto it = cache.entries.find(key);
+    if (it != cache.entries.end() && it->second.seq == seq && it->second.today == day) {
+      Response r;
+      r.body = it->second.body;
+      return r;
+    }
+  }
+  if (unit) {
+    call(ctx, "unit", {{"id", *unit}});
+    args["unit"] = *unit;
+  }
+  Response r = json_response(call(ctx, "public_feed", args));
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  if (cache.entries.size() >= 1024) cache.entries.clear();  // bounded: (unit, limit) pairs asked
+  cache.entries[key] = FeedCache::Entry{seq, day, r.body};
+  return r;
+}
+
+// The printable report: aggregate counts and the conference list, no item texts or people.
+Response get_public_report(Context& ctx, Request& req) {
+  const Query q(req, {"period", "as_of", "lang"});
+  const std::uint64_t unit = path_id(req, "id");
+  call(ctx, "unit", {{"id", unit}});
+  const std::string period = q.text("period").value_or(today(ctx).substr(0, 4));
+  return report_response(ctx, unit, period, q, "html");
+}
+
+}  // namespace
+
+void add_v1_read_routes(Router& router, Context& ctx) {
+  Context* c = &ctx;
+  auto key = [&router, c](const char* pattern, Response (*h)(Context&, Request&)) {
+    router.add("GET", pattern, Access::key, [c, h](Request& req) { return h(*c, req); });
+  };
+  key("/v1/units", get_units);
+  key("/v1/units/{id}", get_unit);
+  key("/v1/units/{id}/accounting", get_accounting);
+  key("/v1/units/{id}/report", get_report);
+  key("/v1/units/{id}/compliance", get_compliance);
+  key("/v1/units/{id}/triggers", get_triggers);
+  key("/v1/conferences", get_conferences);
+  key("/v1/items", get_items);
+  key("/v1/overdue", get_overdue);
+  router.add("GET", "/v1/conferences/{id}", Access::key, [c](Request& req) { return get_owned(*c, req, "conference"); });
+  router.add("GET", "/v1/opinions/{id}", Access::key, [c](Request& req) { return get_owned(*c, req, "opinion"); });
+  router.add("GET", "/v1/items/{id}", Access::key, [c](Request& req) { return get_owned(*c, req, "item"); });
+  router.add("GET", "/v1/items/{id}/history", Access::key, [c](Request& req) { return get_history(*c, req, "item"); });
+  auto feed_cache = std::make_shared<FeedCache>();
+  router.add("GET", "/v1/public/feed", Access::open,
+             [c, feed_cache](Request& req) { return get_public_feed(*c, req, *feed_cache); });
+  router.add("GET", "/v1/public/units/{id}/report.html", Access::open,
+             [c](Request& req) { return get_public_report(*c, req); });
+}
+
+}  // namespace doithoaid::v1
