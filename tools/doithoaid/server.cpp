@@ -558,7 +558,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       net::post(self->stream_.get_executor(), [self, from, limit, may_wait, count, r = std::move(r)]() mutable {
         if (count > 0 || !may_wait || r.status != 200 || self->s_.hub.closing() || Clock::now() >= self->poll_deadline_)
           return self->answer(std::move(r));
-        self->wait_events(from, [self, from, limit]() { self->poll_events(from, limit, false); },
+        // then_ is a member: it must not own the session (a cycle that outlives a stopped
+        // io_context). wake() runs it from a handler that holds the session.
+        self->wait_events(from, [me = self.get(), from, limit]() { me->poll_events(from, limit, false); },
                           self->poll_deadline_);
       });
     });
@@ -585,6 +587,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     s_.metrics.long_polls.fetch_sub(sse_ ? 0 : 1, std::memory_order_relaxed);
     timer_.cancel();
     s_.hub.cancel(wait_id_);
+    auto keep = this->shared_from_this();  // then() may start operations that outlive this call
     auto then = std::move(then_);
     then_ = nullptr;
     then();
@@ -636,12 +639,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         }
         if (self->s_.hub.closing()) return self->sse_end(false);
         const auto beat = Clock::now() + std::chrono::milliseconds(self->limits().sse_heartbeat_ms);
-        self->wait_events(next, [self, next, beat]() {
+        self->wait_events(next, [me = self.get(), next, beat]() {
           if (Clock::now() >= beat) {
-            self->sse_out_ = ": heartbeat\n\n";
-            return self->sse_write(next);
+            me->sse_out_ = ": heartbeat\n\n";
+            return me->sse_write(next);
           }
-          self->sse_read(next);
+          me->sse_read(next);
         }, beat);
       });
     });
