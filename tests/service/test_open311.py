@@ -2,7 +2,11 @@
 
 Requests are sent as Open311 clients send them: FixMyStreet's Open311.pm posts
 application/x-www-form-urlencoded with api_key in the body; GETs carry jurisdiction_id in the
-query. XML answers are parsed with the standard library's expat parser (strict)."""
+query. XML answers are parsed with the standard library's expat parser (strict).
+
+Every answer the service gives here (Open311 and /v1, success and error, JSON and XML) is
+checked against docs/openapi.json by openapi_check.validate: status and media type documented,
+JSON bodies valid against the schema, XML well-formed with the documented root element."""
 
 import json
 import pathlib
@@ -11,8 +15,10 @@ import xml.etree.ElementTree as ET
 
 import jsonschema
 import pytest
+from jsonschema.exceptions import ValidationError
 
 from conftest import ADMIN_KEY
+from openapi_check import SPEC, validate
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PORTAL_KEY = "cong-bode-key"
@@ -23,6 +29,22 @@ NO_ACTOR_KEY = "khong-nguoi-key"
 # officer=2, front=3, citizen=4 (the directory below asserts it).
 OFFICE, OFFICER, FRONT, CITIZEN = 1, 2, 3, 4
 HN, LB, BODE, GIATHUY = 1, 2, 3, 4
+
+
+def checked(service):
+    """Makes every request of the service validate its answer against docs/openapi.json."""
+    send = service.request
+
+    def request(method, path, **kw):
+        reply = send(method, path, **kw)
+        target = urllib.parse.urlsplit(path).path
+        validate(method, urllib.parse.unquote(target), reply.status, reply.headers.get("content-type", ""), reply.body)
+        service.validated += 1
+        return reply
+
+    service.validated = 0
+    service.request = request
+    return service
 
 
 def run(svc, command, actor="system"):
@@ -39,6 +61,7 @@ def svc(make_service):
               {"name": "cong-giathuy", "key": OTHER_KEY, "units": [GIATHUY], "actor": OFFICE},
               {"name": "khong-nguoi", "key": NO_ACTOR_KEY, "units": [BODE]}],
         open311={"contact": "UBND phường Bồ Đề <vp@bode.gov.vn>"})
+    checked(s)
     assert run(s, {"type": "create_unit", "name": "Hà Nội", "level": "tinh", "code": "HN"})["id"] == HN
     assert run(s, {"type": "create_unit", "name": "Quận Long Biên", "level": "huyen", "parent": HN, "code": "LB"})["id"] == LB
     assert run(s, {"type": "create_unit", "name": "Phường Bồ Đề", "level": "xa", "parent": LB, "code": "bode"})["id"] == BODE
@@ -202,3 +225,88 @@ def test_idempotent_retry_and_header_key(svc):
     one = xml(svc.get("/open311/v2/requests/%s.xml?jurisdiction_id=bode" % rid)).find("request")
     assert one.findtext("description") == "Biển ghi \"cấm <đỗ> xe\" & 'dừng' — phố Ngọc Lâm"
     assert "<mới> & đúng" in one.findtext("status_notes")
+
+
+def test_every_status_and_format_is_documented(svc):
+    """The answers the routes and the transport give on Open311 paths, beyond the ones above:
+    each goes through openapi_check.validate (the fixture), which fails on an undocumented
+    status, media type or body."""
+    cases = [
+        # (method, path, body, headers, status, media)
+        ("GET", "/open311/v2/services/pothole.json?jurisdiction_id=bode", None, {}, 404, "application/json"),
+        ("GET", "/open311/v2/services/pothole.xml?jurisdiction_id=bode", None, {}, 404, "text/xml"),
+        ("GET", "/open311/v2/services/land.xml?jurisdiction_id=bode", None, {}, 200, "text/xml"),
+        ("GET", "/open311/v2/requests/abc.json?jurisdiction_id=bode", None, {}, 400, "application/json"),
+        ("GET", "/open311/v2/requests/7.json?jurisdiction_id=bode", None, {}, 404, "application/json"),
+        ("GET", "/open311/v2/requests.xml?jurisdiction_id=bode&status=pending", None, {}, 400, "text/xml"),
+        ("GET", "/open311/v2/requests.json?jurisdiction_id=bode&start_date=2022-01-01&end_date=2022-09-30",
+         None, {}, 400, "application/json"),
+        ("GET", "/open311/v2/requests.json?jurisdiction_id=bode&service_code=pothole", None, {}, 404, "application/json"),
+        ("GET", "/open311/v2/requests.json?jurisdiction_id=bode&service_request_id=1,2", None, {}, 200, "application/json"),
+        ("GET", "/open311/v2/requests.xml?jurisdiction_id=bode", None, {}, 200, "text/xml"),
+        ("GET", "/open311/v2/services.json?jurisdiction_id=%C3%28", None, {}, 400, "application/json"),
+        # The transport answers before the route: the /v1 error object, even on .xml paths.
+        ("GET", "/open311/v2/services.xml?jurisdiction_id=%zz", None, {}, 400, "application/json"),
+        ("GET", "/open311/v2/services.xml?jurisdiction_id=bode&api_key=no-such-key", None, {}, 401, "application/json"),
+        ("DELETE", "/open311/v2/requests.json", None, {}, 405, "application/json"),
+        ("POST", "/open311/v2/requests.xml", '{"description": "x"}',
+         {"Content-Type": "application/json", "X-Api-Key": PORTAL_KEY}, 415, "text/xml"),
+        ("POST", "/open311/v2/requests.json", "description=%G1", {"Content-Type": "application/x-www-form-urlencoded",
+                                                                 "X-Api-Key": PORTAL_KEY}, 400, "application/json"),
+    ]
+    for method, path, body, headers, status, media in cases:
+        r = svc.request(method, path, body=body, headers=headers)
+        assert r.status == status and r.headers["content-type"].startswith(media), (method, path, r)
+    # One Idempotency-Key, two different requests: the engine's conflict, 409 in the spec's format.
+    h = {"Idempotency-Key": "fms-report-1"}
+    assert form_post(svc, "/open311/v2/requests.json", fms_fields("Cống tắc ngõ 3"), h).status == 200
+    r = form_post(svc, "/open311/v2/requests.xml", fms_fields("Cống tắc ngõ 4"), h)
+    assert r.status == 409 and error_of(r)[0] == 409
+    # HEAD answers as GET, without a body.
+    r = svc.request("HEAD", "/open311/v2/discovery.xml")
+    assert r.status == 200 and r.body == b""
+    assert svc.validated >= len(cases) + 3
+
+
+def test_schemas_catch_wrong_types(svc):
+    """The Open311 schemas notice a wrong type, a missing or an extra field, and the XML check
+    a wrong root element."""
+    services = svc.get("/open311/v2/services.json?jurisdiction_id=bode").json()
+    ok = json.dumps(services).encode()
+    validate("GET", "/open311/v2/services.json", 200, "application/json", ok)
+    services[0]["metadata"] = "false"
+    with pytest.raises(ValidationError):
+        validate("GET", "/open311/v2/services.json", 200, "application/json", json.dumps(services).encode())
+
+    rid = form_post(svc, "/open311/v2/requests.json", fms_fields("Đèn đường hỏng")).json()[0]["service_request_id"]
+    publish(svc, int(rid), "Đã thay bóng đèn.")
+    good = svc.get("/open311/v2/requests/%s.json?jurisdiction_id=bode" % rid).json()
+    for change in ({"service_request_id": int(rid)}, {"expected_datetime": "2022-10-30"}, {"status": "pending"},
+                   {"lat": 21.04}, {"agency_responsible": 7}):
+        bad = [dict(good[0], **change)]
+        with pytest.raises(ValidationError):
+            validate("GET", "/open311/v2/requests/1.json", 200, "application/json", json.dumps(bad).encode())
+    missing = [dict(good[0])]
+    del missing[0]["address"]
+    with pytest.raises(ValidationError):
+        validate("GET", "/open311/v2/requests.json", 200, "application/json", json.dumps(missing).encode())
+    with pytest.raises(ValidationError):  # POST's answer: account_id is always null
+        validate("POST", "/open311/v2/requests.json", 200, "application/json",
+                 json.dumps([{"service_request_id": rid, "service_notice": None, "account_id": "u1"}]).encode())
+    with pytest.raises(ValidationError):  # an error's code is the integer status
+        validate("GET", "/open311/v2/services.json", 404, "application/json",
+                 json.dumps([{"code": "404", "description": "not found"}]).encode())
+    with pytest.raises(AssertionError):  # 200 is documented in XML, not as JSON, on .xml paths
+        validate("GET", "/open311/v2/services.xml", 200, "application/json", ok)
+    with pytest.raises(AssertionError):  # POST answers 200, not 201
+        validate("POST", "/open311/v2/requests.json", 201, "application/json", ok)
+    xml_ok = svc.get("/open311/v2/services.xml?jurisdiction_id=bode").body
+    with pytest.raises(AssertionError):  # the right XML on the wrong path: root <services>, not <discovery>
+        validate("GET", "/open311/v2/discovery.xml", 200, "text/xml", xml_ok)
+    with pytest.raises(AssertionError):  # an undocumented field in an item
+        validate("GET", "/open311/v2/services.xml", 200, "text/xml",
+                 xml_ok.replace(b"<group></group>", b"<group></group><secret>1</secret>", 1))
+    with pytest.raises(ET.ParseError):
+        validate("GET", "/open311/v2/services.xml", 200, "text/xml", xml_ok.replace(b"</services>", b""))
+    assert SPEC["paths"]["/open311/v2/requests.json"]["post"]["requestBody"]["content"][
+        "application/x-www-form-urlencoded"]["schema"]["$ref"].endswith("/Open311RequestForm")
