@@ -207,14 +207,16 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
   // A key is kept with a digest of the request: a retry replays, another request conflicts.
   const std::string digest = key.empty() ? std::string() : detail::request_digest(actor, command);
   detail::WriterQueue& wq = *writers_;
-  // Nobody queued and no other writer at the turnstile: commit alone at once, as a group of
-  // one would (no queue to join). If the lock is held by queries only (a subscriber or
-  // another thread reading), wait for them holding the turnstile as the engine always did,
-  // rather than queueing. If a writer holds it (one committing alone, or a group's leader),
-  // join the queue, whose leader takes the lock.
-  if (wq.waiting.load(std::memory_order_acquire) == 0) {
-    std::unique_lock<std::mutex> t(turnstile_, std::try_to_lock);
-    if (t.owns_lock()) {
+  // Nobody queued and no writer committing alone: commit alone at once, as a group of one
+  // would (no queue to join). The turnstile is waited for, not tried: queries pass it in an
+  // instant, and a writer holding it is about to take the lock (then `solo` or `waiting` says
+  // so below). If the lock is held by queries only (a subscriber or another thread reading),
+  // wait for them holding the turnstile as the engine always did, rather than queueing. If a
+  // writer holds it (one committing alone, or a group's leader), join the queue, whose leader
+  // takes the lock.
+  if (wq.waiting.load(std::memory_order_acquire) == 0 && !wq.solo.load(std::memory_order_acquire)) {
+    std::unique_lock<std::mutex> t(turnstile_);
+    {
       std::unique_lock<std::shared_mutex> lock(mutex_, std::try_to_lock);
       // Checked holding the turnstile, which every writer passes before taking the lock.
       if (!lock.owns_lock() && !wq.solo.load(std::memory_order_acquire) &&
