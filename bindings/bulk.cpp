@@ -68,7 +68,7 @@ ImportReport run_released(F&& f) {
 }
 
 // Runs the commands; calls progress with the GIL every `every` rows. Called without the GIL.
-ImportReport run_import(PyEngine& en, PersonId actor, const std::vector<cmd::SubmitOpinion>& cmds,
+ImportReport run_import(Engine& en, PersonId actor, const std::vector<cmd::SubmitOpinion>& cmds,
                         const std::vector<std::size_t>& row_numbers, const py::object& progress, std::size_t every,
                         bool skip, const std::string& key_prefix, std::size_t start_row) {
   ImportReport rep;
@@ -154,7 +154,7 @@ cmd::SubmitOpinion from_dict(const py::dict& d) {
 }  // namespace
 
 void init_bulk(py::module_& m) {
-  py::class_<ImportReport> r(m, "ImportReport", "What a bulk import did.");
+  ValueClass<ImportReport> r(m, "ImportReport", "What a bulk import did.");
   r.def_readonly("rows", &ImportReport::rows).def_readonly("submitted", &ImportReport::submitted)
       .def_readonly("failed", &ImportReport::failed).def_readonly("items", &ImportReport::items)
       .def_readonly("cancelled", &ImportReport::cancelled).def_readonly("seconds", &ImportReport::seconds)
@@ -190,7 +190,7 @@ void init_bulk(py::module_& m) {
       numbers.push_back(n);
     }
     return run_released(
-        [&] { return run_import(en, actor, cmds, numbers, progress, every, on_error == "skip", key_prefix, start_row); });
+        [&] { return run_import(*en.use(), actor, cmds, numbers, progress, every, on_error == "skip", key_prefix, start_row); });
   }, py::arg("actor"), py::arg("rows"), py::kw_only(), py::arg("progress") = py::none(), py::arg("every") = 1000,
   py::arg("on_error") = "raise", py::arg("idempotency_prefix") = "", py::arg("start_row") = 1,
   "Submits many opinions: rows are SubmitOpinion objects or dicts of its fields (a dict may give \"topic\" and "
@@ -205,6 +205,7 @@ void init_bulk(py::module_& m) {
                               const std::string& on_error, std::string key_prefix, std::size_t start_row) {
     if (on_error != "raise" && on_error != "skip") invalid("on_error is \"raise\" or \"skip\"");
     if (every == 0) invalid("every must be positive");
+    const PyEngine::Use use = en.use();  // the import holds the engine open (close() waits for it)
     return run_released([&] {
     std::ifstream f(path, std::ios::binary);
     if (!f) throw Error(ErrorCode::not_found, "cannot open CSV file " + path);
@@ -213,10 +214,10 @@ void init_bulk(py::module_& m) {
     // src/csv_import.h: the reading shared with the C ABI (codes resolved on the state as it is).
     const detail::CsvDefaults defaults{unit, conference, channel, raised_on};
     const detail::CsvOpinions read =
-        en.read([&](const State& s) { return detail::read_opinions_csv(s, ss.str(), defaults); });
+        use->read([&](const State& s) { return detail::read_opinions_csv(s, ss.str(), defaults); });
     const auto& cmds = read.commands;
     const auto& numbers = read.lines;
-    return run_import(en, actor, cmds, numbers, progress, every, on_error == "skip", key_prefix, start_row);
+    return run_import(*use, actor, cmds, numbers, progress, every, on_error == "skip", key_prefix, start_row);
     });
   }, py::arg("actor"), py::arg("path"), py::kw_only(), py::arg("unit") = py::none(),
   py::arg("conference") = py::none(), py::arg("channel") = Channel::letter, py::arg("raised_on") = py::none(),

@@ -7,7 +7,7 @@ namespace dtpy {
 void init_calendar(py::module_& m) {
   using namespace doithoai;
 
-  py::class_<DeadlineRule> dr(m, "DeadlineRule", "A deadline of a profile: days, day type, end rule, citation.");
+  ValueClass<DeadlineRule> dr(m, "DeadlineRule", "A deadline of a profile: days, day type, end rule, citation.");
   dr.def(py::init([](int days, DayType day_type, EndRule end_rule, std::string citation) {
            return DeadlineRule{days, day_type, end_rule, std::move(citation)};
          }),
@@ -17,11 +17,11 @@ void init_calendar(py::module_& m) {
       .def_readonly("end_rule", &DeadlineRule::end_rule).def_readonly("citation", &DeadlineRule::citation);
   def_repr(dr, "DeadlineRule", {"days", "day_type", "end_rule", "citation"});
 
-  py::class_<DayOffReason> dor(m, "DayOffReason", "A day that is not a working day, with why and the source.");
+  ValueClass<DayOffReason> dor(m, "DayOffReason", "A day that is not a working day, with why and the source.");
   dor.def_readonly("date", &DayOffReason::date).def_readonly("reason", &DayOffReason::reason)
       .def_readonly("citation", &DayOffReason::citation);
   def_repr(dor, "DayOffReason", {"date", "reason"});
-  py::class_<DeadlineExplanation> dx(
+  ValueClass<DeadlineExplanation> dx(
       m, "DeadlineExplanation",
       "How a deadline was reached: calendar, rule, days skipped (Civil Code 2015 art. 147-148) and a text.");
   dx.def_readonly("event", &DeadlineExplanation::event).def_readonly("first_day", &DeadlineExplanation::first_day)
@@ -56,11 +56,11 @@ void init_calendar(py::module_& m) {
       .def(py::init<>())
       .def("__repr__", [](const WeekendCalendar&) { return std::string("WeekendCalendar()"); });
 
-  py::class_<DayOff> doff(m, "DayOff", "A day off other than a weekly rest day, with its reason.");
+  ValueClass<DayOff> doff(m, "DayOff", "A day off other than a weekly rest day, with its reason.");
   doff.def_readonly("date", &DayOff::date).def_readonly("kind", &DayOff::kind)
       .def_readonly("reason", &DayOff::reason).def_readonly("citation", &DayOff::citation);
   def_repr(doff, "DayOff", {"date", "kind", "reason"});
-  py::class_<MakeupDay> mk(m, "MakeupDay", "A weekly rest day worked instead of a swapped day off.");
+  ValueClass<MakeupDay> mk(m, "MakeupDay", "A weekly rest day worked instead of a swapped day off.");
   mk.def_readonly("date", &MakeupDay::date).def_readonly("reason", &MakeupDay::reason)
       .def_readonly("citation", &MakeupDay::citation);
   def_repr(mk, "MakeupDay", {"date", "reason"});
@@ -110,15 +110,11 @@ void init_calendar(py::module_& m) {
   m.attr("SUNDAY_ONLY") = py::int_(static_cast<int>(kSundayOnly));
 
   // ---- lunar calendar ----
-  py::class_<LunarDate> ld(m, "LunarDate", "A date of the Vietnamese lunisolar calendar (âm lịch).");
+  ValueClass<LunarDate> ld(m, "LunarDate", "A date of the Vietnamese lunisolar calendar (âm lịch).");
   ld.def(py::init([](int year, int month, int day, bool leap) { return LunarDate{year, month, day, leap}; }),
          py::arg("year"), py::arg("month"), py::arg("day"), py::arg("leap") = false)
       .def_readonly("year", &LunarDate::year).def_readonly("month", &LunarDate::month)
       .def_readonly("day", &LunarDate::day).def_readonly("leap", &LunarDate::leap)
-      .def("__eq__", [](const LunarDate& a, const LunarDate& b) { return a == b; })
-      .def("__hash__", [](const LunarDate& a) {
-        return py::hash(py::make_tuple(a.year, a.month, a.day, a.leap));
-      })
       .def("__iter__", [](const LunarDate& a) { return py::iter(py::make_tuple(a.year, a.month, a.day, a.leap)); });
   def_repr(ld, "LunarDate", {"year", "month", "day", "leap"});
   m.attr("VIETNAM_ZONE_MINUTES") = py::int_(kVietnamZoneMinutes);

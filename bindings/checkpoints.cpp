@@ -44,6 +44,7 @@ Source source_arg(py::handle h, const char* param) {
     s.store = h.cast<std::shared_ptr<DurableStore>>();
   } else if (py::isinstance<PyEngine>(h)) {
     s.engine = &h.cast<const PyEngine&>();
+    const PyEngine::Use u = s.engine->use();  // a closed engine has no store
     s.store = std::dynamic_pointer_cast<DurableStore>(s.engine->store_ref);
     if (!s.store) throw Error(ErrorCode::unsupported, "the engine's store is not durable: it has no hash chain to checkpoint");
   } else {
@@ -109,7 +110,7 @@ void init_checkpoints(py::module_& m) {
                std::string(to_string(k.algorithm())) + "', can_sign=" + (k.can_sign() ? "True" : "False") + ")";
       });
 
-  py::class_<Checkpoint> cp(m, "Checkpoint",
+  ValueClass<Checkpoint> cp(m, "Checkpoint",
                             "A signed statement that row seq of a store had hash head (R20). Keep it apart from "
                             "the store; verify with verify_checkpoints().");
   cp.def_readonly("seq", &Checkpoint::seq)
@@ -123,21 +124,23 @@ void init_checkpoints(py::module_& m) {
                   "Parses one line strictly (InvalidArgument when malformed).")
       .def("signed_bytes", [](const Checkpoint& c) { return py::bytes(checkpoint_signed_bytes(c)); },
            "The exact bytes the signature covers (to verify with other tools).")
-      .def(py::self == py::self)
-      .def(py::self != py::self)
-      .def("__hash__", [](const Checkpoint& c) { return py::hash(py::str(checkpoint_to_line(c))); });
+      .whole_state([](const Checkpoint& c) -> py::object { return py::str(checkpoint_to_line(c)); },
+                   [](py::handle h) { return checkpoint_from_line(arg_cast<std::string>(h, "Checkpoint state")); });
   def_repr(cp, "Checkpoint", {"seq", "head", "issued_at", "key_id", "algorithm"});
 
-  py::class_<CheckpointFinding> cf(m, "CheckpointFinding", "One problem verify_checkpoints found.");
+  ValueClass<CheckpointFinding> cf(m, "CheckpointFinding", "One problem verify_checkpoints found.");
   cf.def_property_readonly("problem", [](const CheckpointFinding& f) { return std::string(to_string(f.problem)); },
                            "'chain' | 'truncated' | 'rewritten' | 'forged' | 'unknown_key'.")
       .def_property_readonly("checkpoint_seq", [](const CheckpointFinding& f) { return opt_nonzero(f.checkpoint_seq); },
                              "The checkpoint concerned (None for the chain finding).")
       .def_property_readonly("first_bad", [](const CheckpointFinding& f) { return opt_nonzero(f.first_bad); })
-      .def_readonly("message", &CheckpointFinding::message);
+      .def_readonly("message", &CheckpointFinding::message)
+      .state_enum("problem", &CheckpointFinding::problem)
+      .state("checkpoint_seq", &CheckpointFinding::checkpoint_seq)
+      .state("first_bad", &CheckpointFinding::first_bad);
   def_repr(cf, "CheckpointFinding", {"problem", "checkpoint_seq", "first_bad", "message"});
 
-  py::class_<CheckpointReport> cr(
+  ValueClass<CheckpointReport> cr(
       m, "CheckpointReport",
       "What verify_checkpoints found: ok, or the first problem ('chain', 'truncated', 'rewritten', 'forged', "
       "'unknown_key') with every finding.");
@@ -158,6 +161,9 @@ void init_checkpoints(py::module_& m) {
       .def_readonly("chain", &CheckpointReport::chain, "The chain walk (a VerifyReport).")
       .def_readonly("findings", &CheckpointReport::findings)
       .def_readonly("message", &CheckpointReport::message)
+      .state_enum("problem", &CheckpointReport::problem)
+      .state("first_bad", &CheckpointReport::first_bad)
+      .state("checkpoint_seq", &CheckpointReport::checkpoint_seq)
       .def("__bool__", [](const CheckpointReport& r) { return r.ok; });
   def_repr(cr, "CheckpointReport", {"ok", "problem", "first_bad", "checkpoint_seq", "last_seq", "confirmed_seq"});
 
@@ -168,7 +174,7 @@ void init_checkpoints(py::module_& m) {
     std::optional<Instant> at;
     if (!issued_at.is_none()) at = arg_cast<Instant>(issued_at, "issued_at");
     py::gil_scoped_release nogil;
-    if (!at && src.engine) at = src.engine->clock().now();
+    if (!at && src.engine) at = src.engine->use()->clock().now();
     return issue_checkpoint(*src.store, key, s, at);
   }, py::arg("store"), py::arg("key"), py::kw_only(), py::arg("seq") = py::none(), py::arg("issued_at") = py::none(),
   "A checkpoint of row seq (default: the last) of a DurableStore or an Engine's store, signed with key and dated "

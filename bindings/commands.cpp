@@ -1,10 +1,12 @@
 // bindings/commands.cpp: the 30 commands of doithoai::cmd as Python classes.
 //
-// Every command class takes its fields positionally (in the C++ declaration order) or by
-// keyword, refuses unknown keywords, and has to_dict() (its JSON form) and a repr. The same
-// field lists drive the Engine methods (engine.assign(actor, item, agency, deadline=None,
-// idempotency_key=None)), so a command object passed to engine.execute and the keyword
-// method reach the one C++ path Engine::execute.
+// Every command class takes its required fields positionally (in the C++ declaration order)
+// or by keyword and its optional fields by keyword only, refuses unknown keywords, and has
+// to_dict() (its JSON form), a repr, == by value (unhashable: fields are settable) and
+// pickling (its JSON form). The same field lists drive the Engine methods
+// (engine.assign(actor, item, agency, *, deadline=None, idempotency_key=None)), so a command
+// object passed to engine.execute and the keyword method reach the one C++ path
+// Engine::execute.
 #include "commands.h"
 
 #include <memory>
@@ -72,15 +74,27 @@ class Binder {
   void done() {
     auto setters = setters_;
     auto e = std::make_shared<CommandEntry>(entry_);
-    auto build = [setters, e](py::args args, py::kwargs kw) {
+    // Required fields may be given positionally (in declaration order) or by keyword;
+    // optional fields only by keyword.
+    auto positional = std::make_shared<std::vector<std::size_t>>();
+    std::string required_names, optional_names;
+    for (std::size_t i = 0; i < entry_.fields.size(); ++i) {
+      std::string& names = entry_.required[i] ? required_names : optional_names;
+      names += (names.empty() ? "" : ", ") + entry_.fields[i];
+      if (entry_.required[i]) positional->push_back(i);
+    }
+    const std::string too_many = " positional arguments (" + required_names + ")" +
+                                 (optional_names.empty() ? std::string()
+                                                         : "; the optional fields are keyword-only (" + optional_names + ")");
+    auto build = [setters, e, positional, too_many](py::args args, py::kwargs kw) {
       T t{};
       const std::size_t n = e->fields.size();
-      if (args.size() > n)
-        throw py::type_error(e->class_name + " takes at most " + std::to_string(n) + " positional arguments");
+      if (args.size() > positional->size())
+        throw py::type_error(e->class_name + " takes at most " + std::to_string(positional->size()) + too_many);
       std::vector<bool> seen(n, false);
       for (std::size_t i = 0; i < args.size(); ++i) {
-        (*setters)[i](t, args[i]);
-        seen[i] = true;
+        (*setters)[(*positional)[i]](t, args[i]);
+        seen[(*positional)[i]] = true;
       }
       for (auto kv : kw) {
         const std::string k = kv.first.cast<std::string>();
@@ -112,7 +126,13 @@ class Binder {
       if (!py::isinstance<T>(b)) return false;
       return command_to_json(Command(a)) == command_to_json(Command(b.cast<const T&>()));
     });
-    cls_.attr("__hash__") = py::none();
+    cls_.attr("__hash__") = py::none();  // mutable (fields are settable): unhashable, like a list
+    cls_.def(py::pickle([](const T& t) { return json_to_py(command_to_json(Command(t))); },
+                        [e](py::object s) {
+                          const Command c = command_from_json(py_to_json(s));
+                          if (!std::holds_alternative<T>(c)) invalid(e->class_name + ": state of another command");
+                          return std::get<T>(c);
+                        }));
     cls_.def("__repr__", [e](py::handle self) {
       std::string out = e->class_name + "(";
       for (std::size_t i = 0; i < e->fields.size(); ++i)
@@ -137,7 +157,7 @@ constexpr bool REQ = true;
 const std::vector<CommandEntry>& command_registry() { return registry(); }
 
 void init_commands(py::module_& m) {
-  py::class_<ItemSpec> is(m, "ItemSpec", "One item of an opinion: a topic code of the profile and its text.");
+  ValueClass<ItemSpec> is(m, "ItemSpec", "One item of an opinion: a topic code of the profile and its text.");
   is.def(py::init([](py::handle topic, py::handle text) {
            return ItemSpec{arg_cast<std::string>(topic, "topic"), arg_cast<std::string>(text, "text")};
          }),
@@ -146,13 +166,14 @@ void init_commands(py::module_& m) {
       .def("__eq__", [](const ItemSpec& a, const ItemSpec& b) { return a.topic == b.topic && a.text == b.text; });
   def_repr(is, "ItemSpec", {"topic", "text"});
 
-  py::class_<Result> rs(m, "Result", "What a successful command returns.");
+  ValueClass<Result> rs(m, "Result", "What a successful command returns.");
   rs.def_readonly("first_seq", &Result::first_seq).def_readonly("last_seq", &Result::last_seq)
       .def_property_readonly("id", [](const Result& r) -> py::object {
         return r.id ? py::object(py::int_(r.id)) : py::object(py::none());
       }, "The entity the command created (unit, person, opinion, new item...), or None.")
       .def_readonly("items", &Result::items).def_readonly("replayed", &Result::replayed)
-      .def("to_dict", [](const Result& r) { return result_to_json(r); });
+      .def("to_dict", [](const Result& r) { return result_to_json(r); })
+      .state("id", &Result::id);
   def_repr(rs, "Result", {"id", "items", "first_seq", "last_seq", "replayed"});
 
   // ---- directory ----

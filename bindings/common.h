@@ -13,7 +13,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <exception>
+#include <functional>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -173,6 +177,192 @@ void def_repr(C& cls, const char* type_name, std::initializer_list<const char*> 
     return out + ")";
   });
 }
+
+// ---- value classes: equality, hashing, pickling and repr from one list of fields ----
+//
+// Every value a query returns (Unit, Item, Accounting, Report, ...) is declared with
+// ValueClass<T> instead of py::class_<T>. It forwards the usual def* calls and records each
+// def_readonly / def_readwrite field (and hidden state fields that have no attribute of their
+// own: state()); when the declaration goes out of scope it adds
+//   - __eq__: same class and every state field equal (NotImplemented for another class);
+//   - __hash__: the hash of the state with lists turned into tuples and dicts into frozensets,
+//     consistent with __eq__; a class with a writable attribute (def_readwrite, def_property:
+//     option objects) is mutable and gets __hash__ = None, as Python's own mutable values do;
+//   - pickling (so copy.copy / copy.deepcopy too): the state is a dict {field: value};
+//     unpickling refuses an unknown field (InvalidArgument) and leaves a missing one at its
+//     C++ default, so a pickle survives a later release that adds a field;
+//   - __repr__ with every field, unless the class defined its own.
+// whole_state(get, set) replaces the field list by one value (a JSON form the library can
+// read back: an Event's, a Profile's, a Checkpoint's line).
+template <class T, class Holder = std::unique_ptr<T>>
+class ValueClass {
+ public:
+  using Cls = py::class_<T, Holder>;
+  struct Field {
+    std::string name;
+    std::function<py::object(const T&)> get;
+    std::function<void(T&, py::handle)> set;
+  };
+
+  template <class... Extra>
+  ValueClass(py::handle scope, const char* name, const Extra&... extra)
+      : cls_(scope, name, extra...), name_(name) {}
+  ValueClass(const ValueClass&) = delete;
+  ValueClass& operator=(const ValueClass&) = delete;
+  ~ValueClass() noexcept(false) {
+    if (std::uncaught_exceptions() == 0) finish();
+  }
+
+  Cls& cls() { return cls_; }
+
+  template <class F, class... Extra>
+  ValueClass& def_readonly(const char* name, F T::*pm, const Extra&... extra) {
+    cls_.def_readonly(name, pm, extra...);
+    add_member(name, pm);
+    return *this;
+  }
+  template <class F, class... Extra>
+  ValueClass& def_readwrite(const char* name, F T::*pm, const Extra&... extra) {
+    cls_.def_readwrite(name, pm, extra...);
+    add_member(name, pm);
+    mutable_ = true;
+    return *this;
+  }
+  template <class... A>
+  ValueClass& def_property(A&&... a) {
+    cls_.def_property(std::forward<A>(a)...);
+    mutable_ = true;
+    return *this;
+  }
+  template <class... A>
+  ValueClass& def_property_readonly(A&&... a) {
+    cls_.def_property_readonly(std::forward<A>(a)...);
+    return *this;
+  }
+  template <class... A>
+  ValueClass& def_static(A&&... a) {
+    cls_.def_static(std::forward<A>(a)...);
+    return *this;
+  }
+  template <class... A>
+  ValueClass& def(const char* name, A&&... a) {
+    if (std::string_view(name) == "__repr__") has_repr_ = true;
+    cls_.def(name, std::forward<A>(a)...);
+    return *this;
+  }
+  template <class A0, class... A, std::enable_if_t<!std::is_convertible_v<A0, const char*>, int> = 0>
+  ValueClass& def(A0&& a0, A&&... a) {  // py::init(...)
+    cls_.def(std::forward<A0>(a0), std::forward<A>(a)...);
+    return *this;
+  }
+  // A state field with no attribute of its own (or a different one): a member whose type
+  // converts both ways...
+  template <class F>
+  ValueClass& state(const char* name, F T::*pm) {
+    add_member(name, pm);
+    return *this;
+  }
+  // ... or any getter and setter.
+  ValueClass& state(const char* name, std::function<py::object(const T&)> get,
+                    std::function<void(T&, py::handle)> set) {
+    fields_->push_back(Field{name, std::move(get), std::move(set)});
+    return *this;
+  }
+  // An enum member without a Python enum: its number.
+  template <class E>
+  ValueClass& state_enum(const char* name, E T::*pm) {
+    return state(name, [pm](const T& t) -> py::object { return py::int_(static_cast<long long>(t.*pm)); },
+                 [pm, name](T& t, py::handle h) { t.*pm = static_cast<E>(arg_cast<int>(h, name)); });
+  }
+  ValueClass& whole_state(std::function<py::object(const T&)> get, std::function<T(py::handle)> make) {
+    whole_get_ = std::move(get);
+    whole_make_ = std::move(make);
+    return *this;
+  }
+
+ private:
+  template <class F>
+  void add_member(const char* name, F T::*pm) {
+    using V = std::remove_const_t<F>;
+    fields_->push_back(Field{
+        name, [pm](const T& t) -> py::object { return py::cast(t.*pm); },
+        [pm, name](T& t, py::handle h) {
+          try {
+            const_cast<V&>(t.*pm) = h.cast<V>();
+          } catch (const py::cast_error&) {
+            throw py::type_error(std::string("state field ") + name + ": wrong type " + Py_TYPE(h.ptr())->tp_name);
+          }
+        }});
+  }
+
+  void finish() {
+    auto fields = fields_;
+    auto whole_get = whole_get_;
+    auto whole_make = whole_make_;
+    const std::string name = name_;
+    // The state as a dict (fields) or the one whole value.
+    auto state_of = [fields, whole_get](const T& t) -> py::object {
+      if (whole_get) return whole_get(t);
+      py::dict d;
+      for (const auto& f : *fields) d[py::str(f.name)] = f.get(t);
+      return std::move(d);
+    };
+    cls_.def("__eq__", [state_of](py::handle self, py::handle other) -> py::object {
+      if (Py_TYPE(self.ptr()) != Py_TYPE(other.ptr())) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+      return py::bool_(state_of(self.cast<const T&>()).equal(state_of(other.cast<const T&>())));
+    }, py::arg("other"));
+    if (mutable_) {
+      cls_.attr("__hash__") = py::none();
+    } else {
+      cls_.def("__hash__", [state_of](const T& t) { return py::hash(frozen(state_of(t))); });
+    }
+    cls_.def(py::pickle(
+        [state_of](const T& t) { return state_of(t); },
+        [fields, whole_make, name](py::object s) {
+          if (whole_make) return whole_make(s);
+          if (!py::isinstance<py::dict>(s)) throw py::type_error(name + ".__setstate__: expected a dict");
+          T t{};
+          for (auto kv : py::reinterpret_borrow<py::dict>(s)) {
+            const std::string k = arg_cast<std::string>(kv.first, "state field");
+            auto it = std::find_if(fields->begin(), fields->end(), [&](const Field& f) { return f.name == k; });
+            if (it == fields->end()) invalid(name + ": unknown state field '" + k + "'");
+            it->set(t, kv.second);
+          }
+          return t;
+        }));
+    if (!has_repr_ && !fields->empty()) {
+      cls_.def("__repr__", [fields, name](const T& t) {
+        std::string out = name + "(";
+        for (std::size_t i = 0; i < fields->size(); ++i)
+          out += (i ? ", " : "") + (*fields)[i].name + "=" + py::repr((*fields)[i].get(t)).template cast<std::string>();
+        return out + ")";
+      });
+    }
+  }
+
+  // lists -> tuples, dicts -> frozensets of (key, value), recursively: a hashable image.
+  static py::object frozen(py::handle h) {
+    if (py::isinstance<py::list>(h) || py::isinstance<py::tuple>(h)) {
+      py::list out;
+      for (auto x : py::reinterpret_borrow<py::sequence>(h)) out.append(frozen(x));
+      return py::tuple(out);
+    }
+    if (py::isinstance<py::dict>(h)) {
+      py::list out;
+      for (auto kv : py::reinterpret_borrow<py::dict>(h)) out.append(py::make_tuple(kv.first, frozen(kv.second)));
+      return py::reinterpret_steal<py::object>(PyFrozenSet_New(out.ptr()));
+    }
+    return py::reinterpret_borrow<py::object>(h);
+  }
+
+  Cls cls_;
+  std::string name_;
+  std::shared_ptr<std::vector<Field>> fields_ = std::make_shared<std::vector<Field>>();
+  std::function<py::object(const T&)> whole_get_;
+  std::function<T(py::handle)> whole_make_;
+  bool mutable_ = false;
+  bool has_repr_ = false;
+};
 
 // Date and instant conversions (time.cpp). from_py returns false for a wrong type and
 // raises InvalidArgument for a datetime where a date is wanted, or a naive datetime.

@@ -53,12 +53,13 @@ struct Run<PyEngine> {
     // Never wait for the shared lock holding the GIL (callers may already have released it).
     std::optional<py::gil_scoped_release> nogil;
     if (PyGILState_Check()) nogil.emplace();
-    return e.read(std::forward<F>(f));
+    return e.use()->read(std::forward<F>(f));
   }
   template <class F>
   static auto run_as_of(const PyEngine& e, Date d, F&& f) {
-    if (d.is_special()) return e.read(std::forward<F>(f));
-    return e.read_as_of(d, std::forward<F>(f));
+    const PyEngine::Use u = e.use();
+    if (d.is_special()) return u->read(std::forward<F>(f));
+    return u->read_as_of(d, std::forward<F>(f));
   }
 };
 template <>
@@ -170,8 +171,9 @@ void def_queries(Cls& cls, bool define_accounting) {
       }, py::arg("id"), "The item's status: the cheapest query (one look-up under the shared lock).")
       .def("standing", [](const Owner& o, ItemId id, Date as_of) {
         if constexpr (std::is_same_v<Owner, PyEngine>) {
+          const PyEngine::Use u = o.use();
           py::gil_scoped_release nogil;  // a past day may be rebuilt from the log
-          return o.standing(id, as_of);
+          return u->standing(id, as_of);
         } else {
           return o.standing(id, as_of);
         }
@@ -192,6 +194,7 @@ void def_queries(Cls& cls, bool define_accounting) {
                             ConferenceId conference, PersonId raised_by, PersonId visible_to, ItemId after,
                             std::optional<std::size_t> limit, std::size_t page_size) {
         if (page_size == 0) invalid("page_size must be positive");
+        if constexpr (std::is_same_v<Owner, PyEngine>) self.cast<const PyEngine&>().use();  // refuses when closed
         Pages<Owner> p{self, &self.cast<const Owner&>(),
                        make_query(unit, status, standing, as_of, agency, std::move(topic), conference, raised_by,
                                   visible_to, after, limit),
@@ -235,7 +238,7 @@ struct EventPages {
       if (done) throw py::stop_iteration();
       {
         py::gil_scoped_release nogil;
-        buf = engine->events(next_seq, page);
+        buf = engine->use()->events(next_seq, page);
       }
       pos = 0;
       if (buf.size() < page) done = true;
@@ -267,7 +270,71 @@ std::unique_ptr<PyEngine> make_engine(py::object profile, py::object store_arg, 
   return std::make_unique<PyEngine>(std::move(p), std::move(store), o);
 }
 
+thread_local std::vector<const PyEngine*> t_in_call;  // engines this thread has a call in progress on
+
 }  // namespace
+
+const PyEngine*& delivering_for() {
+  thread_local const PyEngine* engine = nullptr;
+  return engine;
+}
+
+PyEngine::Use::Use(const PyEngine& e) : owner_(e), e_(nullptr) {
+  {
+    std::lock_guard<std::mutex> g(e.m_);
+    if (e.closing_) throw Error(ErrorCode::invalid_transition, "the engine is closed");
+    ++e.active_;
+    e_ = e.engine_.get();
+  }
+  t_in_call.push_back(&e);
+}
+
+PyEngine::Use::~Use() {
+  for (auto it = t_in_call.end(); it != t_in_call.begin();) {
+    --it;
+    if (*it == &owner_) {
+      t_in_call.erase(it);
+      break;
+    }
+  }
+  std::lock_guard<std::mutex> g(owner_.m_);
+  if (--owner_.active_ == 0) owner_.cv_.notify_all();
+}
+
+bool PyEngine::closed() const {
+  std::lock_guard<std::mutex> g(m_);
+  return closing_;
+}
+
+void PyEngine::close() {
+  if (delivering_for() == this)
+    throw Error(ErrorCode::invalid_transition,
+                "close() from a subscriber of this engine would wait for itself: close it from another thread");
+  if (std::find(t_in_call.begin(), t_in_call.end(), this) != t_in_call.end())
+    throw Error(ErrorCode::invalid_transition,
+                "close() from inside a call on this engine (a progress callback) would wait for itself");
+  std::unique_ptr<Engine> engine;
+  std::shared_ptr<EventStore> store;
+  {
+    std::unique_lock<std::mutex> l(m_);
+    if (closing_) {  // another close: wait until it has finished
+      cv_.wait(l, [&] { return closed_; });
+      return;
+    }
+    closing_ = true;
+    cv_.wait(l, [&] { return active_ == 0; });
+    engine = std::move(engine_);
+    store = std::move(store_ref);
+  }
+  // ~Engine delivers what was committed, stops the delivery thread and drops its store.
+  engine.reset();
+  store.reset();
+  {
+    std::lock_guard<std::mutex> g(m_);
+    closed_ = true;
+  }
+  cv_.notify_all();
+}
 
 void init_engine(py::module_& m) {
   py::class_<Pages<PyEngine>>(m, "_EngineItemIterator")
@@ -280,7 +347,7 @@ void init_engine(py::module_& m) {
       .def("__iter__", [](py::handle self) { return self; })
       .def("__next__", &EventPages::next);
 
-  py::class_<DeadlineBasis> db(m, "DeadlineBasis",
+  ValueClass<DeadlineBasis> db(m, "DeadlineBasis",
                                "Why an item's deadline falls on its day (R09, R12): Engine.explain_deadline(item).");
   db.def_readonly("item", &DeadlineBasis::item).def_readonly("deadline", &DeadlineBasis::deadline)
       .def_readonly("original_deadline", &DeadlineBasis::original_deadline)
@@ -294,7 +361,8 @@ void init_engine(py::module_& m) {
       .def_readonly("notice_number", &DeadlineBasis::notice_number)
       .def_readonly("follows", &DeadlineBasis::follows)
       .def_readonly("computation", &DeadlineBasis::computation, "The calendar's DeadlineExplanation, when computed.")
-      .def_readonly("text_vi", &DeadlineBasis::text_vi);
+      .def_readonly("text_vi", &DeadlineBasis::text_vi)
+      .state("event", &DeadlineBasis::event);
   def_repr(db, "DeadlineBasis", {"item", "deadline", "source", "rule", "given"});
 
   py::class_<State> st(m, "State",
@@ -338,49 +406,58 @@ void init_engine(py::module_& m) {
       "Engine.open('bode.db', profile='hanoi-2200').")
       .def("snapshot", [](PyEngine& en) {
         py::gil_scoped_release nogil;
-        return en.snapshot();
+        return en.use()->snapshot();
       }, "Writes the current state to the store as a snapshot so that opening replays only the events after "
          "it; returns the sequence it stands for (MemoryStore drops it).")
-      .def_property_readonly("profile", [](const PyEngine& en) { return std::make_shared<Profile>(en.profile()); })
-      .def_property_readonly("store", [](const PyEngine& en) { return en.store_ref; })
-      .def_property_readonly("clock", [](const PyEngine& en) { return en.clock_ref; })
-      .def_property_readonly("calendar", [](const PyEngine& en) { return en.calendar_ref; })
-      .def("today", &Engine::today, "The local date of the engine's clock in the profile's zone.")
+      .def_property_readonly("profile", [](const PyEngine& en) { return std::make_shared<Profile>(en.use()->profile()); })
+      .def_property_readonly("store", [](const PyEngine& en) {
+        const PyEngine::Use u = en.use();
+        return en.store_ref;
+      })
+      .def_property_readonly("clock", [](const PyEngine& en) {
+        const PyEngine::Use u = en.use();
+        return en.clock_ref;
+      })
+      .def_property_readonly("calendar", [](const PyEngine& en) {
+        const PyEngine::Use u = en.use();
+        return en.calendar_ref;
+      })
+      .def("today", [](const PyEngine& en) { return en.use()->today(); }, "The local date of the engine's clock in the profile's zone.")
       .def_property_readonly("last_seq", [](const PyEngine& en) {
         py::gil_scoped_release nogil;
-        return en.last_seq();
+        return en.use()->last_seq();
       })
-      .def_property_readonly("callback_errors", &Engine::callback_errors,
+      .def_property_readonly("callback_errors", [](const PyEngine& en) { return en.use()->callback_errors(); },
                              "How many subscriber calls raised (caught; the engine is unaffected).")
       .def("wait_for_subscribers", [](PyEngine& en, std::optional<double> timeout) {
         if (timeout && !(*timeout >= 0)) invalid("timeout must be a non-negative number of seconds");
         py::gil_scoped_release nogil;  // the callbacks it waits for need the GIL
         if (!timeout) {
-          en.flush_subscribers();
+          en.use()->flush_subscribers();
           return true;
         }
-        return en.flush_subscribers(std::chrono::milliseconds(static_cast<long long>(*timeout * 1000.0)));
+        return en.use()->flush_subscribers(std::chrono::milliseconds(static_cast<long long>(*timeout * 1000.0)));
       }, py::arg("timeout") = py::none(),
       "Waits until every event committed before the call has been delivered to every subscriber "
       "(delivery is asynchronous). Returns False on timeout (seconds; None: no limit), and at once "
       "when called from inside a subscriber (it would wait for itself).")
-      .def_property_readonly("undelivered", [](const PyEngine& en) { return en.undelivered(); },
+      .def_property_readonly("undelivered", [](const PyEngine& en) { return en.use()->undelivered(); },
                              "Events committed but not yet delivered to subscribers.")
       .def("catch_up", [](PyEngine& en) {
         py::gil_scoped_release nogil;
-        en.catch_up();
+        en.use()->catch_up();
       }, "Reads events other writers appended to a shared store.")
       .def("execute", [](PyEngine& en, PersonId actor, const Command& c, py::object key_arg) {
         const std::string key = key_arg.is_none() ? std::string() : arg_cast<std::string>(key_arg, "idempotency_key");
         py::gil_scoped_release nogil;
-        return en.execute(actor, c, key);
-      }, py::arg("actor"), py::arg("command"), py::arg("idempotency_key") = py::none(),
+        return en.use()->execute(actor, c, key);
+      }, py::arg("actor"), py::arg("command"), py::kw_only(), py::arg("idempotency_key") = py::none(),
       "Executes a command object (Assign(...), SubmitOpinion(...), ...) as actor (a person id or SYSTEM).")
       .def("execute_json", [](PyEngine& en, const nlohmann::json& request) {
         nlohmann::json out;
         {
           py::gil_scoped_release nogil;
-          out = en.execute_json(request);
+          out = en.use()->execute_json(request);
         }
         return out;
       }, py::arg("request"),
@@ -389,12 +466,13 @@ void init_engine(py::module_& m) {
       .def("subscribe", [](PyEngine& en, py::function callback) {
         auto state = std::make_shared<SubscriberState>();
         state->callback = callback;
+        state->owner = &en;
         auto sub = std::make_unique<PySubscription>();
         sub->state = state;
         auto hook = python_subscriber(state);
         {
           py::gil_scoped_release nogil;  // takes the engine's shared lock
-          sub->sub = en.subscribe(std::move(hook));
+          sub->sub = en.use()->subscribe(std::move(hook));
         }
         return sub;
       }, py::arg("callback"),
@@ -404,7 +482,7 @@ void init_engine(py::module_& m) {
       "(Subscription.errors); keep the returned Subscription alive, close() it to stop.")
       .def("explain_deadline", [](const PyEngine& en, ItemId item) {
         py::gil_scoped_release nogil;  // reads the item's history from the store
-        return en.explain_deadline(item);
+        return en.use()->explain_deadline(item);
       }, py::arg("item"),
       "R09, R12: why the item's deadline falls on its day: what set it, the calendar, the rule and its "
       "citation, the days off skipped, or that an official gave the date.")
@@ -412,58 +490,90 @@ void init_engine(py::module_& m) {
         const int given = (item ? 1 : 0) + (opinion ? 1 : 0) + (conference ? 1 : 0);
         if (given != 1) invalid("history needs exactly one of item=, opinion=, conference=");
         py::gil_scoped_release nogil;
-        if (item) return en.history(item);
-        if (opinion) return en.history(opinion);
-        return en.history(conference);
+        if (item) return en.use()->history(item);
+        if (opinion) return en.use()->history(opinion);
+        return en.use()->history(conference);
       }, py::kw_only(), py::arg("item") = py::none(), py::arg("opinion") = py::none(),
       py::arg("conference") = py::none(), "R20: every event concerning the entity, in order.")
       .def("events", [](const PyEngine& en, std::uint64_t from, std::size_t limit) {
         py::gil_scoped_release nogil;
-        return en.events(from, limit);
+        return en.use()->events(from, limit);
       }, py::arg("from_seq") = 1, py::arg("limit") = 1000, "Events with seq >= from_seq, at most limit.")
       .def("iter_events", [](py::object self, std::uint64_t from, std::size_t page_size) {
         if (page_size == 0) invalid("page_size must be positive");
+        self.cast<const PyEngine&>().use();  // refuses when closed
         return EventPages{self, &self.cast<const PyEngine&>(), from, page_size, {}, 0, false};
       }, py::arg("from_seq") = 1, py::arg("page_size") = 1000, "Iterates the log page by page.")
       .def("state_as_of", [](const PyEngine& en, Instant t) {
         py::gil_scoped_release nogil;
-        return en.state_as_of(t);
+        return en.use()->state_as_of(t);
       }, py::arg("t"), "The whole state as it was at instant t (events with at <= t), rebuilt from the log.")
       .def("state_as_of", [](const PyEngine& en, Date d) {
         py::gil_scoped_release nogil;
-        return en.state_as_of(d);
+        return en.use()->state_as_of(d);
       }, py::arg("d"), "The state at the end of local day d.")
       .def("accounting", [](const PyEngine& en, UnitId unit, Date as_of) {
         py::gil_scoped_release nogil;
-        return en.accounting(unit, as_of);
+        return en.use()->accounting(unit, as_of);
       }, py::arg("unit"), py::arg("as_of"),
       "R15 status accounting of a unit subtree as of any date (a past date is computed on the state rebuilt "
       "from the log).")
       .def("overdue", [](const PyEngine& en, Date as_of, std::size_t limit) {
         py::gil_scoped_release nogil;
-        return en.overdue(as_of, limit);
+        return en.use()->overdue(as_of, limit);
       }, py::arg("as_of"), py::arg("limit") = 100)
       .def("due_within", [](const PyEngine& en, Date from, int days, std::size_t limit) {
         py::gil_scoped_release nogil;
-        return en.due_within(from, days, limit);
+        return en.use()->due_within(from, days, limit);
       }, py::arg("start"), py::arg("days"), py::arg("limit") = 1000,
       "Outstanding items due in [start, start + days], earliest first.")
-      .def("__repr__", [](const PyEngine& en) {
-        std::uint64_t last = 0;
+      .def("close", [](PyEngine& en) {
+        py::gil_scoped_release nogil;  // the calls it waits for and the subscribers it drains need the GIL
+        en.close();
+      }, "Closes the engine: refuses new calls (InvalidTransition, code 'invalid_transition'), waits for the "
+         "calls in progress in other threads, delivers what was committed to subscribers and stops them, and "
+         "releases the store (a SQLite file opened from a path is closed; a store object you hold stays open). "
+         "Idempotent. Raises InvalidTransition when called from a subscriber of this engine or from inside one "
+         "of its calls (a progress callback): it would wait for itself.")
+      .def_property_readonly("closed", &PyEngine::closed, "True once close() has begun.")
+      .def("__enter__", [](py::object self) {
+        self.cast<const PyEngine&>().use();  // a closed engine cannot be entered
+        return self;
+      })
+      .def("__exit__", [](PyEngine& en, py::object, py::object, py::object) {
         {
           py::gil_scoped_release nogil;
-          last = en.last_seq();
+          en.close();
         }
-        return "Engine(profile=" + en.profile().name + ", last_seq=" + std::to_string(last) + ")";
+        return false;
+      }, py::arg("exc_type"), py::arg("exc_value"), py::arg("traceback"), "Closes the engine (close()).")
+      .def("__repr__", [](const PyEngine& en) {
+        try {
+          const PyEngine::Use u = en.use();
+          std::uint64_t last = 0;
+          {
+            py::gil_scoped_release nogil;
+            last = u->last_seq();
+          }
+          return "Engine(profile=" + u->profile().name + ", last_seq=" + std::to_string(last) + ")";
+        } catch (const Error&) {
+          return std::string("Engine(closed)");
+        }
       });
   def_queries<PyEngine>(e, false);
 
-  // One method per command: engine.assign(actor, item, agency, deadline=None, idempotency_key=None).
+  // One method per command: engine.assign(actor, item, agency, *, deadline=None, idempotency_key=None).
   for (const auto& entry : command_registry()) {
     auto build = entry.build;
     std::string doc = "Executes " + entry.class_name + "(" ;
-    for (std::size_t i = 0; i < entry.fields.size(); ++i) doc += (i ? ", " : "") + entry.fields[i];
-    doc += ") as actor; idempotency_key= makes a retry return the first result. Same path as execute().";
+    std::string req, opt;
+    for (std::size_t i = 0; i < entry.fields.size(); ++i) {
+      std::string& names = entry.required[i] ? req : opt;
+      names += (names.empty() ? "" : ", ") + entry.fields[i];
+    }
+    doc += req + (opt.empty() ? "" : ", *, " + opt);
+    doc += ") as actor: required fields positional or by keyword, optional ones keyword-only; idempotency_key= "
+           "makes a retry return the first result. Same path as execute().";
     e.def(entry.method.c_str(), [build](PyEngine& en, PersonId actor, py::args args, py::kwargs kw) {
       std::string key;
       if (kw.contains("idempotency_key")) {
@@ -473,7 +583,7 @@ void init_engine(py::module_& m) {
       }
       const Command c = build(std::move(args), std::move(kw));
       py::gil_scoped_release nogil;
-      return en.execute(actor, c, key);
+      return en.use()->execute(actor, c, key);
     }, py::arg("actor"), doc.c_str());
   }
 

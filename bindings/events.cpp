@@ -8,6 +8,8 @@
 // Unsubscribing waits for a call in progress, so close() releases the GIL first.
 #include "events.h"
 
+#include "engine.h"
+
 namespace dtpy {
 
 namespace {
@@ -49,6 +51,11 @@ std::function<void(const doithoai::Recorded&)> python_subscriber(std::shared_ptr
     {
       py::gil_scoped_acquire gil;
       st->calls.fetch_add(1);
+      struct Delivering {  // close() of this engine from the callback refuses instead of waiting for itself
+        const PyEngine* saved;
+        explicit Delivering(const PyEngine* e) : saved(delivering_for()) { delivering_for() = e; }
+        ~Delivering() { delivering_for() = saved; }
+      } delivering(st->owner);
       try {
         st->callback(py::cast(r));
       } catch (py::error_already_set& e) {
@@ -71,7 +78,7 @@ std::function<void(const doithoai::Recorded&)> python_subscriber(std::shared_ptr
 
 void init_events(py::module_& m) {
   using namespace doithoai;
-  py::class_<Recorded> ev(m, "Event", "An event as recorded in the log (R20).");
+  ValueClass<Recorded> ev(m, "Event", "An event as recorded in the log (R20).");
   ev.def_readonly("seq", &Recorded::seq, "Global sequence number, gap-free from 1.")
       .def_readonly("at", &Recorded::at, "When it was recorded (aware UTC datetime).")
       .def_readonly("actor", &Recorded::actor, "The person who acted (SYSTEM for the integrator).")
@@ -85,7 +92,9 @@ void init_events(py::module_& m) {
       .def_property_readonly("conference", [](const Recorded& r) { return subjects_of(r.event).conference; })
       .def_property_readonly("unit", [](const Recorded& r) { return subjects_of(r.event).unit; })
       .def("to_dict", [](const Recorded& r) { return recorded_to_json(r); },
-           "{seq, at, actor, type, v, data}: the library's JSON form of a recorded event.");
+           "{seq, at, actor, type, v, data}: the library's JSON form of a recorded event.")
+      .whole_state([](const Recorded& r) { return json_to_py(recorded_to_json(r)); },
+                   [](py::handle h) { return recorded_from_json(py_to_json(h)); });
   def_repr(ev, "Event", {"seq", "type", "actor", "at"});
   m.def("event_from_dict", [](const nlohmann::json& j) { return recorded_from_json(j); }, py::arg("event"),
         "Decodes a recorded event's JSON form.");

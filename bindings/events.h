@@ -10,10 +10,13 @@
 
 namespace dtpy {
 
+class PyEngine;
+
 // What a Python subscription shares with its C++ hook: the callable and error counters.
 // Destroyed with the GIL held whichever thread drops the last reference.
 struct SubscriberState {
   py::object callback;
+  const PyEngine* owner = nullptr;  // the engine subscribed to (close() refuses from its callbacks)
   std::atomic<std::uint64_t> calls{0};
   std::atomic<std::uint64_t> errors{0};
   std::mutex m;

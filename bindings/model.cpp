@@ -67,11 +67,11 @@ void init_model(py::module_& m) {
   m.def("is_resolved", [](ItemStatus s) { return is_resolved(s); }, py::arg("status"),
         "True when the status counts as resolved for R15 accounting.");
 
-  py::class_<UnitName> un(m, "UnitName", "A name a unit has had since a date (R01).");
+  ValueClass<UnitName> un(m, "UnitName", "A name a unit has had since a date (R01).");
   un.def_readonly("from_date", &UnitName::from).def_readonly("name", &UnitName::name);
   def_repr(un, "UnitName", {"from_date", "name"});
 
-  py::class_<Unit> u(m, "Unit", "An administrative unit (R01).");
+  ValueClass<Unit> u(m, "Unit", "An administrative unit (R01).");
   u.def_readonly("id", &Unit::id).def_readonly("code", &Unit::code).def_readonly("name", &Unit::name)
       .def_readonly("level", &Unit::level).def_readonly("parent", &Unit::parent)
       .def_readonly("status", &Unit::status).def_readonly("successor", &Unit::successor)
@@ -80,40 +80,40 @@ void init_model(py::module_& m) {
   def_repr(u, "Unit", {"id", "name", "level", "parent", "status"});
   def_to_dict<Unit>(u);
 
-  py::class_<Agency> a(m, "Agency", "A specialized agency (cơ quan chuyên môn; sở, ban, ngành).");
+  ValueClass<Agency> a(m, "Agency", "A specialized agency (cơ quan chuyên môn; sở, ban, ngành).");
   a.def_readonly("id", &Agency::id).def_readonly("unit", &Agency::unit).def_readonly("code", &Agency::code)
       .def_readonly("name", &Agency::name).def_readonly("department", &Agency::department);
   def_repr(a, "Agency", {"id", "unit", "name", "department"});
   def_to_dict<Agency>(a);
 
-  py::class_<Organization> o(m, "Organization", "A socio-political organization (tổ chức chính trị - xã hội).");
+  ValueClass<Organization> o(m, "Organization", "A socio-political organization (tổ chức chính trị - xã hội).");
   o.def_readonly("id", &Organization::id).def_readonly("unit", &Organization::unit)
       .def_readonly("code", &Organization::code).def_readonly("name", &Organization::name)
       .def_readonly("kind", &Organization::kind);
   def_repr(o, "Organization", {"id", "unit", "name", "kind"});
   def_to_dict<Organization>(o);
 
-  py::class_<Person> p(m, "Person", "A registered person.");
+  ValueClass<Person> p(m, "Person", "A registered person.");
   p.def_readonly("id", &Person::id).def_readonly("code", &Person::code).def_readonly("name", &Person::name)
       .def_readonly("phone", &Person::phone).def_readonly("citizen_id", &Person::citizen_id)
       .def_readonly("address", &Person::address).def_readonly("consent_public", &Person::consent_public);
   def_repr(p, "Person", {"id", "name", "code"});
   def_to_dict<Person>(p);
 
-  py::class_<RoleGrant> g(m, "RoleGrant", "A role a person holds in a unit (R19).");
+  ValueClass<RoleGrant> g(m, "RoleGrant", "A role a person holds in a unit (R19).");
   g.def_readonly("person", &RoleGrant::person).def_readonly("role", &RoleGrant::role)
       .def_readonly("unit", &RoleGrant::unit).def_readonly("agency", &RoleGrant::agency)
       .def_readonly("organization", &RoleGrant::organization);
   def_repr(g, "RoleGrant", {"person", "role", "unit", "agency", "organization"});
   def_to_dict<RoleGrant>(g);
 
-  py::class_<ConclusionNotice> cn(m, "ConclusionNotice", "The heads' conclusion notice (R08).");
+  ValueClass<ConclusionNotice> cn(m, "ConclusionNotice", "The heads' conclusion notice (R08).");
   cn.def_readonly("number", &ConclusionNotice::number).def_readonly("issued_on", &ConclusionNotice::issued_on)
       .def_readonly("due", &ConclusionNotice::due).def_readonly("text", &ConclusionNotice::text)
       .def_readonly("on_time", &ConclusionNotice::on_time);
   def_repr(cn, "ConclusionNotice", {"number", "issued_on", "due", "on_time"});
 
-  py::class_<Conference> c(m, "Conference", "A dialogue conference (hội nghị đối thoại) (R02, R03).");
+  ValueClass<Conference> c(m, "Conference", "A dialogue conference (hội nghị đối thoại) (R02, R03).");
   c.def_readonly("id", &Conference::id).def_readonly("unit", &Conference::unit)
       .def_readonly("code", &Conference::code).def_readonly("kind", &Conference::kind)
       .def_readonly("audience", &Conference::audience).def_readonly("department", &Conference::department)
@@ -128,7 +128,7 @@ void init_model(py::module_& m) {
   def_repr(c, "Conference", {"id", "unit", "kind", "status", "planned_on", "held_on", "reply_due"});
   def_to_dict<Conference>(c);
 
-  py::class_<Opinion> op(m, "Opinion", "What one person or organization raised (ý kiến, kiến nghị) (R04).");
+  ValueClass<Opinion> op(m, "Opinion", "What one person or organization raised (ý kiến, kiến nghị) (R04).");
   op.def_readonly("id", &Opinion::id).def_readonly("unit", &Opinion::unit)
       .def_readonly("conference", &Opinion::conference).def_readonly("channel", &Opinion::channel)
       .def_readonly("raised_by", &Opinion::raised_by).def_readonly("raised_by_org", &Opinion::raised_by_org)
@@ -137,34 +137,34 @@ void init_model(py::module_& m) {
   def_repr(op, "Opinion", {"id", "unit", "channel", "raised_on", "topic", "items"});
   def_to_dict<Opinion>(op);
 
-  py::class_<SpotAnswer> sa(m, "SpotAnswer", "An answer given at the conference (R06).");
+  ValueClass<SpotAnswer> sa(m, "SpotAnswer", "An answer given at the conference (R06).");
   sa.def_readonly("answered_by", &SpotAnswer::answered_by).def_readonly("gist", &SpotAnswer::gist)
       .def_readonly("on", &SpotAnswer::on);
   def_repr(sa, "SpotAnswer", {"answered_by", "gist", "on"});
 
-  py::class_<Delivery> dv(m, "Delivery", "A recorded delivery of a reply (R10).");
+  ValueClass<Delivery> dv(m, "Delivery", "A recorded delivery of a reply (R10).");
   dv.def_readonly("recipient", &Delivery::recipient).def_readonly("on", &Delivery::on);
   def_repr(dv, "Delivery", {"recipient", "on"});
 
-  py::class_<Reply> rp(m, "Reply", "A written reply (văn bản trả lời) (R10).");
+  ValueClass<Reply> rp(m, "Reply", "A written reply (văn bản trả lời) (R10).");
   rp.def_readonly("number", &Reply::number).def_readonly("date", &Reply::date)
       .def_readonly("signer", &Reply::signer).def_readonly("agency", &Reply::agency)
       .def_readonly("text", &Reply::text).def_readonly("deliveries", &Reply::deliveries)
       .def_readonly("completed_on", &Reply::completed_on);
   def_repr(rp, "Reply", {"number", "date", "agency", "deliveries", "completed_on"});
 
-  py::class_<Extension> ex(m, "Extension", "A deadline extension with its notice to the raiser (R12).");
+  ValueClass<Extension> ex(m, "Extension", "A deadline extension with its notice to the raiser (R12).");
   ex.def_readonly("previous", &Extension::previous).def_readonly("deadline", &Extension::deadline)
       .def_readonly("notice_number", &Extension::notice_number).def_readonly("notice_date", &Extension::notice_date)
       .def_readonly("agency", &Extension::agency).def_readonly("reason", &Extension::reason);
   def_repr(ex, "Extension", {"previous", "deadline", "notice_number", "notice_date", "agency"});
 
-  py::class_<Finding> fd(m, "Finding", "A supervision finding (R14).");
+  ValueClass<Finding> fd(m, "Finding", "A supervision finding (R14).");
   fd.def_readonly("by", &Finding::by).def_readonly("on", &Finding::on).def_readonly("text", &Finding::text)
       .def_readonly("satisfactory", &Finding::satisfactory);
   def_repr(fd, "Finding", {"by", "on", "satisfactory", "text"});
 
-  py::class_<Item> it(m, "Item", "One matter inside an opinion: the unit of tracking (R05).");
+  ValueClass<Item> it(m, "Item", "One matter inside an opinion: the unit of tracking (R05).");
   it.def_readonly("id", &Item::id).def_readonly("opinion", &Item::opinion).def_readonly("unit", &Item::unit)
       .def_readonly("raised_in", &Item::raised_in).def_readonly("conference", &Item::conference)
       .def_readonly("topic", &Item::topic).def_readonly("text", &Item::text).def_readonly("status", &Item::status)
@@ -181,7 +181,7 @@ void init_model(py::module_& m) {
   def_repr(it, "Item", {"id", "unit", "topic", "status", "agency", "deadline"});
   def_to_dict<Item>(it);
 
-  py::class_<Accounting> ac(m, "Accounting",
+  ValueClass<Accounting> ac(m, "Accounting",
                             "R15 status accounting of a unit subtree as of a date: resolved + outstanding == "
                             "items, not_yet_due + overdue == outstanding.");
   ac.def_readonly("unit", &Accounting::unit).def_readonly("as_of", &Accounting::as_of)
@@ -206,7 +206,7 @@ void init_model(py::module_& m) {
       }, "Every count as a dict (as_of stays a datetime.date).");
   def_repr(ac, "Accounting", {"unit", "as_of", "items", "resolved", "outstanding", "not_yet_due", "overdue"});
 
-  py::class_<Reconciliation> rc(m, "Reconciliation", "R07: items raised at a conference against those collected ahead.");
+  ValueClass<Reconciliation> rc(m, "Reconciliation", "R07: items raised at a conference against those collected ahead.");
   rc.def_readonly("conference", &Reconciliation::conference)
       .def_readonly("collected_in_advance", &Reconciliation::collected_in_advance)
       .def_readonly("raised_at_conference", &Reconciliation::raised_at_conference)

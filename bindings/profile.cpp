@@ -6,12 +6,12 @@ namespace dtpy {
 
 void init_profile(py::module_& m) {
   using namespace doithoai;
-  py::class_<Label> lb(m, "Label", "A code with its Vietnamese label (topics, audiences).");
+  ValueClass<Label> lb(m, "Label", "A code with its Vietnamese label (topics, audiences).");
   lb.def_readonly("code", &Label::code).def_readonly("label", &Label::label);
   def_repr(lb, "Label", {"code", "label"});
 
   using D = Profile::Deadlines;
-  py::class_<D> dl(m, "Deadlines", "Every deadline rule of a profile.");
+  ValueClass<D> dl(m, "Deadlines", "Every deadline rule of a profile.");
   dl.def_readonly("conclusion_notice", &D::conclusion_notice).def_readonly("reply", &D::reply)
       .def_readonly("public_notice", &D::public_notice).def_readonly("publication", &D::publication)
       .def_readonly("reopen", &D::reopen).def_readonly("complaint", &D::complaint)
@@ -20,7 +20,7 @@ void init_profile(py::module_& m) {
       .def_readonly("denunciation", &D::denunciation);
   def_repr(dl, "Deadlines", {"conclusion_notice", "reply", "reopen"});
 
-  py::class_<Profile, std::shared_ptr<Profile>> p(m, "Profile",
+  ValueClass<Profile, std::shared_ptr<Profile>> p(m, "Profile",
                                                   "A rule profile: every number the rules use, as data.");
   p.def_readonly("name", &Profile::name).def_readonly("title", &Profile::title)
       .def_readonly("citation", &Profile::citation).def_readonly("zone_offset_minutes", &Profile::zone_offset_minutes)
@@ -46,7 +46,9 @@ void init_profile(py::module_& m) {
         const nlohmann::json j = profile_to_json(p);
         return j.contains("reporting") ? py::cast(j["reporting"]) : py::none();
       }, "The R16 reporting section (periods, recipients by level, citation) as a dict, or None.")
-      .def("to_dict", [](const Profile& p) { return profile_to_json(p); }, "The profile as a JSON dict.");
+      .def("to_dict", [](const Profile& p) { return profile_to_json(p); }, "The profile as a JSON dict.")
+      .whole_state([](const Profile& p) { return json_to_py(profile_to_json(p)); },
+                   [](py::handle h) { return load_profile(py_to_json(h)); });
   def_repr(p, "Profile", {"name", "calendar", "levels"});
 
   m.def("load_profile", [](py::object doc) {

@@ -101,7 +101,7 @@ void init_stores(py::module_& m) {
         return "MemoryStore(last_seq=" + std::to_string(s.last_seq()) + ", bytes=" + std::to_string(s.bytes()) + ")";
       });
 
-  py::class_<VerifyReport> vr(m, "VerifyReport",
+  ValueClass<VerifyReport> vr(m, "VerifyReport",
                               "What DurableStore.verify() found: ok when every row hashes and links correctly.");
   vr.def_readonly("ok", &VerifyReport::ok)
       .def_readonly("checked", &VerifyReport::checked, "Rows examined.")
@@ -112,10 +112,11 @@ void init_stores(py::module_& m) {
       .def_readonly("problem", &VerifyReport::problem, "Why, for people ('' when ok).")
       .def_property_readonly("head", [](const VerifyReport& r) { return to_hex(r.head); },
                              "Hash of the last good row, lowercase hex.")
-      .def("__bool__", [](const VerifyReport& r) { return r.ok; });
+      .def("__bool__", [](const VerifyReport& r) { return r.ok; })
+      .state("first_bad", &VerifyReport::first_bad).state("head", &VerifyReport::head);
   def_repr(vr, "VerifyReport", {"ok", "checked", "first_bad", "problem", "head"});
 
-  py::class_<SqliteOptions> so(m, "SqliteOptions",
+  ValueClass<SqliteOptions> so(m, "SqliteOptions",
                                "How a SqliteStore opens: sync 'full' | 'normal', read_only, create, "
                                "open_check 'full' | 'since_snapshot', busy_timeout_ms, adopt (add the store's "
                                "tables to a SQLite file that holds other tables; otherwise such a file is refused "
@@ -139,7 +140,8 @@ void init_stores(py::module_& m) {
       .def_readwrite("adopt", &SqliteOptions::adopt)
       .def_property("open_check", [](const SqliteOptions& o) { return check_name(o.open_check); },
                     [](SqliteOptions& o, const std::string& s) { o.open_check = parse_check(s); })
-      .def_readwrite("busy_timeout_ms", &SqliteOptions::busy_timeout_ms);
+      .def_readwrite("busy_timeout_ms", &SqliteOptions::busy_timeout_ms)
+      .state_enum("sync", &SqliteOptions::sync).state_enum("open_check", &SqliteOptions::open_check);
   def_repr(so, "SqliteOptions", {"sync", "read_only", "create", "open_check", "busy_timeout_ms", "adopt"});
 
   py::class_<DurableStore, EventStore, std::shared_ptr<DurableStore>>(

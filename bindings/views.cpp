@@ -44,10 +44,11 @@ Visibility parse_visibility(const std::string& s) {
 template <class F>
 auto on_state(const PyEngine& en, F&& f) {
   py::gil_scoped_release nogil;
-  return en.read([&](const State& s) { return f(s, en.profile(), en.calendar()); });
+  const PyEngine::Use u = en.use();
+  return u->read([&](const State& s) { return f(s, u->profile(), u->calendar()); });
 }
 
-Date today_or(const PyEngine& en, Date d) { return d.is_not_a_date() ? en.today() : d; }
+Date today_or(const PyEngine& en, Date d) { return d.is_not_a_date() ? en.use()->today() : d; }
 
 ExportOptions export_options(std::optional<ExportOptions> base, py::object unit, py::object visibility,
                              py::object as_of, py::object generated_at) {
@@ -67,7 +68,7 @@ ExportOptions export_options(std::optional<ExportOptions> base, py::object unit,
 
 void init_views(py::module_& m) {
   // ---- periods ----
-  py::class_<Period> pe(m, "Period",
+  ValueClass<Period> pe(m, "Period",
                         "An inclusive range of local dates: Period.month(2022, 9), .quarter(2022, 3), "
                         ".six_months(2022), .nine_months(2022), .year(2022), .range(start, end).");
   pe.def_static("month", &Period::month, py::arg("year"), py::arg("month"))
@@ -90,14 +91,7 @@ void init_views(py::module_& m) {
            py::arg("lang") = "vi", "'Quý III/2022', '6 tháng đầu năm 2022' ...; lang='en': 'Q3 2022' ...")
       .def("previous", &previous_period, "The period a report compares with (see previous_period).")
       .def("__contains__", [](const Period& p, Date d) { return !d.is_not_a_date() && p.from <= d && d <= p.to; })
-      .def("__eq__", [](const Period& a, py::handle b) {
-        if (!py::isinstance<Period>(b)) return false;
-        const auto& o = b.cast<const Period&>();
-        return a.kind == o.kind && a.from == o.from && a.to == o.to;
-      })
-      .def("__hash__", [](const Period& p) {
-        return py::hash(py::make_tuple(kind_name(p.kind), p.from, p.to));
-      });
+      .state_enum("kind", &Period::kind).state("start", &Period::from).state("end", &Period::to);
   def_repr(pe, "Period", {"kind", "start", "end"});
   m.def("previous_period", &previous_period, py::arg("period"),
         "The previous month, quarter or year; the same months of the previous year for six and nine months "
@@ -106,24 +100,24 @@ void init_views(py::module_& m) {
         py::arg("period"), py::arg("lang") = "vi");
 
   // ---- R16 reports ----
-  py::class_<Count> co(m, "Count", "A count under a stable code, with its Vietnamese label.");
+  ValueClass<Count> co(m, "Count", "A count under a stable code, with its Vietnamese label.");
   co.RO(Count, code).RO(Count, label).RO(Count, n);
   def_repr(co, "Count", {"code", "label", "n"});
 
-  py::class_<Tally> ta(m, "Tally", "R15 standing of a set of items as of the report date, with timeliness.");
+  ValueClass<Tally> ta(m, "Tally", "R15 standing of a set of items as of the report date, with timeliness.");
   ta.RO(Tally, items).RO(Tally, resolved).RO(Tally, outstanding).RO(Tally, not_yet_due).RO(Tally, overdue)
       .RO(Tally, on_time).RO(Tally, late).RO(Tally, extended_items).RO(Tally, extensions).RO(Tally, escalated)
       .def_property_readonly("on_time_rate", &Tally::on_time_rate, "on_time / (on_time + late), None when nothing was due.");
   def_repr(ta, "Tally", {"items", "resolved", "outstanding", "not_yet_due", "overdue", "on_time", "late"});
 
-  py::class_<TopicTally> tt(m, "TopicTally");
+  ValueClass<TopicTally> tt(m, "TopicTally");
   tt.RO(TopicTally, topic).RO(TopicTally, label).RO(TopicTally, tally);
   def_repr(tt, "TopicTally", {"topic", "label", "tally"});
-  py::class_<AgencyTally> at(m, "AgencyTally");
+  ValueClass<AgencyTally> at(m, "AgencyTally");
   at.RO(AgencyTally, agency).RO(AgencyTally, code).RO(AgencyTally, name).RO(AgencyTally, tally);
   def_repr(at, "AgencyTally", {"agency", "name", "tally"});
 
-  py::class_<ConferenceLine> cl(m, "ConferenceLine", "A conference held in the period with its R03/R08/R09/R13 dates.");
+  ValueClass<ConferenceLine> cl(m, "ConferenceLine", "A conference held in the period with its R03/R08/R09/R13 dates.");
   cl.RO(ConferenceLine, id).RO(ConferenceLine, unit).RO(ConferenceLine, unit_name).RO(ConferenceLine, level)
       .RO(ConferenceLine, kind).RO(ConferenceLine, audience).RO(ConferenceLine, department)
       .RO(ConferenceLine, held_on).RO(ConferenceLine, opinions).RO(ConferenceLine, items)
@@ -131,16 +125,16 @@ void init_views(py::module_& m) {
       .RO(ConferenceLine, results_due).RO(ConferenceLine, results_published_on).RO(ConferenceLine, results_late);
   def_repr(cl, "ConferenceLine", {"id", "unit_name", "held_on", "items"});
 
-  py::class_<MonthPoint> mp(m, "MonthPoint");
+  ValueClass<MonthPoint> mp(m, "MonthPoint");
   mp.RO(MonthPoint, year).RO(MonthPoint, month).RO(MonthPoint, conferences).RO(MonthPoint, opinions)
       .RO(MonthPoint, items).RO(MonthPoint, resolved);
   def_repr(mp, "MonthPoint", {"year", "month", "conferences", "opinions", "items", "resolved"});
 
-  py::class_<Change> ch(m, "Change", "Change from the previous period.");
+  ValueClass<Change> ch(m, "Change", "Change from the previous period.");
   ch.RO(Change, previous).RO(Change, current).RO(Change, delta).RO(Change, percent);
   def_repr(ch, "Change", {"previous", "current", "delta", "percent"});
 
-  py::class_<Report> rp(m, "Report", "The R16 periodic report of a unit subtree (read-only; to_dict(), to_html()).");
+  ValueClass<Report> rp(m, "Report", "The R16 periodic report of a unit subtree (read-only; to_dict(), to_html()).");
   rp.RO(Report, unit).RO(Report, unit_name).RO(Report, unit_level).RO(Report, period).RO(Report, previous)
       .RO(Report, as_of).RO(Report, citations).RO(Report, recipients).RO(Report, conferences).RO(Report, conferences_by_level)
       .RO(Report, conferences_by_kind).RO(Report, conferences_by_audience).RO(Report, department_dialogues)
@@ -167,7 +161,7 @@ void init_views(py::module_& m) {
   m.def("make_report", [](const PyEngine& en, const Period& period, UnitId unit, Date as_of) {
     ReportRequest req{unit, period, as_of};
     py::gil_scoped_release nogil;
-    return make_report(static_cast<const Engine&>(en), req);
+    return make_report(*en.use(), req);
   }, py::arg("engine"), py::arg("period"), py::kw_only(), py::arg("unit") = py::none(), py::arg("as_of") = py::none(),
   "R16: the periodic report of unit's subtree (None: every unit) for period; items' standing as of as_of "
   "(default period.end; a past date is computed on the state rebuilt from the log).");
@@ -182,16 +176,17 @@ void init_views(py::module_& m) {
   "One self-contained HTML file with inline SVG charts and print CSS.");
 
   // ---- R17 compliance ----
-  py::class_<ComplianceCase> cc(m, "ComplianceCase", "One required dialogue (R17) and whether it was held.");
+  ValueClass<ComplianceCase> cc(m, "ComplianceCase", "One required dialogue (R17) and whether it was held.");
   cc.RO(ComplianceCase, unit).RO(ComplianceCase, unit_name).RO(ComplianceCase, level)
       .def_property_readonly("requirement", [](const ComplianceCase& c) { return std::string(to_string(c.requirement)); },
                              "'periodic_yearly', 'before_council_session', 'voter_request' or 'reception_days'.")
+      .state_enum("requirement", &ComplianceCase::requirement)
       .RO(ComplianceCase, window_from).RO(ComplianceCase, window_to).RO(ComplianceCase, reference)
       .RO(ComplianceCase, citation).RO(ComplianceCase, met_by).RO(ComplianceCase, role)
       .RO(ComplianceCase, agency).RO(ComplianceCase, agency_name).RO(ComplianceCase, days)
       .RO(ComplianceCase, required_days);
   def_repr(cc, "ComplianceCase", {"unit_name", "requirement", "window_from", "window_to", "reference", "met_by"});
-  py::class_<ComplianceReport> cr(m, "ComplianceReport", "R17: required dialogues missed, pending and met.");
+  ValueClass<ComplianceReport> cr(m, "ComplianceReport", "R17: required dialogues missed, pending and met.");
   cr.RO(ComplianceReport, unit).RO(ComplianceReport, period).RO(ComplianceReport, as_of)
       .RO(ComplianceReport, missed).RO(ComplianceReport, pending).RO(ComplianceReport, met)
       .def("to_dict", [](const ComplianceReport& r) { return compliance_to_json(r); });
@@ -199,7 +194,7 @@ void init_views(py::module_& m) {
   m.def("compliance", [](const PyEngine& en, const Period& period, UnitId unit, Date as_of) {
     as_of = today_or(en, as_of);
     py::gil_scoped_release nogil;
-    return compliance(static_cast<const Engine&>(en), unit, period, as_of);
+    return compliance(*en.use(), unit, period, as_of);
   }, py::arg("engine"), py::arg("period"), py::kw_only(), py::arg("unit") = py::none(), py::arg("as_of") = py::none(),
   "R17: requirements (yearly dialogue, before each council session, on voters' request, citizen reception "
   "days per month) whose window ends in the period or is still open at as_of (default: the engine's today).");
@@ -212,17 +207,18 @@ void init_views(py::module_& m) {
         "Who receives the reports of a unit at this level, from the profile's 'reporting' section.");
 
   // ---- R18 triggers ----
-  py::class_<TriggerCandidate> tc(m, "TriggerCandidate", "R18: a unit that may need an unscheduled conference, and why.");
+  ValueClass<TriggerCandidate> tc(m, "TriggerCandidate", "R18: a unit that may need an unscheduled conference, and why.");
   tc.RO(TriggerCandidate, unit).RO(TriggerCandidate, unit_name)
       .def_property_readonly("reason", [](const TriggerCandidate& c) { return std::string(to_string(c.reason)); },
                              "'overdue', 'reopened' or 'many_on_one_matter'.")
+      .state_enum("reason", &TriggerCandidate::reason)
       .RO(TriggerCandidate, topic).RO(TriggerCandidate, items).RO(TriggerCandidate, detail)
       .def("to_dict", [](const TriggerCandidate& c) { return triggers_to_json({c}).at("candidates").at(0); });
   def_repr(tc, "TriggerCandidate", {"unit_name", "reason", "topic", "items"});
   m.def("unscheduled_triggers", [](const PyEngine& en, UnitId unit, Date as_of) {
     as_of = today_or(en, as_of);
     py::gil_scoped_release nogil;
-    return unscheduled_triggers(static_cast<const Engine&>(en), unit, as_of);
+    return unscheduled_triggers(*en.use(), unit, as_of);
   }, py::arg("engine"), py::kw_only(), py::arg("unit") = py::none(), py::arg("as_of") = py::none(),
   "R18: candidates per unit of the subtree as of a date (default today), thresholds from the profile; "
   "most items first.");
@@ -233,7 +229,7 @@ void init_views(py::module_& m) {
                           "the names, addresses and numbers of everyone who did not consent.");
   rd.def(py::init([](const PyEngine& en) {
         py::gil_scoped_release nogil;
-        return en.read([](const State& s) { return Redactor(s); });
+        return en.use()->read([](const State& s) { return Redactor(s); });
       }), py::arg("engine"), "Built from the engine's current directory of persons.")
       .def("redact", [](const Redactor& r, std::string_view text) { return r.redact(text); }, py::arg("text"))
       .def("public_name", &Redactor::public_name, py::arg("person"),
@@ -243,10 +239,10 @@ void init_views(py::module_& m) {
         "+84 912 345 678, (024) 3825 1234) or a 9- or 12-digit id number (001 203 004 567); keeps dates, "
         "amounts and document numbers (docs/reports.md).");
 
-  py::class_<PublicReply> pr(m, "PublicReply");
+  ValueClass<PublicReply> pr(m, "PublicReply");
   pr.RO(PublicReply, number).RO(PublicReply, date).RO(PublicReply, agency).RO(PublicReply, text);
   def_repr(pr, "PublicReply", {"number", "date", "agency", "text"});
-  py::class_<PublicItem> pi(m, "PublicItem", "An item as the public feed shows it (redacted).");
+  ValueClass<PublicItem> pi(m, "PublicItem", "An item as the public feed shows it (redacted).");
   pi.RO(PublicItem, id).RO(PublicItem, unit).RO(PublicItem, unit_name).RO(PublicItem, topic)
       .RO(PublicItem, topic_label).RO(PublicItem, text).RO(PublicItem, status).RO(PublicItem, raised_by)
       .RO(PublicItem, raised_on).RO(PublicItem, published_on).RO(PublicItem, deadline).RO(PublicItem, agency)
@@ -258,7 +254,7 @@ void init_views(py::module_& m) {
   }, py::arg("engine"), py::kw_only(), py::arg("unit") = py::none(), py::arg("limit") = 100,
   "R13: published items of the subtree, most recently published first, redacted.");
 
-  py::class_<ResultsPublication> rpub(m, "ResultsPublication", "R13: a held conference and the publication of its results.");
+  ValueClass<ResultsPublication> rpub(m, "ResultsPublication", "R13: a held conference and the publication of its results.");
   rpub.RO(ResultsPublication, conference).RO(ResultsPublication, unit).RO(ResultsPublication, unit_name)
       .RO(ResultsPublication, held_on).RO(ResultsPublication, due).RO(ResultsPublication, published_on)
       .RO(ResultsPublication, days_late).RO(ResultsPublication, late);
@@ -266,12 +262,12 @@ void init_views(py::module_& m) {
   m.def("results_publication", [](const PyEngine& en, UnitId unit, Date as_of) {
     as_of = today_or(en, as_of);
     py::gil_scoped_release nogil;
-    return results_publication(static_cast<const Engine&>(en), unit, as_of);
+    return results_publication(*en.use(), unit, as_of);
   }, py::arg("engine"), py::kw_only(), py::arg("unit") = py::none(), py::arg("as_of") = py::none(),
   "R13: conferences held in the subtree up to as_of (default today), with their results' publication.");
 
   // ---- exports ----
-  py::class_<ExportOptions> eo(m, "ExportOptions",
+  ValueClass<ExportOptions> eo(m, "ExportOptions",
                                "unit (subtree; None: all), visibility 'public' (published items, redacted) or "
                                "'internal' (everything), as_of (standing date), generated_at (aware datetime).");
   eo.def(py::init([](UnitId unit, const std::string& visibility, Date as_of, py::object generated_at) {
@@ -286,14 +282,18 @@ void init_views(py::module_& m) {
       .def_property("generated_at", [](const ExportOptions& o) { return py::reinterpret_steal<py::object>(instant_to_py(o.generated_at)); },
                     [](ExportOptions& o, py::object v) {
                       o.generated_at = v.is_none() ? Instant() : v.cast<Instant>();
-                    });
+                    })
+      .state_enum("visibility", &ExportOptions::visibility)
+      .state("generated_at",
+             [](const ExportOptions& o) { return py::reinterpret_steal<py::object>(instant_to_py(o.generated_at)); },
+             [](ExportOptions& o, py::handle v) { o.generated_at = v.is_none() ? Instant() : v.cast<Instant>(); });
   def_repr(eo, "ExportOptions", {"unit", "visibility", "as_of", "generated_at"});
 
   m.def("export_items_json", [](const PyEngine& en, std::optional<ExportOptions> opts, py::object unit,
                                 py::object visibility, py::object as_of, py::object generated_at) {
     const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at);
     py::gil_scoped_release nogil;
-    return export_items_json(static_cast<const Engine&>(en), o);
+    return export_items_json(*en.use(), o);
   }, py::arg("engine"), DTPY_EXPORT_ARGS, "{'schema': 'doithoai.items/1', ...} (schemas/items.schema.json) as a dict.");
   m.def("csv_columns", []() { return csv_columns(); }, "The stable CSV columns, in order.");
   m.def("export_items_csv", [](const PyEngine& en, py::object path, std::optional<ExportOptions> opts, py::object unit,
@@ -303,7 +303,7 @@ void init_views(py::module_& m) {
       std::string out;
       {
         py::gil_scoped_release nogil;
-        export_items_csv(static_cast<const Engine&>(en), o, out);
+        export_items_csv(*en.use(), o, out);
       }
       return py::str(out);
     }
@@ -313,7 +313,7 @@ void init_views(py::module_& m) {
       py::gil_scoped_release nogil;
       std::ofstream f(file, std::ios::binary | std::ios::trunc);
       if (!f) throw Error(ErrorCode::storage, "cannot write " + file);
-      rows = export_items_csv(static_cast<const Engine&>(en), o,
+      rows = export_items_csv(*en.use(), o,
                               [&](std::string_view chunk) { f.write(chunk.data(), chunk.size()); });
       f.flush();
       if (!f) throw Error(ErrorCode::storage, "cannot write " + file);
@@ -328,13 +328,13 @@ void init_views(py::module_& m) {
                              py::object visibility, py::object as_of, py::object generated_at) {
     const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at);
     py::gil_scoped_release nogil;
-    return export_open311(static_cast<const Engine&>(en), o);
+    return export_open311(*en.use(), o);
   }, py::arg("engine"), DTPY_EXPORT_ARGS, "Open311 GeoReport v2 requests (schemas/open311-requests.schema.json).");
   m.def("export_ical", [](const PyEngine& en, AgencyId agency, std::optional<ExportOptions> opts, py::object unit,
                           py::object visibility, py::object as_of, py::object generated_at) {
     const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at);
     py::gil_scoped_release nogil;
-    return export_ical(static_cast<const Engine&>(en), agency, o);
+    return export_ical(*en.use(), agency, o);
   }, py::arg("engine"), py::arg("agency"), DTPY_EXPORT_ARGS,
   "RFC 5545 calendar of an agency's outstanding deadlines (one all-day VEVENT per item).");
 }

@@ -9,9 +9,12 @@ event-sourced engine, from Python.
     ward = engine.create_unit(dtd.SYSTEM, "Phường Bồ Đề", "xa").id
 
 Every command is an Engine method taking the actor first and the command's fields after it
-(``engine.assign(actor, item, agency, deadline=None, idempotency_key=None)``), or a command
-object passed to ``engine.execute(actor, Assign(item=..., agency=...))``; both run the same
-C++ path. Dates are ``datetime.date``, instants timezone-aware ``datetime.datetime``, enums
+(``engine.assign(actor, item, agency, *, deadline=None, idempotency_key=None)``: required
+fields positional, optional ones keyword-only), or a command object passed to
+``engine.execute(actor, Assign(item=..., agency=...))``; both run the same C++ path. Values
+returned (Unit, Item, Accounting, ...) compare and hash by value and pickle; ids are ints
+typed apart for type checkers (UnitId, ItemId, ...). ``with Engine.open("bode.db") as e:``
+closes the engine (and its SQLite file) on leaving the block. Dates are ``datetime.date``, instants timezone-aware ``datetime.datetime``, enums
 are ``enum.Enum`` subclasses whose members are their JSON names, errors are subclasses of
 ``doithoai.Error`` chosen by error code (``.code``).
 """
@@ -35,6 +38,13 @@ def local_instant(d: _dt.date, hour: int = 9, minute: int = 0,
 
 __all__ = [
     "__version__",
+    "AgencyId",
+    "ConferenceId",
+    "ItemId",
+    "OpinionId",
+    "OrganizationId",
+    "PersonId",
+    "UnitId",
     "Accounting",
     "Agency",
     "AnswerOnSpot",

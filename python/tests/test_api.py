@@ -33,7 +33,7 @@ def test_command_object_and_method_reach_the_same_path(held):
     e = held.engine
     a, b = raise_items(held, held.conf, ["một", "hai"])
     r1 = e.assign(held.office, a, held.land, deadline=D(2022, 10, 20))
-    r2 = e.execute(held.office, d.Assign(b, held.land, D(2022, 10, 20)))
+    r2 = e.execute(held.office, d.Assign(b, held.land, deadline=D(2022, 10, 20)))
     evs = e.events(from_seq=r1.first_seq)
     assert [x.type for x in evs] == ["item_assigned", "item_assigned"]
     assert evs[0].data | {"item": 0} == evs[1].data | {"item": 0}
@@ -173,3 +173,22 @@ def test_profiles_and_calendars():
     assert any(h.kind is d.DayOffKind.holiday for h in cal.holidays(2025))
     e = d.Engine(p, calendar=cal)
     assert e.calendar is cal and isinstance(e.clock, d.SystemClock)
+
+
+def test_optional_command_fields_are_keyword_only(held):
+    e = held.engine
+    (a,) = raise_items(held, held.conf, ["bốn"])
+    seq = e.last_seq
+    with pytest.raises(TypeError, match=r"keyword-only \(deadline\)"):
+        e.assign(held.office, a, held.land, D(2022, 10, 20))
+    with pytest.raises(TypeError, match="keyword-only"):
+        d.Assign(a, held.land, D(2022, 10, 20))
+    with pytest.raises(TypeError):
+        e.execute(held.office, d.Assign(a, held.land), "key-1")  # idempotency_key= only
+    assert e.last_seq == seq  # nothing happened
+    # required fields stay positional, in declaration order, even after an optional one:
+    # plan_conference(actor, unit, planned_on, *, kind=..., audience=..., ...)
+    c = e.plan_conference(held.office, held.ward, D(2022, 12, 1), audience="all_residents")
+    assert e.conference(c.id).planned_on == D(2022, 12, 1)
+    r = e.assign(held.office, a, held.land, deadline=D(2022, 10, 20), idempotency_key="k")
+    assert e.item(a).deadline == D(2022, 10, 20) and not r.replayed

@@ -144,6 +144,7 @@ def field_types(cls: str) -> dict[str, str]:
 def kind_of(field: str, t: str) -> str:
     if field in COUNTS:
         return "count"
+    t = re.sub(r"\b(Unit|Agency|Organization|Person|Conference|Opinion|Item)Id\b", "int", t)  # ids are ints
     if t in ("int", "int | None"):
         return "id"
     if t == "list[int]":

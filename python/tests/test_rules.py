@@ -240,12 +240,12 @@ def test_R17_reception_days_recorded_and_checked():
     w = _vn2025_commune(D(2026, 1, 1))
     e = w.engine
     w.clock.set(at(D(2026, 1, 20)))
-    e.record_reception(w.party, w.commune, w.party, "party_head", on=D(2026, 1, 5))
+    e.record_reception(w.party, w.commune, w.party, role="party_head", on=D(2026, 1, 5))
     seq = e.last_seq
     with pytest.raises(d.PermissionDenied):
-        e.record_reception(w.resident, w.commune, w.party, "party_head", on=D(2026, 1, 6))
+        e.record_reception(w.resident, w.commune, w.party, role="party_head", on=D(2026, 1, 6))
     with pytest.raises(d.InvalidTransition):
-        e.execute(w.office, d.RecordReception(w.commune, w.party, d.Role.party_head, on=D(2026, 1, 5)))
+        e.execute(w.office, d.RecordReception(w.commune, w.party, role=d.Role.party_head, on=D(2026, 1, 5)))
     assert e.last_seq == seq
     w.clock.set(at(D(2026, 2, 10)))
     rep = d.compliance(e, d.Period.month(2026, 1), unit=w.commune)

@@ -39,7 +39,10 @@ def test_stub_engine_methods_cover_the_engine():
     assert engine - members == set()
     for cls, method, fields in d._core._command_fields():
         stub_fields = [a.arg for a in classes[cls].body[-2].args.args[1:] + classes[cls].body[-2].args.kwonlyargs]
-        assert stub_fields == [f for f, _ in fields], cls
+        # required fields first (positional or keyword), then the optional ones (keyword-only)
+        assert stub_fields == [f for f, r in fields if r] + [f for f, r in fields if not r], cls
+        kwonly = [a.arg for a in classes[cls].body[-2].args.kwonlyargs]
+        assert kwonly == [f for f, r in fields if not r], cls
 
 
 def test_package_ships_py_typed_and_stub():

@@ -33,9 +33,26 @@ def has_no_constructor(cls: type) -> bool:
     return False
 
 
+# Ids are typing.NewType(name, int) in the stub and at runtime: mypy models a NewType as a
+# class, while at runtime it is a callable returning its argument ("is not a type"); SYSTEM, a
+# PersonId in the stub, is the int 2**32 - 1 at runtime.
+ID_NEWTYPE = re.compile(r"^doithoai\._core\.(\w+Id) is not a type$")
+SYSTEM_ID = "doithoai._core.SYSTEM variable differs from runtime type Literal[4294967295]"
+
+
+def is_int_newtype(obj: object) -> bool:
+    import typing
+    return isinstance(obj, typing.NewType) and obj.__supertype__ is int and obj(7) == 7
+
+
 def accepted(finding: str) -> bool:
     m = NO_CONSTRUCTOR.match(finding)
-    return bool(m) and has_no_constructor(getattr(core, m.group(1)))
+    if m:
+        return has_no_constructor(getattr(core, m.group(1)))
+    m = ID_NEWTYPE.match(finding)
+    if m:
+        return is_int_newtype(getattr(core, m.group(1)))
+    return finding == SYSTEM_ID and type(core.SYSTEM) is int
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +113,7 @@ def _mutated_run(tmp_path, old: str, new: str) -> str:
 
 
 def test_stubtest_catches_a_wrong_parameter_name_and_default(tmp_path):
-    out = _mutated_run(tmp_path, "def items(self, *, unit: int | None = None, status",
+    out = _mutated_run(tmp_path, "def items(self, *, unit: UnitId | None = None, status",
                        "def items(self, *, unit: int | None = 3, statuz")
     assert 'Engine.items is inconsistent, runtime does not have argument "statuz"' in out
     assert 'runtime argument "unit" has a default value of None, which is different from stub argument default 3' in out

@@ -77,7 +77,7 @@ def test_periods():
 def test_R17_compliance_council_session_and_voter_request(story):
     w, e = story, story.engine
     # The district's council sits on 15/12/2022: the ward owes a dialogue before it (met by 30/9).
-    e.record_council_session(w.district_office, w.district, D(2022, 12, 15), "Kỳ họp thứ 9 HĐND quận")
+    e.record_council_session(w.district_office, w.district, D(2022, 12, 15), reference="Kỳ họp thứ 9 HĐND quận")
     w.clock.set(at(D(2022, 11, 2)))
     # 20 % of the ward's voters ask for a dialogue on 1/11/2022: due within 30 days, never held.
     e.execute(w.office, d.RecordVoterRequest(w.ward, requesters=400, voters=2000, on=D(2022, 11, 1),
@@ -115,7 +115,7 @@ def test_R13_publication_and_public_feed_redact_non_consenting_person(story):
     reply_fully(w, items[0], D(2022, 10, 21))
     e.publish_reply(w.office, items[0], on=D(2022, 10, 22))
     e.execute(w.office, d.PublishReply(w.items[0], on=D(2022, 10, 22)))
-    e.publish_conference_results(w.office, w.conf, D(2022, 10, 20))
+    e.publish_conference_results(w.office, w.conf, date=D(2022, 10, 20))
     feed = d.public_feed(e, unit=w.ward)
     assert all(isinstance(p, d.PublicItem) for p in feed)
     mine = next(p for p in feed if p.id == items[0])
@@ -234,7 +234,7 @@ def test_new_commands_method_and_object_forms():
     # object form, and the JSON round trip
     cmds = [d.PublishReply(b, on=D(2022, 10, 7)),
             d.PublishConferenceResults(conference=w.conf, date=D(2022, 10, 7)),
-            d.RecordCouncilSession(w.district, D(2023, 6, 1), "Kỳ họp 11"),
+            d.RecordCouncilSession(w.district, D(2023, 6, 1), reference="Kỳ họp 11"),
             d.RecordVoterRequest(unit=w.ward, requesters=5, voters=2000, on=D(2022, 10, 7))]
     assert cmds[3].voters == 2000 and cmds[0].type == "publish_reply"
     for c in cmds:
@@ -247,5 +247,7 @@ def test_new_commands_method_and_object_forms():
     assert e.execute(w.office, cmds[3], idempotency_key="vr-1").replayed
     with pytest.raises(TypeError):
         d.RecordVoterRequest(w.ward, 1, 2, D(2022, 1, 1), "x", "extra")
+    with pytest.raises(TypeError, match="keyword-only"):  # optional fields are keyword-only
+        d.RecordVoterRequest(w.ward, 1, 2, D(2022, 1, 1))
     with pytest.raises(d.PermissionDenied):
         e.publish_reply(w.resident, a)
