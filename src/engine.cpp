@@ -590,7 +590,7 @@ Instant end_of_local_day(Date d, int zone_minutes) {
 
 // Events a long read of a store that cannot be read while it appends visits per hold of the
 // engine's shared lock (a writer waits for at most one slice: about a millisecond).
-constexpr std::size_t kReadSlice = 4096;
+constexpr std::size_t kReadSlice = 1024;
 
 // Long reads ("Long reads without stalling", docs/design-notes.md): calls visit(r) for the
 // events [from, upto] of the log, in order, until it returns false. upto was captured under

@@ -812,10 +812,10 @@ TEST_CASE("long reads: the in-memory log is scanned in slices, and a past answer
   const State s = e.state_as_of(sx::at(2030, 1, 1));
   // Every read() call visited at most a slice: the shared lock was released in between.
   REQUIRE(w.latch->calls() >= 2);
-  REQUIRE(w.latch->max_per_read() <= 4096);
+  REQUIRE(w.latch->max_per_read() <= 1024);
   REQUIRE(s.last_seq() == captured);
   REQUIRE(golden::state_json(s) == whole);
   w.latch->on_read({});
   REQUIRE(accounting_json(e.accounting(w.d.ward, kPastDay)) == expected);
-  REQUIRE(w.latch->max_per_read() <= 4096);
+  REQUIRE(w.latch->max_per_read() <= 1024);
 }

@@ -27,7 +27,7 @@
 // read had held the lock throughout). On a store whose reads_while_appending() is true
 // (SQLite, PostgreSQL) the scan holds no engine lock, so commands and live queries go on
 // while it runs; on one that is not (MemoryStore, third-party stores by default) it holds
-// the shared lock for 4,096 events at a time, so a command waits for at most one such slice,
+// the shared lock for 1,024 events at a time, so a command waits for at most one such slice,
 // not the whole scan. A rebuilt state has its own text pool; only the scan of the in-memory
 // log reads the live state's, under the shared lock.
 // Group commit: commands that arrive while another is committing wait in a queue; the
