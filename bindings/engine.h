@@ -19,6 +19,8 @@ class SharedStore final : public doithoai::EventStore {
   void append_group(const std::vector<const doithoai::Batch*>& g) override { s_->append_group(g); }
   bool appends_groups() const override { return s_->appends_groups(); }
   void read(std::uint64_t from, const Visitor& visit) const override { s_->read(from, visit); }
+  // The engine's long reads then hold no lock on SQLite and PostgreSQL (engine.h, "Long reads").
+  bool reads_while_appending() const override { return s_->reads_while_appending(); }
   bool idempotency_digest(std::string_view key, std::string& digest) const override {
     return s_->idempotency_digest(key, digest);
   }

@@ -589,6 +589,54 @@ Instant end_of_local_day(Date d, int zone_minutes) {
   return Instant(d + boost::gregorian::date_duration(1)) - boost::posix_time::minutes(zone_minutes) -
          boost::posix_time::microseconds(1);
 }
+
+// Events a long read of a store that cannot be read while it appends visits per hold of the
+// engine's shared lock (a writer waits for at most one slice: about a millisecond).
+constexpr std::size_t kReadSlice = 1024;
+
+// Long reads ("Long reads without stalling", docs/design-notes.md): calls visit(r) for the
+// events [from, upto] of the log, in order, until it returns false. upto was captured under
+// the engine's lock: the log is append-only, so that prefix never changes, whatever is
+// appended meanwhile. A store that reads while it appends (reads_while_appending) is read
+// holding no engine lock; any other (MemoryStore) in slices of kReadSlice events, each under
+// lock() (the engine's shared lock, so no append runs during it), released between slices.
+template <class LockFn>
+void scan_log(const EventStore& store, std::uint64_t from, std::uint64_t upto, LockFn lock,
+              const std::function<bool(const Recorded&)>& visit) {
+  if (from < 1) from = 1;
+  if (store.reads_while_appending()) {
+    if (from > upto) return;
+    store.read(from, [&](const Recorded& r, std::string_view) { return r.seq <= upto && visit(r); });
+    return;
+  }
+  bool more = true;
+  while (more && from <= upto) {
+    std::size_t n = 0;
+    more = false;
+    auto held = lock();
+    store.read(from, [&](const Recorded& r, std::string_view) {
+      if (r.seq > upto || !visit(r)) return false;
+      from = r.seq + 1;
+      if (++n < kReadSlice) return true;
+      more = true;  // the slice is full: let writers in, then go on from `from`
+      return false;
+    });
+  }
+}
+
+// The state as of instant t (events with at <= t) among the events [1, upto]; its own text
+// pool (a rebuild never touches the live state's).
+template <class LockFn>
+State rebuild_until(const EventStore& store, int zone_minutes, Instant t, std::uint64_t upto, LockFn lock) {
+  State s;
+  s.set_zone_offset_minutes(zone_minutes);
+  scan_log(store, 1, upto, lock, [&](const Recorded& r) {
+    if (r.at > t) return false;
+    s.apply(r);
+    return true;
+  });
+  return s;
+}
 }  // namespace
 
 State Engine::state_as_of(Date d) const {
@@ -616,7 +664,8 @@ std::shared_ptr<const State> Engine::state_on(Date d) const {
     past_.erase(it);
     break;
   }
-  auto s = std::make_shared<const State>(state_as_of(end));
+  auto s = std::make_shared<const State>(
+      rebuild_until(*store_, profile_.zone_offset_minutes, end, now_seq, [this] { return read_lock(); }));
   if (past_states_cached_ == 0) return s;
   past_.insert(past_.begin(), PastState{end, std::max(now_seq, s->last_seq()), s});
   if (past_.size() > past_states_cached_) past_.resize(past_states_cached_);
@@ -624,23 +673,15 @@ std::shared_ptr<const State> Engine::state_on(Date d) const {
 }
 
 State Engine::state_as_of(Instant t) const {
-  State s;
-  s.set_zone_offset_minutes(profile_.zone_offset_minutes);
-  auto lock = read_lock();
-  store_->read(1, [&](const Recorded& r, std::string_view) {
-    if (r.at > t || r.seq > state_.last_seq()) return false;
-    s.apply(r);
-    return true;
-  });
-  return s;
+  // The log's prefix the live state holds now (the shared lock only for this); events
+  // appended after it are not included, as when the scan held the lock throughout.
+  return rebuild_until(*store_, profile_.zone_offset_minutes, t, last_seq(), [this] { return read_lock(); });
 }
 
 std::vector<Recorded> Engine::events(std::uint64_t from, std::size_t limit) const {
   std::vector<Recorded> out;
   if (limit == 0) return out;
-  auto lock = read_lock();
-  store_->read(from, [&](const Recorded& r, std::string_view) {
-    if (r.seq > state_.last_seq()) return false;
+  scan_log(*store_, from, last_seq(), [this] { return read_lock(); }, [&](const Recorded& r) {
     out.push_back(r);
     return out.size() < limit;
   });
@@ -649,9 +690,7 @@ std::vector<Recorded> Engine::events(std::uint64_t from, std::size_t limit) cons
 
 std::vector<Recorded> Engine::history_where(const std::function<bool(const Recorded&)>& match) const {
   std::vector<Recorded> out;
-  auto lock = read_lock();
-  store_->read(1, [&](const Recorded& r, std::string_view) {
-    if (r.seq > state_.last_seq()) return false;
+  scan_log(*store_, 1, last_seq(), [this] { return read_lock(); }, [&](const Recorded& r) {
     if (match(r)) out.push_back(r);
     return true;
   });

@@ -137,6 +137,54 @@ struct SqliteStore::Impl {
   // opening then cannot use that snapshot, load_snapshot checks them before answering.
   std::uint64_t unchecked_below = 1;
 
+  // read()'s connections: read-only, each with its statements, so that a long read does not
+  // hold `mutex` (appends go on; WAL keeps the reader's view). Idle ones are kept for reuse.
+  struct Reader {
+    sqlite3* db = nullptr;
+    Stmt head, replay;
+    ~Reader() {
+      head = {};
+      replay = {};
+      if (db) sqlite3_close_v2(db);
+    }
+  };
+  static constexpr std::size_t kIdleReaders = 4;
+  bool own_readers = false;  // the file can be opened again (not a private "" or ":memory:" one)
+  mutable std::mutex readers_mutex;
+  mutable std::vector<std::unique_ptr<Reader>> readers;
+
+  // An idle reader, or a new one; null when none can be opened (read on `db` then).
+  std::unique_ptr<Reader> take_reader() const {
+    if (!own_readers) return nullptr;
+    {
+      std::lock_guard<std::mutex> g(readers_mutex);
+      if (!readers.empty()) {
+        std::unique_ptr<Reader> r = std::move(readers.back());
+        readers.pop_back();
+        return r;
+      }
+    }
+    auto r = std::make_unique<Reader>();
+    if (sqlite3_open_v2(path.c_str(), &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        options.vfs.empty() ? nullptr : options.vfs.c_str()) != SQLITE_OK)
+      return nullptr;
+    sqlite3_extended_result_codes(r->db, 1);
+    sqlite3_busy_timeout(r->db, options.busy_timeout_ms);
+    try {
+      r->head = Stmt(r->db, "SELECT seq FROM events ORDER BY seq DESC LIMIT 1");
+      r->replay = Stmt(r->db, version == 1
+                                  ? "SELECT seq, at_us, actor, idem_key, bin FROM events WHERE seq >= ? ORDER BY seq"
+                                  : "SELECT seq, at_us, actor, idem_key, bin FROM replay WHERE seq >= ? ORDER BY seq");
+    } catch (const Error&) {
+      return nullptr;
+    }
+    return r;
+  }
+  void give_back(std::unique_ptr<Reader> r) const {
+    std::lock_guard<std::mutex> g(readers_mutex);
+    if (readers.size() < kIdleReaders) readers.push_back(std::move(r));
+  }
+
   // Chain check of rows [from, to] (to already checked by the open check), mutex held.
   void check_range_locked(std::uint64_t from, std::uint64_t to) const {
     Hash prev{};
@@ -362,6 +410,7 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
     throw Error(ErrorCode::invalid_argument, "a SQLite store path may not contain a NUL byte");
   m.path = path;
   m.options = options;
+  m.own_readers = !path.empty() && path != ":memory:";
   int flags = SQLITE_OPEN_NOMUTEX;
   flags |= options.read_only ? SQLITE_OPEN_READONLY
                              : (SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0));
@@ -499,6 +548,7 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
 }
 
 SqliteStore::~SqliteStore() {
+  if (impl_) impl_->readers.clear();  // first: closing the last connection checkpoints the WAL
   if (impl_ && impl_->db) {
     impl_->head = {};
     impl_->digest_of = {};
@@ -598,8 +648,47 @@ bool next_replay_row(sqlite3_stmt* st, Recorded& r, std::string_view& key, int& 
 
 void SqliteStore::read(std::uint64_t from, const Visitor& visit) const {
   Impl& m = *impl_;
-  std::lock_guard<std::mutex> g(m.mutex);
   if (from < 1) from = 1;
+  if (std::unique_ptr<Impl::Reader> rd = m.take_reader()) {
+    // One read transaction: the head and the rows from one snapshot of the file, whatever
+    // is appended meanwhile on the store's connection (WAL readers do not block writers).
+    struct Txn {
+      const Impl& m;
+      std::unique_ptr<Impl::Reader>& rd;
+      bool open = false;
+      ~Txn() {
+        if (open) sqlite3_exec(rd->db, "ROLLBACK", nullptr, nullptr, nullptr);  // read only: nothing to keep
+        // A reader left in a transaction (the ROLLBACK failed) is closed, not reused.
+        if (sqlite3_get_autocommit(rd->db)) m.give_back(std::move(rd));
+      }
+    } txn{m, rd};
+    auto fail = [&](const char* what, int rc) {
+      throw Error(ErrorCode::storage, std::string("sqlite ") + what + ": " + sqlite3_errmsg(rd->db) + " (" +
+                                          std::to_string(rc) + "/" + std::to_string(sqlite3_extended_errcode(rd->db)) +
+                                          ")");
+    };
+    int rc = sqlite3_exec(rd->db, "BEGIN", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) fail("beginning a read", rc);
+    txn.open = true;
+    std::uint64_t last = 0;
+    {
+      Use h(rd->head);
+      rc = sqlite3_step(h.st);
+      if (rc == SQLITE_ROW) last = static_cast<std::uint64_t>(sqlite3_column_int64(h.st, 0));
+      else if (rc != SQLITE_DONE) fail("reading the head", rc);
+    }
+    Use u(rd->replay);
+    sqlite3_bind_int64(u.st, 1, static_cast<sqlite3_int64>(from));
+    Recorded r;
+    std::string_view key;
+    rc = SQLITE_DONE;
+    while (next_replay_row(u.st, r, key, rc)) {
+      if (r.seq > last || !visit(r, key)) return;
+    }
+    if (rc != SQLITE_DONE) fail("reading events", rc);
+    return;
+  }
+  std::lock_guard<std::mutex> g(m.mutex);
   // Only events the log has: a cache row past its end (left by tampering) is not one.
   const std::uint64_t last = m.last().first;
   Use u(m.read_replay);
@@ -612,6 +701,8 @@ void SqliteStore::read(std::uint64_t from, const Visitor& visit) const {
   }
   if (rc != SQLITE_DONE) m.fail("reading events", rc);
 }
+
+bool SqliteStore::reads_while_appending() const { return impl_->own_readers; }
 
 bool SqliteStore::idempotency_digest(std::string_view key, std::string& digest) const {
   Impl& m = *impl_;

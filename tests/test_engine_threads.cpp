@@ -2,8 +2,11 @@
 // never blocks commands or queries (issue "Hardened at every door").
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -580,4 +583,239 @@ TEST_CASE("group commit: a lone writer never takes the queue, with a reading sub
   REQUIRE(delivered == 800);
   REQUIRE(e.waiting_commands() == 0);
   REQUIRE(sx::image_of(e) == sx::replay_image(e.store()));
+}
+
+// ---- long reads (issue 16): a past-date read scans the log's prefix holding no engine lock
+// (durable stores) or in slices (the in-memory one); commands and live queries go on ----
+#include "golden_state.h"
+
+namespace {
+// A store in front of another whose read() can stop at one event until released (a long read
+// held mid-scan), that can run a hook at the start of a read() call, and that records how
+// many events each read() call visited.
+class LatchStore final : public EventStore {
+ public:
+  explicit LatchStore(std::unique_ptr<EventStore> inner) : inner_(std::move(inner)) {}
+  std::uint64_t last_seq() const override { return inner_->last_seq(); }
+  void append(const Batch& b) override { inner_->append(b); }
+  void append_group(const std::vector<const Batch*>& g) override { inner_->append_group(g); }
+  bool appends_groups() const override { return inner_->appends_groups(); }
+  bool reads_while_appending() const override { return inner_->reads_while_appending(); }
+  bool idempotency_digest(std::string_view key, std::string& digest) const override {
+    return inner_->idempotency_digest(key, digest);
+  }
+  void read(std::uint64_t from, const Visitor& v) const override {
+    int call;
+    std::function<void(int)> hook;
+    {
+      std::lock_guard<std::mutex> l(m_);
+      call = ++calls_;
+      hook = on_read_;
+    }
+    if (hook) hook(call);
+    std::size_t n = 0;
+    inner_->read(from, [&](const Recorded& r, std::string_view k) {
+      ++n;
+      if (r.seq == hold_at_.load()) {
+        std::unique_lock<std::mutex> l(m_);
+        if (armed_) {
+          armed_ = false;
+          held_ = true;
+          cv_.notify_all();
+          cv_.wait(l, [&] { return !held_; });
+        }
+      }
+      return v(r, k);
+    });
+    std::lock_guard<std::mutex> l(m_);
+    max_per_read_ = std::max(max_per_read_, n);
+  }
+
+  EventStore& inner() { return *inner_; }
+  // The next read() that reaches event seq stops there until release().
+  void hold_at(std::uint64_t seq) {
+    std::lock_guard<std::mutex> l(m_);
+    hold_at_ = seq;
+    armed_ = true;
+  }
+  void wait_held() {
+    std::unique_lock<std::mutex> l(m_);
+    cv_.wait(l, [&] { return held_; });
+  }
+  void release() {
+    std::lock_guard<std::mutex> l(m_);
+    held_ = false;
+    armed_ = false;
+    cv_.notify_all();
+  }
+  void on_read(std::function<void(int call)> f) {
+    std::lock_guard<std::mutex> l(m_);
+    on_read_ = std::move(f);
+    calls_ = 0;
+    max_per_read_ = 0;
+  }
+  std::size_t max_per_read() const {
+    std::lock_guard<std::mutex> l(m_);
+    return max_per_read_;
+  }
+  int calls() const {
+    std::lock_guard<std::mutex> l(m_);
+    return calls_;
+  }
+
+ private:
+  std::unique_ptr<EventStore> inner_;
+  mutable std::mutex m_;
+  mutable std::condition_variable cv_;
+  std::atomic<std::uint64_t> hold_at_{0};
+  mutable bool armed_ = false, held_ = false;
+  mutable int calls_ = 0;
+  mutable std::size_t max_per_read_ = 0;
+  std::function<void(int)> on_read_;
+};
+
+// An engine on a LatchStore over `inner`: the directory and `letters` letters on 2022-11-10
+// (sx::clock's day), then one more letter on 2022-11-12, so 2022-11-10 is a past day whose
+// queries rebuild from the log. No past states cached: every past query scans.
+struct Latched {
+  std::shared_ptr<ManualClock> clock = sx::clock();
+  LatchStore* latch = nullptr;
+  std::unique_ptr<Engine> engine;
+  Directory d;
+  Latched(std::unique_ptr<EventStore> inner, int letters) {
+    auto l = std::make_unique<LatchStore>(std::move(inner));
+    latch = l.get();
+    EngineOptions o = sx::options(clock);
+    o.past_states_cached = 0;
+    engine = std::make_unique<Engine>(builtin_profile("hanoi-2200"), std::move(l), o);
+    d = sx::build_directory(*engine);
+    for (int k = 0; k < letters; ++k) engine->execute(d.office, group_letter(d, "Thư " + std::to_string(k)));
+    clock->set(sx::at(2022, 11, 12));
+    engine->execute(d.office, group_letter(d, "Thư ngày 12"));
+  }
+};
+
+const Date kPastDay(2022, 11, 10);
+
+nlohmann::json accounting_json(const Accounting& a) {
+  return {a.opinions, a.items,    a.resolved,  a.outstanding, a.overdue,        a.replied, a.replied_on_time,
+          a.handed_on, a.escalated, a.closed, a.extensions,  a.reopened_items, a.merged};
+}
+
+// Runs f on a thread and waits for it at most `limit`; joined either way before returning
+// (after `unblock`, which must let f finish), so nothing outlives the test.
+template <class F, class U>
+bool done_within(std::chrono::milliseconds limit, F f, U unblock) {
+  std::promise<void> done;
+  auto fut = done.get_future();
+  std::thread t([&] {
+    f();
+    done.set_value();
+  });
+  const bool ok = fut.wait_for(limit) == std::future_status::ready;
+  if (!ok) unblock();
+  t.join();
+  return ok;
+}
+}  // namespace
+
+TEST_CASE("long reads: a past-date accounting held mid-scan does not stall a command or a live query (SQLite)", "[threads]") {
+  sx::TempDir dir;
+  Latched w(std::make_unique<SqliteStore>(dir.file("long.db")), 20);
+  Engine& e = *w.engine;
+  const nlohmann::json expected = accounting_json(e.state_as_of(kPastDay).accounting(w.d.ward, kPastDay));
+  const std::uint64_t before = e.last_seq();
+  w.latch->hold_at(5);  // inside the directory: the scan has far to go
+  nlohmann::json past;
+  std::thread reader([&] { past = accounting_json(e.accounting(w.d.ward, kPastDay)); });
+  w.latch->wait_held();
+  // The scan is stopped at event 5. A command commits, a live query answers.
+  Result r;
+  const bool command_done =
+      done_within(10s, [&] { r = e.execute(w.d.office, group_letter(w.d, "Thư trong lúc đọc")); },
+                  [&] { w.latch->release(); });
+  std::size_t live_items = 0;
+  const bool query_done = done_within(10s, [&] { live_items = e.accounting(w.d.ward, Date(2022, 11, 12)).items; },
+                                      [&] { w.latch->release(); });
+  w.latch->release();
+  reader.join();
+  REQUIRE(command_done);
+  REQUIRE(query_done);
+  REQUIRE(r.first_seq == before + 1);
+  REQUIRE(live_items == 22);
+  // The past answer is the one the log gave before the command.
+  REQUIRE(past == expected);
+}
+
+TEST_CASE("long reads: state_as_of, history and events held mid-scan exclude what commits meanwhile (SQLite)", "[threads]") {
+  sx::TempDir dir;
+  Latched w(std::make_unique<SqliteStore>(dir.file("long.db")), 10);
+  Engine& e = *w.engine;
+  const ItemId item = e.read([](const State& s) { return ItemId(static_cast<std::uint32_t>(s.item_count())); });
+  const Instant future = sx::at(2030, 1, 1);
+  const nlohmann::json whole = golden::state_json(e.state_as_of(future));
+  const nlohmann::json past = golden::state_json(e.state_as_of(kPastDay));
+  const std::uint64_t captured = e.last_seq();
+  REQUIRE(e.events(1, 100000).size() == captured);
+
+  // Each long read is held at event 3 while a command commits (a letter, or the assignment
+  // of `item`, at a time before `future`); released, it answers as of the log it began with.
+  auto during = [&](auto read, auto command) {
+    w.latch->hold_at(3);
+    std::thread t(read);
+    w.latch->wait_held();
+    const bool committed = done_within(10s, command, [&] { w.latch->release(); });
+    w.latch->release();
+    t.join();
+    return committed;
+  };
+  auto letter = [&] { e.execute(w.d.office, group_letter(w.d, "Thư trong lúc đọc")); };
+  State got_whole, got_past;
+  std::vector<Recorded> got_history, got_events;
+  REQUIRE(during([&] { got_whole = e.state_as_of(future); }, letter));
+  REQUIRE(got_whole.last_seq() == captured);
+  REQUIRE(golden::state_json(got_whole) == whole);
+  REQUIRE(during([&] { got_past = e.state_as_of(kPastDay); }, letter));
+  REQUIRE(golden::state_json(got_past) == past);
+  const std::size_t history = e.history(item).size();
+  REQUIRE(during([&] { got_history = e.history(item); },
+                 [&] { e.execute(w.d.office, cmd::Assign{item, w.d.land, std::nullopt}); }));
+  REQUIRE(got_history.size() == history);  // not the assignment committed meanwhile
+  REQUIRE(e.history(item).size() == history + 1);
+  const std::uint64_t c4 = e.last_seq();
+  REQUIRE(during([&] { got_events = e.events(1, 100000); }, letter));
+  REQUIRE(got_events.size() == c4);
+  REQUIRE(got_events.back().seq == c4);
+  REQUIRE(e.last_seq() == captured + 4);
+}
+
+TEST_CASE("long reads: the in-memory log is scanned in slices, and a past answer excludes events appended between them", "[threads]") {
+  Latched w(std::make_unique<MemoryStore>(), 6000);
+  Engine& e = *w.engine;
+  REQUIRE_FALSE(e.store().reads_while_appending());
+  const nlohmann::json expected = accounting_json(e.state_as_of(kPastDay).accounting(w.d.ward, kPastDay));
+  const nlohmann::json whole = golden::state_json(e.state_as_of(sx::at(2030, 1, 1)));
+  const std::uint64_t captured = e.last_seq();
+  REQUIRE(captured > 6000);
+  // Another writer appends to the store between the first and second slice of the scan (a
+  // letter at a time before the instant asked about): the answer stays as of the capture.
+  w.latch->on_read([&](int call) {
+    if (call != 2) return;
+    EventStore& inner = w.latch->inner();
+    Batch b;
+    ev::PersonRegistered p;
+    p.person = PersonId(1000);
+    p.name = "Người ghi thêm";
+    b.events.push_back(Recorded{inner.last_seq() + 1, sx::at(2022, 11, 12, 10), kSystemActor, p});
+    inner.append(b);
+  });
+  const State s = e.state_as_of(sx::at(2030, 1, 1));
+  // Every read() call visited at most a slice: the shared lock was released in between.
+  REQUIRE(w.latch->calls() >= 2);
+  REQUIRE(w.latch->max_per_read() <= 1024);
+  REQUIRE(s.last_seq() == captured);
+  REQUIRE(golden::state_json(s) == whole);
+  w.latch->on_read({});
+  REQUIRE(accounting_json(e.accounting(w.d.ward, kPastDay)) == expected);
+  REQUIRE(w.latch->max_per_read() <= 1024);
 }

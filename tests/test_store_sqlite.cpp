@@ -4,9 +4,13 @@
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
+#include <condition_variable>
 #include <fstream>
+#include <future>
 #include <limits>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "binary.h"
 #include "fault_vfs.h"
@@ -1166,4 +1170,60 @@ TEST_CASE("memory: a short log holds little memory; a long one spans growing chu
     });
     CHECK(next == all.size() + 1);
   }
+}
+
+TEST_CASE("sqlite: a read in progress holds no append back and visits the log as it was when it began", "[threads]") {
+  TempDir dir;
+  const std::string path = dir.file("log.db");
+  std::vector<Recorded> events;
+  {
+    auto e = open_engine(profile(), path, options(sx::clock()));
+    build_directory(*e);
+    events = e->events(1, 1000);
+  }
+  // The first 10 events in the store; the rest are appended while a read is stopped at event 3.
+  SqliteStore store(path + "2");
+  REQUIRE(store.reads_while_appending());
+  auto batch = [&](std::size_t from, std::size_t to) {
+    Batch b;
+    for (std::size_t i = from; i < to; ++i) b.events.push_back(events[i]);
+    return b;
+  };
+  store.append(batch(0, 10));
+  std::mutex m;
+  std::condition_variable cv;
+  bool held = false, go = false;
+  std::vector<std::uint64_t> seen;
+  std::thread reader([&] {
+    store.read(1, [&](const Recorded& r, std::string_view) {
+      seen.push_back(r.seq);
+      if (r.seq == 3) {
+        std::unique_lock<std::mutex> l(m);
+        held = true;
+        cv.notify_all();
+        cv.wait(l, [&] { return go; });
+      }
+      return true;
+    });
+  });
+  {
+    std::unique_lock<std::mutex> l(m);
+    cv.wait(l, [&] { return held; });
+  }
+  auto appended = std::async(std::launch::async, [&] { store.append(batch(10, events.size())); });
+  const bool done = appended.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  {
+    std::lock_guard<std::mutex> l(m);
+    go = true;
+    cv.notify_all();
+  }
+  reader.join();
+  appended.get();
+  REQUIRE(done);  // the append committed while the read was stopped
+  REQUIRE(seen == std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+  REQUIRE(store.last_seq() == events.size());
+  std::uint64_t n = 0;
+  store.read(1, [&](const Recorded& r, std::string_view) { return r.seq == ++n; });
+  REQUIRE(n == events.size());
+  REQUIRE(store.verify().ok);
 }

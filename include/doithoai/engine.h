@@ -20,6 +20,16 @@
 // so the state at the end of a day is always a prefix of the log.
 // Thread safety: one Engine may be used from many threads. Queries run concurrently under
 // a shared lock; commands are serialized.
+// Long reads (state_as_of, history, events, and every query for a day before the live
+// state's last day, which rebuilds that day from the log) read the log's prefix up to the
+// last event committed when they began, captured under the shared lock, which is then
+// released: events committed meanwhile are never in their answer (the same answer as if the
+// read had held the lock throughout). On a store whose reads_while_appending() is true
+// (SQLite, PostgreSQL) the scan holds no engine lock, so commands and live queries go on
+// while it runs; on one that is not (MemoryStore, third-party stores by default) it holds
+// the shared lock for 1,024 events at a time, so a command waits for at most one such slice,
+// not the whole scan. A rebuilt state has its own text pool; only the scan of the in-memory
+// log reads the live state's, under the shared lock.
 // Group commit: commands that arrive while another is committing wait in a queue; the
 // first of them then decides every waiting command in arrival order (each against the state
 // including the events of those before it) and appends all their events in one store
@@ -211,7 +221,8 @@ class DOITHOAI_API Engine {
   std::vector<Recorded> history(ItemId id) const;
   std::vector<Recorded> history(OpinionId id) const;
   std::vector<Recorded> history(ConferenceId id) const;
-  // Events with seq >= from, at most limit of them.
+  // Events with seq >= from, at most limit of them, committed before the call (see "Long
+  // reads" above, as for history and state_as_of).
   std::vector<Recorded> events(std::uint64_t from, std::size_t limit) const;
   // The whole state as it was at instant t (events with at <= t), rebuilt from the log.
   State state_as_of(Instant t) const;

@@ -56,7 +56,10 @@ class DOITHOAI_API PostgresStore final : public DurableStore {
   // The batches in one transaction (one sync): all or none.
   void append_group(const std::vector<const Batch*>& batches) override;
   bool appends_groups() const override { return true; }
+  // Reads in pages of PostgresOptions::read_page rows, holding the connection only while
+  // fetching a page: appends go on between pages (reads_while_appending).
   void read(std::uint64_t from, const Visitor& visit) const override;
+  bool reads_while_appending() const override { return true; }
   bool idempotency_digest(std::string_view key, std::string& digest) const override;
   bool load_snapshot(std::uint64_t& seq, std::string& image) const override;
   void save_snapshot(std::uint64_t seq, const std::string& image) override;

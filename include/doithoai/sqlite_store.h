@@ -19,8 +19,8 @@
 // returned success (never half a command, and never corrupt the file); a crash of the
 // process alone loses nothing. Choose normal only where the last seconds are recoverable
 // elsewhere.
-// Thread safety: safe from many threads (one connection behind a mutex); several
-// processes may open the same file.
+// Thread safety: safe from many threads (one connection behind a mutex, and read()'s own
+// read connections); several processes may open the same file.
 // Ownership: the store owns its connection; the file stays on disk.
 #pragma once
 
@@ -77,7 +77,12 @@ class DOITHOAI_API SqliteStore final : public DurableStore {
   // The batches in one transaction (one sync): all or none.
   void append_group(const std::vector<const Batch*>& batches) override;
   bool appends_groups() const override { return true; }
+  // Reads on a read-only connection of its own (a few kept for reuse), in one read
+  // transaction: appends on the store's connection go on meanwhile (WAL), and the read sees
+  // the log as it was when it began. A path SQLite does not share between connections (an
+  // empty one) reads on the store's connection, holding its mutex, as appends do.
   void read(std::uint64_t from, const Visitor& visit) const override;
+  bool reads_while_appending() const override;
   bool idempotency_digest(std::string_view key, std::string& digest) const override;
   bool load_snapshot(std::uint64_t& seq, std::string& image) const override;
   void save_snapshot(std::uint64_t seq, const std::string& image) override;

@@ -10,7 +10,10 @@
 // appends_groups() is true. Stores that cannot make several batches atomic keep the default
 // (false, and append_group takes a single batch only).
 // Thread safety: the engine serializes appends and never reads while appending; a store
-// shared by several engines must be safe for that itself (the durable ones are).
+// shared by several engines must be safe for that itself (the durable ones are). A store
+// whose reads_while_appending() is true may also be read by one thread while another
+// appends (the engine's long reads then hold no engine lock; Engine, "Long reads"): such a
+// read visits a prefix of the log that holds every event committed before it began.
 // Snapshots are optional: a store that keeps none (MemoryStore) inherits the defaults,
 // which load nothing and drop what is saved. Durable stores (sqlite_store.h,
 // postgres_store.h) keep them, checksummed, beside the log; the log stays the truth.
@@ -61,6 +64,10 @@ class DOITHOAI_API EventStore {
   // Calls visit(event, key) for every event with seq >= from, in order, until it returns false.
   using Visitor = std::function<bool(const Recorded&, std::string_view idempotency_key)>;
   virtual void read(std::uint64_t from, const Visitor& visit) const = 0;
+  // Whether read() may run while another thread appends (and append while a read is in
+  // progress, neither waiting for the other's whole run). Default: false; SqliteStore
+  // (separate read connections) and PostgresStore (paged reads) are true, MemoryStore false.
+  virtual bool reads_while_appending() const { return false; }
   // The request digest kept with an idempotency key (Batch::idempotency_digest). False when
   // the store has none for it: the key is unknown, or its row predates digests (such a key
   // then matches any request). Default: false (a store that keeps no digests).

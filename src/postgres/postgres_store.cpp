@@ -412,15 +412,20 @@ void PostgresStore::append_rows(const std::vector<StoredEvent>& rows) {
 
 void PostgresStore::read(std::uint64_t from, const Visitor& visit) const {
   Impl& m = const_cast<Impl&>(*impl_);
-  std::lock_guard<std::mutex> g(m.mutex);
-  m.connect();
   if (from < 1) from = 1;
   Recorded rec;
   for (;;) {
-    Params p;
-    p.i64(static_cast<std::int64_t>(from));
-    p.i64(m.options.read_page);
-    ResultPtr r = m.run("replay", p, true);
+    // The connection is held only to fetch the page (a result outlives the query): appends
+    // go on while the rows are visited. A later page starts after the last row visited,
+    // so the rows form a gap-free prefix of the log, as one query would give.
+    ResultPtr r = [&] {
+      std::lock_guard<std::mutex> g(m.mutex);
+      m.connect();
+      Params p;
+      p.i64(static_cast<std::int64_t>(from));
+      p.i64(m.options.read_page);
+      return m.run("replay", p, true);
+    }();
     const int n = PQntuples(r.r);
     for (int i = 0; i < n; ++i) {
       rec.seq = get_u64(r.r, i, 0);

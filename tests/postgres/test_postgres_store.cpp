@@ -9,8 +9,11 @@
 #include <sys/wait.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -575,4 +578,56 @@ TEST_CASE("postgres: an import with a bad line after 2,100 good ones writes noth
   REQUIRE_ERROR(invalid_argument, import_jsonl(out, to));
   REQUIRE(to.last_seq() == 0);
   REQUIRE(sql(db, "SELECT count(*) FROM doithoai_events")[0][0] == "0");
+}
+
+TEST_CASE("postgres: a read in progress holds no append back (paged); it visits a gap-free prefix", "[threads]") {
+  std::vector<Recorded> events;
+  {
+    Engine e(profile(), options(sx::clock()));
+    build_directory(e);
+    events = e.events(1, 1000);
+  }
+  PostgresOptions o;
+  o.read_page = 4;  // several pages: the rows after the held one come from later queries
+  PostgresStore store(fresh_db(), o);
+  REQUIRE(store.reads_while_appending());
+  auto batch = [&](std::size_t from, std::size_t to) {
+    Batch b;
+    for (std::size_t i = from; i < to; ++i) b.events.push_back(events[i]);
+    return b;
+  };
+  store.append(batch(0, 10));
+  std::mutex m;
+  std::condition_variable cv;
+  bool held = false, go = false;
+  std::vector<std::uint64_t> seen;
+  std::thread reader([&] {
+    store.read(1, [&](const Recorded& r, std::string_view) {
+      seen.push_back(r.seq);
+      if (r.seq == 3) {
+        std::unique_lock<std::mutex> l(m);
+        held = true;
+        cv.notify_all();
+        cv.wait(l, [&] { return go; });
+      }
+      return r.seq < 12;  // stops inside the rows appended while it was held
+    });
+  });
+  {
+    std::unique_lock<std::mutex> l(m);
+    cv.wait(l, [&] { return held; });
+  }
+  auto appended = std::async(std::launch::async, [&] { store.append(batch(10, events.size())); });
+  const bool done = appended.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  {
+    std::lock_guard<std::mutex> l(m);
+    go = true;
+    cv.notify_all();
+  }
+  reader.join();
+  appended.get();
+  REQUIRE(done);  // the append committed while the read was held
+  REQUIRE(seen == std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+  REQUIRE(store.last_seq() == events.size());
+  REQUIRE(store.verify().ok);
 }
