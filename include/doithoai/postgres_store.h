@@ -58,6 +58,7 @@ class DOITHOAI_API PostgresStore final : public DurableStore {
   bool appends_groups() const override { return true; }
   void read(std::uint64_t from, const Visitor& visit) const override;
   bool idempotency_digest(std::string_view key, std::string& digest) const override;
+  bool find_idempotency_key(std::string_view key, std::uint64_t& seq, std::string& digest) const override;
   bool load_snapshot(std::uint64_t& seq, std::string& image) const override;
   void save_snapshot(std::uint64_t seq, const std::string& image) override;
   void read_rows(std::uint64_t from, const RowVisitor& visit) const override;
