@@ -67,6 +67,7 @@ Result result_of(const std::vector<Recorded>& events) {
 std::optional<Result> IdempotencyWindow::replay(const EventStore& store, std::string_view key,
                                                 const std::string& digest, std::uint64_t known_last) {
   auto it = keys_.find(std::string(key));
+  Entry fetched;  // a key found in the store
   if (it == keys_.end()) {
     if (complete_) return std::nullopt;
     std::uint64_t seq = 0;
@@ -80,14 +81,16 @@ std::optional<Result> IdempotencyWindow::replay(const EventStore& store, std::st
     if (first.empty())
       throw Error(ErrorCode::corruption, "idempotency key '" + std::string(key) + "' names event " +
                                              std::to_string(seq) + ", which does not carry it");
-    it = insert(key, result_of(first));
-    set_digest(it->second, stored);
+    fetched.result = result_of(first);
+    set_digest(fetched, stored);
+    it = insert(key, fetched.result);
+    if (it != keys_.end()) it->second = fetched;  // else a window of 0: held by nobody
   } else if (it->second.state == Digest::unknown) {
     std::string stored;
     if (!store.idempotency_digest(key, stored)) stored.clear();
     set_digest(it->second, stored);
   }
-  const Entry& e = it->second;
+  const Entry& e = it != keys_.end() ? it->second : fetched;
   if (e.state == Digest::known &&
       (digest.size() != e.digest.size() || std::memcmp(digest.data(), e.digest.data(), e.digest.size()) != 0))
     throw Error(ErrorCode::conflict, "idempotency key '" + std::string(key) +
