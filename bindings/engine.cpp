@@ -251,7 +251,7 @@ struct EventPages {
 
 std::unique_ptr<PyEngine> make_engine(py::object profile, py::object store_arg, std::shared_ptr<Clock> clock,
                                       std::shared_ptr<Calendar> calendar, int max_conflict_retries,
-                                      std::uint64_t snapshot_every) {
+                                      std::uint64_t snapshot_every, std::size_t idempotency_window) {
   Profile p = py::isinstance<py::str>(profile) ? builtin_profile(arg_cast<std::string>(profile, "profile"))
                                                : arg_cast<const Profile&>(profile, "profile");
   EngineOptions o;
@@ -259,6 +259,7 @@ std::unique_ptr<PyEngine> make_engine(py::object profile, py::object store_arg, 
   o.calendar = calendar ? std::shared_ptr<const Calendar>(calendar) : calendar_for(p);
   o.max_conflict_retries = max_conflict_retries;
   o.snapshot_every = snapshot_every;
+  o.idempotency_window = idempotency_window;
   std::shared_ptr<EventStore> store;
   if (store_arg.is_none())
     store = std::make_shared<MemoryStore>();
@@ -385,23 +386,28 @@ void init_engine(py::module_& m) {
                          "The workflow engine. Commands either succeed whole or raise a doithoai.Error and change "
                          "nothing. Thread-safe: queries run concurrently, commands are serialized.");
   e.def(py::init([](py::object profile, py::object store, std::shared_ptr<Clock> clock,
-                    std::shared_ptr<Calendar> calendar, int max_conflict_retries, std::uint64_t snapshot_every) {
-          return make_engine(profile, store, clock, calendar, max_conflict_retries, snapshot_every);
+                    std::shared_ptr<Calendar> calendar, int max_conflict_retries, std::uint64_t snapshot_every,
+                    std::size_t idempotency_window) {
+          return make_engine(profile, store, clock, calendar, max_conflict_retries, snapshot_every,
+                             idempotency_window);
         }),
         py::arg("profile") = "hanoi-2200", py::kw_only(), py::arg("store") = py::none(),
         py::arg("clock") = py::none(), py::arg("calendar") = py::none(), py::arg("max_conflict_retries") = 16,
-        py::arg("snapshot_every") = 0,
+        py::arg("snapshot_every") = 0, py::arg("idempotency_window") = EngineOptions{}.idempotency_window,
         "profile: a Profile or a built-in profile's name. store: an EventStore, or a path / URI opened with "
         "open_store (a SQLite file, ':memory:', 'postgresql://...'); default a new MemoryStore. The store's "
         "events are replayed first (from its newest snapshot when it keeps them). clock: default the system "
         "clock. calendar: default the one the profile names. snapshot_every: write a snapshot after every "
-        "this many events (0: only when snapshot() is called).")
+        "this many events (0: only when snapshot() is called). idempotency_window: how many idempotency keys "
+        "are kept in memory with their first result; older keys are looked up in the store, with the same "
+        "answer (about 200 bytes a key).")
       .def_static("open", [](py::object path, py::object profile, std::shared_ptr<Clock> clock,
                              std::shared_ptr<Calendar> calendar, int max_conflict_retries,
-                             std::uint64_t snapshot_every) {
-        return make_engine(profile, path, clock, calendar, max_conflict_retries, snapshot_every);
+                             std::uint64_t snapshot_every, std::size_t idempotency_window) {
+        return make_engine(profile, path, clock, calendar, max_conflict_retries, snapshot_every, idempotency_window);
       }, py::arg("path"), py::kw_only(), py::arg("profile") = "hanoi-2200", py::arg("clock") = py::none(),
       py::arg("calendar") = py::none(), py::arg("max_conflict_retries") = 16, py::arg("snapshot_every") = 0,
+      py::arg("idempotency_window") = EngineOptions{}.idempotency_window,
       "An engine on the store at path (a SQLite file, created when missing) or URI: "
       "Engine.open('bode.db', profile='hanoi-2200').")
       .def("snapshot", [](PyEngine& en) {
@@ -588,10 +594,12 @@ void init_engine(py::module_& m) {
   }
 
   m.def("open_engine", [](py::object profile, py::object path, std::shared_ptr<Clock> clock,
-                          std::shared_ptr<Calendar> calendar, int max_conflict_retries, std::uint64_t snapshot_every) {
-    return make_engine(profile, path, clock, calendar, max_conflict_retries, snapshot_every);
+                          std::shared_ptr<Calendar> calendar, int max_conflict_retries, std::uint64_t snapshot_every,
+                          std::size_t idempotency_window) {
+    return make_engine(profile, path, clock, calendar, max_conflict_retries, snapshot_every, idempotency_window);
   }, py::arg("profile"), py::arg("path"), py::kw_only(), py::arg("clock") = py::none(),
   py::arg("calendar") = py::none(), py::arg("max_conflict_retries") = 16, py::arg("snapshot_every") = 0,
+  py::arg("idempotency_window") = EngineOptions{}.idempotency_window,
   "An engine on open_store(path) (the C++ open_engine): open_engine('hanoi-2200', 'bode.db').");
 }
 

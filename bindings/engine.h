@@ -24,6 +24,9 @@ class SharedStore final : public doithoai::EventStore {
   bool idempotency_digest(std::string_view key, std::string& digest) const override {
     return s_->idempotency_digest(key, digest);
   }
+  bool find_idempotency_key(std::string_view key, std::uint64_t& seq, std::string& digest) const override {
+    return s_->find_idempotency_key(key, seq, digest);
+  }
   // Snapshots go to the real store (SQLite and PostgreSQL keep them; MemoryStore drops them).
   bool load_snapshot(std::uint64_t& seq, std::string& image) const override { return s_->load_snapshot(seq, image); }
   void save_snapshot(std::uint64_t seq, const std::string& image) override { s_->save_snapshot(seq, image); }

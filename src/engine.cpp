@@ -46,31 +46,7 @@ void Subscription::reset() {
 
 namespace {
 
-// The Result a committed event stands for (the same whether fresh or replayed).
-Result result_of(const std::vector<Recorded>& events) {
-  Result r;
-  r.first_seq = events.front().seq;
-  r.last_seq = events.back().seq;
-  std::visit(
-      [&](const auto& e) {
-        using E = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<E, ev::UnitCreated>) r.id = e.unit.value;
-        else if constexpr (std::is_same_v<E, ev::AgencyCreated>) r.id = e.agency.value;
-        else if constexpr (std::is_same_v<E, ev::OrganizationCreated>) r.id = e.organization.value;
-        else if constexpr (std::is_same_v<E, ev::PersonRegistered>) r.id = e.person.value;
-        else if constexpr (std::is_same_v<E, ev::ConferencePlanned>) r.id = e.conference.value;
-        else if constexpr (std::is_same_v<E, ev::OpinionSubmitted>) {
-          r.id = e.opinion.value;
-          for (std::size_t k = 0; k < e.items.size(); ++k)
-            r.items.push_back(ItemId(e.first_item.value + static_cast<std::uint32_t>(k)));
-        } else if constexpr (std::is_same_v<E, ev::ItemEscalated>) {
-          r.id = e.new_item.value;
-          r.items.push_back(e.new_item);
-        }
-      },
-      events.front().event);
-  return r;
-}
+using detail::result_of;  // src/idempotency.cpp
 
 // Commands committed in one group at most (LevelDB bounds its groups the same way).
 constexpr std::size_t kMaxGroup = 256;
@@ -137,6 +113,7 @@ Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions
       state_(pool),
       decision_(std::make_unique<detail::Decision>()),
       writers_(std::make_unique<detail::WriterQueue>()),
+      idempotency_(std::make_unique<detail::IdempotencyWindow>(options.idempotency_window)),
       delivery_(std::make_shared<detail::Delivery>()),
       past_states_cached_(options.past_states_cached) {
   state_.set_zone_offset_minutes(profile_.zone_offset_minutes);
@@ -176,25 +153,12 @@ void Engine::catch_up_locked(const ProgressFn& progress) {
     state_.apply(r);
     if (!key.empty()) {
       one[0] = r;
-      idempotency_[std::string(key)] = result_of(one);
+      idempotency_->remember(key, result_of(one), nullptr);
     }
     if (progress && (++applied & 4095) == 0) progress(applied, std::max(total, applied));
     return true;
   });
   if (progress) progress(applied, std::max(total, applied));
-}
-
-// Whether `digest` is the request `key` was first used for: the digest recorded at commit
-// (here or, after a restart or another writer's commit, in the store). A key whose row has
-// no digest (written before digests) matches any request.
-bool Engine::same_request_locked(const std::string& key, const std::string& digest) const {
-  auto it = idempotency_digests_.find(key);
-  if (it == idempotency_digests_.end()) {
-    std::string stored;
-    if (!store_->idempotency_digest(key, stored)) stored.clear();
-    it = idempotency_digests_.emplace(key, std::move(stored)).first;
-  }
-  return it->second.empty() || it->second == digest;
 }
 
 void Engine::catch_up() {
@@ -312,13 +276,8 @@ void Engine::commit_group_locked(const std::vector<detail::Writer*>& group) {
     slot.depends = !batches.empty();
     try {
       if (!w.key.empty()) {
-        auto it = idempotency_.find(std::string(w.key));
-        if (it != idempotency_.end()) {
-          if (!same_request_locked(it->first, *w.digest))
-            throw Error(ErrorCode::conflict, "idempotency key '" + it->first +
-                                                 "' was first used for a different request (command or actor)");
-          w.result = it->second;
-          w.result.replayed = true;
+        if (auto replayed = idempotency_->replay(*store_, w.key, *w.digest, state_.last_seq())) {
+          w.result = std::move(*replayed);
           slot.settled = true;
           continue;
         }
@@ -398,10 +357,7 @@ void Engine::commit_group_locked(const std::vector<detail::Writer*>& group) {
     if (slot.batch.events.empty()) continue;
     detail::Writer& w = *group[i];
     w.result = result_of(slot.batch.events);
-    if (!w.key.empty()) {
-      idempotency_.emplace(slot.batch.idempotency_key, w.result);
-      idempotency_digests_[slot.batch.idempotency_key] = *w.digest;
-    }
+    if (!w.key.empty()) idempotency_->remember(w.key, w.result, w.digest);
     if (listening) delivery_->enqueue(slot.batch.events);
   }
   for (std::size_t i = 0; i < group.size(); ++i)
@@ -438,17 +394,8 @@ Result Engine::execute_one_locked(PersonId actor, const Command& command, std::s
   detail::Decision& decision = *decision_;
   for (int attempt = 0;; ++attempt) {
     if (store_->last_seq() != state_.last_seq()) catch_up_locked();
-    if (!key.empty()) {
-      auto it = idempotency_.find(std::string(key));
-      if (it != idempotency_.end()) {
-        if (!same_request_locked(it->first, digest))
-          throw Error(ErrorCode::conflict, "idempotency key '" + it->first +
-                                               "' was first used for a different request (command or actor)");
-        Result r = it->second;
-        r.replayed = true;
-        return r;
-      }
-    }
+    if (!key.empty())
+      if (auto replayed = idempotency_->replay(*store_, key, digest, state_.last_seq())) return std::move(*replayed);
     // Event times never go backwards (a clock set back, another writer's skew): the state at
     // the end of any day is then a prefix of the log, and as-of queries are exact.
     Instant now = clock_->now();
@@ -469,10 +416,7 @@ Result Engine::execute_one_locked(PersonId actor, const Command& command, std::s
   }
   for (const auto& r : batch.events) state_.apply(r);
   Result result = result_of(batch.events);
-  if (!key.empty()) {
-    idempotency_.emplace(batch.idempotency_key, result);
-    idempotency_digests_[batch.idempotency_key] = digest;
-  }
+  if (!key.empty()) idempotency_->remember(key, result, &digest);
   if (snapshot_every_) after_commit_snapshot_locked(result.first_seq, result.last_seq);
   // Queued under the exclusive lock, so in sequence order; delivered on the delivery thread.
   if (delivery_->listening()) delivery_->enqueue(batch.events);

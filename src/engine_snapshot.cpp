@@ -1,6 +1,7 @@
 // The engine's snapshot hooks, kept apart from engine.cpp.
 #include "doithoai/engine.h"
 #include "doithoai/error.h"
+#include "idempotency.h"
 #include "snapshot.h"
 #include "state_impl.h"
 
@@ -17,7 +18,7 @@ void Engine::restore_snapshot_locked() {
     if (impl.last_seq != seq) return;  // not the state it claims to be: replay instead
     // State exposes its projection read-only; the engine owns this State outright.
     const_cast<detail::StateImpl&>(state_.impl()) = std::move(impl);
-    idempotency_ = std::move(idem);
+    idempotency_->restore(std::move(idem));
   } catch (const Error&) {
     // A damaged or foreign image: the log is the truth, replay it from the start.
   }
@@ -28,7 +29,7 @@ std::uint64_t Engine::snapshot() {
   const std::uint64_t seq = state_.last_seq();
   if (seq == 0) return 0;
   std::string image;
-  detail::write_snapshot(state_.impl(), idempotency_, image);
+  detail::write_snapshot(state_.impl(), idempotency_->results(), image);
   store_->save_snapshot(seq, image);
   return seq;
 }
@@ -37,7 +38,7 @@ void Engine::after_commit_snapshot_locked(std::uint64_t first, std::uint64_t las
   if ((first - 1) / snapshot_every_ == last / snapshot_every_) return;
   try {
     std::string image;
-    detail::write_snapshot(state_.impl(), idempotency_, image);
+    detail::write_snapshot(state_.impl(), idempotency_->results(), image);
     store_->save_snapshot(last, image);
   } catch (...) {
     // The command committed; a missing snapshot only makes the next opening slower.

@@ -1,7 +1,8 @@
 #include <algorithm>
 #include <cstring>
-#include <unordered_map>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "binary.h"
 #include "doithoai/error.h"
@@ -18,6 +19,17 @@ void EventStore::append_group(const std::vector<const Batch*>& batches) {
   append(*batches.front());
 }
 bool EventStore::idempotency_digest(std::string_view, std::string&) const { return false; }
+bool EventStore::find_idempotency_key(std::string_view key, std::uint64_t& seq, std::string& digest) const {
+  std::uint64_t found = 0;
+  read(1, [&](const Recorded& r, std::string_view k) {
+    if (k == key) found = r.seq;
+    return found == 0;
+  });
+  if (!found) return false;
+  seq = found;
+  if (!idempotency_digest(key, digest)) digest.clear();
+  return true;
+}
 void EventStore::save_snapshot(std::uint64_t, const std::string&) {}
 
 // Layout: events are encoded back to back in chunks that never move: the first 64 KiB, each
@@ -26,6 +38,10 @@ void EventStore::save_snapshot(std::uint64_t, const std::string&) {}
 // Each event is [flags+type][time delta from the previous event][actor][key?][payload].
 // Every 64th event a checkpoint records where it starts and the time before it, so a read
 // can start near any sequence number without decoding from the beginning.
+// Sharing: `mutex` guards every member. A read takes it only to copy what it needs (the last
+// sequence, its checkpoint, the chunks' addresses and filled sizes), then decodes without it:
+// bytes below a chunk's filled size never change and chunks never move, so appends go on
+// while a long read runs, and a visitor may call back into the store.
 struct MemoryStore::Impl {
   static constexpr std::size_t kFirstChunk = 64u << 10;
   static constexpr std::size_t kMaxChunk = 4u << 20;
@@ -45,7 +61,33 @@ struct MemoryStore::Impl {
   std::int64_t last_at = 0;
   std::string scratch;
   std::shared_ptr<detail::TextPool> pool;  // null: texts are written inline
-  std::unordered_map<std::string, std::string> digests;  // idempotency key -> request digest
+  struct KeyRow {
+    std::uint64_t seq = 0;  // the first event of the key's batch
+    std::string digest;     // the request digest ("" when the batch had none)
+  };
+  std::unordered_map<std::string, KeyRow> keys;  // every idempotency key of the log
+  mutable std::mutex mutex;
+
+  // A key already in the log is refused as SQLite's UNIQUE column refuses it (another
+  // writer sharing the store committed it first); `pending`: keys of the group so far.
+  void check_batch(const Batch& b, std::uint64_t next, const std::vector<const std::string*>& pending) const {
+    if (b.events.front().seq != next)
+      throw Error(ErrorCode::conflict, "append expected sequence " + std::to_string(next) + ", got " +
+                                           std::to_string(b.events.front().seq));
+    for (std::size_t i = 1; i < b.events.size(); ++i)
+      if (b.events[i].seq != b.events[i - 1].seq + 1)
+        throw Error(ErrorCode::invalid_argument, "batch sequence numbers are not consecutive");
+    if (b.idempotency_key.empty()) return;
+    bool taken = keys.count(b.idempotency_key) != 0;
+    for (const std::string* k : pending) taken = taken || *k == b.idempotency_key;
+    if (taken) throw Error(ErrorCode::conflict, "idempotency key '" + b.idempotency_key + "' is already in the log");
+  }
+  // Mutex held, batch checked.
+  void put_batch(const Batch& b) {
+    for (std::size_t i = 0; i < b.events.size(); ++i)
+      put(b.events[i], i == 0 ? std::string_view(b.idempotency_key) : std::string_view());
+    if (!b.idempotency_key.empty()) keys[b.idempotency_key] = KeyRow{b.events.front().seq, b.idempotency_digest};
+  }
 
   void put(const Recorded& r, std::string_view key) {
     scratch.clear();
@@ -77,72 +119,89 @@ MemoryStore::MemoryStore(std::shared_ptr<detail::TextPool> pool) : impl_(std::ma
   impl_->pool = std::move(pool);
 }
 MemoryStore::~MemoryStore() = default;
-std::uint64_t MemoryStore::last_seq() const { return impl_->last; }
+std::uint64_t MemoryStore::last_seq() const {
+  std::lock_guard<std::mutex> g(impl_->mutex);
+  return impl_->last;
+}
 
 void MemoryStore::append(const Batch& batch) {
   if (batch.events.empty()) return;
-  if (batch.events.front().seq != impl_->last + 1)
-    throw Error(ErrorCode::conflict, "append expected sequence " + std::to_string(impl_->last + 1) +
-                                         ", got " + std::to_string(batch.events.front().seq));
-  for (std::size_t i = 1; i < batch.events.size(); ++i)
-    if (batch.events[i].seq != batch.events[i - 1].seq + 1)
-      throw Error(ErrorCode::invalid_argument, "batch sequence numbers are not consecutive");
+  std::lock_guard<std::mutex> g(impl_->mutex);
+  impl_->check_batch(batch, impl_->last + 1, {});
   // Only allocation can fail below; an event never spans chunks, so a batch lands whole
   // unless memory runs out.
-  for (std::size_t i = 0; i < batch.events.size(); ++i)
-    impl_->put(batch.events[i], i == 0 ? std::string_view(batch.idempotency_key) : std::string_view());
-  if (!batch.idempotency_key.empty() && !batch.idempotency_digest.empty())
-    impl_->digests[batch.idempotency_key] = batch.idempotency_digest;
+  impl_->put_batch(batch);
 }
 
 void MemoryStore::append_group(const std::vector<const Batch*>& batches) {
   // Every check first, then the writes: a group lands whole unless memory runs out.
+  std::lock_guard<std::mutex> g(impl_->mutex);
   std::uint64_t next = impl_->last + 1;
+  std::vector<const std::string*> keys;
   for (const Batch* b : batches) {
     if (b->events.empty()) continue;
-    if (b->events.front().seq != next)
-      throw Error(ErrorCode::conflict, "append expected sequence " + std::to_string(next) + ", got " +
-                                           std::to_string(b->events.front().seq));
-    for (std::size_t i = 1; i < b->events.size(); ++i)
-      if (b->events[i].seq != b->events[i - 1].seq + 1)
-        throw Error(ErrorCode::invalid_argument, "batch sequence numbers are not consecutive");
+    impl_->check_batch(*b, next, keys);
+    if (!b->idempotency_key.empty()) keys.push_back(&b->idempotency_key);
     next = b->events.back().seq + 1;
   }
-  for (const Batch* b : batches) append(*b);
+  for (const Batch* b : batches)
+    if (!b->events.empty()) impl_->put_batch(*b);
 }
 
 bool MemoryStore::idempotency_digest(std::string_view key, std::string& digest) const {
-  const auto it = impl_->digests.find(std::string(key));
-  if (it == impl_->digests.end()) return false;
-  digest = it->second;
+  std::lock_guard<std::mutex> g(impl_->mutex);
+  const auto it = impl_->keys.find(std::string(key));
+  if (it == impl_->keys.end() || it->second.digest.empty()) return false;
+  digest = it->second.digest;
+  return true;
+}
+
+bool MemoryStore::find_idempotency_key(std::string_view key, std::uint64_t& seq, std::string& digest) const {
+  std::lock_guard<std::mutex> g(impl_->mutex);
+  const auto it = impl_->keys.find(std::string(key));
+  if (it == impl_->keys.end()) return false;
+  seq = it->second.seq;
+  digest = it->second.digest;
   return true;
 }
 
 void MemoryStore::read(std::uint64_t from, const Visitor& visit) const {
-  const Impl& m = *impl_;
   if (from < 1) from = 1;
-  if (from > m.last) return;
-  const std::uint64_t cp = (from - 1) / Impl::kEvery;
-  std::uint64_t seq = cp * Impl::kEvery + 1;
-  std::uint32_t chunk = m.checkpoints[cp].chunk;
-  std::uint32_t off = m.checkpoints[cp].offset;
-  std::int64_t at = m.checkpoints[cp].prev_at;
+  // What this read may touch, copied under the mutex; decoded without it.
+  std::uint64_t last;
+  Impl::Checkpoint start;
+  std::vector<std::pair<const char*, std::uint32_t>> chunks;  // address, filled size
+  detail::TextPool* pool;
+  {
+    const Impl& m = *impl_;
+    std::lock_guard<std::mutex> g(m.mutex);
+    last = m.last;
+    if (from > last) return;
+    start = m.checkpoints[(from - 1) / Impl::kEvery];
+    chunks.reserve(m.chunks.size() - start.chunk);
+    for (std::size_t c = start.chunk; c < m.chunks.size(); ++c) chunks.emplace_back(m.chunks[c].get(), m.chunk_used[c]);
+    pool = m.pool.get();
+  }
+  std::uint64_t seq = (from - 1) / Impl::kEvery * Impl::kEvery + 1;
+  std::size_t chunk = 0;
+  std::uint32_t off = start.offset;
+  std::int64_t at = start.prev_at;
   Recorded r;
-  while (seq <= m.last) {
-    if (off >= m.chunk_used[chunk]) {
+  while (seq <= last) {
+    if (off >= chunks[chunk].second) {
       ++chunk;
       off = 0;
       continue;
     }
-    const char* base = m.chunks[chunk].get();
-    const char* end = base + m.chunk_used[chunk];
+    const char* base = chunks[chunk].first;
+    const char* end = base + chunks[chunk].second;
     const auto flags = static_cast<unsigned char>(base[off]);
     detail::BinReader head(base + off + 1, end);
     at += head.s();
     const std::uint64_t actor = head.u();
     std::string_view key;
     if (flags & 0x80) key = head.bytes();
-    detail::BinReader rd(head.pos(), end, m.pool.get(), detail::date_code(from_micros(at).date()));
+    detail::BinReader rd(head.pos(), end, pool, detail::date_code(from_micros(at).date()));
     if (seq >= from) {
       r.seq = seq;
       r.at = from_micros(at);
@@ -158,6 +217,7 @@ void MemoryStore::read(std::uint64_t from, const Visitor& visit) const {
 }
 
 std::size_t MemoryStore::bytes() const {
+  std::lock_guard<std::mutex> g(impl_->mutex);
   std::size_t n = impl_->checkpoints.size() * sizeof(Impl::Checkpoint);
   for (std::size_t c : impl_->chunk_size) n += c;
   return n;

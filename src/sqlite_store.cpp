@@ -468,8 +468,8 @@ SqliteStore::SqliteStore(const std::string& path, SqliteOptions options) : impl_
     }
     m.has_digest = sqlite3_table_column_metadata(m.db, nullptr, "events", "idem_digest", nullptr, nullptr, nullptr,
                                                  nullptr, nullptr) == SQLITE_OK;
-    m.digest_of = Stmt(m.db, m.has_digest ? "SELECT idem_digest FROM events WHERE idem_key = ?"
-                                          : "SELECT NULL FROM events WHERE idem_key = ?");
+    m.digest_of = Stmt(m.db, m.has_digest ? "SELECT idem_digest, seq FROM events WHERE idem_key = ?"
+                                          : "SELECT NULL, seq FROM events WHERE idem_key = ?");
     m.head = Stmt(m.db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
     m.insert = Stmt(m.db,
                     m.has_digest
@@ -715,6 +715,20 @@ bool SqliteStore::idempotency_digest(std::string_view key, std::string& digest) 
   if (sqlite3_column_type(u.st, 0) == SQLITE_NULL) return false;
   const auto* p = static_cast<const char*>(sqlite3_column_blob(u.st, 0));
   digest.assign(p ? p : "", p ? static_cast<std::size_t>(sqlite3_column_bytes(u.st, 0)) : 0);
+  return true;
+}
+
+bool SqliteStore::find_idempotency_key(std::string_view key, std::uint64_t& seq, std::string& digest) const {
+  Impl& m = *impl_;
+  std::lock_guard<std::mutex> g(m.mutex);
+  Use u(m.digest_of);  // idem_key is UNIQUE: an index lookup
+  sqlite3_bind_text(u.st, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(u.st);
+  if (rc == SQLITE_DONE) return false;
+  if (rc != SQLITE_ROW) m.fail("reading an idempotency key", rc);
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(u.st, 0));
+  digest.assign(p ? p : "", p ? static_cast<std::size_t>(sqlite3_column_bytes(u.st, 0)) : 0);
+  seq = static_cast<std::uint64_t>(sqlite3_column_int64(u.st, 1));
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <functional>
 #include <future>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -232,6 +233,132 @@ TEST_CASE("subscribing and unsubscribing while commands run never leaves flush w
   CHECK(w.engine->undelivered() == 0);
 }
 
+// ---- subscription guarantees (issue 16; engine.h "Subscribers") ----
+namespace {
+// What a subscriber's owner holds: the callback touches `seen` (no lock) and flags any call
+// made after its subscription was reset or destroyed. An engine writing all the time.
+struct Owner {
+  std::vector<std::uint64_t> seen;
+  std::atomic<int> calls{0};
+  Subscription sub;  // destroyed first (declared last): ~Subscription must wait for a call
+};
+struct Busy {
+  World w;
+  std::atomic<bool> stop{false};
+  std::thread writer{[this] {
+    while (!stop) w.letter(w.resident);
+  }};
+  ~Busy() {
+    stop = true;
+    writer.join();
+  }
+};
+}  // namespace
+
+TEST_CASE("reset() from another thread while callbacks run: once it returns the callback never runs again, and its owner may be destroyed", "[threads]") {
+  Busy b;
+  auto late = std::make_shared<std::atomic<int>>(0);
+  for (int round = 0; round < 20; ++round) {
+    auto owner = std::make_unique<Owner>();
+    Owner* o = owner.get();
+    auto gone = std::make_shared<std::atomic<bool>>(false);
+    o->sub = b.w.engine->subscribe([o, gone, late](const Recorded& r) {
+      if (*gone) {  // called after reset() returned: o may be freed
+        ++*late;
+        return;
+      }
+      o->seen.push_back(r.seq);
+      ++o->calls;
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    });
+    while (o->calls < 3) std::this_thread::yield();
+    o->sub.reset();  // the callback is running or about to, on the delivery thread
+    *gone = true;
+    // Read without a lock: reset() returned after the last call (TSan checks the ordering).
+    const std::size_t n = o->seen.size();
+    REQUIRE(n >= 3);
+    owner.reset();  // a later call would touch freed memory (ASan, TSan)
+    // Everything committed so far is delivered (to nobody now); a call would have happened.
+    b.w.letter(b.w.resident);
+    b.w.engine->flush_subscribers();
+  }
+  REQUIRE(*late == 0);
+}
+
+TEST_CASE("destroying a Subscription from another thread while callbacks run is reset(): its owner may go", "[threads]") {
+  Busy b;
+  auto late = std::make_shared<std::atomic<int>>(0);
+  for (int round = 0; round < 20; ++round) {
+    auto owner = std::make_unique<Owner>();
+    Owner* o = owner.get();
+    auto gone = std::make_shared<std::atomic<bool>>(false);
+    o->sub = b.w.engine->subscribe([o, gone, late](const Recorded& r) {
+      if (*gone) {
+        ++*late;
+        return;
+      }
+      o->seen.push_back(r.seq);
+      ++o->calls;
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    });
+    while (o->calls < 3) std::this_thread::yield();
+    // ~Owner destroys sub first (it waits for a call in progress), then seen, which the
+    // callback writes: a call still running or made later is a use after free.
+    std::thread([&owner] { owner.reset(); }).join();
+    *gone = true;
+    b.w.letter(b.w.resident);
+    b.w.engine->flush_subscribers();
+  }
+  REQUIRE(*late == 0);
+}
+
+TEST_CASE("a callback that executes a command: every subscriber gets event n before any subscriber gets n+1", "[threads]") {
+  World w;
+  std::mutex m;
+  std::vector<std::pair<int, std::uint64_t>> calls;  // (subscriber, seq), in the order made
+  auto note = [&](int who, std::uint64_t seq) {
+    std::lock_guard<std::mutex> g(m);
+    calls.emplace_back(who, seq);
+  };
+  std::atomic<int> executed{0};
+  const std::uint64_t first = w.engine->last_seq() + 1;
+  // A commits a letter from inside its callback (its event n+1 is committed while B and C
+  // have not yet been given n).
+  Subscription a = w.engine->subscribe([&](const Recorded& r) {
+    note(0, r.seq);
+    if (executed < 60) {
+      ++executed;
+      w.letter(w.resident2, "land", "Gửi từ thuê bao A");
+    }
+  });
+  Subscription b = w.engine->subscribe([&](const Recorded& r) { note(1, r.seq); });
+  Subscription c = w.engine->subscribe([&](const Recorded& r) {
+    note(2, r.seq);
+    if (r.seq % 3 == 0) (void)w.engine->item(ItemId(1));  // and C queries
+  });
+  std::thread writer([&] {
+    for (int k = 0; k < 40; ++k) w.letter(w.resident);
+  });
+  writer.join();
+  auto all_seen = [&] {
+    std::lock_guard<std::mutex> g(m);
+    return executed == 60 && !calls.empty() && calls.back().second == w.engine->last_seq() && calls.back().first == 2;
+  };
+  for (int k = 0; k < 1000 && !all_seen(); ++k) w.engine->flush_subscribers();
+  REQUIRE(all_seen());
+  const std::uint64_t last = w.engine->last_seq();
+  REQUIRE(last == first + 40 + 60 - 1);
+  std::lock_guard<std::mutex> g(m);
+  // The calls are event by event, each event to A, B, C in the order they subscribed: so each
+  // subscriber sees every event once, in sequence order, and none sees n+1 before all saw n.
+  REQUIRE(calls.size() == 3 * (last - first + 1));
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    INFO("call " << i << ": subscriber " << calls[i].first << ", event " << calls[i].second);
+    REQUIRE(calls[i].first == static_cast<int>(i % 3));
+    REQUIRE(calls[i].second == first + i / 3);
+  }
+}
+
 // ---- group commit (issue 13): commands waiting while one commits share its successor's
 // transaction ----
 #include "store_support.h"
@@ -307,10 +434,10 @@ struct Gated {
   GateStore* gate = nullptr;
   std::unique_ptr<Engine> engine;
   Directory d;
-  explicit Gated(std::unique_ptr<EventStore> inner) {
+  explicit Gated(std::unique_ptr<EventStore> inner, EngineOptions o = sx::options(sx::clock())) {
     auto g = std::make_unique<GateStore>(std::move(inner));
     gate = g.get();
-    engine = std::make_unique<Engine>(builtin_profile("hanoi-2200"), std::move(g), sx::options(sx::clock()));
+    engine = std::make_unique<Engine>(builtin_profile("hanoi-2200"), std::move(g), std::move(o));
     d = sx::build_directory(*engine);
   }
   // Holds the gate while one command commits, queues `more` commands behind it (each run
@@ -454,6 +581,48 @@ TEST_CASE("group commit: an idempotency key used twice in one group commits once
   const Result later = g.engine->execute(g.d.office, group_letter(g.d, text), "dup");
   REQUIRE(later.replayed);
   REQUIRE(later.first_seq == same.front().first_seq);
+}
+
+TEST_CASE("group commit with a small idempotency window: keys committed together replay from memory or the store", "[threads]") {
+  EngineOptions o = sx::options(sx::clock());
+  o.idempotency_window = 2;
+  Gated g(std::make_unique<MemoryStore>(), o);
+  std::vector<Result> firsts(6);
+  std::vector<std::thread> threads;
+  g.group_of(6, [&](int k) {
+    firsts[static_cast<std::size_t>(k)] =
+        g.engine->execute(g.d.office, group_letter(g.d, "Nhóm " + std::to_string(k)), "g-" + std::to_string(k));
+  }, threads);
+  std::size_t biggest = 0;
+  for (std::size_t s : g.gate->sizes()) biggest = std::max(biggest, s);
+  REQUIRE(biggest >= 2);  // some of them did commit as a group
+  const std::uint64_t last = g.engine->last_seq();
+  // All at once again (a group of retries, with one request that reuses a key).
+  std::vector<Result> again(6);
+  std::atomic<int> conflicts{0};
+  std::vector<std::thread> retries;
+  g.group_of(7, [&](int k) {
+    try {
+      if (k == 6) {
+        g.engine->execute(g.d.office, group_letter(g.d, "Khác"), "g-0");
+        return;
+      }
+      again[static_cast<std::size_t>(k)] =
+          g.engine->execute(g.d.office, group_letter(g.d, "Nhóm " + std::to_string(k)), "g-" + std::to_string(k));
+    } catch (const Error& e) {
+      if (e.code() == ErrorCode::conflict) ++conflicts;
+    }
+  }, retries);
+  REQUIRE(conflicts == 1);
+  REQUIRE(g.engine->last_seq() == last + 1);  // the second group's leader only
+  for (int k = 0; k < 6; ++k) {
+    const Result& a = again[static_cast<std::size_t>(k)];
+    const Result& f = firsts[static_cast<std::size_t>(k)];
+    INFO("key g-" << k);
+    REQUIRE(a.replayed);
+    REQUIRE(a.first_seq == f.first_seq);
+    REQUIRE(a.items == f.items);
+  }
 }
 
 TEST_CASE("group commit on SQLite: many threads, a contiguous log holding every acknowledged command", "[threads]") {
@@ -818,4 +987,120 @@ TEST_CASE("long reads: the in-memory log is scanned in slices, and a past answer
   w.latch->on_read({});
   REQUIRE(accounting_json(e.accounting(w.d.ward, kPastDay)) == expected);
   REQUIRE(w.latch->max_per_read() <= 1024);
+// ---- shared stores (issue 16): several engines on one store, readers of the store while
+// they append ----
+namespace {
+// What Python's SharedStore (bindings/engine.h) does: an engine's view of a store it shares.
+class SharedView final : public EventStore {
+ public:
+  explicit SharedView(std::shared_ptr<EventStore> s) : s_(std::move(s)) {}
+  std::uint64_t last_seq() const override { return s_->last_seq(); }
+  void append(const Batch& b) override { s_->append(b); }
+  void append_group(const std::vector<const Batch*>& g) override { s_->append_group(g); }
+  bool appends_groups() const override { return s_->appends_groups(); }
+  void read(std::uint64_t from, const Visitor& v) const override { s_->read(from, v); }
+  bool idempotency_digest(std::string_view key, std::string& digest) const override {
+    return s_->idempotency_digest(key, digest);
+  }
+  bool find_idempotency_key(std::string_view key, std::uint64_t& seq, std::string& digest) const override {
+    return s_->find_idempotency_key(key, seq, digest);
+  }
+  bool load_snapshot(std::uint64_t& seq, std::string& image) const override { return s_->load_snapshot(seq, image); }
+  void save_snapshot(std::uint64_t seq, const std::string& image) override { s_->save_snapshot(seq, image); }
+
+ private:
+  std::shared_ptr<EventStore> s_;
+};
+
+// Two engines on `store`, two writer threads on each (keyed letters, then a retry of each key
+// on the other engine), and two threads reading the store directly while they append.
+void share_store(const std::shared_ptr<EventStore>& store) {
+  EngineOptions o = sx::options(sx::clock());
+  o.max_conflict_retries = 1000000;  // two engines race for every sequence number
+  Engine a(builtin_profile("hanoi-2200"), std::make_unique<SharedView>(store), o);
+  const Directory d = sx::build_directory(a);
+  Engine b(builtin_profile("hanoi-2200"), std::make_unique<SharedView>(store), o);
+  Engine* engines[2] = {&a, &b};
+  const std::uint64_t base = store->last_seq();
+  constexpr int kThreads = 4, kLetters = 40;
+  std::atomic<bool> stop{false};
+  std::atomic<long> reads{0};
+  std::atomic<int> bad_reads{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t)
+    readers.emplace_back([&, t] {
+      std::uint64_t from = 1;
+      while (!stop) {
+        // Every read is a contiguous run from `from`; a later read never sees fewer events.
+        const std::uint64_t last_before = store->last_seq();
+        std::uint64_t expect = from, n = 0;
+        store->read(from, [&](const Recorded& r, std::string_view) {
+          if (r.seq != expect++ || r.event.valueless_by_exception()) ++bad_reads;
+          return ++n < 500;
+        });
+        if (expect - 1 < std::min<std::uint64_t>(last_before, from + 499)) ++bad_reads;
+        std::string digest;
+        (void)store->idempotency_digest("t" + std::to_string(t) + "-0", digest);
+        from = t == 0 ? 1 : 1 + (from + 37) % std::max<std::uint64_t>(store->last_seq(), 1);
+        ++reads;
+      }
+    });
+  std::vector<std::vector<Result>> acked(kThreads);
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t)
+    writers.emplace_back([&, t] {
+      Engine& e = *engines[t % 2];
+      for (int k = 0; k < kLetters; ++k)
+        acked[static_cast<std::size_t>(t)].push_back(
+            e.execute(d.office, group_letter(d, "Luồng " + std::to_string(t) + " thư " + std::to_string(k)),
+                      "t" + std::to_string(t) + "-" + std::to_string(k)));
+    });
+  for (auto& th : writers) th.join();
+  // Every key retried on the other engine replays its command and appends nothing.
+  for (int t = 0; t < kThreads; ++t)
+    for (int k = 0; k < kLetters; ++k) {
+      const Result again = engines[(t + 1) % 2]->execute(
+          d.office, group_letter(d, "Luồng " + std::to_string(t) + " thư " + std::to_string(k)),
+          "t" + std::to_string(t) + "-" + std::to_string(k));
+      REQUIRE(again.replayed);
+      REQUIRE(again.first_seq == acked[static_cast<std::size_t>(t)][static_cast<std::size_t>(k)].first_seq);
+    }
+  stop = true;
+  for (auto& th : readers) th.join();
+  INFO("store reads: " << reads.load());
+  CHECK(reads > 0);
+  REQUIRE(bad_reads == 0);
+  // Every acknowledged command is in the log once, at the sequence its result names.
+  REQUIRE(store->last_seq() == base + kThreads * kLetters);
+  std::map<std::uint64_t, std::string> text_at;
+  std::uint64_t expect = 1;
+  store->read(1, [&](const Recorded& r, std::string_view) {
+    REQUIRE(r.seq == expect++);
+    if (const auto* o = std::get_if<ev::OpinionSubmitted>(&r.event)) text_at[r.seq] = o->items.at(0).text;
+    return true;
+  });
+  REQUIRE(expect == store->last_seq() + 1);
+  REQUIRE(text_at.size() == static_cast<std::size_t>(kThreads * kLetters));
+  for (int t = 0; t < kThreads; ++t)
+    for (int k = 0; k < kLetters; ++k)
+      REQUIRE(text_at.at(acked[static_cast<std::size_t>(t)][static_cast<std::size_t>(k)].first_seq) ==
+              "Luồng " + std::to_string(t) + " thư " + std::to_string(k));
+  // Both engines hold the state the log gives.
+  a.catch_up();
+  b.catch_up();
+  const std::string image = sx::replay_image(*store);
+  REQUIRE(sx::image_of(a) == image);
+  REQUIRE(sx::image_of(b) == image);
+}
+}  // namespace
+
+TEST_CASE("shared stores: two engines and store readers on one MemoryStore; every event once, contiguous", "[threads]") {
+  share_store(std::make_shared<MemoryStore>());
+}
+
+TEST_CASE("shared stores: two engines and store readers on one SqliteStore; the chain verifies", "[threads]") {
+  sx::TempDir dir;
+  auto store = std::make_shared<SqliteStore>(dir.file("shared.db"));
+  share_store(store);
+  REQUIRE(store->verify().ok);
 }

@@ -1226,4 +1226,179 @@ TEST_CASE("sqlite: a read in progress holds no append back and visits the log as
   store.read(1, [&](const Recorded& r, std::string_view) { return r.seq == ++n; });
   REQUIRE(n == events.size());
   REQUIRE(store.verify().ok);
+// ---- the idempotency window (issue 16): recent keys in memory, older ones from the store ----
+#include "idempotency.h"
+
+namespace {
+
+// Forwards to a store and counts the key lookups the engine makes in it.
+class KeyLookups final : public EventStore {
+ public:
+  explicit KeyLookups(std::unique_ptr<EventStore> inner) : inner_(std::move(inner)) {}
+  std::uint64_t last_seq() const override { return inner_->last_seq(); }
+  void append(const Batch& b) override { inner_->append(b); }
+  void append_group(const std::vector<const Batch*>& g) override { inner_->append_group(g); }
+  bool appends_groups() const override { return inner_->appends_groups(); }
+  void read(std::uint64_t from, const Visitor& v) const override { inner_->read(from, v); }
+  bool idempotency_digest(std::string_view key, std::string& digest) const override {
+    return inner_->idempotency_digest(key, digest);
+  }
+  bool find_idempotency_key(std::string_view key, std::uint64_t& seq, std::string& digest) const override {
+    ++lookups;
+    return inner_->find_idempotency_key(key, seq, digest);
+  }
+  bool load_snapshot(std::uint64_t& seq, std::string& image) const override { return inner_->load_snapshot(seq, image); }
+  void save_snapshot(std::uint64_t seq, const std::string& image) override { inner_->save_snapshot(seq, image); }
+  mutable int lookups = 0;
+
+ private:
+  std::unique_ptr<EventStore> inner_;
+};
+
+EngineOptions window_of(std::size_t keys, std::uint64_t snapshot_every = 0) {
+  EngineOptions o = options(sx::clock(), snapshot_every);
+  o.idempotency_window = keys;
+  return o;
+}
+
+// Ten keyed letters "w-0".."w-9" (texts "Thư 0".."Thư 9"); their results.
+std::vector<Result> ten_keyed(Engine& e, const Directory& d) {
+  std::vector<Result> out;
+  for (int k = 0; k < 10; ++k) {
+    const std::string text = "Thư " + std::to_string(k);
+    out.push_back(e.execute(d.office, opinion_cmd(d, text.c_str()), "w-" + std::to_string(k)));
+  }
+  return out;
+}
+
+// Every key of ten_keyed, retried on e: the first result, nothing appended; another request
+// under an old key is a conflict naming it. Returns the store lookups the retries made.
+void retry_all(Engine& e, const Directory& d, const std::vector<Result>& first, KeyLookups* lookups) {
+  const std::uint64_t last = e.last_seq();
+  for (int k = 0; k < 10; ++k) {
+    const std::string text = "Thư " + std::to_string(k);
+    const int before = lookups ? lookups->lookups : 0;
+    const Result again = e.execute(d.office, opinion_cmd(d, text.c_str()), "w-" + std::to_string(k));
+    INFO("key w-" << k);
+    REQUIRE(again.replayed);
+    REQUIRE(again.first_seq == first[static_cast<std::size_t>(k)].first_seq);
+    REQUIRE(again.last_seq == first[static_cast<std::size_t>(k)].last_seq);
+    REQUIRE(again.id == first[static_cast<std::size_t>(k)].id);
+    REQUIRE(again.items == first[static_cast<std::size_t>(k)].items);
+    // The oldest keys are not in a window of 3: the engine asked the store for them.
+    if (lookups && k == 0) REQUIRE(lookups->lookups == before + 1);
+  }
+  REQUIRE(e.last_seq() == last);
+  try {
+    e.execute(d.office, opinion_cmd(d, "Một thư khác"), "w-0");
+    FAIL("an old key reused for another request was accepted");
+  } catch (const Error& x) {
+    REQUIRE(x.code() == ErrorCode::conflict);
+    REQUIRE(std::string(x.what()).find("'w-0'") != std::string::npos);
+  }
+  REQUIRE_ERROR(conflict, e.execute(d.resident, opinion_cmd(d, "Thư 1"), "w-1"));
+  REQUIRE(e.last_seq() == last);
+}
+
+}  // namespace
+
+TEST_CASE("idempotency window: a key that fell out of the window still returns its first result and appends nothing") {
+  SECTION("memory") {
+    auto store = std::make_unique<KeyLookups>(std::make_unique<MemoryStore>());
+    KeyLookups* lookups = store.get();
+    Engine e(profile(), std::move(store), window_of(3));
+    const Directory d = build_directory(e);
+    const std::vector<Result> first = ten_keyed(e, d);
+    retry_all(e, d, first, lookups);
+  }
+  SECTION("sqlite, across reopening (with and without a snapshot)") {
+    for (const bool snapshot : {false, true}) {
+      INFO("snapshot: " << snapshot);
+      TempDir dir;
+      const std::string path = dir.file("window.db");
+      Directory d;
+      std::vector<Result> first;
+      {
+        Engine e(profile(), std::make_unique<SqliteStore>(path), window_of(3));
+        d = build_directory(e);
+        first = ten_keyed(e, d);
+        if (snapshot) e.snapshot();  // holds the 3 newest keys only
+      }
+      auto store = std::make_unique<KeyLookups>(std::make_unique<SqliteStore>(path));
+      KeyLookups* lookups = store.get();
+      Engine e(profile(), std::move(store), window_of(3));
+      retry_all(e, d, first, lookups);
+    }
+  }
+  SECTION("no window at all: every key from the store") {
+    auto store = std::make_unique<KeyLookups>(std::make_unique<MemoryStore>());
+    KeyLookups* lookups = store.get();
+    Engine e(profile(), std::move(store), window_of(0));
+    const Directory d = build_directory(e);
+    const std::vector<Result> first = ten_keyed(e, d);
+    retry_all(e, d, first, lookups);
+    REQUIRE(lookups->lookups >= 10);  // every retry asked
+  }
+  SECTION("a window holding every key never asks the store") {
+    auto store = std::make_unique<KeyLookups>(std::make_unique<MemoryStore>());
+    KeyLookups* lookups = store.get();
+    Engine e(profile(), std::move(store), window_of(100));
+    const Directory d = build_directory(e);
+    const std::vector<Result> first = ten_keyed(e, d);
+    retry_all(e, d, first, nullptr);
+    REQUIRE(lookups->lookups == 0);
+  }
+}
+
+TEST_CASE("idempotency window: it never holds more keys than its capacity, and answers older ones from the store") {
+  MemoryStore store;
+  detail::IdempotencyWindow window(3);
+  std::vector<std::string> digests;
+  for (std::uint32_t k = 0; k < 20; ++k) {
+    Batch b;
+    b.idempotency_key = "k" + std::to_string(k);
+    b.idempotency_digest = std::string(32, static_cast<char>('a' + k));
+    b.events.push_back(Recorded{store.last_seq() + 1, at(2022, 9, 21), kSystemActor,
+                                ev::PersonRegistered{PersonId(k), "", "Người " + std::to_string(k)}});
+    store.append(b);
+    window.remember(b.idempotency_key, detail::result_of(b.events), &b.idempotency_digest);
+    REQUIRE(window.size() == std::min<std::size_t>(k + 1, 3));
+    digests.push_back(b.idempotency_digest);
+  }
+  for (std::uint32_t k = 0; k < 20; ++k) {
+    const auto r = window.replay(store, "k" + std::to_string(k), digests[k], store.last_seq());
+    REQUIRE(r);
+    REQUIRE(r->replayed);
+    REQUIRE(r->first_seq == k + 1);
+    REQUIRE(r->id == k);
+    REQUIRE(window.size() <= 3);
+    REQUIRE_ERROR(conflict, window.replay(store, "k" + std::to_string(k), digests[(k + 1) % 20], store.last_seq()));
+  }
+  REQUIRE_FALSE(window.replay(store, "never", digests[0], store.last_seq()));
+  // The store refuses a key it holds (as SQLite's UNIQUE column does), alone or in a group.
+  Batch dup;
+  dup.idempotency_key = "k3";
+  dup.events.push_back(Recorded{store.last_seq() + 1, at(2022, 9, 21), kSystemActor,
+                                ev::PersonRegistered{PersonId(20), "", "Người 20"}});
+  REQUIRE_ERROR(conflict, store.append(dup));
+  Batch fresh = dup, again = dup;
+  fresh.idempotency_key = again.idempotency_key = "k-new";
+  again.events[0].seq = fresh.events[0].seq + 1;
+  REQUIRE_ERROR(conflict, store.append_group({&fresh, &again}));
+  REQUIRE(store.last_seq() == 20);
+  // A key the store holds past what the engine has applied is not taken (it catches up first).
+  REQUIRE_FALSE(window.replay(store, "k5", digests[5], 5));  // k5 is event 6, not held
+  // A snapshot's keys: the newest 3 of them by sequence.
+  std::unordered_map<std::string, Result> many;
+  for (std::uint32_t k = 0; k < 10; ++k) {
+    Result r;
+    r.first_seq = r.last_seq = k + 1;
+    many["k" + std::to_string(k)] = r;
+  }
+  window.restore(many);
+  const auto held = window.results();
+  REQUIRE(held.size() == 3);
+  REQUIRE(held.count("k7"));
+  REQUIRE(held.count("k8"));
+  REQUIRE(held.count("k9"));
 }

@@ -48,9 +48,13 @@
 // Subscribers are asynchronous: a commit queues its events (a copy, under the exclusive
 // lock) and returns; one delivery thread per engine (started at the first subscribe, stopped
 // when the last subscription goes and in ~Engine) calls every callback with every event
-// committed after it subscribed, exactly once, in sequence order, holding no engine lock. So
-// a slow or blocked subscriber never delays commands or queries; a callback may query,
-// execute (its events are queued behind), subscribe and unsubscribe. flush_subscribers()
+// committed after it subscribed, exactly once, in sequence order, holding no engine lock.
+// Each event is handed to every subscriber (in the order they subscribed) before the next
+// event is handed to any, so no subscriber sees event n+1 before every subscriber has
+// returned from n, even when a callback executes a command (its events are queued behind
+// the one being delivered). So a slow or blocked subscriber never delays commands or queries,
+// but delays the other subscribers; a callback may query, execute, subscribe and
+// unsubscribe. Subscription::reset() and ~Subscription: see Subscription. flush_subscribers()
 // waits until everything committed before the call was delivered. The queue is not bounded:
 // undelivered events are held in memory (undelivered() counts them) as long as subscribers
 // lag. An exception thrown by a subscriber is caught and counted (callback_errors); it never
@@ -89,6 +93,7 @@ namespace detail {
 struct Decision;
 struct Writer;
 struct WriterQueue;
+class IdempotencyWindow;
 }
 
 struct EngineOptions {
@@ -105,6 +110,13 @@ struct EngineOptions {
   // How many states rebuilt for past dates are kept for further queries on the same day
   // (each costs about the memory of the live state); 0: rebuild for every query.
   std::size_t past_states_cached = 2;
+  // How many idempotency keys are kept in memory with their first result: the most recently
+  // committed or retried. An older key is found in the store (EventStore::find_idempotency_key:
+  // an index lookup and one event read) and gets the same answer, so the window bounds memory
+  // (about 200 bytes a key plus its bytes beyond 15; 100,000 keys: about 20 MB), not behaviour.
+  // Once the log holds more keys than this (or the engine opened from a snapshot), a command
+  // with a key the window lacks asks the store first. 0: none kept, every keyed command asks.
+  std::size_t idempotency_window = 100000;
   // Progress of the replay at construction (store.h): events applied after the snapshot, of
   // how many; not called when there is nothing to replay. For progress bars (the CLI's).
   ProgressFn replay_progress;
@@ -139,8 +151,9 @@ namespace detail {
 class Delivery;
 }
 
-// Keeps a subscription alive; destroying or reset()ting it unsubscribes. When reset()
-// returns, the callback is not running and will not be called again; so reset() waits for a
+// Keeps a subscription alive; destroying or reset()ting it unsubscribes. When reset() (or the
+// destructor) returns, the callback is not running and will not be called again, whichever
+// thread it ran on: what the callback uses may then be destroyed. So reset() waits for a
 // call in progress (do not reset while holding something the callback waits for). Called
 // from inside a callback it does not wait (a callback cannot wait for itself) and the
 // subscription gets no further events. A Subscription may outlive its engine.
@@ -244,8 +257,9 @@ class DOITHOAI_API Engine {
   const Profile& profile() const { return profile_; }
   const Calendar& calendar() const { return *calendar_; }
   const Clock& clock() const { return *clock_; }
-  // The store the engine appends to (e.g. to verify() a durable one). Durable stores are
-  // safe to read while the engine works; the in-memory store is not.
+  // The store the engine appends to (e.g. to verify() a durable one). Safe to read while the
+  // engine works (store.h), except the in-memory log of Engine(profile) (no store given),
+  // which shares the engine's text pool: read that one while no command runs.
   const EventStore& store() const { return *store_; }
   Date today() const;
   std::uint64_t last_seq() const;
@@ -308,11 +322,7 @@ class DOITHOAI_API Engine {
   Batch batch_;
   std::unique_ptr<detail::Decision> decision_;
   std::unique_ptr<detail::WriterQueue> writers_;  // commands waiting to commit (group commit)
-  std::unordered_map<std::string, Result> idempotency_;
-  // Request digests of keys, as far as looked up (empty: the key's row has none); the
-  // store keeps them (EventStore::idempotency_digest), so snapshots need not.
-  mutable std::unordered_map<std::string, std::string> idempotency_digests_;
-  bool same_request_locked(const std::string& key, const std::string& digest) const;
+  std::unique_ptr<detail::IdempotencyWindow> idempotency_;  // recent keys (src/idempotency.h)
   // Subscribers' queue and thread (src/subscribers.h); shared with subscriptions, which may
   // outlive the engine.
   std::shared_ptr<detail::Delivery> delivery_;

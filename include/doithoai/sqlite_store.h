@@ -84,6 +84,7 @@ class DOITHOAI_API SqliteStore final : public DurableStore {
   void read(std::uint64_t from, const Visitor& visit) const override;
   bool reads_while_appending() const override;
   bool idempotency_digest(std::string_view key, std::string& digest) const override;
+  bool find_idempotency_key(std::string_view key, std::uint64_t& seq, std::string& digest) const override;
   bool load_snapshot(std::uint64_t& seq, std::string& image) const override;
   void save_snapshot(std::uint64_t seq, const std::string& image) override;
 

@@ -9,11 +9,17 @@
 // ended) in one transaction: all of them or none; the engine's group commit uses it when
 // appends_groups() is true. Stores that cannot make several batches atomic keep the default
 // (false, and append_group takes a single batch only).
-// Thread safety: the engine serializes appends and never reads while appending; a store
-// shared by several engines must be safe for that itself (the durable ones are). A store
-// whose reads_while_appending() is true may also be read by one thread while another
-// appends (the engine's long reads then hold no engine lock; Engine, "Long reads"): such a
-// read visits a prefix of the log that holds every event committed before it began.
+// Thread safety: every store of this library may be shared: several engines (Python's
+// Engine(store=...) wraps one store object for each) and any number of threads may call any
+// of its methods at once. MemoryStore guards its log with a mutex and reads without holding
+// it (what it hands out was written before and never moves). SqliteStore and PostgresStore
+// serialize their one connection with a mutex; their reads do not hold appends back
+// (reads_while_appending() is true: SQLite reads on read-only connections of their own in
+// WAL mode, PostgreSQL holds the connection only while it fetches a page), and a read visits
+// a prefix of the log that holds every event committed before it began. The engine's long
+// reads then hold no engine lock (Engine, "Long reads"); a store whose reads_while_appending()
+// is false is read by the engine under its shared lock, in slices. A store written by a user
+// must be as safe, or be given to one engine only.
 // Snapshots are optional: a store that keeps none (MemoryStore) inherits the defaults,
 // which load nothing and drop what is saved. Durable stores (sqlite_store.h,
 // postgres_store.h) keep them, checksummed, beside the log; the log stays the truth.
@@ -72,6 +78,13 @@ class DOITHOAI_API EventStore {
   // the store has none for it: the key is unknown, or its row predates digests (such a key
   // then matches any request). Default: false (a store that keeps no digests).
   virtual bool idempotency_digest(std::string_view key, std::string& digest) const;
+  // Where an idempotency key was first used: the sequence number of the first event of its
+  // batch (the event that carries the key), and the request digest kept with it (empty when
+  // its row has none). False when no event of the log carries the key. The engine asks for
+  // keys that fell out of its window (EngineOptions::idempotency_window). Default: a scan of
+  // the log through read() and idempotency_digest() (any store answers, slowly);
+  // MemoryStore, SqliteStore and PostgresStore answer from an index.
+  virtual bool find_idempotency_key(std::string_view key, std::uint64_t& seq, std::string& digest) const;
 
   // Snapshots: opaque state images the engine writes (Engine::snapshot) so that opening
   // replays only the log after them. load_snapshot gives the newest snapshot whose
@@ -82,8 +95,10 @@ class DOITHOAI_API EventStore {
   virtual void save_snapshot(std::uint64_t seq, const std::string& image);
 };
 
-// The log in process memory, compactly encoded (a few bytes per event plus its text).
-// Lost when the process ends: for tests, simulations and benchmarks.
+// The log in process memory, compactly encoded (a few bytes per event plus its text), with
+// an index of its idempotency keys (each key, its first sequence number and digest: about
+// 150 bytes a key beside the key's own bytes). Lost when the process ends: for tests,
+// simulations and benchmarks. Safe to share (see "Thread safety" above).
 class DOITHOAI_API MemoryStore final : public EventStore {
  public:
   MemoryStore();
@@ -96,6 +111,7 @@ class DOITHOAI_API MemoryStore final : public EventStore {
   bool appends_groups() const override { return true; }
   void read(std::uint64_t from, const Visitor& visit) const override;
   bool idempotency_digest(std::string_view key, std::string& digest) const override;
+  bool find_idempotency_key(std::string_view key, std::uint64_t& seq, std::string& digest) const override;
   std::size_t bytes() const;  // memory held by the encoded log
 
  private:

@@ -233,6 +233,23 @@ def test_an_idempotency_key_reused_for_another_request_conflicts_after_reopening
     assert again.replayed and again.id == first.id and e.last_seq == n
 
 
+def test_idempotency_window_keys_older_than_the_window_replay_from_the_store(tmp_path):
+    path = tmp_path / "w.db"
+    w = make_world(store=d.SqliteStore(path))
+    office, ward, resident = w.office, w.ward, w.resident
+    e = d.Engine("hanoi-2200", store=d.SqliteStore(path), idempotency_window=2)
+    first = [e.submit_opinion(office, ward, raised_by=resident, items=[("land", f"Thư {k}")],
+                              idempotency_key=f"w-{k}") for k in range(6)]
+    n = e.last_seq
+    for k in range(6):  # w-0 .. w-3 are no longer in memory
+        again = e.submit_opinion(office, ward, raised_by=resident, items=[("land", f"Thư {k}")],
+                                 idempotency_key=f"w-{k}")
+        assert again.replayed and again.first_seq == first[k].first_seq and again.items == first[k].items
+    with pytest.raises(d.Conflict, match="w-0"):
+        e.submit_opinion(office, ward, raised_by=resident, items=[("land", "Khác")], idempotency_key="w-0")
+    assert e.last_seq == n
+
+
 def _event_hash(line: dict) -> str:
     """The chain hash of a JSON Lines row, computed from the documented format
     (doithoai.event.v1, docs/store.md): what anyone forging a log can do."""

@@ -376,3 +376,81 @@ def test_engine_destroyed_with_a_live_subscription():
     assert not alive and not errors
     assert seen and seen[-1] == scenario.last  # what was committed was delivered
     scenario.sub.close()  # after the engine: harmless
+
+
+def _share_store(store):
+    """Two engines on one store, two writer threads on each, and two threads reading the store
+    directly (store.read releases the GIL) while they append (issue 16, "Shared stores")."""
+    w = make_world(store=store)
+    engines = [d.Engine("hanoi-2200", store=store, clock=w.clock, max_conflict_retries=1_000_000) for _ in range(2)]
+    base = store.last_seq
+    letters = 40
+    bad = []
+    reads = [0]
+    stop = threading.Event()
+
+    def reader(step):
+        start = 1
+        while not stop.is_set():
+            last_before = store.last_seq
+            events = store.read(start, 300)
+            seqs = [e.seq for e in events]
+            if seqs != list(range(start, start + len(seqs))):
+                bad.append(("gap", start, seqs[:5]))
+            if start <= last_before and (not seqs or seqs[-1] < min(last_before, start + 299)):
+                bad.append(("short", start, last_before, len(seqs)))
+            start = 1 + (start + step) % max(store.last_seq, 1)
+            reads[0] += 1
+
+    acked = {}
+    errors = []
+
+    def writer(t):
+        e = engines[t % 2]
+        try:
+            for k in range(letters):
+                r = e.submit_opinion(w.office, w.ward, raised_by=w.resident, items=[("land", f"Luồng {t} thư {k}")],
+                                     idempotency_key=f"t{t}-{k}")
+                acked[(t, k)] = r.first_seq
+        except Exception as x:  # reported below: an exception in a thread would be lost
+            errors.append(x)
+
+    readers = [threading.Thread(target=reader, args=(s,)) for s in (0, 37)]
+    writers = [threading.Thread(target=writer, args=(t,)) for t in range(4)]
+    for t in readers + writers:
+        t.start()
+    for t in writers:
+        t.join()
+    stop.set()
+    for t in readers:
+        t.join()
+    assert not errors, errors
+    assert not bad, bad[:5]
+    assert reads[0] > 0
+    assert store.last_seq == base + 4 * letters
+    events = store.read(1, 1_000_000)
+    assert [e.seq for e in events] == list(range(1, store.last_seq + 1))
+    texts = {e.seq: e.data["items"][0]["text"] for e in events if e.type == "opinion_submitted"}
+    assert len(texts) == 4 * letters
+    for (t, k), seq in acked.items():
+        assert texts[seq] == f"Luồng {t} thư {k}"
+    # Each key retried on the other engine replays its command.
+    for (t, k), seq in acked.items():
+        again = engines[(t + 1) % 2].submit_opinion(w.office, w.ward, raised_by=w.resident,
+                                                     items=[("land", f"Luồng {t} thư {k}")], idempotency_key=f"t{t}-{k}")
+        assert again.replayed and again.first_seq == seq
+    assert store.last_seq == base + 4 * letters
+    for e in engines + [w.engine]:
+        e.catch_up()
+        assert e.last_seq == store.last_seq
+        assert e.item_count == 4 * letters
+
+
+def test_two_engines_and_store_readers_share_one_memory_store():
+    _share_store(d.MemoryStore())
+
+
+def test_two_engines_and_store_readers_share_one_sqlite_store(tmp_path):
+    store = d.SqliteStore(tmp_path / "shared.db")
+    _share_store(store)
+    assert store.verify().ok

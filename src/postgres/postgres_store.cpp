@@ -152,7 +152,7 @@ const Statement kStatements[] = {
     {"part_set", "UPDATE doithoai_partitions SET last_seq = $2::int8 WHERE partition = $1::int8"},
     {"part_get", "SELECT last_seq FROM doithoai_partitions WHERE partition = $1::int8"},
     {"key_add", "INSERT INTO doithoai_keys(key, seq, digest) VALUES ($1::text, $2::int8, $3::bytea)"},
-    {"key_digest", "SELECT digest FROM doithoai_keys WHERE key = $1::text"},
+    {"key_digest", "SELECT digest, seq FROM doithoai_keys WHERE key = $1::text"},
     {"insert",
      "INSERT INTO doithoai_events(partition, part_seq, seq, at_us, actor, type, version, idem_key, bin,"
      " payload, prev_hash, hash) VALUES ($1::int8, $2::int8, $3::int8, $4::int8, $5::int8, $6::text,"
@@ -455,6 +455,19 @@ bool PostgresStore::idempotency_digest(std::string_view key, std::string& digest
   ResultPtr r = m.run("key_digest", p, true);
   if (PQntuples(r.r) != 1 || PQgetisnull(r.r, 0, 0)) return false;
   digest = get_str(r.r, 0, 0);
+  return true;
+}
+
+bool PostgresStore::find_idempotency_key(std::string_view key, std::uint64_t& seq, std::string& digest) const {
+  Impl& m = const_cast<Impl&>(*impl_);
+  std::lock_guard<std::mutex> g(m.mutex);
+  m.connect();
+  Params p;
+  p.text(std::string(key));
+  ResultPtr r = m.run("key_digest", p, true);  // doithoai_keys' primary key
+  if (PQntuples(r.r) != 1) return false;
+  digest = PQgetisnull(r.r, 0, 0) ? std::string() : get_str(r.r, 0, 0);
+  seq = get_u64(r.r, 0, 1);
   return true;
 }
 

@@ -559,6 +559,36 @@ TEST_CASE("postgres: an idempotency key reused for another request is a conflict
   REQUIRE(old.execute(d.office, letter("Hai"), "portal-1").replayed);
 }
 
+TEST_CASE("postgres: keys older than the idempotency window are found in doithoai_keys and replay") {
+  const std::string db = fresh_db();
+  EngineOptions o = options(sx::clock());
+  o.idempotency_window = 2;
+  Engine e(profile(), std::make_unique<PostgresStore>(db), o);
+  const Directory d = build_directory(e);
+  auto letter = [&](int k) {
+    return cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident, OrganizationId(), Date(), "",
+                              {{"land", "Thư " + std::to_string(k)}}};
+  };
+  std::vector<Result> first;
+  for (int k = 0; k < 6; ++k) first.push_back(e.execute(d.office, letter(k), "w-" + std::to_string(k)));
+  const std::uint64_t last = e.last_seq();
+  for (int k = 0; k < 6; ++k) {
+    const Result again = e.execute(d.office, letter(k), "w-" + std::to_string(k));
+    REQUIRE(again.replayed);
+    REQUIRE(again.first_seq == first[static_cast<std::size_t>(k)].first_seq);
+    REQUIRE(again.items == first[static_cast<std::size_t>(k)].items);
+  }
+  REQUIRE_ERROR(conflict, e.execute(d.office, letter(1), "w-0"));
+  REQUIRE(e.last_seq() == last);
+  PostgresStore store(db);
+  std::uint64_t seq = 0;
+  std::string digest;
+  REQUIRE(store.find_idempotency_key("w-0", seq, digest));
+  REQUIRE(seq == first[0].first_seq);
+  REQUIRE(digest.size() == 32);
+  REQUIRE_FALSE(store.find_idempotency_key("never", seq, digest));
+}
+
 TEST_CASE("postgres: an import with a bad line after 2,100 good ones writes nothing") {
   const std::string db = fresh_db();
   std::stringstream out;
