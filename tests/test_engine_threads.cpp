@@ -987,6 +987,8 @@ TEST_CASE("long reads: the in-memory log is scanned in slices, and a past answer
   w.latch->on_read({});
   REQUIRE(accounting_json(e.accounting(w.d.ward, kPastDay)) == expected);
   REQUIRE(w.latch->max_per_read() <= 1024);
+}
+
 // ---- shared stores (issue 16): several engines on one store, readers of the store while
 // they append ----
 namespace {

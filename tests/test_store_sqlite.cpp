@@ -1226,6 +1226,8 @@ TEST_CASE("sqlite: a read in progress holds no append back and visits the log as
   store.read(1, [&](const Recorded& r, std::string_view) { return r.seq == ++n; });
   REQUIRE(n == events.size());
   REQUIRE(store.verify().ok);
+}
+
 // ---- the idempotency window (issue 16): recent keys in memory, older ones from the store ----
 #include "idempotency.h"
 
