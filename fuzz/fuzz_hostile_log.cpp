@@ -82,7 +82,14 @@ Event make_event(Input& in, const detail::StateImpl& s) {
   switch (in.u8() % 30) {
     case 0: return ev::UnitCreated{unit(), in.code(), in.text(), "xa", unit(), in.date(), in.flag()};
     case 1: return ev::UnitRenamed{unit(), in.text(), in.date()};
-    case 2: return ev::UnitMerged{unit(), unit(), in.date()};
+    case 2: {
+      ev::UnitMerged e{unit(), unit(), in.date()};
+      if (in.flag()) {  // a recorded outcome (events.h): the items that moved
+        e.moved_items.emplace();
+        for (int k = in.u8() % 3; k > 0; --k) e.moved_items->push_back(item());
+      }
+      return e;
+    }
     case 3: return ev::UnitDissolved{unit(), in.date()};
     case 4: return ev::AgencyCreated{agency(), unit(), in.code(), in.text(), in.flag()};
     case 5: return ev::OrganizationCreated{org(), unit(), in.code(), in.text(), "hoi"};
@@ -95,6 +102,10 @@ Event make_event(Input& in, const detail::StateImpl& s) {
       ev::ConferenceHeld e{conf(), in.date(), {}, in.u8(), "", in.date(), in.date(), {}};
       for (int k = in.u8() % 3; k > 0; --k) e.chairs.push_back(person());
       if (in.flag()) e.co_chairs.push_back(person());
+      if (in.flag()) {  // a recorded outcome: the items that took the reply deadline
+        e.deadline_items.emplace();
+        for (int k = in.u8() % 3; k > 0; --k) e.deadline_items->push_back(item());
+      }
       return e;
     }
     case 11: return ev::ConclusionNoticeIssued{conf(), in.text(), in.date(), in.text(), in.date()};
@@ -113,10 +124,18 @@ Event make_event(Input& in, const detail::StateImpl& s) {
     case 18: return ev::ReplyDelivered{item(), in.pick<Recipient>(4), in.date(), in.flag()};
     case 19: return ev::ItemEscalated{item(), unit(), agency(), OpinionId(in.id(nop)), item(), in.text(),
                                       in.date(), in.date(), in.date()};
-    case 20: return ev::IntakeDecided{item(), in.pick<Outcome>(8, 0), in.text(), in.text(), in.date(), in.date(), in.date()};
+    case 20: {
+      ev::IntakeDecided e{item(), in.pick<Outcome>(8, 0), in.text(), in.text(), in.date(), in.date(), in.date()};
+      if (in.flag()) e.status = in.pick<ItemStatus>(8);  // a recorded outcome
+      return e;
+    }
     case 21: return ev::ItemExtended{item(), in.date(), in.text(), in.date(), agency(), in.text(), in.date()};
     case 22: return ev::FindingRecorded{item(), in.text(), in.flag(), in.date()};
-    case 23: return ev::ItemReopened{item(), in.text(), in.date(), in.date()};
+    case 23: {
+      ev::ItemReopened e{item(), in.text(), in.date(), in.date()};
+      if (in.flag()) e.status = in.pick<ItemStatus>(8);  // a recorded outcome
+      return e;
+    }
     case 24: return ev::ItemClosed{item(), in.text(), in.date()};
     case 25: return ev::ReplyPublished{item(), in.date()};
     case 26: return ev::ConferenceResultsPublished{conf(), in.date(), in.date()};

@@ -146,6 +146,9 @@ void BinWriter::put(const T& v) {
     put_day(date_code(v));
   } else if constexpr (std::is_same_v<T, std::optional<Date>>) {
     put_day(v ? date_code(*v) : 0);
+  } else if constexpr (is_outcome<T>::value) {  // 0, or 1 and the value
+    out_.push_back(static_cast<char>(v ? 1 : 0));
+    if (v) put(*v);
   } else if constexpr (bin_is_vec<T>::value) {
     u(v.size());
     for (const auto& x : v) put(x);
@@ -179,6 +182,23 @@ void BinReader::get(T& v) {
   } else if constexpr (std::is_same_v<T, std::optional<Date>>) {
     const auto c = get_day();
     if (c == 0) v.reset(); else v = date_from_code(c);
+  } else if constexpr (is_outcome<T>::value) {
+    // A row written before the field existed ends before it (encode_event leaves absent
+    // trailing outcomes out): not recorded.
+    if (p_ == end_) {
+      v.reset();
+      return;
+    }
+    const auto flag = static_cast<unsigned char>(*p_++);
+    if (flag == 0) {
+      v.reset();
+    } else if (flag == 1) {
+      typename T::value_type x{};
+      get(x);
+      v = std::move(x);
+    } else {
+      throw Error(ErrorCode::corruption, "bad binary outcome flag");
+    }
   } else if constexpr (bin_is_vec<T>::value) {
     const auto n = u();
     if (n > static_cast<std::uint64_t>(end_ - p_)) throw Error(ErrorCode::corruption, "bad binary vector size");
@@ -189,11 +209,22 @@ void BinReader::get(T& v) {
   }
 }
 
-// Encodes one event's payload (type index byte + fields).
+// Encodes one event's payload (type index byte + fields), one event per buffer (the durable
+// stores' replay rows). Absent outcomes at the end are left out, so an event without them has
+// exactly the bytes it had before they existed (rows of older releases compare equal).
 inline void encode_event(const Event& e, std::string& out) {
   BinWriter w(out);
   out.push_back(static_cast<char>(e.index()));
-  std::visit([&](const auto& x) { w.put_struct(x); }, e);
+  std::size_t keep = out.size();
+  std::visit(
+      [&](const auto& x) {
+        Reflect<std::decay_t<decltype(x)>>::each(x, [&](const char*, const auto& f) {
+          w.put(f);
+          if (!is_absent_outcome(f)) keep = out.size();
+        });
+      },
+      e);
+  out.resize(keep);
 }
 
 template <std::size_t I = 0>

@@ -4,6 +4,8 @@
 // from the item's history (the same events that set it), and a computed date is explained
 // by the engine's calendar under the profile's rule, so an official sees the calendar, the
 // rule with its citation, and the days off the count stepped over.
+#include <algorithm>
+
 #include "doithoai/engine.h"
 #include "doithoai/error.h"
 
@@ -59,7 +61,11 @@ DeadlineBasis Engine::explain_deadline(ItemId id) const {
           using E = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<E, ev::ConferenceHeld>) {
             held = e.held_on;
-            if (dl.is_special()) computed("conference", "reply", reply, e.held_on, e.reply_due);
+            // The items that took the conference's deadline are recorded (older events: those
+            // without one).
+            const bool took = !e.deadline_items || std::find(e.deadline_items->begin(), e.deadline_items->end(),
+                                                             id) != e.deadline_items->end();
+            if (dl.is_special() && took) computed("conference", "reply", reply, e.held_on, e.reply_due);
           } else if constexpr (std::is_same_v<E, ev::OpinionSubmitted>) {
             if (e.deadline.is_special()) return;
             if (e.conference && !held.is_special())

@@ -31,7 +31,9 @@ json enc(const T& v);
 template <class T>
 json enc_struct(const T& v) {
   json j = json::object();
-  detail::Reflect<T>::each(v, [&](const char* name, const auto& f) { j[name] = enc(f); });
+  detail::Reflect<T>::each(v, [&](const char* name, const auto& f) {
+    if (!detail::is_absent_outcome(f)) j[name] = enc(f);  // an absent outcome is left out
+  });
   return j;
 }
 
@@ -50,6 +52,8 @@ json enc(const T& v) {
   } else if constexpr (std::is_same_v<T, Date>) {
     return v.is_special() ? json(nullptr) : json(format_date(v));
   } else if constexpr (std::is_same_v<T, std::optional<Date>>) {
+    return v ? enc(*v) : json(nullptr);
+  } else if constexpr (detail::is_outcome<T>::value) {
     return v ? enc(*v) : json(nullptr);
   } else if constexpr (is_vector<T>::value) {
     json a = json::array();
@@ -138,6 +142,14 @@ void dec(const json& j, T& out, const std::string& field) {
     Date d;
     dec(j, d, field);
     out = d;
+  } else if constexpr (detail::is_outcome<T>::value) {  // absent (or null): not recorded
+    if (j.is_null()) {
+      out.reset();
+      return;
+    }
+    typename T::value_type x{};
+    dec(j, x, field);
+    out = std::move(x);
   } else if constexpr (is_vector<T>::value) {
     if (!j.is_array()) bad(field, "expected an array");
     out.clear();
@@ -256,6 +268,7 @@ struct FieldTable {
     std::string key;  // "\"name\":"
     std::size_t offset;
     void (*write)(std::string&, const void*);
+    bool (*absent)(const void*);  // an absent outcome, left out
   };
   std::vector<Field> fields;
   FieldTable() {
@@ -264,7 +277,8 @@ struct FieldTable {
       using F = std::decay_t<decltype(f)>;
       fields.push_back({std::string("\"") + name + "\":",
                         static_cast<std::size_t>(reinterpret_cast<const char*>(&f) - reinterpret_cast<const char*>(&probe)),
-                        [](std::string& out, const void* p) { put(out, *static_cast<const F*>(p)); }});
+                        [](std::string& out, const void* p) { put(out, *static_cast<const F*>(p)); },
+                        [](const void* p) { return detail::is_absent_outcome(*static_cast<const F*>(p)); }});
     });
     // By name (the key less its quotes and colon), as std::map<std::string> orders them.
     auto name = [](const Field& f) { return std::string_view(f.key).substr(1, f.key.size() - 3); };
@@ -278,6 +292,7 @@ void put_struct(std::string& out, const T& v) {
   out.push_back('{');
   bool first = true;
   for (const auto& f : table.fields) {
+    if (f.absent(reinterpret_cast<const char*>(&v) + f.offset)) continue;
     if (!first) out.push_back(',');
     first = false;
     out += f.key;
@@ -302,7 +317,7 @@ void put(std::string& out, const T& v) {
   } else if constexpr (std::is_same_v<T, Date>) {
     if (v.is_special()) out += "null";
     else put_string(out, format_date(v));
-  } else if constexpr (std::is_same_v<T, std::optional<Date>>) {
+  } else if constexpr (std::is_same_v<T, std::optional<Date>> || detail::is_outcome<T>::value) {
     if (v) put(out, *v);
     else out += "null";
   } else if constexpr (is_vector<T>::value) {

@@ -1,6 +1,12 @@
 // Internal: one field list per command/event struct. The JSON codec, the compact binary
 // log codec and equality all walk these lists, so a field is declared exactly once.
+// A `std::optional` field (other than an optional date) is an outcome recorded by later
+// releases: it comes last, is left out of the JSON when absent and, when it is the last
+// fields, of the binary form too, so events written before it keep their exact bytes.
 #pragma once
+
+#include <optional>
+#include <type_traits>
 
 #include "doithoai/commands.h"
 #include "doithoai/events.h"
@@ -9,6 +15,17 @@ namespace doithoai::detail {
 
 template <class T>
 struct Reflect;  // specialised below: name, version, each(obj, f)
+
+// A recorded outcome: an optional field other than an optional date (above).
+template <class T>
+struct is_outcome : std::false_type {};
+template <class U>
+struct is_outcome<std::optional<U>> : std::bool_constant<!std::is_same_v<U, Date>> {};
+template <class T>
+constexpr bool is_absent_outcome(const T& v) {
+  if constexpr (is_outcome<T>::value) return !v.has_value();
+  else return false;
+}
 
 #define DT_EXPAND(x) x
 #define DT_FE_1(M, x) M(x)
@@ -79,7 +96,7 @@ DT_REFLECT(cmd::RecordReception, "record_reception", 1, unit, person, role, agen
 // Events
 DT_REFLECT(ev::UnitCreated, "unit_created", 1, unit, code, name, level, parent, on, remote)
 DT_REFLECT(ev::UnitRenamed, "unit_renamed", 1, unit, name, on)
-DT_REFLECT(ev::UnitMerged, "unit_merged", 1, unit, into, on)
+DT_REFLECT(ev::UnitMerged, "unit_merged", 1, unit, into, on, moved_items)
 DT_REFLECT(ev::UnitDissolved, "unit_dissolved", 1, unit, on)
 DT_REFLECT(ev::AgencyCreated, "agency_created", 1, agency, unit, code, name, department)
 DT_REFLECT(ev::OrganizationCreated, "organization_created", 1, organization, unit, code, name, kind)
@@ -87,7 +104,7 @@ DT_REFLECT(ev::PersonRegistered, "person_registered", 1, person, code, name, pho
 DT_REFLECT(ev::RoleGranted, "role_granted", 1, person, role, unit, agency, organization)
 DT_REFLECT(ev::RoleRevoked, "role_revoked", 1, person, role, unit, agency, organization)
 DT_REFLECT(ev::ConferencePlanned, "conference_planned", 1, conference, unit, code, kind, audience, department, topic, plan_ref, planned_on, noticed_on, format, cluster)
-DT_REFLECT(ev::ConferenceHeld, "conference_held", 1, conference, held_on, chairs, attendance, report, reply_due, notice_due, co_chairs)
+DT_REFLECT(ev::ConferenceHeld, "conference_held", 1, conference, held_on, chairs, attendance, report, reply_due, notice_due, co_chairs, deadline_items)
 DT_REFLECT(ev::ConclusionNoticeIssued, "conclusion_notice_issued", 1, conference, number, issued_on, text, due)
 DT_REFLECT(ev::ConferenceClosed, "conference_closed", 1, conference, on)
 DT_REFLECT(ev::OpinionSubmitted, "opinion_submitted", 1, opinion, first_item, unit, conference, channel, raised_by, raised_by_org, from_unit, raised_on, topic, items, deadline)
@@ -97,10 +114,10 @@ DT_REFLECT(ev::ItemAssigned, "item_assigned", 1, item, agency, deadline, on)
 DT_REFLECT(ev::ReplyWritten, "reply_written", 1, item, number, date, signer, agency, text)
 DT_REFLECT(ev::ReplyDelivered, "reply_delivered", 1, item, recipient, on, completes)
 DT_REFLECT(ev::ItemEscalated, "item_escalated", 1, item, to_unit, to_agency, opinion, new_item, proposal, on, deadline, raiser_notified_on)
-DT_REFLECT(ev::IntakeDecided, "intake_decided", 1, item, outcome, reason, target, on, due, raiser_notified_on)
+DT_REFLECT(ev::IntakeDecided, "intake_decided", 1, item, outcome, reason, target, on, due, raiser_notified_on, status)
 DT_REFLECT(ev::ItemExtended, "item_extended", 1, item, deadline, notice_number, notice_date, agency, reason, on)
 DT_REFLECT(ev::FindingRecorded, "finding_recorded", 1, item, text, satisfactory, on)
-DT_REFLECT(ev::ItemReopened, "item_reopened", 1, item, reason, deadline, on)
+DT_REFLECT(ev::ItemReopened, "item_reopened", 1, item, reason, deadline, on, status)
 DT_REFLECT(ev::ItemClosed, "item_closed", 1, item, note, on)
 DT_REFLECT(ev::ReplyPublished, "reply_published", 1, item, on)
 DT_REFLECT(ev::ConferenceResultsPublished, "conference_results_published", 1, conference, date, due)

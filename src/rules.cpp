@@ -141,7 +141,12 @@ struct Decider {
     admin_of(c.into);
     if (c.unit == c.into) invalid("a unit cannot merge into itself");
     if (s.unit_in_subtree(c.into, c.unit)) invalid("a unit cannot merge into one of its own sub-units");
-    emit(ev::UnitMerged{c.unit, c.into, when(c.on, "on")});
+    // The unit's items go with it, except the closed ones (recorded: events.h).
+    std::vector<ItemId> moved;
+    for (std::size_t i = 1; i < s.items.size(); ++i)
+      if (s.items[i].unit == c.unit && s.items[i].status != ItemStatus::closed)
+        moved.push_back(ItemId(static_cast<std::uint32_t>(i)));
+    emit(ev::UnitMerged{c.unit, c.into, when(c.on, "on"), std::move(moved)});
   }
   void operator()(const cmd::DissolveUnit& c) {
     const UnitRec& u = active_unit(c.unit);
@@ -313,9 +318,21 @@ struct Decider {
               "committee: co_chairs needs a person holding " + std::string(to_string(co_role)) + " (" +
               art43->citation + ")");
     text(c.report, "report", false);
+    // R09: the items collected in advance take the reply deadline, counted from the
+    // conference, unless they have one, were settled or merged (recorded: events.h).
+    std::vector<ItemId> deadline_items;
+    for (OpinionId o : k.opinions) {
+      const OpinionRec& op = s.opinions[o.value];
+      for (std::uint32_t i = op.first_item; i < op.first_item + op.item_count; ++i) {
+        const ItemRec& r = s.items[i];
+        if (r.deadline == kNoDay && !is_resolved(r.status) && r.status != ItemStatus::merged)
+          deadline_items.push_back(ItemId(i));
+      }
+    }
     emit(ev::ConferenceHeld{c.conference, held, c.chairs, c.attendance, c.report,
                             deadline_from(held, p.deadlines.reply),
-                            deadline_from(held, p.deadlines.conclusion_notice), c.co_chairs});
+                            deadline_from(held, p.deadlines.conclusion_notice), c.co_chairs,
+                            std::move(deadline_items)});
   }
   void operator()(const cmd::IssueConclusionNotice& c) {
     const ConferenceRec& k = conference(c.conference);
@@ -549,7 +566,8 @@ struct Decider {
     } else if (c.outcome == Outcome::redirected_denunciation) {
       due = deadline_from(on, p.deadlines.denunciation);
     }
-    emit(ev::IntakeDecided{c.item, c.outcome, c.reason, c.target, on, due, told});
+    emit(ev::IntakeDecided{c.item, c.outcome, c.reason, c.target, on, due, told,
+                           hands_on ? ItemStatus::handed_on : r.status});
   }
   void operator()(const cmd::Extend& c) {
     const ItemRec& r = item(c.item);
@@ -592,7 +610,7 @@ struct Decider {
       if (*c.deadline < today) invalid("the new deadline is in the past");
       dl = *c.deadline;
     }
-    emit(ev::ItemReopened{c.item, c.reason, dl, on});
+    emit(ev::ItemReopened{c.item, c.reason, dl, on, r.agency ? ItemStatus::assigned : ItemStatus::open});
   }
   void operator()(const cmd::CloseItem& c) {
     const ItemRec& r = item(c.item);

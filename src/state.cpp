@@ -154,6 +154,52 @@ Item StateImpl::item_value(std::uint32_t id) const {
   return v;
 }
 
+// ---- Schema version 1 path: outcomes of events written before they were recorded ----
+// Events of earlier releases do not say which items a held conference gave its reply
+// deadline, which items followed a merged unit, or which status an intake decision or a
+// reopening left an item in: apply computed them from the state. For those events it still
+// does, with these functions, which are FROZEN: they are the meaning of those old events, so
+// they never change, whatever the rules (src/rules.cpp) decide for new events (changing one
+// would rewrite the past on replay; tests/golden/ holds logs that catch it). Events that
+// carry the outcome are applied from it alone.
+namespace {
+namespace v1 {
+
+// conference_held: every item of the conference's opinions without a deadline, unsettled and
+// not a duplicate, in opinion order.
+std::vector<ItemId> deadline_items(const StateImpl& s, ConferenceId conference) {
+  std::vector<ItemId> out;
+  for (OpinionId o : s.conferences[conference.value].opinions) {
+    const OpinionRec& op = s.opinions[o.value];
+    for (std::uint32_t i = op.first_item; i < op.first_item + op.item_count; ++i) {
+      const ItemRec& r = s.items[i];
+      if (r.deadline == kNoDay && !is_resolved(r.status) && r.status != ItemStatus::merged) out.push_back(ItemId(i));
+    }
+  }
+  return out;
+}
+
+// unit_merged: every item of the unit that is not closed, in id order.
+std::vector<ItemId> moved_items(const StateImpl& s, UnitId unit) {
+  std::vector<ItemId> out;
+  for (std::size_t i = 1; i < s.items.size(); ++i) {
+    const ItemRec& r = s.items[i];
+    if (r.unit == unit && r.status != ItemStatus::closed) out.push_back(ItemId(static_cast<std::uint32_t>(i)));
+  }
+  return out;
+}
+
+// intake_decided: an outcome other than accepted or more_time hands the item on.
+ItemStatus intake_status(const ItemRec& r, Outcome outcome) {
+  return outcome != Outcome::accepted && outcome != Outcome::more_time ? ItemStatus::handed_on : r.status;
+}
+
+// item_reopened: back to its agency if it has one.
+ItemStatus reopened_status(const ItemRec& r) { return r.agency ? ItemStatus::assigned : ItemStatus::open; }
+
+}  // namespace v1
+}  // namespace
+
 // ---- apply: one function per event; State::apply checks the event first (state_check.cpp),
 // so these index without checks and never throw halfway ----
 struct Applier {
@@ -200,9 +246,10 @@ struct Applier {
       into.organizations.push_back(o);
     }
     from.organizations.clear();
-    for (std::size_t i = 1; i < s.items.size(); ++i) {
-      ItemRec& r = s.items[i];
-      if (r.unit == e.unit && r.status != ItemStatus::closed) r.unit = e.into;
+    if (e.moved_items) {
+      for (ItemId i : *e.moved_items) s.items[i.value].unit = e.into;
+    } else {
+      for (ItemId i : v1::moved_items(s, e.unit)) s.items[i.value].unit = e.into;
     }
   }
   void operator()(const ev::UnitDissolved& e) {
@@ -269,15 +316,15 @@ struct Applier {
     c.value.reply_due = e.reply_due;
     c.notice_due = e.notice_due;
     const std::int32_t due = day_of(e.reply_due);
-    for (OpinionId o : c.opinions) {
-      const OpinionRec& op = s.opinions[o.value];
-      for (std::uint32_t i = op.first_item; i < op.first_item + op.item_count; ++i) {
-        ItemRec& r = s.items[i];
-        if (r.deadline == kNoDay && !is_resolved(r.status) && r.status != ItemStatus::merged) {
-          r.deadline = r.original_deadline = due;
-          s.reindex(i);
-        }
-      }
+    auto give = [&](ItemId i) {
+      ItemRec& r = s.items[i.value];
+      r.deadline = r.original_deadline = due;
+      s.reindex(i.value);
+    };
+    if (e.deadline_items) {
+      for (ItemId i : *e.deadline_items) give(i);
+    } else {
+      for (ItemId i : v1::deadline_items(s, e.conference)) give(i);
     }
   }
   void operator()(const ev::ConclusionNoticeIssued& e) {
@@ -428,7 +475,8 @@ struct Applier {
     c.outcome_reason = e.reason.empty() ? e.target : (e.target.empty() ? e.reason : e.reason + " — " + e.target);
     if (!e.due.is_special()) c.outcome_due = e.due;
     if (!e.raiser_notified_on.is_special()) c.raiser_notified_on = e.raiser_notified_on;
-    if (e.outcome != Outcome::accepted && e.outcome != Outcome::more_time) {
+    const ItemStatus status = e.status ? *e.status : v1::intake_status(r, e.outcome);
+    if (status == ItemStatus::handed_on) {  // else it keeps its status (the check allows no other)
       r.status = ItemStatus::handed_on;
       r.resolved_on = day_of(e.on);
       s.reindex(e.item.value);
@@ -456,7 +504,7 @@ struct Applier {
   }
   void operator()(const ev::ItemReopened& e) {
     ItemRec& r = s.items[e.item.value];
-    r.status = r.agency ? ItemStatus::assigned : ItemStatus::open;
+    r.status = e.status ? *e.status : v1::reopened_status(r);
     r.reply = 0;  // the old reply stays in the log and the item's history
     r.resolved_on = kNoDay;
     if (r.outcome != Outcome::escalated) r.outcome = Outcome::none;

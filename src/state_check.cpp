@@ -1,5 +1,6 @@
 #include "state_check.h"
 
+#include <algorithm>
 #include <string>
 
 #include "doithoai/error.h"
@@ -17,6 +18,11 @@ struct Bad {
 [[noreturn]] void bad(std::string why) { throw Bad{std::move(why)}; }
 
 std::string id_str(std::uint32_t v) { return std::to_string(v); }
+// A status read from a log may be any byte: its name, or its number.
+std::string status_name(ItemStatus st) {
+  const std::string_view n = to_string(st);
+  return n == "unknown" ? "status " + std::to_string(static_cast<int>(st)) : std::string(n);
+}
 
 struct Checker {
   const StateImpl& s;
@@ -73,6 +79,21 @@ struct Checker {
   void fresh_code(const M& codes, const std::string& code, const char* what) const {
     if (!code.empty() && codes.count(code)) bad(std::string(what) + " code '" + code + "' is already taken");
   }
+  // A recorded list of items (an outcome, events.h): each exists, passes `fits` (else
+  // `why`), and appears once.
+  template <class Fits>
+  void item_list(const std::vector<ItemId>& list, const char* what, Fits&& fits, const std::string& why) const {
+    std::vector<ItemId> seen;
+    seen.reserve(list.size());
+    for (ItemId i : list) {
+      item(i, what);
+      if (!fits(s.items[i.value])) bad(std::string(what) + " " + id_str(i.value) + " " + why);
+      seen.push_back(i);
+    }
+    std::sort(seen.begin(), seen.end(), [](ItemId a, ItemId b) { return a.value < b.value; });
+    for (std::size_t k = 1; k < seen.size(); ++k)
+      if (seen[k] == seen[k - 1]) bad(std::string(what) + " " + id_str(seen[k].value) + " is listed twice");
+  }
 
   // ---- directory ----
   void operator()(const ev::UnitCreated& e) const {
@@ -86,6 +107,9 @@ struct Checker {
     active_unit(e.into, "unit");
     if (e.unit == e.into) bad("a unit cannot merge into itself");
     if (s.unit_in_subtree(e.into, e.unit)) bad("a unit cannot merge into one of its own sub-units");
+    if (e.moved_items)
+      item_list(*e.moved_items, "moved item", [&](const ItemRec& r) { return r.unit == e.unit; },
+                "does not belong to unit " + id_str(e.unit.value));
   }
   void operator()(const ev::UnitDissolved& e) const { active_unit(e.unit, "unit"); }
   void operator()(const ev::AgencyCreated& e) const {
@@ -122,6 +146,10 @@ struct Checker {
     if (conference(e.conference).value.status != ConferenceStatus::planned) bad("the conference was already held");
     for (PersonId p : e.chairs) person(p, "chair");
     for (PersonId p : e.co_chairs) person(p, "co-chair");
+    if (e.deadline_items)
+      item_list(*e.deadline_items, "deadline item",
+                [&](const ItemRec& r) { return s.opinions[r.opinion].conference == e.conference; },
+                "is not an item of conference " + id_str(e.conference.value));
   }
   void operator()(const ev::ConclusionNoticeIssued& e) const {
     if (conference(e.conference).value.status != ConferenceStatus::held)
@@ -192,6 +220,11 @@ struct Checker {
     if (e.outcome == Outcome::none || e.outcome == Outcome::escalated ||
         static_cast<int>(e.outcome) > static_cast<int>(Outcome::escalated))
       bad("intake outcome " + std::to_string(static_cast<int>(e.outcome)) + " is not an intake decision");
+    // The recorded status: handed on, or the one the item has (a decision moves it nowhere else).
+    const ItemStatus now = s.items[e.item.value].status;
+    if (e.status && *e.status != ItemStatus::handed_on && *e.status != now)
+      bad("an intake decision leaves item " + id_str(e.item.value) + " " + std::string(to_string(now)) +
+          " or hands it on, not " + status_name(*e.status));
   }
   void operator()(const ev::ItemExtended& e) const {
     const ItemRec& r = item_in(e.item, {ItemStatus::open, ItemStatus::assigned});
@@ -205,6 +238,11 @@ struct Checker {
   void operator()(const ev::ItemReopened& e) const {
     const ItemRec& r = item_in(e.item, {ItemStatus::replied, ItemStatus::answered, ItemStatus::handed_on});
     if (r.outcome == Outcome::escalated) bad("an escalated item is followed through its proposal");
+    // The recorded status: open, or assigned to the agency the item has.
+    if (e.status && *e.status != ItemStatus::open && *e.status != ItemStatus::assigned)
+      bad("a reopened item is open or assigned, not " + status_name(*e.status));
+    if (e.status && *e.status == ItemStatus::assigned && !r.agency)
+      bad("item " + id_str(e.item.value) + " has no agency to be assigned to again");
   }
   void operator()(const ev::ItemClosed& e) const {
     item_in(e.item, {ItemStatus::replied, ItemStatus::answered, ItemStatus::handed_on});

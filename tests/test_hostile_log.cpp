@@ -105,6 +105,28 @@ std::vector<Case> cases() {
        }, "another unit"},
       {"an intake outcome that is an escalation", [=](const Base& b) { return Event(ev::IntakeDecided{b.open, Outcome::escalated, "", "", day, Date(), day}); }, "not an intake decision"},
       {"a unit code taken", [=](const Base&) { return Event(ev::UnitCreated{UnitId(4), "HN", "Hà Nội 2", "tinh", UnitId(), day}); }, "already taken"},
+      // recorded outcomes (events.h) that cannot follow the state
+      {"a held conference giving its deadline to no item", [=](const Base& b) {
+         return Event(ev::ConferenceHeld{b.conference, day, {b.d.party_head}, 10, "", day, day, {}, std::vector<ItemId>{ItemId(999)}});
+       }, "deadline item 999 does not exist"},
+      {"a held conference giving its deadline to an item of no conference", [=](const Base& b) {
+         return Event(ev::ConferenceHeld{b.conference, day, {b.d.party_head}, 10, "", day, day, {}, std::vector<ItemId>{b.open}});
+       }, "is not an item of conference"},
+      {"a unit merge moving an item of another unit", [=](const Base& b) {
+         return Event(ev::UnitMerged{b.d.district, b.d.city, day, std::vector<ItemId>{b.open}});
+       }, "does not belong to unit"},
+      {"a unit merge moving an item twice", [=](const Base& b) {
+         return Event(ev::UnitMerged{b.d.ward, b.d.district, day, std::vector<ItemId>{b.open, b.assigned, b.open}});
+       }, "is listed twice"},
+      {"a unit merge moving no item", [=](const Base& b) {
+         return Event(ev::UnitMerged{b.d.ward, b.d.district, day, std::vector<ItemId>{ItemId()}});
+       }, "moved item 0 does not exist"},
+      {"an intake decision closing an item", [=](const Base& b) {
+         return Event(ev::IntakeDecided{b.open, Outcome::refused, "r", "", day, Date(), day, ItemStatus::closed});
+       }, "not closed"},
+      {"a reopening to a replied status", [=](const Base& b) {
+         return Event(ev::ItemReopened{b.replied, "x", day, day, ItemStatus::replied});
+       }, "open or assigned, not replied"},
   };
 }
 
@@ -217,7 +239,7 @@ TEST_CASE("hostile logs: every class of impossible event is corruption naming it
   REQUIRE(k == static_cast<int>(cases().size()));
 }
 
-TEST_CASE("hostile logs: State::apply refuses what JSON cannot carry: a recipient out of range, a sequence gap, no time") {
+TEST_CASE("hostile logs: State::apply refuses what JSON cannot carry: a recipient or recorded status out of range, a sequence gap, no time") {
   const Base& b = base();
   State s;
   for (const Recorded& r : b.events) s.apply(r);
@@ -231,6 +253,10 @@ TEST_CASE("hostile logs: State::apply refuses what JSON cannot carry: a recipien
   const std::string written = image_of(w);
   REQUIRE_ERROR(corruption, w.apply(Recorded{n + 2, b.last_at, kSystemActor, ev::ReplyDelivered{b.assigned, static_cast<Recipient>(9), day, true}}));
   REQUIRE(image_of(w) == written);
+  // A recorded status out of range (a forged binary replay row can hold any byte).
+  REQUIRE_ERROR(corruption, s.apply(Recorded{n + 1, b.last_at, kSystemActor,
+                                             ev::IntakeDecided{b.assigned, Outcome::accepted, "", "", day, Date(), Date(),
+                                                               static_cast<ItemStatus>(200)}}));
   REQUIRE_ERROR(corruption, s.apply(Recorded{n + 2, b.last_at, kSystemActor, ev::ItemClosed{b.replied, "", day}}));
   REQUIRE_ERROR(corruption, s.apply(Recorded{n, b.last_at, kSystemActor, ev::ItemClosed{b.replied, "", day}}));
   REQUIRE_ERROR(corruption, s.apply(Recorded{n + 1, Instant(), kSystemActor, ev::ItemClosed{b.replied, "", day}}));

@@ -35,6 +35,10 @@ struct Filler {
       v = Date(2022, 9, 30);
     } else if constexpr (std::is_same_v<T, std::optional<Date>>) {
       v = Date(2022, 10, 7);
+    } else if constexpr (detail::is_outcome<T>::value) {  // a recorded outcome, present
+      typename T::value_type x{};
+      fill(x);
+      v = std::move(x);
     } else if constexpr (std::is_same_v<T, std::vector<ItemSpec>>) {
       v = {ItemSpec{"land", text}, ItemSpec{"Môi trường", text + "!"}};
     } else if constexpr (is_vec<T>::value) {

@@ -1,12 +1,15 @@
 // doithoai/events.h: the facts the engine records, the one source of truth (R20).
 //
 // One struct per event type; `Event` is their variant. Events hold decided values (ids,
-// deadlines), so applying them needs no clock, profile or calendar. Type names and their
-// JSON fields are a frozen format: a shipped name never changes meaning; new fields get
-// defaults and a new schema version (docs/json.md).
+// deadlines, and the outcomes of rules: which items a conference or a unit merge touched,
+// the status an item is left in), so applying them needs no clock, profile, calendar or
+// rule. Type names and their JSON fields are a frozen format: a shipped name never changes
+// meaning; new fields are optional, with the old meaning when absent (docs/store.md, "Event
+// schema versions").
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -22,7 +25,15 @@ namespace ev {
 
 struct UnitCreated { UnitId unit; std::string code; std::string name; std::string level; UnitId parent; Date on; bool remote = false; };
 struct UnitRenamed { UnitId unit; std::string name; Date on; };
-struct UnitMerged { UnitId unit; UnitId into; Date on; };
+// Outcomes recorded in events (issue 16): `std::optional` fields hold what the rules decided
+// when the event was written. Events written before them lack the field (absent in JSON and
+// in the binary cache); apply then computes the outcome with the rule of that time, frozen
+// (src/state.cpp, "schema version 1 path"), so old logs replay to the same state and new ones
+// depend on no rule at all.
+//
+// moved_items: the items of `unit` that went to `into` with it: every one not closed (a
+// closed item stays with the unit that closed it).
+struct UnitMerged { UnitId unit; UnitId into; Date on; std::optional<std::vector<ItemId>> moved_items; };
 struct UnitDissolved { UnitId unit; Date on; };
 struct AgencyCreated { AgencyId agency; UnitId unit; std::string code; std::string name; bool department = false; };
 struct OrganizationCreated { OrganizationId organization; UnitId unit; std::string code; std::string name; std::string kind; };
@@ -32,7 +43,9 @@ struct RoleRevoked { PersonId person; Role role = Role::resident; UnitId unit; A
 // format, cluster (ConferencePlanned) and co_chairs (ConferenceHeld) were added for art. 43
 // of the Local Government Law 2025; events stored before them read as in_person, "", [].
 struct ConferencePlanned { ConferenceId conference; UnitId unit; std::string code; ConferenceKind kind = ConferenceKind::periodic; std::string audience; AgencyId department; std::string topic; std::string plan_ref; Date planned_on; Date noticed_on; ConferenceFormat format = ConferenceFormat::in_person; std::string cluster; };
-struct ConferenceHeld { ConferenceId conference; Date held_on; std::vector<PersonId> chairs; std::uint32_t attendance = 0; std::string report; Date reply_due; Date notice_due; std::vector<PersonId> co_chairs; };
+// deadline_items: the conference's items that took reply_due as their deadline (R09: those
+// collected in advance that had none, were not settled and were not duplicates).
+struct ConferenceHeld { ConferenceId conference; Date held_on; std::vector<PersonId> chairs; std::uint32_t attendance = 0; std::string report; Date reply_due; Date notice_due; std::vector<PersonId> co_chairs; std::optional<std::vector<ItemId>> deadline_items; };
 struct ConclusionNoticeIssued { ConferenceId conference; std::string number; Date issued_on; std::string text; Date due; };
 struct ConferenceClosed { ConferenceId conference; Date on; };
 struct OpinionSubmitted { OpinionId opinion; ItemId first_item; UnitId unit; ConferenceId conference; Channel channel = Channel::letter; PersonId raised_by; OrganizationId raised_by_org; UnitId from_unit; Date raised_on; std::string topic; std::vector<ItemSpec> items; Date deadline; };
@@ -42,10 +55,13 @@ struct ItemAssigned { ItemId item; AgencyId agency; Date deadline; Date on; };
 struct ReplyWritten { ItemId item; std::string number; Date date; PersonId signer; AgencyId agency; std::string text; };
 struct ReplyDelivered { ItemId item; Recipient recipient = Recipient::raiser; Date on; bool completes = false; };
 struct ItemEscalated { ItemId item; UnitId to_unit; AgencyId to_agency; OpinionId opinion; ItemId new_item; std::string proposal; Date on; Date deadline; Date raiser_notified_on; };
-struct IntakeDecided { ItemId item; Outcome outcome = Outcome::accepted; std::string reason; std::string target; Date on; Date due; Date raiser_notified_on; };
+// status: the item's status after the decision (handed_on for an outcome that hands it on,
+// else the status it had).
+struct IntakeDecided { ItemId item; Outcome outcome = Outcome::accepted; std::string reason; std::string target; Date on; Date due; Date raiser_notified_on; std::optional<ItemStatus> status; };
 struct ItemExtended { ItemId item; Date deadline; std::string notice_number; Date notice_date; AgencyId agency; std::string reason; Date on; };
 struct FindingRecorded { ItemId item; std::string text; bool satisfactory = true; Date on; };
-struct ItemReopened { ItemId item; std::string reason; Date deadline; Date on; };
+// status: the status the item returns to (assigned when it has an agency, else open).
+struct ItemReopened { ItemId item; std::string reason; Date deadline; Date on; std::optional<ItemStatus> status; };
 struct ItemClosed { ItemId item; std::string note; Date on; };
 // Views (R13, R17)
 struct ReplyPublished { ItemId item; Date on; };

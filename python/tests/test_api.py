@@ -91,6 +91,9 @@ def test_history_and_state_as_of(held):
     reply_fully(held, item, D(2022, 10, 20), agency_officer=held.order_officer)
     types = [ev.type for ev in e.history(item=item)]
     assert types[:3] == ["conference_held", "opinion_submitted", "item_assigned"]
+    # The outcome the rules decided is in the event (issue 16): here no item was collected in
+    # advance, so none took the conference's reply deadline.
+    assert e.history(item=item)[0].data["deadline_items"] == []
     assert types[-1] == "reply_delivered" and types.count("reply_delivered") == 4
     assert e.history(conference=held.conf)[0].type == "conference_planned"
     with pytest.raises(d.InvalidArgument):
