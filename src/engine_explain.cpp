@@ -6,6 +6,7 @@
 // rule with its citation, and the days off the count stepped over.
 #include "doithoai/engine.h"
 #include "doithoai/error.h"
+#include "engine_impl.h"
 
 namespace doithoai {
 
@@ -18,7 +19,7 @@ std::string vn(const Date& d) {
 }
 }  // namespace
 
-DeadlineBasis Engine::explain_deadline(ItemId id) const {
+DeadlineBasis Engine::Impl::explain_deadline(ItemId id) const {
   const Item it = item(id);  // not_found for unknown ids
   DeadlineBasis b;
   b.item = id;
