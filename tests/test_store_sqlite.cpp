@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "binary.h"
-#include "fault_vfs.h"
+#include "support/fault_vfs.h"
 #include "store_support.h"
 
 using namespace doithoai;

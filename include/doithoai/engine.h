@@ -47,6 +47,14 @@
 // affects the engine. ~Engine delivers what was committed, then stops. Events other writers
 // append to a shared store (catch_up) are not delivered.
 // Ownership: the engine owns its store; calendars and clocks are shared.
+// What the header shows: only the contract. The engine's locks, state, idempotency keys,
+// group-commit queue, subscribers' queue and past-day cache are behind a private
+// implementation (Engine is one pointer; LevelDB's DB is the model), so changing them changes
+// neither this header nor the layout a caller compiled against. read and read_as_of are
+// templates over the exported read_with and read_as_of_with: the locking protocol is compiled
+// into the library, never into the caller. Profile is only declared here (include
+// doithoai/profile.h, or the umbrella doithoai.h, to make one) and nlohmann::json only
+// forward-declared (include doithoai/json.h, or nlohmann/json.hpp, to use execute_json's).
 #pragma once
 
 #include <chrono>
