@@ -61,7 +61,7 @@ struct Sealed {
 
 }  // namespace
 
-TEST_CASE("engine.h shows only the contract: no locks, maps or full JSON in the header") {
+TEST_CASE("engine.h shows only the contract and pulls in no locks or full JSON") {
   CHECK_FALSE(kEngineHeaderHasFullJson);
   CHECK(kEngineHeaderHasJsonFwd);  // execute_json's signature
   CHECK_FALSE(kEngineHeaderHasSharedMutex);
@@ -70,7 +70,7 @@ TEST_CASE("engine.h shows only the contract: no locks, maps or full JSON in the 
   CHECK(sizeof(Engine) == sizeof(void*));
 }
 
-TEST_CASE("State offers no apply, impl() or text-pool constructor to users") {
+TEST_CASE("State offers users no apply nor impl nor text pool constructor") {
   CHECK_FALSE(can_apply<State>::value);
   CHECK_FALSE(can_impl<State>::value);
   // Internal constructors taking the text pool (a shared_ptr) are gone from State and
@@ -81,7 +81,7 @@ TEST_CASE("State offers no apply, impl() or text-pool constructor to users") {
   CHECK(std::is_nothrow_move_constructible_v<State>);
 }
 
-TEST_CASE("read and read_as_of return what f returns, through the exported read_with") {
+TEST_CASE("read and read_as_of return what f returns through the exported read_with") {
   World w;
   const ItemId i = w.letter(w.resident);
   const std::uint64_t seq = w.engine->last_seq();
