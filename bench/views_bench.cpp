@@ -11,6 +11,7 @@
 #include <string>
 
 #include "doithoai/doithoai.h"
+#include "state_access.h"
 
 using namespace doithoai;
 using Clock_ = std::chrono::steady_clock;
@@ -18,7 +19,7 @@ using Clock_ = std::chrono::steady_clock;
 namespace {
 std::uint64_t seq = 0;
 void put(State& s, Event e, const Date& d) {
-  s.apply(Recorded{++seq, Instant(d) + boost::posix_time::hours(2), kSystemActor, std::move(e)});
+  detail::StateAccess::apply(s, Recorded{++seq, Instant(d) + boost::posix_time::hours(2), kSystemActor, std::move(e)});
 }
 double ms_since(Clock_::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock_::now() - t).count();

@@ -17,6 +17,7 @@
 
 #include "doithoai/doithoai.h"
 #include "fuzz_common.h"
+#include "state_access.h"
 #include "state_impl.h"
 
 using namespace doithoai;
@@ -205,10 +206,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Instant t0(Date(2022, 1, 1), boost::posix_time::hours(1));
   while (!in.empty() && log.size() < 64 && !hostile) {
     Recorded r{shadow.last_seq() + 1, t0 + boost::posix_time::minutes(static_cast<long>(log.size())), kSystemActor,
-               make_event(in, shadow.impl())};
+               make_event(in, detail::StateAccess::impl(shadow))};
     const bool keep_if_refused = in.flag();
     bool other = false;
-    if (is_corruption([&] { shadow.apply(r); }, other)) {
+    if (is_corruption([&] { detail::StateAccess::apply(shadow, r); }, other)) {
       if (!keep_if_refused) continue;
       hostile = true;
     }

@@ -12,6 +12,7 @@
 #include "binary.h"
 #include "doithoai/doithoai.h"
 #include "snapshot.h"
+#include "state_access.h"
 #include "state_impl.h"
 #include "world.h"
 
@@ -104,12 +105,12 @@ int main(int argc, char** argv) {
   // Snapshot images: the world's state with and without idempotency keys.
   w.engine->read([&](const State& s) {
     std::string image;
-    detail::write_snapshot(s.impl(), {}, image);
+    detail::write_snapshot(detail::StateAccess::impl(s), {}, image);
     write(corpus / "fuzz_snapshot", "gen-state.bin", image);
     std::unordered_map<std::string, Result> idem;
     idem["k-1"] = Result{};
     image.clear();
-    detail::write_snapshot(s.impl(), idem, image);
+    detail::write_snapshot(detail::StateAccess::impl(s), idem, image);
     write(corpus / "fuzz_snapshot", "gen-state-idem.bin", image);
     detail::StateImpl empty;
     image.clear();

@@ -6,7 +6,7 @@
 // non-empty opinion key become items of one opinion). Missing columns or empty cells take
 // the defaults. Every row is converted before any command is returned, so a row that cannot
 // be read throws (naming its line, the header being line 1) and nothing is imported.
-// Internal (not installed); exported like src/fault_vfs.h so that a shared build links.
+// Internal (not installed); exported so that the tests link against a shared build.
 #pragma once
 
 #include <cstddef>

@@ -12,6 +12,7 @@
 #include "doithoai/json.h"
 #include "doithoai/state.h"
 #include "json_text.h"
+#include "state_access.h"
 #include "text.h"
 
 namespace doithoai {
@@ -297,12 +298,12 @@ std::uint64_t import_jsonl(std::istream& in, DurableStore& to) {
     State check;
     if (to.last_seq() > 0)
       to.read(1, [&](const Recorded& r, std::string_view) {
-        check.apply(r);
+        detail::StateAccess::apply(check, r);
         return true;
       });
     for (const StoredEvent& e : rows) {
       try {
-        check.apply(recorded_of(e));
+        detail::StateAccess::apply(check, recorded_of(e));
       } catch (const Error& x) {
         throw Error(x.code(), std::string(x.what()) + " (nothing was imported)");
       }

@@ -1,4 +1,4 @@
-#include "doithoai/engine.h"
+#include "engine_impl.h"
 
 #include <algorithm>
 #include <atomic>
@@ -11,6 +11,7 @@
 #include "doithoai/vietnam_calendar.h"
 #include "idempotency.h"
 #include "rules.h"
+#include "state_access.h"
 #include "state_impl.h"
 #include "subscribers.h"
 
@@ -93,24 +94,24 @@ struct WriterQueue {
 };
 }  // namespace detail
 
-Engine::Engine(Profile profile, EngineOptions options)
-    : Engine(std::move(profile), nullptr, std::move(options), std::make_shared<detail::TextPool>()) {}
+Engine::Impl::Impl(Profile profile, EngineOptions options)
+    : Impl(std::move(profile), nullptr, std::move(options), std::make_shared<detail::TextPool>()) {}
 
-Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions options)
-    : Engine(std::move(profile), std::move(store), std::move(options), nullptr) {
+Engine::Impl::Impl(Profile profile, std::unique_ptr<EventStore> store, EngineOptions options)
+    : Impl(std::move(profile), std::move(store), std::move(options), nullptr) {
   if (!store_) throw Error(ErrorCode::invalid_argument, "engine needs a store");
 }
 
 // With a pool and no store: an in-memory log sharing the state's text pool.
-Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions options,
+Engine::Impl::Impl(Profile profile, std::unique_ptr<EventStore> store, EngineOptions options,
                std::shared_ptr<detail::TextPool> pool)
     : profile_(std::move(profile)),
       calendar_(options.calendar ? options.calendar : calendar_for(profile_)),
       clock_(options.clock ? options.clock : std::make_shared<SystemClock>()),
-      store_(pool && !store ? std::make_unique<MemoryStore>(pool) : std::move(store)),
+      store_(pool && !store ? detail::StateAccess::memory_store(pool) : std::move(store)),
       max_retries_(std::max(0, options.max_conflict_retries)),
       snapshot_every_(options.snapshot_every),
-      state_(pool),
+      state_(detail::StateAccess::sharing(pool)),
       decision_(std::make_unique<detail::Decision>()),
       writers_(std::make_unique<detail::WriterQueue>()),
       idempotency_(std::make_unique<detail::IdempotencyWindow>(options.idempotency_window)),
@@ -123,11 +124,11 @@ Engine::Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions
   catch_up_locked(options.replay_progress);
 }
 
-Engine::~Engine() { close_subscribers(); }
+Engine::Impl::~Impl() { close_subscribers(); }
 
-void Engine::close_subscribers() { delivery_->close(); }
+void Engine::Impl::close_subscribers() { delivery_->close(); }
 
-void Engine::catch_up_locked(const ProgressFn& progress) {
+void Engine::Impl::catch_up_locked(const ProgressFn& progress) {
   const std::uint64_t from = state_.last_seq() + 1;
   const std::uint64_t last = store_->last_seq();
   if (last < from) return;
@@ -140,7 +141,7 @@ void Engine::catch_up_locked(const ProgressFn& progress) {
     }
   } bulk;
   if (last - from >= kBulkReplay) {
-    auto& impl = const_cast<detail::StateImpl&>(state_.impl());
+    auto& impl = const_cast<detail::StateImpl&>(detail::StateAccess::impl(state_));
     impl.reserve_for_events(static_cast<std::size_t>(last - from + 1));
     bulk.pool = &impl.text();
     bulk.pool->bulk_load(true);
@@ -150,7 +151,7 @@ void Engine::catch_up_locked(const ProgressFn& progress) {
     if (r.seq != state_.last_seq() + 1)
       throw Error(ErrorCode::corruption, "store skipped from sequence " + std::to_string(state_.last_seq()) +
                                              " to " + std::to_string(r.seq));
-    state_.apply(r);
+    detail::StateAccess::apply(state_, r);
     if (!key.empty()) {
       one[0] = r;
       idempotency_->remember(key, result_of(one), nullptr);
@@ -161,12 +162,12 @@ void Engine::catch_up_locked(const ProgressFn& progress) {
   if (progress) progress(applied, std::max(total, applied));
 }
 
-void Engine::catch_up() {
+void Engine::Impl::catch_up() {
   auto lock = write_lock();
   catch_up_locked();
 }
 
-Result Engine::execute(PersonId actor, const Command& command, std::string_view key) {
+Result Engine::Impl::execute(PersonId actor, const Command& command, std::string_view key) {
   detail::check_idempotency_key(key);
   // A key is kept with a digest of the request: a retry replays, another request conflicts.
   const std::string digest = key.empty() ? std::string() : detail::request_digest(actor, command);
@@ -240,7 +241,7 @@ Result Engine::execute(PersonId actor, const Command& command, std::string_view 
   return std::move(w.result);
 }
 
-void Engine::commit_group_locked(const std::vector<detail::Writer*>& group) {
+void Engine::Impl::commit_group_locked(const std::vector<detail::Writer*>& group) {
   if (group.size() == 1 || !store_->appends_groups()) {
     for (detail::Writer* w : group) {
       try {
@@ -294,11 +295,11 @@ void Engine::commit_group_locked(const std::vector<detail::Writer*>& group) {
       }
       Instant now = clock_->now();
       if (!state_.last_at().is_special() && now < state_.last_at()) now = state_.last_at();
-      detail::decide({state_.impl(), profile_, *calendar_, w.actor, now}, *w.command, decision);
+      detail::decide({detail::StateAccess::impl(state_), profile_, *calendar_, w.actor, now}, *w.command, decision);
       Batch& batch = slot.batch;
       batch.idempotency_key.assign(w.key.data(), w.key.size());
       batch.idempotency_digest = *w.digest;
-      batch.partition = partition_of(state_.impl(), decision.events.front());
+      batch.partition = partition_of(detail::StateAccess::impl(state_), decision.events.front());
       std::uint64_t seq = state_.last_seq();
       for (auto& e : decision.events) batch.events.push_back(Recorded{++seq, now, w.actor, std::move(e)});
       batches.push_back(&batch);
@@ -307,7 +308,7 @@ void Engine::commit_group_locked(const std::vector<detail::Writer*>& group) {
       continue;
     }
     try {
-      for (const auto& r : slot.batch.events) state_.apply(r);
+      for (const auto& r : slot.batch.events) detail::StateAccess::apply(state_, r);
     } catch (...) {  // not expected (apply does not refuse): the group fails as a whole
       failure = std::current_exception();
       break;
@@ -369,15 +370,15 @@ void Engine::commit_group_locked(const std::vector<detail::Writer*>& group) {
     after_commit_snapshot_locked(batches.front()->events.front().seq, batches.back()->events.back().seq);
 }
 
-void Engine::rollback_locked() noexcept {
+void Engine::Impl::rollback_locked() noexcept {
   // The tentative events are in the state only: start over from what the store holds. If
   // even that fails, the state is left at a committed prefix of the log, which the next
   // command catches up from; it never shows the failed group's events.
   try {
     // A fresh text pool unless the in-memory log shares this one (then the failed group's
     // texts stay in it, unreferenced).
-    const auto& pool = state_.impl().text_pool;
-    State fresh(pool.use_count() > 1 ? pool : nullptr);
+    const auto& pool = detail::StateAccess::impl(state_).text_pool;
+    State fresh = detail::StateAccess::sharing(pool.use_count() > 1 ? pool : nullptr);
     fresh.set_zone_offset_minutes(profile_.zone_offset_minutes);
     state_ = std::move(fresh);
     restore_snapshot_locked();
@@ -387,7 +388,7 @@ void Engine::rollback_locked() noexcept {
   }
 }
 
-Result Engine::execute_one_locked(PersonId actor, const Command& command, std::string_view key,
+Result Engine::Impl::execute_one_locked(PersonId actor, const Command& command, std::string_view key,
                                   const std::string& digest) {
   // Buffers reused across commands (guarded by the exclusive lock).
   Batch& batch = batch_;
@@ -400,10 +401,10 @@ Result Engine::execute_one_locked(PersonId actor, const Command& command, std::s
     // the end of any day is then a prefix of the log, and as-of queries are exact.
     Instant now = clock_->now();
     if (!state_.last_at().is_special() && now < state_.last_at()) now = state_.last_at();
-    detail::decide({state_.impl(), profile_, *calendar_, actor, now}, command, decision);
+    detail::decide({detail::StateAccess::impl(state_), profile_, *calendar_, actor, now}, command, decision);
     batch.idempotency_key.assign(key.data(), key.size());
     batch.idempotency_digest = digest;
-    batch.partition = partition_of(state_.impl(), decision.events.front());
+    batch.partition = partition_of(detail::StateAccess::impl(state_), decision.events.front());
     batch.events.clear();
     std::uint64_t seq = state_.last_seq();
     for (auto& e : decision.events) batch.events.push_back(Recorded{++seq, now, actor, std::move(e)});
@@ -414,7 +415,7 @@ Result Engine::execute_one_locked(PersonId actor, const Command& command, std::s
       if (e.code() != ErrorCode::conflict || attempt >= max_retries_) throw;
     }
   }
-  for (const auto& r : batch.events) state_.apply(r);
+  for (const auto& r : batch.events) detail::StateAccess::apply(state_, r);
   Result result = result_of(batch.events);
   if (!key.empty()) idempotency_->remember(key, result, &digest);
   if (snapshot_every_) after_commit_snapshot_locked(result.first_seq, result.last_seq);
@@ -423,7 +424,7 @@ Result Engine::execute_one_locked(PersonId actor, const Command& command, std::s
   return result;
 }
 
-nlohmann::json Engine::execute_json(const nlohmann::json& request) {
+nlohmann::json Engine::Impl::execute_json(const nlohmann::json& request) {
   if (!request.is_object()) throw Error(ErrorCode::invalid_argument, "a request must be a JSON object");
   check_json_depth(request, "a request");
   for (auto it = request.begin(); it != request.end(); ++it)
@@ -451,7 +452,7 @@ nlohmann::json Engine::execute_json(const nlohmann::json& request) {
   return result_to_json(execute(actor, command_from_json(request["command"]), key));
 }
 
-Subscription Engine::subscribe(std::function<void(const Recorded&)> callback) {
+Subscription Engine::Impl::subscribe(std::function<void(const Recorded&)> callback) {
   if (!callback) throw Error(ErrorCode::invalid_argument, "subscribe needs a callback");
   auto hook = std::make_shared<Subscription::Hook>();
   hook->callback = std::move(callback);
@@ -471,27 +472,27 @@ Subscription Engine::subscribe(std::function<void(const Recorded&)> callback) {
   return s;
 }
 
-void Engine::flush_subscribers() { delivery_->flush(std::nullopt); }
-bool Engine::flush_subscribers(std::chrono::milliseconds timeout) { return delivery_->flush(timeout); }
-std::size_t Engine::undelivered() const { return delivery_->pending(); }
+void Engine::Impl::flush_subscribers() { delivery_->flush(std::nullopt); }
+bool Engine::Impl::flush_subscribers(std::chrono::milliseconds timeout) { return delivery_->flush(timeout); }
+std::size_t Engine::Impl::undelivered() const { return delivery_->pending(); }
 
-std::uint64_t Engine::callback_errors() const { return delivery_->errors(); }
+std::uint64_t Engine::Impl::callback_errors() const { return delivery_->errors(); }
 
-Date Engine::today() const { return local_date(clock_->now(), profile_.zone_offset_minutes); }
-std::size_t Engine::waiting_commands() const { return writers_->waiting.load(std::memory_order_acquire); }
-std::uint64_t Engine::last_seq() const {
+Date Engine::Impl::today() const { return local_date(clock_->now(), profile_.zone_offset_minutes); }
+std::size_t Engine::Impl::waiting_commands() const { return writers_->waiting.load(std::memory_order_acquire); }
+std::uint64_t Engine::Impl::last_seq() const {
   auto lock = read_lock();
   return state_.last_seq();
 }
 
-Item Engine::item(ItemId id) const { return read([&](const State& s) { return s.item(id); }); }
-Unit Engine::unit(UnitId id) const { return read([&](const State& s) { return s.unit(id); }); }
-Conference Engine::conference(ConferenceId id) const {
+Item Engine::Impl::item(ItemId id) const { return read([&](const State& s) { return s.item(id); }); }
+Unit Engine::Impl::unit(UnitId id) const { return read([&](const State& s) { return s.unit(id); }); }
+Conference Engine::Impl::conference(ConferenceId id) const {
   return read([&](const State& s) { return s.conference(id); });
 }
-Opinion Engine::opinion(OpinionId id) const { return read([&](const State& s) { return s.opinion(id); }); }
-Person Engine::person(PersonId id) const { return read([&](const State& s) { return s.person(id); }); }
-Standing Engine::standing(ItemId id, Date as_of) const {
+Opinion Engine::Impl::opinion(OpinionId id) const { return read([&](const State& s) { return s.opinion(id); }); }
+Person Engine::Impl::person(PersonId id) const { return read([&](const State& s) { return s.person(id); }); }
+Standing Engine::Impl::standing(ItemId id, Date as_of) const {
   try {
     return read_as_of(as_of, [&](const State& s) { return s.standing(id, as_of); });
   } catch (const Error& e) {
@@ -502,28 +503,28 @@ Standing Engine::standing(ItemId id, Date as_of) const {
     throw;
   }
 }
-std::vector<ItemId> Engine::items(const ItemQuery& q) const {
+std::vector<ItemId> Engine::Impl::items(const ItemQuery& q) const {
   if (q.as_of.is_special()) return read([&](const State& s) { return s.items(q); });
   return read_as_of(q.as_of, [&](const State& s) { return s.items(q); });
 }
-std::vector<ItemId> Engine::overdue(Date as_of, std::size_t limit) const {
+std::vector<ItemId> Engine::Impl::overdue(Date as_of, std::size_t limit) const {
   return read_as_of(as_of, [&](const State& s) { return s.overdue(as_of, limit); });
 }
-std::vector<ItemId> Engine::due_within(Date from, int days, std::size_t limit) const {
+std::vector<ItemId> Engine::Impl::due_within(Date from, int days, std::size_t limit) const {
   if (days < 0) throw Error(ErrorCode::invalid_argument, "days must not be negative");
   check_date(from, "from");
   return due_between(from, from + boost::gregorian::date_duration(days), limit);
 }
-std::vector<ItemId> Engine::due_between(Date from, Date to, std::size_t limit) const {
+std::vector<ItemId> Engine::Impl::due_between(Date from, Date to, std::size_t limit) const {
   check_date(from, "from");
   check_date(to, "to");
   return read_as_of(from, [&](const State& s) { return s.due_between(from, to, limit); });
 }
-Reconciliation Engine::reconciliation(ConferenceId id) const {
+Reconciliation Engine::Impl::reconciliation(ConferenceId id) const {
   return read([&](const State& s) { return s.reconciliation(id); });
 }
 
-Accounting Engine::accounting(UnitId unit, Date as_of) const {
+Accounting Engine::Impl::accounting(UnitId unit, Date as_of) const {
   return read_as_of(as_of, [&](const State& s) { return s.accounting(unit, as_of); });
 }
 
@@ -576,19 +577,19 @@ State rebuild_until(const EventStore& store, int zone_minutes, Instant t, std::u
   s.set_zone_offset_minutes(zone_minutes);
   scan_log(store, 1, upto, lock, [&](const Recorded& r) {
     if (r.at > t) return false;
-    s.apply(r);
+    detail::StateAccess::apply(s, r);
     return true;
   });
   return s;
 }
 }  // namespace
 
-State Engine::state_as_of(Date d) const {
+State Engine::Impl::state_as_of(Date d) const {
   check_date(d, "d");
   return state_as_of(end_of_local_day(d, profile_.zone_offset_minutes));
 }
 
-std::shared_ptr<const State> Engine::state_on(Date d) const {
+std::shared_ptr<const State> Engine::Impl::state_on(Date d) const {
   const Instant end = end_of_local_day(d, profile_.zone_offset_minutes);
   // One rebuild at a time: concurrent queries on the same day wait for it instead of
   // replaying the log twice.
@@ -616,13 +617,13 @@ std::shared_ptr<const State> Engine::state_on(Date d) const {
   return s;
 }
 
-State Engine::state_as_of(Instant t) const {
+State Engine::Impl::state_as_of(Instant t) const {
   // The log's prefix the live state holds now (the shared lock only for this); events
   // appended after it are not included, as when the scan held the lock throughout.
   return rebuild_until(*store_, profile_.zone_offset_minutes, t, last_seq(), [this] { return read_lock(); });
 }
 
-std::vector<Recorded> Engine::events(std::uint64_t from, std::size_t limit) const {
+std::vector<Recorded> Engine::Impl::events(std::uint64_t from, std::size_t limit) const {
   std::vector<Recorded> out;
   if (limit == 0) return out;
   scan_log(*store_, from, last_seq(), [this] { return read_lock(); }, [&](const Recorded& r) {
@@ -632,7 +633,7 @@ std::vector<Recorded> Engine::events(std::uint64_t from, std::size_t limit) cons
   return out;
 }
 
-std::vector<Recorded> Engine::history_where(const std::function<bool(const Recorded&)>& match) const {
+std::vector<Recorded> Engine::Impl::history_where(const std::function<bool(const Recorded&)>& match) const {
   std::vector<Recorded> out;
   scan_log(*store_, 1, last_seq(), [this] { return read_lock(); }, [&](const Recorded& r) {
     if (match(r)) out.push_back(r);
@@ -641,7 +642,7 @@ std::vector<Recorded> Engine::history_where(const std::function<bool(const Recor
   return out;
 }
 
-std::vector<Recorded> Engine::history(ItemId id) const {
+std::vector<Recorded> Engine::Impl::history(ItemId id) const {
   const Item it = item(id);  // not_found for unknown ids
   return history_where([&](const Recorded& r) {
     if (const auto* o = std::get_if<ev::OpinionSubmitted>(&r.event))
@@ -653,7 +654,7 @@ std::vector<Recorded> Engine::history(ItemId id) const {
   });
 }
 
-std::vector<Recorded> Engine::history(OpinionId id) const {
+std::vector<Recorded> Engine::Impl::history(OpinionId id) const {
   const Opinion op = opinion(id);
   return history_where([&](const Recorded& r) {
     const Subjects s = subjects_of(r.event);
@@ -664,7 +665,7 @@ std::vector<Recorded> Engine::history(OpinionId id) const {
   });
 }
 
-std::vector<Recorded> Engine::history(ConferenceId id) const {
+std::vector<Recorded> Engine::Impl::history(ConferenceId id) const {
   (void)conference(id);
   return history_where([&](const Recorded& r) { return subjects_of(r.event).conference == id; });
 }

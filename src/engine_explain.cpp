@@ -8,6 +8,7 @@
 
 #include "doithoai/engine.h"
 #include "doithoai/error.h"
+#include "engine_impl.h"
 
 namespace doithoai {
 
@@ -20,7 +21,7 @@ std::string vn(const Date& d) {
 }
 }  // namespace
 
-DeadlineBasis Engine::explain_deadline(ItemId id) const {
+DeadlineBasis Engine::Impl::explain_deadline(ItemId id) const {
   const Item it = item(id);  // not_found for unknown ids
   DeadlineBasis b;
   b.item = id;

@@ -1,13 +1,14 @@
 // The engine's snapshot hooks, kept apart from engine.cpp.
-#include "doithoai/engine.h"
+#include "engine_impl.h"
 #include "doithoai/error.h"
 #include "idempotency.h"
 #include "snapshot.h"
+#include "state_access.h"
 #include "state_impl.h"
 
 namespace doithoai {
 
-void Engine::restore_snapshot_locked() {
+void Engine::Impl::restore_snapshot_locked() {
   std::uint64_t seq = 0;
   std::string image;
   if (!store_->load_snapshot(seq, image)) return;
@@ -17,28 +18,28 @@ void Engine::restore_snapshot_locked() {
     detail::read_snapshot(image, impl, idem);
     if (impl.last_seq != seq) return;  // not the state it claims to be: replay instead
     // State exposes its projection read-only; the engine owns this State outright.
-    const_cast<detail::StateImpl&>(state_.impl()) = std::move(impl);
+    const_cast<detail::StateImpl&>(detail::StateAccess::impl(state_)) = std::move(impl);
     idempotency_->restore(std::move(idem));
   } catch (const Error&) {
     // A damaged or foreign image: the log is the truth, replay it from the start.
   }
 }
 
-std::uint64_t Engine::snapshot() {
+std::uint64_t Engine::Impl::snapshot() {
   auto lock = read_lock();
   const std::uint64_t seq = state_.last_seq();
   if (seq == 0) return 0;
   std::string image;
-  detail::write_snapshot(state_.impl(), idempotency_->results(), image);
+  detail::write_snapshot(detail::StateAccess::impl(state_), idempotency_->results(), image);
   store_->save_snapshot(seq, image);
   return seq;
 }
 
-void Engine::after_commit_snapshot_locked(std::uint64_t first, std::uint64_t last) noexcept {
+void Engine::Impl::after_commit_snapshot_locked(std::uint64_t first, std::uint64_t last) noexcept {
   if ((first - 1) / snapshot_every_ == last / snapshot_every_) return;
   try {
     std::string image;
-    detail::write_snapshot(state_.impl(), idempotency_->results(), image);
+    detail::write_snapshot(detail::StateAccess::impl(state_), idempotency_->results(), image);
     store_->save_snapshot(last, image);
   } catch (...) {
     // The command committed; a missing snapshot only makes the next opening slower.

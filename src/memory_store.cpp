@@ -7,6 +7,7 @@
 #include "binary.h"
 #include "doithoai/error.h"
 #include "doithoai/store.h"
+#include "state_access.h"
 
 namespace doithoai {
 
@@ -115,8 +116,10 @@ struct MemoryStore::Impl {
 };
 
 MemoryStore::MemoryStore() : impl_(std::make_unique<Impl>()) {}
-MemoryStore::MemoryStore(std::shared_ptr<detail::TextPool> pool) : impl_(std::make_unique<Impl>()) {
-  impl_->pool = std::move(pool);
+std::unique_ptr<MemoryStore> detail::StateAccess::memory_store(std::shared_ptr<TextPool> pool) {
+  auto store = std::make_unique<MemoryStore>();
+  store->impl_->pool = std::move(pool);
+  return store;
 }
 MemoryStore::~MemoryStore() = default;
 std::uint64_t MemoryStore::last_seq() const {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "doithoai/error.h"
+#include "state_access.h"
 #include "state_check.h"
 #include "state_impl.h"
 
@@ -200,7 +201,7 @@ ItemStatus reopened_status(const ItemRec& r) { return r.agency ? ItemStatus::ass
 }  // namespace v1
 }  // namespace
 
-// ---- apply: one function per event; State::apply checks the event first (state_check.cpp),
+// ---- apply: one function per event; StateAccess::apply checks the event first (state_check.cpp),
 // so these index without checks and never throw halfway ----
 struct Applier {
   StateImpl& s;
@@ -536,22 +537,25 @@ using detail::day_of;
 using detail::kNoDay;
 
 State::State() : impl_(std::make_unique<detail::StateImpl>()) {}
-State::State(std::shared_ptr<detail::TextPool> pool) : impl_(std::make_unique<detail::StateImpl>()) {
-  if (pool) impl_->text_pool = std::move(pool);
+State detail::StateAccess::sharing(std::shared_ptr<TextPool> pool) {
+  State s;
+  if (pool) s.impl_->text_pool = std::move(pool);
+  return s;
 }
 State::~State() = default;
 State::State(State&&) noexcept = default;
 State& State::operator=(State&&) noexcept = default;
 
-void State::apply(const Recorded& r) {
+void detail::StateAccess::apply(State& s, const Recorded& r) {
+  StateImpl& impl = *s.impl_;
   // A log's hashes prove nothing about its events (anyone can compute them): check each
   // against the state before touching it, so a forged log is corruption, never UB.
-  detail::check_event(*impl_, r);
+  detail::check_event(impl, r);
   // Findings carry their author from the envelope.
-  std::visit(detail::Applier{*impl_}, r.event);
-  if (std::holds_alternative<ev::FindingRecorded>(r.event)) impl_->findings.back().by = r.actor;
-  impl_->last_seq = r.seq;
-  impl_->last_at = r.at;
+  std::visit(detail::Applier{impl}, r.event);
+  if (std::holds_alternative<ev::FindingRecorded>(r.event)) impl.findings.back().by = r.actor;
+  impl.last_seq = r.seq;
+  impl.last_at = r.at;
 }
 
 std::uint64_t State::last_seq() const { return impl_->last_seq; }

@@ -15,6 +15,7 @@
 
 #include "doithoai/doithoai.h"
 #include "snapshot.h"
+#include "state_access.h"
 #include "state_impl.h"
 
 namespace sx {
@@ -107,7 +108,7 @@ inline void workload(Engine& e, const Directory& d, int n, const std::string& ke
 // equal images, so comparing images compares every field of the projection.
 inline std::string image_of(const State& s) {
   std::string out;
-  detail::write_snapshot(s.impl(), {}, out);
+  detail::write_snapshot(detail::StateAccess::impl(s), {}, out);
   return out;
 }
 inline std::string image_of(const Engine& e) {
@@ -117,7 +118,7 @@ inline std::string image_of(const Engine& e) {
 inline std::string replay_image(const EventStore& store) {
   State s;
   store.read(1, [&](const Recorded& r, std::string_view) {
-    s.apply(r);
+    detail::StateAccess::apply(s, r);
     return true;
   });
   return image_of(s);

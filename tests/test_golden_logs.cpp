@@ -81,7 +81,7 @@ TEST_CASE("golden logs: the SQLite files and JSON Lines of tests/golden replay t
     std::ifstream again(kGolden + name + ".jsonl", std::ios::binary);
     State s;
     std::string line;
-    while (std::getline(again, line)) s.apply(recorded_from_json(json::parse(line)));
+    while (std::getline(again, line)) detail::StateAccess::apply(s, recorded_from_json(json::parse(line)));
     REQUIRE(s.last_seq() == events);
     REQUIRE(image_of(s) == image_of(*e));
   }
@@ -104,7 +104,7 @@ TEST_CASE("golden logs: a changed golden event is noticed (the test can fail)") 
     }
   REQUIRE(changed);
   State s;
-  for (const Recorded& r : events) s.apply(r);
+  for (const Recorded& r : events) detail::StateAccess::apply(s, r);
   const json current = golden::state_json(s);
   const json golden_state = json::parse(slurp(kGolden + "bode.state.json"));
   REQUIRE(golden::project(golden_state, current) != golden_state);

@@ -175,7 +175,7 @@ TEST_CASE("hostile logs: every class of impossible event is corruption naming it
   const std::uint64_t n = b.events.size();
   const std::string seq_text = "event " + std::to_string(n + 1) + " ";
   State good;
-  for (const Recorded& r : b.events) good.apply(r);
+  for (const Recorded& r : b.events) detail::StateAccess::apply(good, r);
   const std::string good_image = image_of(good);
   int k = 0;
   for (const Case& c : cases()) {
@@ -224,15 +224,15 @@ TEST_CASE("hostile logs: every class of impossible event is corruption naming it
     // State::apply: the state is unchanged and still takes the next good event.
     {
       State s;
-      for (const Recorded& r : b.events) s.apply(r);
+      for (const Recorded& r : b.events) detail::StateAccess::apply(s, r);
       ErrorCode code;
-      const std::string msg = message_of([&] { s.apply(bad); }, code);
+      const std::string msg = message_of([&] { detail::StateAccess::apply(s, bad); }, code);
       INFO("apply: " << msg);
       CHECK(code == ErrorCode::corruption);
       CHECK(msg.find(seq_text) != std::string::npos);
       CHECK(s.last_seq() == n);
       CHECK(image_of(s) == good_image);
-      s.apply(Recorded{n + 1, b.last_at, kSystemActor, ev::FindingRecorded{b.open, "Sau sự kiện hỏng", true, Date(2022, 11, 10)}});
+      detail::StateAccess::apply(s, Recorded{n + 1, b.last_at, kSystemActor, ev::FindingRecorded{b.open, "Sau sự kiện hỏng", true, Date(2022, 11, 10)}});
       CHECK(s.item(b.open).findings.size() == 1);
     }
   }
@@ -242,26 +242,26 @@ TEST_CASE("hostile logs: every class of impossible event is corruption naming it
 TEST_CASE("hostile logs: State::apply refuses what JSON cannot carry: a recipient or recorded status out of range, a sequence gap, no time") {
   const Base& b = base();
   State s;
-  for (const Recorded& r : b.events) s.apply(r);
+  for (const Recorded& r : b.events) detail::StateAccess::apply(s, r);
   const std::string before = image_of(s);
   const std::uint64_t n = b.events.size();
   const Date day(2022, 11, 10);
   // Deliver to recipient 9 of an item whose reply is written (1 << 8 and delivered_on[8]).
   State w;
-  for (const Recorded& r : b.events) w.apply(r);
-  w.apply(Recorded{n + 1, b.last_at, kSystemActor, ev::ReplyWritten{b.assigned, "2/TL", day, b.d.officer, b.d.land, "x"}});
+  for (const Recorded& r : b.events) detail::StateAccess::apply(w, r);
+  detail::StateAccess::apply(w, Recorded{n + 1, b.last_at, kSystemActor, ev::ReplyWritten{b.assigned, "2/TL", day, b.d.officer, b.d.land, "x"}});
   const std::string written = image_of(w);
-  REQUIRE_ERROR(corruption, w.apply(Recorded{n + 2, b.last_at, kSystemActor, ev::ReplyDelivered{b.assigned, static_cast<Recipient>(9), day, true}}));
+  REQUIRE_ERROR(corruption, detail::StateAccess::apply(w, Recorded{n + 2, b.last_at, kSystemActor, ev::ReplyDelivered{b.assigned, static_cast<Recipient>(9), day, true}}));
   REQUIRE(image_of(w) == written);
   // A recorded status out of range (a forged binary replay row can hold any byte).
-  REQUIRE_ERROR(corruption, s.apply(Recorded{n + 1, b.last_at, kSystemActor,
+  REQUIRE_ERROR(corruption, detail::StateAccess::apply(s, Recorded{n + 1, b.last_at, kSystemActor,
                                              ev::IntakeDecided{b.assigned, Outcome::accepted, "", "", day, Date(), Date(),
                                                                static_cast<ItemStatus>(200)}}));
-  REQUIRE_ERROR(corruption, s.apply(Recorded{n + 2, b.last_at, kSystemActor, ev::ItemClosed{b.replied, "", day}}));
-  REQUIRE_ERROR(corruption, s.apply(Recorded{n, b.last_at, kSystemActor, ev::ItemClosed{b.replied, "", day}}));
-  REQUIRE_ERROR(corruption, s.apply(Recorded{n + 1, Instant(), kSystemActor, ev::ItemClosed{b.replied, "", day}}));
+  REQUIRE_ERROR(corruption, detail::StateAccess::apply(s, Recorded{n + 2, b.last_at, kSystemActor, ev::ItemClosed{b.replied, "", day}}));
+  REQUIRE_ERROR(corruption, detail::StateAccess::apply(s, Recorded{n, b.last_at, kSystemActor, ev::ItemClosed{b.replied, "", day}}));
+  REQUIRE_ERROR(corruption, detail::StateAccess::apply(s, Recorded{n + 1, Instant(), kSystemActor, ev::ItemClosed{b.replied, "", day}}));
   REQUIRE(image_of(s) == before);
-  s.apply(Recorded{n + 1, b.last_at, kSystemActor, ev::ItemClosed{b.replied, "", day}});
+  detail::StateAccess::apply(s, Recorded{n + 1, b.last_at, kSystemActor, ev::ItemClosed{b.replied, "", day}});
   REQUIRE(s.status(b.replied) == ItemStatus::closed);
 }
 

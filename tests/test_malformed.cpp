@@ -71,7 +71,7 @@ Observed observe(const Engine& e) {
   o.last_seq = e.last_seq();
   for (const Recorded& r : e.events(1, std::numeric_limits<std::size_t>::max())) o.log += recorded_to_json(r).dump() + "\n";
   e.read([&](const State& s) {
-    detail::write_snapshot(s.impl(), {}, o.state);
+    detail::write_snapshot(detail::StateAccess::impl(s), {}, o.state);
     return 0;
   });
   return o;

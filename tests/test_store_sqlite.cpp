@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "binary.h"
-#include "fault_vfs.h"
+#include "support/fault_vfs.h"
 #include "store_support.h"
 
 using namespace doithoai;

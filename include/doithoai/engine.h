@@ -61,40 +61,40 @@
 // affects the engine. ~Engine delivers what was committed, then stops. Events other writers
 // append to a shared store (catch_up) are not delivered.
 // Ownership: the engine owns its store; calendars and clocks are shared.
+// What the header shows: only the contract. The engine's locks, state, idempotency keys,
+// group-commit queue, subscribers' queue and past-day cache are behind a private
+// implementation (Engine is one pointer; LevelDB's DB is the model), so changing them changes
+// neither this header nor the layout a caller compiled against. read and read_as_of are
+// templates over the exported read_with and read_as_of_with: the locking protocol is compiled
+// into the library, never into the caller. Profile is only declared here (include
+// doithoai/profile.h, or the umbrella doithoai.h, to make one) and nlohmann::json only
+// forward-declared (include doithoai/json.h, or nlohmann/json.hpp, to use execute_json's).
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <string>
-#include <unordered_map>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
+#include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "doithoai/calendar.h"
 #include "doithoai/commands.h"
 #include "doithoai/events.h"
 #include "doithoai/export.h"
-#include "doithoai/profile.h"
 #include "doithoai/state.h"
 #include "doithoai/store.h"
 #include "doithoai/time.h"
 
 namespace doithoai {
 
-namespace detail {
-struct Decision;
-struct Writer;
-struct WriterQueue;
-class IdempotencyWindow;
-}
+struct Profile;  // doithoai/profile.h
 
 struct EngineOptions {
   // Default: the calendar the profile names ("weekend": Monday–Friday).
@@ -172,6 +172,22 @@ class DOITHOAI_API Subscription {
   std::shared_ptr<Hook> own_;
 };
 
+// A borrowed callable void(const State&), as Engine::read_with takes it: two pointers, no
+// allocation; valid only while the callable it was made from lives (a function argument).
+class StateCallback {
+ public:
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, StateCallback> &&
+                                             std::is_invocable_v<F&, const State&>>>
+  StateCallback(F&& f) noexcept  // NOLINT: implicit, like std::function
+      : object_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
+        call_([](void* o, const State& s) { (*static_cast<std::remove_reference_t<F>*>(o))(s); }) {}
+  void operator()(const State& s) const { call_(object_, s); }
+
+ private:
+  void* object_;
+  void (*call_)(void*, const State&);
+};
+
 class DOITHOAI_API Engine {
  public:
   // An engine on a fresh in-memory store.
@@ -187,25 +203,38 @@ class DOITHOAI_API Engine {
   // -> the Result as JSON. Errors are thrown as with execute.
   nlohmann::json execute_json(const nlohmann::json& request);
 
-  // Runs f(const State&) under the shared lock and returns what it returns.
+  // Runs f(const State&) under the shared lock and returns what it returns (by value).
+  // The lock is taken inside the library (read_with): callers compile no locking code.
   template <class F>
   auto read(F&& f) const {
-    auto lock = read_lock();
-    return f(state_);
+    using R = std::decay_t<std::invoke_result_t<F&, const State&>>;
+    if constexpr (std::is_void_v<R>) {
+      read_with([&](const State& s) { f(s); });
+    } else {
+      std::optional<R> out;  // R need not be default-constructible
+      read_with([&](const State& s) { out.emplace(f(s)); });
+      return R(std::move(*out));
+    }
   }
   // Runs f(const State&) on the state as it was at the end of local day as_of: the live
   // state (under the shared lock) when as_of is on or after the day of the last event, a
   // state rebuilt from the log otherwise. f sees a State whose answers_for(as_of) is true.
+  // Error(invalid_argument) for a not-a-date as_of.
   template <class F>
   auto read_as_of(Date as_of, F&& f) const {
-    check_date(as_of, "as_of");
-    {
-      auto lock = read_lock();
-      if (state_.answers_for(as_of)) return f(state_);
+    using R = std::decay_t<std::invoke_result_t<F&, const State&>>;
+    if constexpr (std::is_void_v<R>) {
+      read_as_of_with(as_of, [&](const State& s) { f(s); });
+    } else {
+      std::optional<R> out;
+      read_as_of_with(as_of, [&](const State& s) { out.emplace(f(s)); });
+      return R(std::move(*out));
     }
-    const std::shared_ptr<const State> past = state_on(as_of);
-    return f(*past);
   }
+  // What read and read_as_of call: f runs once, on the calling thread, under the lock; what
+  // it throws propagates (the lock released). StateCallback only borrows f for the call.
+  void read_with(StateCallback f) const;
+  void read_as_of_with(Date as_of, StateCallback f) const;
 
   // Convenience queries (each takes the shared lock once).
   Item item(ItemId id) const;
@@ -254,13 +283,13 @@ class DOITHOAI_API Engine {
   // Events committed but not yet handed to subscribers (the memory the queue holds).
   std::size_t undelivered() const;
 
-  const Profile& profile() const { return profile_; }
-  const Calendar& calendar() const { return *calendar_; }
-  const Clock& clock() const { return *clock_; }
+  const Profile& profile() const;
+  const Calendar& calendar() const;
+  const Clock& clock() const;
   // The store the engine appends to (e.g. to verify() a durable one). Safe to read while the
   // engine works (store.h), except the in-memory log of Engine(profile) (no store given),
   // which shares the engine's text pool: read that one while no command runs.
-  const EventStore& store() const { return *store_; }
+  const EventStore& store() const;
   Date today() const;
   std::uint64_t last_seq() const;
   // Commands waiting in the group-commit queue now, those being committed included (a
@@ -280,61 +309,10 @@ class DOITHOAI_API Engine {
   void close_subscribers();
 
  private:
-  Engine(Profile profile, std::unique_ptr<EventStore> store, EngineOptions options,
-         std::shared_ptr<detail::TextPool> pool);
-  // glibc's shared_mutex prefers readers, so a stream of queries could starve commands.
-  // A writer holds the turnstile while it waits; new readers queue behind it.
-  std::shared_lock<std::shared_mutex> read_lock() const {
-    { std::lock_guard<std::mutex> t(turnstile_); }
-    return std::shared_lock<std::shared_mutex>(mutex_);
-  }
-  std::unique_lock<std::shared_mutex> write_lock() {
-    std::lock_guard<std::mutex> t(turnstile_);
-    return std::unique_lock<std::shared_mutex>(mutex_);
-  }
-  void catch_up_locked(const ProgressFn& progress = {});
-  // The body of one command under the exclusive lock: decide, append (with conflict
-  // retries), apply, keep its key, queue its events for subscribers.
-  Result execute_one_locked(PersonId actor, const Command& command, std::string_view key,
-                            const std::string& digest);
-  // The leader's work for a group of queued commands (exclusive lock held): fills in each
-  // writer's result or error.
-  void commit_group_locked(const std::vector<detail::Writer*>& group);
-  // After a failed group append: the state rebuilt from the store (snapshot and log).
-  void rollback_locked() noexcept;
-  // The state at the end of local day d rebuilt from the log, from the cache when it holds it.
-  std::shared_ptr<const State> state_on(Date d) const;
-  // engine_snapshot.cpp: load the store's snapshot (if any, and if it decodes) before
-  // catching up; snapshot after a commit crossing a multiple of snapshot_every.
-  void restore_snapshot_locked();
-  void after_commit_snapshot_locked(std::uint64_t first, std::uint64_t last) noexcept;
-  std::vector<Recorded> history_where(const std::function<bool(const Recorded&)>& match) const;
-
-  Profile profile_;
-  std::shared_ptr<const Calendar> calendar_;
-  std::shared_ptr<const Clock> clock_;
-  std::unique_ptr<EventStore> store_;
-  int max_retries_;
-  std::uint64_t snapshot_every_ = 0;
-  mutable std::shared_mutex mutex_;
-  mutable std::mutex turnstile_;
-  State state_;
-  Batch batch_;
-  std::unique_ptr<detail::Decision> decision_;
-  std::unique_ptr<detail::WriterQueue> writers_;  // commands waiting to commit (group commit)
-  std::unique_ptr<detail::IdempotencyWindow> idempotency_;  // recent keys (src/idempotency.h)
-  // Subscribers' queue and thread (src/subscribers.h); shared with subscriptions, which may
-  // outlive the engine.
-  std::shared_ptr<detail::Delivery> delivery_;
-  // Recently rebuilt past days (state_on): most recent first.
-  struct PastState {
-    Instant end;                          // the end of the day it stands for
-    std::uint64_t log_seq = 0;            // the engine's last_seq when it was built
-    std::shared_ptr<const State> state;
-  };
-  std::size_t past_states_cached_ = 2;
-  mutable std::mutex past_mutex_;
-  mutable std::vector<PastState> past_;
+  // Locks, the state, the idempotency keys, the group-commit queue, the subscribers' queue
+  // and the cache of past days: src/engine_impl.h.
+  class Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace doithoai

@@ -32,6 +32,7 @@
 
 #include "doithoai/durable.h"
 #include "doithoai/engine.h"
+#include "doithoai/profile.h"  // open_engine takes a Profile
 #include "doithoai/export.h"
 
 namespace doithoai {

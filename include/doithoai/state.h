@@ -1,16 +1,17 @@
 // doithoai/state.h: the projection of the event log, and every query on it.
 //
-// A State is the fold of events (apply never reads a clock; it refuses only an event that
-// cannot follow the state, see apply). The engine owns
-// one and lets readers at it under a shared lock (Engine::read); Engine::state_as_of
-// returns an independent State rebuilt from the log up to a past instant (R20).
+// A State is the fold of events: the library applies them (never reading a clock, refusing
+// an event that cannot follow the state as Error(corruption)); users only read it. The
+// engine owns one and lets readers at it under a shared lock (Engine::read);
+// Engine::state_as_of returns an independent State rebuilt from the log up to a past
+// instant (R20). A default-constructed State is empty.
 // Queries return value copies; unknown ids throw Error(not_found).
 // Dates (R15): a State knows only what its events say, so a query that takes a date
 // (standing, items with as_of, overdue, due_between, accounting, and the views of views.h)
 // answers only for a date on or after last_date(), the local day of its last event;
 // an earlier date throws Error(invalid_argument) instead of answering from a later state.
 // The Engine's overloads answer for any date (they rebuild the past from the log).
-// Thread safety: const methods may run concurrently; apply needs exclusive access.
+// Thread safety: const methods may run concurrently.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +30,7 @@ namespace doithoai {
 
 namespace detail {
 struct StateImpl;
-class TextPool;
+struct StateAccess;  // src/state_access.h: the library's own access (apply, the projection)
 }
 
 // Filters of State::items. Empty fields do not filter.
@@ -90,19 +91,12 @@ struct Reconciliation {
 class DOITHOAI_API State {
  public:
   State();
-  // Internal: a state whose texts live in the given pool (shared with the engine's log).
-  explicit State(std::shared_ptr<detail::TextPool> pool);
   ~State();
   State(State&&) noexcept;
   State& operator=(State&&) noexcept;
   State(const State&) = delete;
   State& operator=(const State&) = delete;
 
-  // Folds one event in. Events must come in sequence order. An event that cannot follow
-  // this state (a sequence gap, an id it names that does not exist, a created id that is not
-  // the next, a status it cannot follow, a counter that would overflow) throws
-  // Error(corruption) naming r.seq and leaves the state unchanged: logs are checked as read.
-  void apply(const Recorded& r);
   std::uint64_t last_seq() const;
   Instant last_at() const;
   // The local date of the last event in the state's zone; not-a-date for an empty state.
@@ -149,9 +143,8 @@ class DOITHOAI_API State {
   // R19: may this person see this item?
   bool can_view(PersonId viewer, ItemId id) const;
 
-  const detail::StateImpl& impl() const { return *impl_; }
-
  private:
+  friend struct detail::StateAccess;
   std::unique_ptr<detail::StateImpl> impl_;
 };
 

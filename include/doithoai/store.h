@@ -38,7 +38,7 @@
 namespace doithoai {
 
 namespace detail {
-class TextPool;
+struct StateAccess;
 }
 
 // Progress of long work (verify, replay at open): called on the working thread with the rows
@@ -102,8 +102,6 @@ class DOITHOAI_API EventStore {
 class DOITHOAI_API MemoryStore final : public EventStore {
  public:
   MemoryStore();
-  // Internal: a log sharing the engine's text pool, so each text is stored once.
-  explicit MemoryStore(std::shared_ptr<detail::TextPool> pool);
   ~MemoryStore() override;
   std::uint64_t last_seq() const override;
   void append(const Batch& batch) override;
@@ -115,6 +113,7 @@ class DOITHOAI_API MemoryStore final : public EventStore {
   std::size_t bytes() const;  // memory held by the encoded log
 
  private:
+  friend struct detail::StateAccess;  // a log sharing the engine's text pool (src/state_access.h)
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "doithoai/profile.h"
+#include "../state_access.h"
 #include "../state_impl.h"
 
 namespace doithoai::detail {

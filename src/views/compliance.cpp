@@ -52,7 +52,7 @@ struct HeldIndex {
 }  // namespace
 
 ComplianceReport compliance(const State& state, const Profile& profile, UnitId root, const Period& period, Date as_of) {
-  const StateImpl& s = state.impl();
+  const StateImpl& s = detail::StateAccess::impl(state);
   if (root && !s.has_unit(root)) throw Error(ErrorCode::not_found, "no unit with id " + std::to_string(root.value));
   require_answers_for(s, as_of, "as_of");
   const ComplianceRules rules = compliance_rules(profile);

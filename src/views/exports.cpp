@@ -30,7 +30,7 @@ struct Selection {
   std::optional<Redactor> red;
 
   Selection(const State& st, const Profile& prof, const ExportOptions& opt)
-      : s(st.impl()), p(prof), o(opt), pub(opt.visibility == Visibility::public_view) {
+      : s(detail::StateAccess::impl(st)), p(prof), o(opt), pub(opt.visibility == Visibility::public_view) {
     if (o.unit && !s.has_unit(o.unit)) throw Error(ErrorCode::not_found, "no unit with id " + std::to_string(o.unit.value));
     mask = s.subtree_mask(o.unit);
     if (!o.as_of.is_special()) require_answers_for(s, o.as_of, "as_of");

@@ -60,7 +60,7 @@ PublicItem public_item(const StateImpl& s, const Profile& p, const Redactor& red
 }  // namespace detail
 
 std::vector<PublicItem> public_feed(const State& state, const Profile& profile, UnitId unit, std::size_t limit) {
-  const StateImpl& s = state.impl();
+  const StateImpl& s = detail::StateAccess::impl(state);
   if (unit && !s.has_unit(unit)) throw Error(ErrorCode::not_found, "no unit with id " + std::to_string(unit.value));
   const std::vector<char> mask = s.subtree_mask(unit);
   std::vector<std::pair<std::int32_t, std::uint32_t>> found;  // (published day, item)
@@ -83,7 +83,7 @@ std::vector<PublicItem> public_feed(const State& state, const Profile& profile, 
 
 std::vector<ResultsPublication> results_publication(const State& state, const Profile& profile, const Calendar& calendar,
                                                     UnitId root, Date as_of) {
-  const StateImpl& s = state.impl();
+  const StateImpl& s = detail::StateAccess::impl(state);
   if (root && !s.has_unit(root)) throw Error(ErrorCode::not_found, "no unit with id " + std::to_string(root.value));
   require_answers_for(s, as_of, "as_of");
   const std::vector<char> mask = s.subtree_mask(root);

@@ -650,7 +650,7 @@ struct Redactor::Impl {
 
 Redactor::Redactor(const State& state) {
   auto impl = std::make_shared<Impl>();
-  const StateImpl& s = state.impl();
+  const StateImpl& s = detail::StateAccess::impl(state);
   impl->people.resize(s.persons.size());
   for (std::size_t i = 1; i < s.persons.size(); ++i) {
     const Person& p = s.persons[i].value;

@@ -49,7 +49,7 @@ inline void count(Tally& t, const StateImpl& s, const ItemRec& r, const ItemRec&
 }  // namespace
 
 Report make_report(const State& state, const Profile& profile, const Calendar& calendar, const ReportRequest& q) {
-  const StateImpl& s = state.impl();
+  const StateImpl& s = detail::StateAccess::impl(state);
   if (q.unit && !s.has_unit(q.unit)) throw Error(ErrorCode::not_found, "no unit with id " + std::to_string(q.unit.value));
   check_date(q.period.from, "period.from");
   check_date(q.period.to, "period.to");

@@ -20,7 +20,7 @@ std::string_view to_string(TriggerReason r) {
 }
 
 std::vector<TriggerCandidate> unscheduled_triggers(const State& state, const Profile& profile, UnitId root, Date as_of) {
-  const StateImpl& s = state.impl();
+  const StateImpl& s = detail::StateAccess::impl(state);
   if (root && !s.has_unit(root)) throw Error(ErrorCode::not_found, "no unit with id " + std::to_string(root.value));
   require_answers_for(s, as_of, "as_of");
   const TriggerRules r = trigger_rules(profile);

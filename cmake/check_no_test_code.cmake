@@ -1,0 +1,31 @@
+# ctest library_has_no_test_code: the production library (libdoithoai, static or shared)
+# contains none of the test support code (tests/support: the SQLite fault VFS), and, when
+# shared, exports none of it. The check that nm read the library at all: Engine::execute is
+# among its symbols.
+# cmake -DLIB=libdoithoai.a -DNM=nm -P check_no_test_code.cmake
+if(NOT NM)
+  set(NM nm)
+endif()
+execute_process(COMMAND ${NM} -C ${LIB} OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc ERROR_QUIET)
+if(NOT rc EQUAL 0)
+  # A shared library stripped of its static symbol table: its dynamic symbols then.
+  execute_process(COMMAND ${NM} -D -C ${LIB} OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
+endif()
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${NM} -C ${LIB} failed (${rc})")
+endif()
+string(FIND "${nm_out}" "doithoai::Engine::execute" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "${NM} -C ${LIB} does not list doithoai::Engine::execute: not the library?")
+endif()
+set(found "")
+foreach(needle "doithoai::testing::" "register_fault_vfs" "arm_fault" "faults_fired" "clear_faults")
+  string(FIND "${nm_out}" "${needle}" at)
+  if(NOT at EQUAL -1)
+    list(APPEND found "${needle}")
+  endif()
+endforeach()
+if(found)
+  message(FATAL_ERROR "${LIB} holds test support code (symbols naming: ${found})")
+endif()
+message(STATUS "${LIB}: no test support code")
