@@ -29,6 +29,7 @@
 
 #include "doithoai/doithoai.h"
 #include "lifecycle.h"
+#include "state_access.h"
 
 using namespace doithoai;
 namespace fs = std::filesystem;
@@ -78,7 +79,7 @@ Accounting old_path_accounting(const Engine& e, UnitId unit) {
                         boost::posix_time::microseconds(1);
     e.store().read(1, [&](const Recorded& r, std::string_view) {
       if (r.at > end) return false;
-      s.apply(r);
+      detail::StateAccess::apply(s, r);
       return true;
     });
     return s.accounting(unit, kPastDay);
