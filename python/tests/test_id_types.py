@@ -52,7 +52,13 @@ e.assign(d.SYSTEM, d.ItemId(1), d.AgencyId(2), dt.date(2022, 10, 30))
 def mypy(tmp_path: pathlib.Path, source: str) -> subprocess.CompletedProcess[str]:
     f = tmp_path / "snippet.py"
     f.write_text(source, encoding="utf-8")
-    env = dict(os.environ, MYPYPATH=str(PKG_ROOT))
+    # An installed package (site-packages of this interpreter, as in CI's venv) is found by
+    # mypy through PEP 561 (py.typed); mypy refuses a site-packages directory on MYPYPATH. A
+    # package imported from a build tree (PYTHONPATH) is shown to mypy through MYPYPATH.
+    env = dict(os.environ)
+    env.pop("MYPYPATH", None)
+    if PKG_ROOT.name not in ("site-packages", "dist-packages"):
+        env["MYPYPATH"] = str(PKG_ROOT)
     return subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--no-error-summary",
                            "--cache-dir", str(tmp_path / ".mypy_cache"), str(f)],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
