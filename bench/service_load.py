@@ -11,6 +11,9 @@ sqlite sync "normal" (fast), then the service is restarted on the same file with
 /v1/units/{id}/accounting, the public feed, Open311 requests/{id}.json and requests.json.
 Durable writes: POST /v1/commands (submit_opinion of one item, a unique Idempotency-Key each)
 at 1 and 32 connections. Each figure is the median of --runs runs; wrk -t2 --latency.
+--inline-vs: a second doithoaid with "inline_reads": false serves the same store, and every read
+case alternates runs between the two (same wrk, same moment): medians of both and their ratio
+(docs/service.md, "Reads on the I/O thread"); writes are not run then.
 --smoke (ctest service_load_smoke): 300 items, 1 run of 1 s per case at 32 connections, and it
 fails (exit 1) when any request fails; CI does not run the full benchmark. Figures: docs/design-notes.md, "The service (issue 13)".
 """
@@ -77,11 +80,25 @@ def parse_wrk(text):
     for pct in ("50", "99"):
         m = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s)\s*$" % pct, text, re.M)
         out["p" + pct] = unit_ms(*m.groups())
+    m = re.search(r"(\d+) requests in", text)
+    out["requests"] = int(m.group(1)) if m else 0
     m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     out["non2xx"] = int(m.group(1)) if m else 0
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
     out["errors"] = sum(map(int, m.groups())) if m else 0
     return out
+
+
+def cpu_seconds(svc):
+    """User + system CPU time of the service's process so far (/proc/PID/stat)."""
+    fields = pathlib.Path("/proc/%d/stat" % svc.proc.pid).read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def inline_count(svc):
+    """doithoaid_inline_reads_total of the service's /metrics."""
+    text = svc.get("/metrics").body.decode()
+    return int(next(line.split()[1] for line in text.splitlines() if line.startswith("doithoaid_inline_reads_total ")))
 
 
 def run_wrk(url, script, connections, duration, threads=2):
@@ -102,6 +119,8 @@ def main():
     ap.add_argument("--io-threads", type=int, default=2)
     ap.add_argument("--worker-threads", type=int, default=4)
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--inline-vs", action="store_true",
+                    help="compare inline_reads true and false side by side (reads only)")
     ap.add_argument("--only", default="", help="comma-separated case names to run")
     ap.add_argument("--populate-only", metavar="DB", help="build the ward into the SQLite file DB and exit "
                     "(bench/service_soak.sh); prints the item ids (JSON) on standard output")
@@ -132,6 +151,10 @@ def main():
                                     open311={"default_jurisdiction": "bode"})
         (work / "serve").mkdir()
         svc = conftest.Service(cfg, work / "serve")
+        off = None
+        if a.inline_vs:
+            (work / "serve-off").mkdir()
+            off = conftest.Service(dict(cfg, inline_reads=False), work / "serve-off")
         ids = ",".join(map(str, w["items"]))
         pub = ",".join(map(str, w["published"]))
         reads = [
@@ -154,10 +177,35 @@ def main():
             if only and name not in only:
                 continue
             for c in conns:
+                if off is not None:
+                    on_runs, off_runs = [], []
+                    before = inline_count(svc)
+                    for _ in range(a.runs):
+                        for service, runs in ((svc, on_runs), (off, off_runs)):
+                            cpu = cpu_seconds(service)
+                            runs.append(run_wrk(service.url + "/", str(scripts[name]), c, a.duration))
+                            runs[-1]["cpu_us"] = (cpu_seconds(service) - cpu) * 1e6 / max(runs[-1]["requests"], 1)
+                    results.append((name + " [inline]", c, on_runs))
+                    report(results[-1])
+                    results.append((name + " [workers]", c, off_runs))
+                    report(results[-1])
+                    answered = sum(r["requests"] for r in on_runs)
+                    print("%-32s c=%-3d  inline/workers = %.2fx req/s, p99 %.2fx; CPU a request %.1f / %.1f us; "
+                          "%.1f%% answered inline" % (
+                              name, c, statistics.median(r["rps"] for r in on_runs) /
+                              statistics.median(r["rps"] for r in off_runs),
+                              statistics.median(r["p99"] for r in on_runs) /
+                              statistics.median(r["p99"] for r in off_runs),
+                              statistics.median(r["cpu_us"] for r in on_runs),
+                              statistics.median(r["cpu_us"] for r in off_runs),
+                              100.0 * (inline_count(svc) - before) / max(answered, 1)), flush=True)
+                    continue
                 runs = [run_wrk(svc.url + "/", str(scripts[name]), c, a.duration) for _ in range(a.runs)]
                 results.append((name, c, runs))
                 report(results[-1])
-        for c in ([1, 32] if not only or "writes" in only else []):
+        if off is not None:
+            assert off.stop() == 0, off.stderr()[-2000:]
+        for c in ([1, 32] if (not only or "writes" in only) and off is None else []):
             runs = []
             for r in range(a.runs):
                 path = work / ("write-%d-%d.lua" % (c, r))

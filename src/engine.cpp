@@ -168,6 +168,7 @@ void Engine::Impl::catch_up() {
 }
 
 Result Engine::Impl::execute(PersonId actor, const Command& command, std::string_view key) {
+  if (detail::no_wait()) detail::would_block();  // a command waits for its commit
   detail::check_idempotency_key(key);
   // A key is kept with a digest of the request: a retry replays, another request conflicts.
   const std::string digest = key.empty() ? std::string() : detail::request_digest(actor, command);
@@ -592,8 +593,10 @@ State Engine::Impl::state_as_of(Date d) const {
 std::shared_ptr<const State> Engine::Impl::state_on(Date d) const {
   const Instant end = end_of_local_day(d, profile_.zone_offset_minutes);
   // One rebuild at a time: concurrent queries on the same day wait for it instead of
-  // replaying the log twice.
-  std::lock_guard<std::mutex> g(past_mutex_);
+  // replaying the log twice. Without waiting (dt_try_call), only a cached day is answered.
+  std::unique_lock<std::mutex> g(past_mutex_, std::defer_lock);
+  if (!detail::no_wait()) g.lock();
+  else if (!g.try_lock()) detail::would_block();
   const std::uint64_t now_seq = last_seq();
   for (auto it = past_.begin(); it != past_.end(); ++it) {
     if (it->end != end) continue;
@@ -609,6 +612,7 @@ std::shared_ptr<const State> Engine::Impl::state_on(Date d) const {
     past_.erase(it);
     break;
   }
+  if (detail::no_wait()) detail::would_block();  // the rebuild reads the store
   auto s = std::make_shared<const State>(
       rebuild_until(*store_, profile_.zone_offset_minutes, end, now_seq, [this] { return read_lock(); }));
   if (past_states_cached_ == 0) return s;
@@ -618,6 +622,7 @@ std::shared_ptr<const State> Engine::Impl::state_on(Date d) const {
 }
 
 State Engine::Impl::state_as_of(Instant t) const {
+  if (detail::no_wait()) detail::would_block();  // reads the store
   // The log's prefix the live state holds now (the shared lock only for this); events
   // appended after it are not included, as when the scan held the lock throughout.
   return rebuild_until(*store_, profile_.zone_offset_minutes, t, last_seq(), [this] { return read_lock(); });
@@ -626,6 +631,7 @@ State Engine::Impl::state_as_of(Instant t) const {
 std::vector<Recorded> Engine::Impl::events(std::uint64_t from, std::size_t limit) const {
   std::vector<Recorded> out;
   if (limit == 0) return out;
+  if (detail::no_wait()) detail::would_block();  // reads the store
   scan_log(*store_, from, last_seq(), [this] { return read_lock(); }, [&](const Recorded& r) {
     out.push_back(r);
     return out.size() < limit;
@@ -634,6 +640,7 @@ std::vector<Recorded> Engine::Impl::events(std::uint64_t from, std::size_t limit
 }
 
 std::vector<Recorded> Engine::Impl::history_where(const std::function<bool(const Recorded&)>& match) const {
+  if (detail::no_wait()) detail::would_block();  // reads the store
   std::vector<Recorded> out;
   scan_log(*store_, 1, last_seq(), [this] { return read_lock(); }, [&](const Recorded& r) {
     if (match(r)) out.push_back(r);

@@ -26,6 +26,7 @@
 #include "doithoai/profile.h"
 #include "doithoai/state.h"
 #include "doithoai/store.h"
+#include "no_wait.h"
 
 namespace doithoai {
 
@@ -110,11 +111,20 @@ class Engine::Impl {
        std::shared_ptr<detail::TextPool> pool);
   // glibc's shared_mutex prefers readers, so a stream of queries could starve commands.
   // A writer holds the turnstile while it waits; new readers queue behind it.
+  // Under detail::NoWaitScope (dt_try_call) both are tried, and a wait throws WouldBlock.
   std::shared_lock<std::shared_mutex> read_lock() const {
+    if (detail::no_wait()) {
+      { std::unique_lock<std::mutex> t(turnstile_, std::try_to_lock);
+        if (!t.owns_lock()) detail::would_block(); }
+      std::shared_lock<std::shared_mutex> l(mutex_, std::try_to_lock);
+      if (!l.owns_lock()) detail::would_block();
+      return l;
+    }
     { std::lock_guard<std::mutex> t(turnstile_); }
     return std::shared_lock<std::shared_mutex>(mutex_);
   }
   std::unique_lock<std::shared_mutex> write_lock() {
+    if (detail::no_wait()) detail::would_block();  // commands and catch-up may always wait
     std::lock_guard<std::mutex> t(turnstile_);
     return std::unique_lock<std::shared_mutex>(mutex_);
   }

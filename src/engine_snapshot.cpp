@@ -26,6 +26,7 @@ void Engine::Impl::restore_snapshot_locked() {
 }
 
 std::uint64_t Engine::Impl::snapshot() {
+  if (detail::no_wait()) detail::would_block();  // writes the store
   auto lock = read_lock();
   const std::uint64_t seq = state_.last_seq();
   if (seq == 0) return 0;

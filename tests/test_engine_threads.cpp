@@ -1106,3 +1106,69 @@ TEST_CASE("shared stores: two engines and store readers on one SqliteStore; the 
   share_store(store);
   REQUIRE(store->verify().ok);
 }
+
+// ---- reads that never wait (dt_try_call, src/no_wait.h): the service answers keyed reads
+// on its I/O threads this way ----
+#include "no_wait.h"
+
+TEST_CASE("no-wait reads: while a command commits, a read that would wait gives way at once and changes nothing", "[threads]") {
+  auto clock = sx::clock();
+  Gated g(std::make_unique<MemoryStore>(), sx::options(clock));
+  const ItemId item = g.engine->execute(g.d.office, group_letter(g.d, "Đường ngõ 5 hỏng")).items.at(0);
+  const std::uint64_t before = g.engine->last_seq();
+
+  g.gate->hold();
+  std::thread writer([&] { g.engine->execute(g.d.office, group_letter(g.d, "Cống thoát nước tắc")); });
+  g.gate->wait_at_gate();  // the writer holds the engine's exclusive lock, waiting on its "disk"
+  {
+    detail::NoWaitScope no_wait;
+    REQUIRE_THROWS_AS(g.engine->item(item), detail::WouldBlock);
+    REQUIRE_THROWS_AS(g.engine->last_seq(), detail::WouldBlock);
+    REQUIRE_THROWS_AS(g.engine->accounting(g.d.ward, g.engine->today()), detail::WouldBlock);
+  }
+  REQUIRE_FALSE(detail::no_wait());  // the scope ends with its block
+  // A plain read waits for the commit instead.
+  std::atomic<bool> answered{false};
+  std::thread reader([&] {
+    (void)g.engine->item(item);
+    answered = true;
+  });
+  std::this_thread::sleep_for(50ms);
+  REQUIRE_FALSE(answered);
+  g.gate->release();
+  writer.join();
+  reader.join();
+  REQUIRE(answered);
+  REQUIRE(g.engine->last_seq() == before + 1);
+
+  detail::NoWaitScope no_wait;
+  // Nothing commits now: reads from memory answer, and answer what plain reads answer.
+  REQUIRE(g.engine->item(item).id == item);
+  REQUIRE(g.engine->last_seq() == before + 1);
+  // What reads the store or commits always gives way, and nothing is appended.
+  REQUIRE_THROWS_AS(g.engine->events(1, 10), detail::WouldBlock);
+  REQUIRE_THROWS_AS(g.engine->history(item), detail::WouldBlock);
+  REQUIRE_THROWS_AS(g.engine->state_as_of(g.engine->today()), detail::WouldBlock);
+  REQUIRE_THROWS_AS(g.engine->execute(g.d.office, group_letter(g.d, "Không được ghi")), detail::WouldBlock);
+  REQUIRE_THROWS_AS(g.engine->catch_up(), detail::WouldBlock);
+  REQUIRE(g.engine->last_seq() == before + 1);
+}
+
+TEST_CASE("no-wait reads: a past as_of answers only from the cached past states", "[threads]") {
+  auto clock = sx::clock();
+  Gated g(std::make_unique<MemoryStore>(), sx::options(clock));
+  const Date day1 = g.engine->today();
+  g.engine->execute(g.d.office, group_letter(g.d, "Đường ngõ 5 hỏng"));
+  clock->advance(boost::posix_time::hours(24 * 3));
+  g.engine->execute(g.d.office, group_letter(g.d, "Cống thoát nước tắc"));
+  const Accounting today = g.engine->accounting(g.d.ward, g.engine->today());
+  {
+    detail::NoWaitScope no_wait;
+    REQUIRE(g.engine->accounting(g.d.ward, g.engine->today()).items == today.items);  // the live state
+    REQUIRE_THROWS_AS(g.engine->accounting(g.d.ward, day1), detail::WouldBlock);  // a rebuild reads the store
+  }
+  const Accounting then = g.engine->accounting(g.d.ward, day1);  // waits, rebuilds, caches day1
+  REQUIRE(then.items + 1 == today.items);
+  detail::NoWaitScope no_wait;
+  REQUIRE(g.engine->accounting(g.d.ward, day1).items == then.items);
+}

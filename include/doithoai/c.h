@@ -9,7 +9,8 @@
  *
  * Status: every function that can fail returns an int status: DT_OK (0) or one of the
  * codes below, equal to doithoai::ErrorCode's stable values (1..8), plus DT_OUT_OF_MEMORY
- * and DT_INTERNAL, which only this ABI uses. No C++ exception ever leaves a dt_ function.
+ * and DT_INTERNAL, which only this ABI uses, and DT_WOULD_BLOCK (dt_try_call only). No C++
+ * exception ever leaves a dt_ function.
  *
  * Errors: a function that takes `dt_error** err` sets *err to NULL on entry; on failure it
  * stores a new error object there (code and UTF-8 message) that the caller frees with
@@ -65,6 +66,7 @@ extern "C" {
 #define DT_UNSUPPORTED 8        /* a valid request this build or store cannot serve */
 #define DT_OUT_OF_MEMORY 64     /* allocation failed (std::bad_alloc); nothing was changed */
 #define DT_INTERNAL 65          /* any other failure inside the library (a bug: please report) */
+#define DT_WOULD_BLOCK 66       /* dt_try_call only: answering would wait; nothing was done */
 
 typedef struct dt_engine dt_engine;
 typedef struct dt_subscription dt_subscription;
@@ -118,6 +120,16 @@ DT_API int dt_execute(dt_engine* engine, const char* request_json, char** result
  * or argument is DT_INVALID_ARGUMENT. */
 DT_API int dt_call(dt_engine* engine, const char* method, const char* args_json, char** result_json,
                    dt_error** err);
+
+/* dt_call for event loops: never waits. Runs the method only if it can answer at once: a
+ * read answered from memory (the methods docs/c-abi.md marks "try": entities, lists, items,
+ * standings, accounting, reports, exports, public feed; a past as_of only when that day's
+ * state is cached) while no command holds or waits for the engine's lock. Otherwise returns
+ * DT_WOULD_BLOCK having done nothing, and the caller runs dt_call where it may wait (a
+ * worker thread). Commands, imports, history, events, verify and the other maintenance
+ * methods always answer DT_WOULD_BLOCK. Other failures as dt_call's. */
+DT_API int dt_try_call(dt_engine* engine, const char* method, const char* args_json, char** result_json,
+                       dt_error** err);
 
 /* Receives one committed event as JSON ({"seq", "at", "actor", "type", "v", "data"}; the
  * buffer is length bytes plus a NUL, owned by the library, valid only during the call). */

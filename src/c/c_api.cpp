@@ -26,6 +26,7 @@
 #include "doithoai/views.h"
 #include "csv_import.h"
 #include "json_text.h"
+#include "no_wait.h"
 #ifdef DOITHOAI_C_POSTGRES
 #include "doithoai/postgres_store.h"
 #endif
@@ -758,6 +759,7 @@ const char* dt_status_name(int status) {
     case DT_UNSUPPORTED: return "unsupported";
     case DT_OUT_OF_MEMORY: return "out_of_memory";
     case DT_INTERNAL: return "internal";
+    case DT_WOULD_BLOCK: return "would_block";
     default: return "unknown";
   }
 }
@@ -860,6 +862,54 @@ int dt_call(dt_engine* engine, const char* method, const char* args_json, char**
     const Args a(args, method);
     *result_json = c_string(dump(it->second(*engine, a)));
   });
+}
+
+namespace {
+// The methods dt_try_call runs: reads answered from the engine's memory (a past date only
+// from the cached past states). Everything else may wait by its nature (commands, imports,
+// store scans such as history and events, verification, flushing subscribers).
+bool never_waits(const char* method) {
+  static const std::unordered_map<std::string, bool> reads = [] {
+    std::unordered_map<std::string, bool> m;
+    for (const char* name :
+         {"unit", "agency", "organization", "person", "conference", "opinion", "item", "item_status", "find_unit",
+          "find_agency", "find_person", "units", "children", "agencies", "organizations", "conferences", "roles_of",
+          "holders", "can_view", "items", "standing", "overdue", "due_within", "due_between", "accounting",
+          "reconciliation", "explain_deadline", "report", "compliance", "triggers", "public_feed",
+          "results_publication", "export_items", "csv_columns", "last_seq", "today", "profile"})
+      m.emplace(name, true);
+    return m;
+  }();
+  return reads.count(method) != 0;
+}
+}  // namespace
+
+int dt_try_call(dt_engine* engine, const char* method, const char* args_json, char** result_json, dt_error** err) {
+  bool blocked = false;
+  const int status = guard(err, [&] {
+    if (!result_json) invalid("dt_try_call: result_json (the out-parameter) is NULL");
+    *result_json = nullptr;
+    if (!engine) invalid("dt_try_call: engine is NULL");
+    if (!method) invalid("dt_try_call: method is NULL");
+    const auto& table = methods();
+    const auto it = table.find(method);
+    if (it == table.end()) invalid(std::string("dt_try_call: unknown method '") + method + "' (docs/c-abi.md lists them)");
+    if (!never_waits(method)) {
+      blocked = true;
+      return;
+    }
+    const json args = parse_object(args_json, "dt_try_call: args");
+    const Args a(args, method);
+    detail::NoWaitScope no_wait;
+    try {
+      *result_json = c_string(dump(it->second(*engine, a)));
+    } catch (const detail::WouldBlock&) {
+      blocked = true;
+    }
+  });
+  if (status == DT_OK && blocked)
+    return fail(err, DT_WOULD_BLOCK, std::string("dt_try_call: '") + method + "' would wait; call dt_call");
+  return status;
 }
 
 int dt_subscribe(dt_engine* engine, dt_event_callback callback, void* user, dt_subscription** subscription,

@@ -101,6 +101,7 @@ def test_hash_key_subcommand():
     ({"limits": {"max_body_bytes": "big"}}, "limits.max_body_bytes"),
     ({"limits": {"max_bodybytes": 1}}, "limits.max_bodybytes"),
     ({"worker_threads": 0}, "worker_threads"),
+    ({"inline_reads": "yes"}, "inline_reads"),
     ({"keys": [{"name": "x"}]}, "keys[0].sha256"),
     ({"keys": [{"name": "x", "sha256": "abc"}]}, "keys[0].sha256"),
     ({"keys": [{"name": "x", "sha256": "a" * 64, "units": ["1"]}]}, "keys[0].units[0]"),
@@ -656,3 +657,64 @@ def test_several_io_threads_many_clients_and_a_log_file(make_service, tmp_path):
     lines = [json.loads(line) for line in log_path.read_text().splitlines()]
     assert len(lines) == 1 + 8 * 40
     assert {line["route"] for line in lines} == {"/v1/commands", "/healthz", "/v1/events"}
+
+
+# ---- keyed reads on the I/O thread (docs/service.md, "Reads on the I/O thread") ----
+
+@pytest.mark.parametrize("inline", [True, False])
+def test_keyed_reads_during_durable_commands_answer_the_same_on_either_thread(make_service, tmp_path, inline):
+    """Reads by id while durable commands commit (SQLite, sync full): every answer is a 200
+    with the person asked for, whether the I/O thread answered it or gave way to a worker;
+    the metrics count the inline ones, and inline_reads: false turns them off."""
+    svc = make_service(engine={"store": str(tmp_path / "s.db"), "sqlite": {"sync": "full"}}, inline_reads=inline,
+                       access_log="-")
+    register(svc, "Nguyen Van An")
+    first = svc.get("/v1/units/1", key=ADMIN_KEY)  # no such unit yet: 404 on either thread
+    assert first.status == 404 and first.json()["error"]["code"] == "not_found"
+    unit = svc.post("/v1/commands", key=ADMIN_KEY, json={"actor": "system", "command": {
+        "type": "create_unit", "name": "Phường Bồ Đề", "level": "xa"}})
+    assert unit.status == 201
+    unit_id = unit.json()["id"]
+    failures = []
+    stop = threading.Event()
+
+    def writer():
+        k = 0
+        while not stop.is_set() and k < 200:
+            k += 1
+            r = svc.post("/v1/commands", key=ADMIN_KEY, json={"actor": "system", "command": {
+                "type": "register_person", "name": "Người %d" % k}})
+            if r.status != 201:
+                failures.append(("write", r.status))
+
+    def reader():
+        conn = svc.connection()
+        for _ in range(150):
+            conn.request("GET", "/v1/units/%d" % unit_id, headers={"X-Api-Key": ADMIN_KEY})
+            r = conn.getresponse()
+            body = r.read()
+            if r.status != 200 or json.loads(body)["name"] != "Phường Bồ Đề":
+                failures.append(("read", r.status, body[:200]))
+        conn.close()
+
+    writers = [threading.Thread(target=writer) for _ in range(2)]
+    readers = [threading.Thread(target=reader) for _ in range(4)]
+    for t in writers + readers:
+        t.start()
+    for t in readers:
+        t.join(60)
+    stop.set()
+    for t in writers:
+        t.join(60)
+    assert not failures, failures[:5]
+    metrics = svc.get("/metrics").body.decode()
+    answered_inline = int(next(line.split()[1] for line in metrics.splitlines()
+                               if line.startswith("doithoaid_inline_reads_total ")))
+    if inline:
+        assert answered_inline > 0
+    else:
+        assert answered_inline == 0
+    assert 'doithoaid_requests_total{route="/v1/units/{id}",method="GET",status="2xx"} 600' in metrics
+    assert svc.stop() == 0
+    routes = [line["route"] for line in svc.access_log()]
+    assert routes.count("/v1/units/{id}") == 601

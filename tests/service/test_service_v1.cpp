@@ -482,3 +482,62 @@ TEST_CASE("v1 public views: published and redacted only, no key", "[service][v1]
   CHECK(w.get("/v1/public/units/999/report.html", nullptr).status == 404);
   CHECK(w.get("/v1/public/units/" + std::to_string(w.bd) + "/report.html", nullptr, {{"lang", "fr"}}).status == 400);
 }
+
+TEST_CASE("v1 reads on the I/O thread: try_handle answers the keyed reads as handle does, and gives way to everything else", "[service][v1]") {
+  World w;
+  w.conference();
+  auto request = [](const std::string& method, const std::string& path, const ApiKey* key,
+                    std::vector<std::pair<std::string, std::string>> query = {}, std::string body = {}) {
+    Request r;
+    r.method = method;
+    r.path = path;
+    r.target = path;
+    r.query = std::move(query);
+    r.body = std::move(body);
+    r.key = key;
+    return r;
+  };
+  const std::string item = "/v1/items/" + std::to_string(w.item1);
+  const std::string unit = "/v1/units/" + std::to_string(w.bd);
+  // The same answers, whatever the status (200, 403 out of scope, 404, 401 without a key, 400).
+  const std::vector<std::pair<std::string, const ApiKey*>> reads = {
+      {item, &w.ward}, {item, &w.other_ward}, {item, nullptr}, {"/v1/items/99999999999", &w.ward},
+      {unit, &w.ward}, {unit, &w.other_ward}, {unit + "/accounting", &w.ward}, {unit + "/accounting", &w.other_ward},
+      {"/v1/opinions/1", &w.ward}, {"/v1/conferences/" + std::to_string(w.conf), &w.district},
+      {"/v1/units/abc", &w.ward}};
+  for (const auto& [path, key] : reads) {
+    INFO(path);
+    Request a = request("GET", path, key), b = request("GET", path, key);
+    const std::optional<Response> inline_answer = w.router.try_handle(a);
+    REQUIRE(inline_answer);
+    const Response worker_answer = w.router.handle(b);
+    CHECK(inline_answer->status == worker_answer.status);
+    CHECK(inline_answer->body == worker_answer.body);
+    CHECK(a.route_index == b.route_index);
+  }
+  Request bad = request("GET", item, &w.ward, {{"colour", "red"}});
+  const auto refused = w.router.try_handle(bad);
+  REQUIRE(refused);
+  CHECK(refused->status == 400);
+
+  // Lists, history and commands are never tried there: nothing is done.
+  const std::uint64_t seq = w.last_seq();
+  for (auto r : {request("GET", "/v1/items", &w.ward), request("GET", item + "/history", &w.ward),
+                 request("POST", "/v1/commands", &w.ward, {},
+                         json{{"command", {{"type", "assign"}, {"item", w.item2}, {"agency", w.agency_bd}}}}.dump()),
+                 request("GET", "/v1/nowhere", &w.ward)})
+    CHECK_FALSE(w.router.try_handle(r));
+  CHECK(w.last_seq() == seq);
+
+  // A past day the engine has not cached would be rebuilt from the store: a worker's job.
+  // Once a worker has asked for it, the I/O thread answers it too, the same.
+  Request past = request("GET", unit + "/accounting", &w.ward, {{"as_of", "2022-10-11"}});
+  CHECK_FALSE(w.router.try_handle(past));
+  const Response rebuilt = w.router.handle(past);
+  REQUIRE(rebuilt.status == 200);
+  CHECK(body(rebuilt)["items"] == 2);
+  Request again = request("GET", unit + "/accounting", &w.ward, {{"as_of", "2022-10-11"}});
+  const auto cached = w.router.try_handle(again);
+  REQUIRE(cached);
+  CHECK(cached->body == rebuilt.body);
+}

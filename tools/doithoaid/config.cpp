@@ -157,7 +157,7 @@ void parse_limits(const json& l, Limits& limits) {
 Config parse_config(const json& d) {
   if (!d.is_object()) bad("(document)", "must be a JSON object");
   only_fields(d, "", {"engine", "listen", "tls", "io_threads", "worker_threads", "limits", "keys", "open311", "access_log",
-                        "catch_up_ms"});
+                        "catch_up_ms", "inline_reads"});
   Config c;
   if (d.contains("engine")) c.engine = object_at(d["engine"], "engine");
   if (d.contains("listen")) parse_listen(string(d["listen"], "listen"), c);
@@ -171,6 +171,7 @@ Config parse_config(const json& d) {
   if (d.contains("io_threads")) c.io_threads = static_cast<int>(integer(d["io_threads"], "io_threads", 1, 256));
   if (d.contains("worker_threads"))
     c.worker_threads = static_cast<int>(integer(d["worker_threads"], "worker_threads", 1, 1024));
+  if (d.contains("inline_reads")) c.inline_reads = boolean(d["inline_reads"], "inline_reads");
   if (d.contains("limits")) parse_limits(d["limits"], c.limits);
   if (d.contains("keys")) {
     const json& ks = d["keys"];

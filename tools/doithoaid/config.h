@@ -41,6 +41,9 @@ struct Config {
   std::optional<TlsConfig> tls;
   int io_threads = 1;
   int worker_threads = 4;
+  // Try the keyed reads by id on the I/O thread first (Router::try_handle; docs/service.md,
+  // "Reads on the I/O thread"). false: every handler on a worker, as before.
+  bool inline_reads = true;
   Limits limits;
   std::vector<ApiKey> keys;
   nlohmann::json open311 = nlohmann::json::object();  // read by open311.cpp

@@ -89,6 +89,8 @@ std::string Metrics::render(std::int64_t events_seq, bool draining) const {
   gauge("doithoaid_bad_requests_total", "counter", "Malformed or oversized HTTP requests.", bad_requests.load());
   gauge("doithoaid_event_streams", "gauge", "Open Server-Sent Events streams.", sse_streams.load());
   gauge("doithoaid_event_long_polls", "gauge", "GET /v1/events requests waiting for a commit.", long_polls.load());
+  gauge("doithoaid_inline_reads_total", "counter",
+        "Reads answered on an I/O thread (the engine could answer without waiting).", inline_reads.load());
   gauge("doithoaid_events_seq", "gauge", "Sequence of the last event the service was told of.", events_seq);
   gauge("doithoaid_draining", "gauge", "1 after SIGTERM/SIGINT.", draining ? 1 : 0);
   return o;

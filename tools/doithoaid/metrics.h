@@ -41,6 +41,7 @@ class Metrics {
   std::atomic<std::int64_t> bad_requests{0};     // malformed HTTP
   std::atomic<std::int64_t> sse_streams{0};      // open event streams
   std::atomic<std::int64_t> long_polls{0};       // GET /v1/events waiting for a commit
+  std::atomic<std::int64_t> inline_reads{0};     // answered on an I/O thread (Router::try_handle)
 
  private:
   static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,

@@ -454,8 +454,15 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return events(std::move(req));
     }
 
-    // Everything else: a Router handler on a worker thread.
+    // Everything else: a Router handler, on this I/O thread when the route is a read the
+    // engine can answer without waiting (Router::try_handle: two thread handoffs saved),
+    // otherwise on a worker thread.
     if (!enter()) return answer(error_response(kUnavailable, "the service is shutting down"));
+    if (std::optional<Response> r = s_.config.inline_reads ? s_.router.try_handle(req) : std::nullopt) {
+      s_.metrics.inline_reads.fetch_add(1, std::memory_order_relaxed);
+      if (req.route_index >= 0) row_ = req.route_index;
+      return answer(std::move(*r));
+    }
     net::post(s_.workers, [self = this->shared_from_this(), req = std::move(req)]() mutable {
       Response r = self->s_.router.handle(req);
       const int row = req.route_index;

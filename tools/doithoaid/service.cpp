@@ -80,9 +80,13 @@ struct CError {
 [[noreturn]] void raise(int status, const CError& err) {
   throw ServiceError(status, err.p ? dt_error_message(err.p) : dt_status_name(status));
 }
+
+// Set on a thread while Router::try_handle runs a handler there.
+thread_local bool t_try_inline = false;
 }  // namespace
 
 std::string EngineRef::execute(const std::string& request_json) const {
+  if (t_try_inline) throw WouldBlock{};
   CString out;
   CError err;
   const int st = dt_execute(e_, request_json.c_str(), &out.p, &err.p);
@@ -93,7 +97,9 @@ std::string EngineRef::execute(const std::string& request_json) const {
 std::string EngineRef::call(const std::string& method, const std::string& args_json) const {
   CString out;
   CError err;
-  const int st = dt_call(e_, method.c_str(), args_json.c_str(), &out.p, &err.p);
+  const int st = t_try_inline ? dt_try_call(e_, method.c_str(), args_json.c_str(), &out.p, &err.p)
+                              : dt_call(e_, method.c_str(), args_json.c_str(), &out.p, &err.p);
+  if (st == DT_WOULD_BLOCK && t_try_inline) throw WouldBlock{};
   if (st != DT_OK) raise(st, err);
   return out.p;
 }
@@ -128,9 +134,10 @@ bool match_segment(const std::string& pattern, const std::string& value, std::ma
 }
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, Access access, Handler handler) {
+void Router::add(std::string method, std::string pattern, Access access, Handler handler, Mode mode) {
   auto segments = split_path(pattern);
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), access, std::move(handler)});
+  routes_.push_back(
+      Route{std::move(method), std::move(pattern), std::move(segments), access, std::move(handler), mode});
 }
 
 std::vector<Router::Pattern> Router::patterns() const {
@@ -139,27 +146,39 @@ std::vector<Router::Pattern> Router::patterns() const {
   return out;
 }
 
+int Router::find(Request& req, int* status) const {
+  const auto segments = split_path(req.path);
+  bool path_matched = false;
+  for (std::size_t index = 0; index < routes_.size(); ++index) {
+    const Route& route = routes_[index];
+    if (route.segments.size() != segments.size()) continue;
+    std::map<std::string, std::string> params;
+    bool ok = true;
+    for (std::size_t i = 0; ok && i < segments.size(); ++i) ok = match_segment(route.segments[i], segments[i], params);
+    if (!ok) continue;
+    path_matched = true;
+    if (route.method != req.method && !(req.method == "HEAD" && route.method == "GET")) continue;
+    req.route_index = static_cast<int>(index);
+    req.params = std::move(params);
+    return static_cast<int>(index);
+  }
+  *status = path_matched ? kMethodNotAllowed : kNoRoute;
+  return -1;
+}
+
 Response Router::handle(Request& req) const {
   try {
-    const auto segments = split_path(req.path);
-    bool path_matched = false;
-    for (std::size_t index = 0; index < routes_.size(); ++index) {
-      const Route& route = routes_[index];
-      if (route.segments.size() != segments.size()) continue;
-      std::map<std::string, std::string> params;
-      bool ok = true;
-      for (std::size_t i = 0; ok && i < segments.size(); ++i) ok = match_segment(route.segments[i], segments[i], params);
-      if (!ok) continue;
-      path_matched = true;
-      if (route.method != req.method && !(req.method == "HEAD" && route.method == "GET")) continue;
-      req.route_index = static_cast<int>(index);
-      if (route.access == Access::key && !req.key)
-        return error_response(kUnauthenticated, "this resource needs an API key (header X-Api-Key)");
-      req.params = std::move(params);
-      return route.handler(req);
-    }
-    if (path_matched) return error_response(kMethodNotAllowed, "method " + req.method + " is not allowed here");
-    return error_response(kNoRoute, "no resource at this path");
+    int status = 0;
+    const int index = find(req, &status);
+    if (index < 0)
+      return status == kMethodNotAllowed ? error_response(kMethodNotAllowed, "method " + req.method + " is not allowed here")
+                                         : error_response(kNoRoute, "no resource at this path");
+    const Route& route = routes_[static_cast<std::size_t>(index)];
+    if (route.access == Access::key && !req.key)
+      return error_response(kUnauthenticated, "this resource needs an API key (header X-Api-Key)");
+    return route.handler(req);
+  } catch (const WouldBlock&) {
+    throw;  // only under try_handle, which hands the request to a worker
   } catch (const ServiceError& e) {
     return error_response(e.code, e.what());
   } catch (const nlohmann::json::exception& e) {
@@ -170,6 +189,22 @@ Response Router::handle(Request& req) const {
     return error_response(DT_INTERNAL, e.what());
   } catch (...) {
     return error_response(DT_INTERNAL, "unknown failure");
+  }
+}
+
+std::optional<Response> Router::try_handle(Request& req) const {
+  try {
+    int status = 0;
+    const int index = find(req, &status);
+    if (index < 0 || routes_[static_cast<std::size_t>(index)].mode != Mode::try_inline) return std::nullopt;
+    struct Inline {
+      bool previous = t_try_inline;
+      Inline() { t_try_inline = true; }
+      ~Inline() { t_try_inline = previous; }
+    } scope;
+    return handle(req);
+  } catch (...) {  // WouldBlock (or a failure to find the route): the worker path answers
+    return std::nullopt;
   }
 }
 

@@ -3,9 +3,12 @@
 // Shape: the transport (server.cpp, Boost.Beast/Asio) reads HTTP, enforces limits, finds the
 // API key, and hands each request to a Router; route files (v1.cpp for /v1, open311.cpp for
 // Open311 GeoReport v2) register handlers at start-up. Handlers are synchronous and may block
-// (a durable command waits for its commit), so the transport runs them on worker threads,
-// never on the I/O threads. Handlers reach the engine only through the C ABI (EngineRef), so
-// the service speaks exactly the JSON of docs/json.md and docs/c-abi.md.
+// (a durable command waits for its commit), so the transport runs them on worker threads.
+// A route registered as Mode::try_inline (a read that only asks the engine) is first tried on
+// the I/O thread with the engine's calls made through dt_try_call: when the engine would
+// wait, EngineRef throws WouldBlock, nothing has been done, and the transport hands the
+// request to a worker as any other. Handlers reach the engine only through the C ABI
+// (EngineRef), so the service speaks exactly the JSON of docs/json.md and docs/c-abi.md.
 //
 // Thread safety: a Router is filled before the server starts and read-only afterwards;
 // handlers run concurrently; EngineRef may be used from any thread (dt_engine's guarantees).
@@ -86,7 +89,13 @@ const char* code_name(int code);        // stable snake_case name ("not_found", 
 // {"error": {"code": "<name>", "message": "..."}} with http_status(code).
 Response error_response(int code, const std::string& message);
 
-// The engine, through the C ABI. Throws ServiceError with the dt status on failure.
+// Thrown by EngineRef::call inside Router::try_handle when the engine would have waited
+// (DT_WOULD_BLOCK). Not a std::exception: handlers' catch clauses let it through.
+struct WouldBlock {};
+
+// The engine, through the C ABI. Throws ServiceError with the dt status on failure. Inside
+// Router::try_handle (on that thread), call() uses dt_try_call and execute() throws
+// WouldBlock: a command always waits for its commit.
 class EngineRef {
  public:
   explicit EngineRef(dt_engine* e) : e_(e) {}
@@ -99,6 +108,10 @@ class EngineRef {
 };
 
 enum class Access { open, key };  // open: served without a key (public feed, Open311 reads)
+// worker: the handler runs on a worker thread. try_inline: the handler only reads through
+// EngineRef::call and does nothing else that waits (no store, no blocking lock, bounded CPU),
+// so it is first tried on the I/O thread (Router::try_handle).
+enum class Mode { worker, try_inline };
 
 using Handler = std::function<Response(Request&)>;
 
@@ -106,11 +119,15 @@ class Router {
  public:
   // pattern: literal segments and {name} segments, e.g. "/v1/items/{id}". A segment may end
   // in a fixed suffix after the parameter: "/open311/requests/{id}.json".
-  void add(std::string method, std::string pattern, Access access, Handler handler);
+  void add(std::string method, std::string pattern, Access access, Handler handler, Mode mode = Mode::worker);
   // Finds the route, checks Access (kUnauthenticated when a key is needed and req.key is
   // null), fills req.params, calls the handler. Any ServiceError or std::exception becomes an
   // error_response; nothing escapes.
   Response handle(Request& req) const;
+  // For a try_inline route: handle() with the engine's calls unable to wait. Returns the
+  // response, or nullopt when the route is not try_inline or the engine would have waited
+  // (nothing was done: run handle() on a worker). Never throws.
+  std::optional<Response> try_handle(Request& req) const;
 
   struct Pattern {
     std::string method;
@@ -126,7 +143,11 @@ class Router {
     std::vector<std::string> segments;
     Access access;
     Handler handler;
+    Mode mode;
   };
+  // The route of req's method and path (index into routes_), or -1 with *status the error
+  // (kNoRoute or kMethodNotAllowed); fills req.params and req.route_index.
+  int find(Request& req, int* status) const;
   std::vector<Route> routes_;
 };
 

@@ -11,6 +11,7 @@ int dt_engine_open(const char* options_json, dt_engine** engine, dt_error** err)
 int dt_engine_close(dt_engine* engine);
 int dt_execute(dt_engine* engine, const char* request_json, char** result_json, dt_error** err);
 int dt_call(dt_engine* engine, const char* method, const char* args_json, char** result_json, dt_error** err);
+int dt_try_call(dt_engine* engine, const char* method, const char* args_json, char** result_json, dt_error** err);
 typedef void (*dt_event_callback)(void* user, const char* event_json, size_t length);
 int dt_subscribe(dt_engine* engine, dt_event_callback callback, void* user, dt_subscription** subscription, dt_error** err);
 int dt_unsubscribe(dt_subscription* subscription);
