@@ -10,6 +10,8 @@
 #include "doithoai/json.h"
 #include "doithoai/vietnam_calendar.h"
 #include "idempotency.h"
+#include "similar.h"
+#include "text.h"
 #include "rules.h"
 #include "state_access.h"
 #include "state_impl.h"
@@ -523,6 +525,34 @@ std::vector<ItemId> Engine::Impl::due_between(Date from, Date to, std::size_t li
 }
 Reconciliation Engine::Impl::reconciliation(ConferenceId id) const {
   return read([&](const State& s) { return s.reconciliation(id); });
+}
+
+std::vector<SimilarItem> Engine::Impl::similar_items(UnitId unit, std::string_view text, std::size_t limit) const {
+  if (limit < 1 || limit > 100)
+    throw Error(ErrorCode::invalid_argument, "limit must be 1..100 (got " + std::to_string(limit) + ")");
+  detail::check_text(text, "text", kMaxTextBytes, true);
+  auto lock = read_lock();
+  const detail::StateImpl& s = detail::StateAccess::impl(state_);
+  if (!s.has_unit(unit)) throw Error(ErrorCode::not_found, "no unit with id " + std::to_string(unit.value));
+  {
+    std::shared_lock<std::shared_mutex> r(similar_mutex_, std::defer_lock);
+    if (!detail::no_wait()) r.lock();
+    else if (!r.try_lock()) detail::would_block();
+    if (similar_ && similar_->lag(s) == 0) return similar_->query(s, unit, text, limit);
+  }
+  {
+    // The state cannot change while the read lock is held: once caught up, it stays so.
+    // Without waiting (dt_try_call), only a short catch-up: building the index is a worker's.
+    std::unique_lock<std::shared_mutex> w(similar_mutex_, std::defer_lock);
+    if (!detail::no_wait()) w.lock();
+    else if (!w.try_lock() || !similar_ || similar_->lag(s) > 1024) detail::would_block();
+    if (!similar_) similar_ = std::make_unique<detail::SimilarIndex>();
+    similar_->catch_up(s);
+  }
+  std::shared_lock<std::shared_mutex> r(similar_mutex_, std::defer_lock);
+  if (!detail::no_wait()) r.lock();
+  else if (!r.try_lock()) detail::would_block();
+  return similar_->query(s, unit, text, limit);
 }
 
 Accounting Engine::Impl::accounting(UnitId unit, Date as_of) const {

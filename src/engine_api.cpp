@@ -43,6 +43,9 @@ std::vector<ItemId> Engine::due_between(Date from, Date to, std::size_t limit) c
 }
 Accounting Engine::accounting(UnitId unit, Date as_of) const { return impl_->accounting(unit, as_of); }
 Reconciliation Engine::reconciliation(ConferenceId id) const { return impl_->reconciliation(id); }
+std::vector<SimilarItem> Engine::similar_items(UnitId unit, std::string_view text, std::size_t limit) const {
+  return impl_->similar_items(unit, text, limit);
+}
 DeadlineBasis Engine::explain_deadline(ItemId id) const { return impl_->explain_deadline(id); }
 
 std::vector<Recorded> Engine::history(ItemId id) const { return impl_->history(id); }

@@ -36,6 +36,7 @@ struct Writer;
 struct WriterQueue;
 class Delivery;
 class IdempotencyWindow;
+class SimilarIndex;
 class TextPool;
 }  // namespace detail
 
@@ -81,6 +82,7 @@ class Engine::Impl {
   std::vector<ItemId> due_between(Date from, Date to, std::size_t limit = 1000) const;
   Accounting accounting(UnitId unit, Date as_of) const;
   Reconciliation reconciliation(ConferenceId id) const;
+  std::vector<SimilarItem> similar_items(UnitId unit, std::string_view text, std::size_t limit) const;
   DeadlineBasis explain_deadline(ItemId id) const;
   std::vector<Recorded> history(ItemId id) const;
   std::vector<Recorded> history(OpinionId id) const;
@@ -171,6 +173,10 @@ class Engine::Impl {
   std::size_t past_states_cached_ = 2;
   mutable std::mutex past_mutex_;
   mutable std::vector<PastState> past_;
+  // similar_items' index (src/similar.h), built on first use: caught up under the exclusive
+  // side of similar_mutex_, queried under the shared side, always inside the read lock.
+  mutable std::shared_mutex similar_mutex_;
+  mutable std::unique_ptr<detail::SimilarIndex> similar_;
 };
 
 }  // namespace doithoai

@@ -1,5 +1,7 @@
 // R02 conference kinds, R03 lifecycle, R06 answers on the spot, R07 reconciliation, R08 notice.
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <catch2/catch.hpp>
 
 #include "fixture.h"
@@ -145,6 +147,78 @@ TEST_CASE("R07 reconciliation lists advance and raised items, answered and not, 
   CHECK(w.engine->read([&](const State& s) { return s.standing(r1, Date(2022, 10, 1)); }) == Standing::resolved);
   REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::MergeDuplicate{adv2, adv2}));
   REQUIRE_ERROR(invalid_transition, w.run(w.office, cmd::MergeDuplicate{r2, adv2}));  // answered, not open
+}
+
+TEST_CASE("R07 duplicate suggestions at intake: the unit's open items with the same words, diacritics and case aside, best first") {
+  World w;
+  const ItemId road = w.letter(w.resident, "urban_order", "Đường ngõ 12 phố Ngọc Thụy xuống cấp, nhiều ổ gà");
+  const ItemId road2 = w.letter(w.resident2, "urban_order", "Mặt đường ngõ 12 bị hỏng");
+  const ItemId light = w.letter(w.resident, "urban_order", "Đèn chiếu sáng ngõ 30 không sáng");
+  const PersonId other_office(w.engine->execute(kSystemActor, cmd::RegisterPerson{"Văn phòng UBND phường Ngọc Lâm"}).id);
+  w.engine->execute(kSystemActor, cmd::GrantRole{other_office, Role::office, w.other_ward});
+  const ItemId other = w.run(other_office, cmd::SubmitOpinion{w.other_ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "",
+                                                              {{"urban_order", "Đường ngõ 12 phố Ngọc Thụy xuống cấp, nhiều ổ gà"}}}).items.at(0);
+  // Written without diacritics and in capitals, as people type: the same words.
+  const std::vector<SimilarItem> s = w.engine->similar_items(w.ward, "DUONG NGO 12 PHO NGOC THUY XUONG CAP NHIEU O GA");
+  REQUIRE(s.size() >= 2);
+  CHECK(s[0].item == road);
+  CHECK(s[0].score == Approx(1.0));  // exactly its words
+  CHECK(s[1].item == road2);
+  CHECK(s[1].score < s[0].score);
+  CHECK(s[1].score > 0);
+  for (const SimilarItem& x : s) CHECK(x.item != other);  // another unit's item is never suggested
+  for (std::size_t i = 1; i < s.size(); ++i) CHECK(s[i].score <= s[i - 1].score);
+  // Rare words weigh more than common ones: "đèn" and "30" find the light before the roads.
+  const std::vector<SimilarItem> l = w.engine->similar_items(w.ward, "đèn ngõ 30", 1);
+  REQUIRE(l.size() == 1);
+  CHECK(l[0].item == light);
+  CHECK(w.engine->similar_items(w.ward, "Hỏi về chế độ hưu trí").empty());
+  // Items added after the index was built are found; merged and resolved ones drop out.
+  const ItemId road3 = w.letter(w.resident2, "urban_order", "Đường ngõ 12 phố Ngọc Thụy xuống cấp nhiều ổ gà");
+  w.run(w.office, cmd::MergeDuplicate{road, road3});
+  const std::vector<SimilarItem> after = w.engine->similar_items(w.ward, "Đường ngõ 12 phố Ngọc Thụy xuống cấp, nhiều ổ gà");
+  REQUIRE_FALSE(after.empty());
+  CHECK(after[0].item == road3);
+  for (const SimilarItem& x : after) CHECK(x.item != road);  // merged: follows road3
+  w.run(w.office, cmd::Assign{road2, w.urban, std::nullopt});
+  w.reply_all(road2, w.urban_officer, w.engine->today());
+  REQUIRE(w.engine->item(road2).status == ItemStatus::replied);
+  for (const SimilarItem& x : w.engine->similar_items(w.ward, "Mặt đường ngõ 12 bị hỏng", 100)) CHECK(x.item != road2);
+  // Bad input: a clear error, nothing changed.
+  const std::uint64_t seq = w.engine->last_seq();
+  REQUIRE_ERROR(not_found, w.engine->similar_items(UnitId(999), "đường"));
+  REQUIRE_ERROR(invalid_argument, w.engine->similar_items(w.ward, ""));
+  REQUIRE_ERROR(invalid_argument, w.engine->similar_items(w.ward, std::string("\xC3\x28", 2)));
+  REQUIRE_ERROR(invalid_argument, w.engine->similar_items(w.ward, std::string(kMaxTextBytes + 1, 'a')));
+  REQUIRE_ERROR(invalid_argument, w.engine->similar_items(w.ward, "đường", 0));
+  REQUIRE_ERROR(invalid_argument, w.engine->similar_items(w.ward, "đường", 101));
+  CHECK(w.engine->last_seq() == seq);
+}
+
+TEST_CASE("R07 duplicate suggestions while commands add items from other threads") {
+  World w;
+  const ItemId first = w.letter(w.resident, "urban_order", "Rác thải tồn đọng tại chợ Long Biên");
+  std::atomic<bool> done{false};
+  std::atomic<int> wrong{0};
+  std::thread writer([&] {
+    for (int k = 0; k < 300; ++k) w.letter(w.resident2, "urban_order", ("Phản ánh số " + std::to_string(k) + " về rác thải").c_str());
+    done = true;
+  });
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r)
+    readers.emplace_back([&] {
+      while (!done) {
+        const auto s = w.engine->similar_items(w.ward, "rác thải tồn đọng tại chợ Long Biên", 5);
+        if (s.empty() || s[0].item != first) ++wrong;
+      }
+    });
+  writer.join();
+  for (auto& t : readers) t.join();
+  CHECK(wrong == 0);
+  // Every item the writer added is in the index now.
+  const auto all = w.engine->similar_items(w.ward, "Phản ánh số 299 về rác thải", 1);
+  REQUIRE(all.size() == 1);
+  CHECK(w.engine->item(all[0].item).text == "Phản ánh số 299 về rác thải");
 }
 
 TEST_CASE("R08 the conclusion notice is due 10 days after the conference and lateness is kept") {

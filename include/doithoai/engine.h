@@ -254,6 +254,13 @@ class DOITHOAI_API Engine {
   std::vector<ItemId> due_between(Date from, Date to, std::size_t limit = 1000) const;
   Accounting accounting(UnitId unit, Date as_of) const;
   Reconciliation reconciliation(ConferenceId id) const;
+  // R07 at intake: the open items (open, assigned, reply written) of `unit` whose text is most
+  // like `text`, best first, at most `limit` (1..100), for the office to consider merging
+  // (MergeDuplicate) before or after submitting a new item. Words are compared folded (case,
+  // diacritics and đ ignored) and weighted by their rarity among the unit's items; see
+  // SimilarItem. Live state only. Errors: not_found (unit), invalid_argument (text empty,
+  // over kMaxTextBytes or not UTF-8; limit out of range).
+  std::vector<SimilarItem> similar_items(UnitId unit, std::string_view text, std::size_t limit = 10) const;
 
   // R09, R12: why the item's deadline in force falls on its day (calendar, rule, citation,
   // days skipped), reconstructed from the item's history.

@@ -78,6 +78,14 @@ struct Accounting {
   std::uint64_t received_by_escalation = 0;
 };
 
+// R07 at intake (Engine::similar_items): an open item like a new text, and how alike, in
+// (0, 1]: the cosine of the two sets of folded words, each word weighted by its rarity among
+// the unit's items (1: the item has exactly the text's words; src/similar.h).
+struct SimilarItem {
+  ItemId item;
+  double score = 0;
+};
+
 // R07: after a conference, the office reconciles raised items with those collected ahead.
 struct Reconciliation {
   ConferenceId conference;

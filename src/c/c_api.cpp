@@ -547,6 +547,15 @@ const std::unordered_map<std::string, Method>& methods() {
       a.allow({"conference"});
       return reconciliation_json(e.engine->reconciliation(a.id<ConferenceId>("conference", true)));
     };
+    t["similar_items"] = [](dt_engine& e, const Args& a) {
+      a.allow({"unit", "text", "limit"});
+      if (!a.has("text")) invalid("similar_items: text is required");
+      json out = json::array();
+      for (const SimilarItem& x : e.engine->similar_items(a.id<UnitId>("unit", true), a.text("text"),
+                                                          static_cast<std::size_t>(a.integer("limit", 10, 1, 100))))
+        out.push_back({{"item", x.item.value}, {"score", x.score}});
+      return out;
+    };
     t["explain_deadline"] = [](dt_engine& e, const Args& a) {
       a.allow({"item"});
       return deadline_basis_json(e.engine->explain_deadline(a.id<ItemId>("item", true)));
@@ -876,7 +885,7 @@ bool never_waits(const char* method) {
           "find_agency", "find_person", "units", "children", "agencies", "organizations", "conferences", "roles_of",
           "holders", "can_view", "items", "standing", "overdue", "due_within", "due_between", "accounting",
           "reconciliation", "explain_deadline", "report", "compliance", "triggers", "public_feed",
-          "results_publication", "export_items", "csv_columns", "last_seq", "today", "profile"})
+          "results_publication", "export_items", "csv_columns", "last_seq", "today", "profile", "similar_items"})
       m.emplace(name, true);
     return m;
   }();

@@ -687,4 +687,13 @@ std::string Redactor::public_name(PersonId person) const {
 
 std::string redact_numbers(std::string_view text) { return redact_numbers_impl(text, nullptr); }
 
+namespace detail {
+// src/similar.h: the words duplicate suggestions compare, folded as the redaction folds them.
+std::vector<std::string> folded_words(std::string_view text) {
+  std::vector<std::string> out;
+  for (Word& w : words(text)) out.push_back(std::move(w.folded));
+  return out;
+}
+}  // namespace detail
+
 }  // namespace doithoai
