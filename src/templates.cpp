@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <mutex>
 
 #include <nlohmann/json.hpp>
 
@@ -75,11 +77,26 @@ std::vector<Piece> parse(std::string_view s, const std::string& where) {
     } else if (c == '}') {
       bad(where, "unbalanced '}' at byte " + std::to_string(i) + " (write }} for a brace)");
     } else {
-      lit += c;
+      // A run of literal text up to the next brace.
+      std::size_t j = s.find_first_of("{}", i);
+      if (j == std::string_view::npos) j = s.size();
+      lit.append(s.data() + i, j - i);
+      i = j - 1;
     }
   }
   if (!lit.empty()) out.push_back({false, std::move(lit)});
   return out;
+}
+
+// A value for a placeholder: text as a command takes it (check_text), the message naming it.
+void check_value(const std::string& key, const std::string& name, const std::string& value) {
+  try {
+    detail::check_text(value, "value", kMaxTextBytes, true);
+  } catch (const Error& e) {
+    std::string why = e.what();
+    if (why.rfind("value ", 0) == 0) why = why.substr(6);
+    invalid("template '" + key + "': value of {" + name + "} " + why);
+  }
 }
 
 std::string text_field(const json& j, const std::string& path, std::size_t max, bool multiline) {
@@ -221,7 +238,7 @@ RenderedTemplate render(const State& s, const Profile& p, const Calendar& cal, c
       invalid("template '" + t.key + "': {" + name + "} is filled by the engine from the state; do not pass it");
     if (!contains(caller, name))
       invalid("template '" + t.key + "': unknown value {" + name + "} for a " + std::string(to_string(t.kind)));
-    detail::check_text(value, ("value of {" + name + "}").c_str(), kMaxTextBytes, true);
+    check_value(t.key, name, value);
   }
   TemplateValues values = rq.values;
   std::map<std::string, std::string> missing;
@@ -274,12 +291,50 @@ const std::vector<std::string>& caller_placeholders(TemplateKind kind) {
   return about_conference(kind) ? conference : item;
 }
 
+namespace {
+// The section parsed and checked, for the few profiles in use: an engine renders from one
+// profile, and parsing it each time cost more than the rest of a render (bench/templates_bench).
+// Keyed by the section's content (a Profile has no identity; its address may be reused).
+// The topic list takes part: a template's topic is checked against the profile's topics.
+struct Cached {
+  json section;
+  std::vector<std::string> topics;
+  std::shared_ptr<const std::vector<ReplyTemplate>> templates;
+};
+std::mutex cache_mutex;
+std::vector<Cached> cache;  // most recently used first, at most 8
+std::vector<ReplyTemplate> parse_section(const json& j, const Profile& p);
+std::vector<std::string> topic_codes(const Profile& p) {
+  std::vector<std::string> v;
+  for (const auto& l : p.topics) v.push_back(l.code);
+  return v;
+}
+}  // namespace
+
 std::vector<ReplyTemplate> profile_templates(const Profile& p) {
-  std::vector<ReplyTemplate> out;
-  if (!p.source.is_object()) return out;
+  if (!p.source.is_object()) return {};
   auto it = p.source.find("templates");
-  if (it == p.source.end()) return out;
-  const json& j = *it;
+  if (it == p.source.end()) return {};
+  const std::vector<std::string> topics = topic_codes(p);
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex);
+    for (std::size_t i = 0; i < cache.size(); ++i)
+      if (cache[i].topics == topics && cache[i].section == *it) {
+        if (i) std::rotate(cache.begin(), cache.begin() + static_cast<std::ptrdiff_t>(i),
+                           cache.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+        return *cache.front().templates;
+      }
+  }
+  auto parsed = std::make_shared<const std::vector<ReplyTemplate>>(parse_section(*it, p));
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  cache.insert(cache.begin(), Cached{*it, topics, parsed});
+  if (cache.size() > 8) cache.pop_back();
+  return *parsed;
+}
+
+namespace {
+std::vector<ReplyTemplate> parse_section(const json& j, const Profile& p) {
+  std::vector<ReplyTemplate> out;
   if (!j.is_object()) bad("$.templates", "expected an object {key: template}");
   for (auto t = j.begin(); t != j.end(); ++t) {  // nlohmann's object keeps keys sorted
     const std::string path = "$.templates." + t.key();
@@ -292,6 +347,7 @@ std::vector<ReplyTemplate> profile_templates(const Profile& p) {
   }
   return out;
 }
+}  // namespace
 
 ReplyTemplate find_template(const Profile& p, std::string_view key) {
   for (auto& t : profile_templates(p))
@@ -319,7 +375,7 @@ std::string fill_template(const ReplyTemplate& t, const TemplateValues& values) 
     }
     auto v = values.find(x.text);
     if (v == values.end()) invalid("template '" + t.key + "': placeholder {" + x.text + "} has no value");
-    detail::check_text(v->second, ("template '" + t.key + "': value of {" + x.text + "}").c_str(), kMaxTextBytes, true);
+    check_value(t.key, x.text, v->second);
     out += v->second;
     if (out.size() > kMaxTextBytes) break;
   }

@@ -270,6 +270,16 @@ TEST_CASE("profile templates: an unknown placeholder, a stray brace or a bad fie
   t = one_template("{raiser}");
   t["t"]["text"] = std::string("\xFF");
   CHECK(has(load_error(t), "UTF-8"));
+  // The same section is checked again against another profile's topics (parsed sections are
+  // cached by content and topics).
+  t = one_template("{raiser}");
+  t["t"]["topic"] = "land";
+  CHECK_NOTHROW(load_profile(minimal_profile_with(t)));
+  json other = minimal_profile_with(t);
+  other["topics"] = json::array({{{"code", "traffic"}, {"label", "Giao thông"}}});
+  other.erase("templates");
+  other["templates"] = t;
+  CHECK(has(error_of(ErrorCode::invalid_argument, [&] { load_profile(other); }), "$.templates.t.topic"));
   // Doubled braces are literal braces.
   const Profile p = load_profile(minimal_profile_with(one_template("{{raiser}} là {raiser}")));
   const ReplyTemplate r = find_template(p, "t");
