@@ -74,6 +74,10 @@ TEST_CASE("R10 a reply rendered from a template stores the rendered text") {
   CHECK(has(r.text, "Nguyễn Văn Luyện"));  // the caller's signer
   CHECK(r.values.at("agency") == "Bộ phận Địa chính - Xây dựng");
   CHECK(!has(r.text, "{"));
+  // The same on a State with its profile (the engine's overload reads under its lock).
+  CHECK(w.engine->read([&](const State& s) {
+    return render_template(s, w.engine->profile(), for_item("tra_loi", i, reply_values())).text;
+  }) == r.text);
 
   w.set_day(2022, 10, 20);
   const auto before = w.engine->last_seq();
