@@ -4,6 +4,7 @@ wrong types raise TypeError."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 
 import pytest
 
@@ -98,6 +99,7 @@ def test_the_shipped_profiles_have_every_kind_with_its_legal_basis():
     land = d.templates_for(d.builtin_profile("hanoi-2200"), "reply", "land")
     assert [t.key for t in land] == ["tra_loi.land", "tra_loi"]
     t = d.find_template(d.builtin_profile("vn-2025"), "tu_choi")
+    assert pickle.loads(pickle.dumps(t)) == t and t.kind == "refusal"
     assert "reason" in t.placeholders and "reason" in d.caller_placeholders("refusal")
     assert "item_text" in d.engine_placeholders("refusal")
     with pytest.raises(d.InvalidArgument, match=r"\{unit\}"):  # the first placeholder of the text
