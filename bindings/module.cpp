@@ -19,6 +19,7 @@ PYBIND11_MODULE(_core, m) {
   dtpy::init_checkpoints(m);
   dtpy::init_bulk(m);
   dtpy::init_views(m);
+  dtpy::init_templates(m);
   // Ids are ints at runtime; the stub types each kind apart (typing.NewType), and the same
   // names exist here so that annotations and ItemId(7) work at runtime too.
   py::object new_type = py::module_::import("typing").attr("NewType");

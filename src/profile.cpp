@@ -7,6 +7,7 @@
 #include "doithoai/error.h"
 #include "profile_check.h"
 #include "doithoai/json.h"
+#include "doithoai/templates.h"
 #include "doithoai/vietnam_calendar.h"
 #include "text.h"
 #include "views/profile_sections.h"
@@ -14,6 +15,7 @@
 namespace doithoai {
 namespace detail {
 const std::vector<std::pair<std::string_view, std::string_view>>& builtin_profile_texts();
+const std::vector<std::pair<std::string_view, std::string_view>>& builtin_template_texts();
 }
 
 using nlohmann::json;
@@ -248,7 +250,8 @@ Profile load_profile(const json& j) {
   // Every field is known: a misspelt one would otherwise be ignored in silence.
   only(j, "$", {"name", "title", "citation", "zone_offset_minutes", "calendar", "calendar_arrangements",
                 "deadlines", "reply_recipients", "supervisors", "levels", "public_notice_levels", "topics",
-                "audiences", "compliance", "triggers", "commune_dialogue", "reception", "reporting"});
+                "audiences", "compliance", "triggers", "commune_dialogue", "reception", "reporting",
+                "templates"});
   Profile p;
   p.name = str(need(j, "name", "$"), "$.name");
   p.title = j.contains("title") ? str(j["title"], "$.title") : p.name;
@@ -332,8 +335,32 @@ Profile load_profile(const json& j) {
   // The sections the views read later, validated now (a bad one would fail only in a report).
   (void)detail::compliance_rules(p);
   (void)detail::trigger_rules(p);
+  (void)profile_templates(p);  // reply templates (templates.h): placeholders checked now
   return p;
 }
+
+namespace {
+// Reply templates (templates.h) kept beside a profile file, as the built-in ones are:
+// <dir>/templates/<stem>.json is the "templates" section of <dir>/<stem>.json when the
+// document has none of its own.
+void with_sibling_templates(json& j, const std::string& path) {
+  if (!j.is_object() || j.contains("templates")) return;
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+  std::string stem = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".json") == 0) stem.resize(stem.size() - 5);
+  const std::string tpath = dir + "templates/" + stem + ".json";
+  std::ifstream in(tpath, std::ios::binary);
+  if (!in) return;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try {
+    j["templates"] = parse_json(ss.str());
+  } catch (const Error& e) {
+    throw Error(ErrorCode::invalid_argument, "profile templates " + tpath + ": " + e.what());
+  }
+}
+}  // namespace
 
 Profile load_profile_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -346,6 +373,7 @@ Profile load_profile_file(const std::string& path) {
   } catch (const Error& e) {
     throw Error(ErrorCode::invalid_argument, "profile " + path + ": " + e.what());
   }
+  with_sibling_templates(j, path);
   return load_profile(j);
 }
 
@@ -357,7 +385,13 @@ std::vector<std::string> builtin_profile_names() {
 
 Profile builtin_profile(std::string_view name) {
   for (const auto& [n, text] : detail::builtin_profile_texts())
-    if (n == name) return load_profile(parse_json(text));
+    if (n == name) {
+      json j = parse_json(text);
+      // Reply templates ship beside the profile (profiles/templates/<name>.json).
+      for (const auto& [tn, tt] : detail::builtin_template_texts())
+        if (tn == name && !j.contains("templates")) j["templates"] = parse_json(tt);
+      return load_profile(j);
+    }
   throw Error(ErrorCode::not_found, "no built-in profile named '" + std::string(name) + "'");
 }
 

@@ -17,6 +17,7 @@
 #include "doithoai/sqlite_store.h"
 #include "doithoai/state.h"
 #include "doithoai/store.h"
+#include "doithoai/templates.h"
 #include "doithoai/time.h"
 #include "doithoai/vietnam_calendar.h"
 #include "doithoai/views.h"

@@ -222,6 +222,16 @@ __all__ = [
     "report_to_dict",
     "results_publication",
     "unscheduled_triggers",
+    # reply templates (docs/templates.md)
+    "ReplyTemplate",
+    "RenderedTemplate",
+    "caller_placeholders",
+    "engine_placeholders",
+    "fill_template",
+    "find_template",
+    "profile_templates",
+    "render_template",
+    "templates_for",
 ]
 if hasattr(_core, "PostgresStore"):  # built with doithoai::postgres (the default)
     __all__.append("PostgresStore")

@@ -560,6 +560,36 @@ const std::unordered_map<std::string, Method>& methods() {
       a.allow({"item"});
       return deadline_basis_json(e.engine->explain_deadline(a.id<ItemId>("item", true)));
     };
+    // Reply templates (templates.h, docs/templates.md): listed, and rendered from the state.
+    // Rendering records nothing; the caller passes the text to the command that records it.
+    t["templates"] = [](dt_engine& e, const Args& a) {
+      a.allow({"kind", "topic"});
+      const Profile& p = e.engine->profile();
+      std::vector<ReplyTemplate> v;
+      if (a.has("kind")) v = templates_for(p, parse_template_kind(a.text("kind")), a.text("topic"));
+      else if (a.has("topic")) invalid("templates: topic needs kind");
+      else v = profile_templates(p);
+      json out = json::array();
+      for (const auto& x : v) out.push_back(template_to_json(x));
+      return out;
+    };
+    t["render_template"] = [](dt_engine& e, const Args& a) {
+      a.allow({"key", "item", "conference", "values"});
+      RenderRequest rq;
+      rq.key = a.text("key");
+      if (rq.key.empty()) invalid("render_template: argument 'key' is required");
+      rq.item = a.id<ItemId>("item");
+      rq.conference = a.id<ConferenceId>("conference");
+      if (a.has("values")) {
+        const json& v = a.at("values");
+        if (!v.is_object()) invalid("render_template: values must be an object of strings");
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          if (!it.value().is_string()) invalid("render_template: value '" + it.key() + "' must be a string");
+          rq.values[it.key()] = it.value().get<std::string>();
+        }
+      }
+      return rendered_to_json(render_template(*e.engine, rq));
+    };
     // History (R20).
     t["history"] = [](dt_engine& e, const Args& a) {
       a.allow({"item", "opinion", "conference"});

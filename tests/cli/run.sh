@@ -79,6 +79,12 @@ check report_html 0 report bode.db --unit HN-LB-BD --period 2022 --format html -
 check overdue 0 overdue bode.db --as-of 2022-11-01
 check overdue_json 0 overdue bode.db --as-of 2022-10-31 --format json
 check history 0 history bode.db 22
+# Reply templates (docs/templates.md): listed, rendered from the state; records nothing.
+check template_list 0 template bode.db
+check template_reply 0 template bode.db tra_loi --item 22 --values '{"signer": "KT. CHỦ TỊCH\nNguyễn Văn Luyện", "number": "125/UBND-ĐC", "date": "20/10/2022", "answer": "Đã thay bóng đèn ngày 15/10/2022."}'
+check template_json 0 template bode.db tu_choi --item 22 --format json --values '{"signer": "Chủ tịch", "number": "7/TB", "date": "01/10/2022", "reason": "Đã có bản án"}'
+check template_missing_value 5 template bode.db tra_loi --item 22
+check template_unknown_key 3 template bode.db khong_co --item 22
 check verify 0 verify bode.db
 check export_csv 0 export bode.db csv --internal
 check export_open311 0 export bode.db open311 --internal --unit HN-LB-BD

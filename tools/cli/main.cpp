@@ -618,6 +618,48 @@ int cmd_history(const Args& a) {
   return kOk;
 }
 
+// ---- template (reply templates, docs/templates.md) ---------------------------------------
+
+std::uint32_t id_number(const std::string& v, const char* what) {
+  if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
+    throw Error(ErrorCode::invalid_argument, std::string(what) + " is an id (a number), not '" + v + "'");
+  return static_cast<std::uint32_t>(std::stoul(v));
+}
+
+// Renders a template of the store's profile; records nothing (the text goes into a reply
+// request for `exec`). Without KEY, lists the templates.
+int cmd_template(const Args& a) {
+  const std::string format = format_arg(a, {"text", "json"});
+  Opened o = open_engine_on(a, a.positional[0]);
+  if (a.positional.size() == 1) {
+    std::ostringstream out;
+    nlohmann::json list = nlohmann::json::array();
+    for (const ReplyTemplate& t : profile_templates(o.engine->profile())) {
+      if (format == "json") list.push_back(template_to_json(t));
+      else out << cut(t.key, 20) << " " << cut(std::string(to_string(t.kind)), 20) << " "
+               << cut(t.topic.empty() ? "-" : t.topic, 16) << " " << t.title << "\n";
+    }
+    emit(a, format == "json" ? list.dump() + "\n" : out.str());
+    return kOk;
+  }
+  RenderRequest rq;
+  rq.key = a.positional[1];
+  if (auto i = a.get("--item")) rq.item = ItemId(id_number(*i, "--item"));
+  if (auto c = a.get("--conference")) rq.conference = ConferenceId(id_number(*c, "--conference"));
+  if (auto v = a.get("--values")) {
+    const nlohmann::json j = parse_json(*v);
+    if (!j.is_object()) throw Error(ErrorCode::invalid_argument, "--values is a JSON object of strings");
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!it.value().is_string())
+        throw Error(ErrorCode::invalid_argument, "--values: '" + it.key() + "' must be a string");
+      rq.values[it.key()] = it.value().get<std::string>();
+    }
+  }
+  const RenderedTemplate r = render_template(*o.engine, rq);
+  emit(a, format == "json" ? rendered_to_json(r).dump() + "\n" : r.text + "\n");
+  return kOk;
+}
+
 // ---- calendar ----------------------------------------------------------------------------
 
 std::shared_ptr<const Calendar> calendar_arg(const Args& a) {
@@ -757,6 +799,16 @@ std::vector<Command>& commands() {
        "  --format F    text (default: seq, local date and time, type, actor, data) or json (lines)\n"
        "  --output FILE write there instead of stdout\n",
        {"--format=", "--output="}, 2, 2, cmd_history},
+      {"template", "STORE [KEY]", "render a reply template (R08, R10-R12) or list the templates",
+       "Without KEY, lists the templates of the store's profile (key, kind, topic, title).\n"
+       "With KEY, renders it from the store's state and prints the text; records nothing: pass\n"
+       "the text to exec (write_reply's text, decide_intake's reason, ...). docs/templates.md.\n"
+       "  --item N        the item (every kind but conclusion_notice)\n"
+       "  --conference N  the conference (conclusion_notice)\n"
+       "  --values JSON   the caller's placeholders: {\"signer\": \"...\", \"number\": \"...\", ...}\n"
+       "  --format F      text (default) or json (key, kind, title, citation, text, values)\n"
+       "  --output FILE   write there instead of stdout\n",
+       {"--item=", "--conference=", "--values=", "--format=", "--output="}, 1, 2, cmd_template},
       {"calendar deadline", "DATE SPAN", "the deadline of a period of SPAN days after DATE",
        "SPAN: 30 or 30d (calendar days), 15w (working days). The period starts the day after DATE\n"
        "(Civil Code 2015 art. 147); by default a last day that is not a working day moves to the\n"
