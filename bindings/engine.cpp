@@ -533,6 +533,14 @@ void init_engine(py::module_& m) {
         return en.use()->due_within(from, days, limit);
       }, py::arg("start"), py::arg("days"), py::arg("limit") = 1000,
       "Outstanding items due in [start, start + days], earliest first.")
+      .def("similar_items", [](const PyEngine& en, UnitId unit, py::handle text, py::handle limit) {
+        const std::string t = arg_cast<std::string>(text, "text");
+        const auto n = arg_cast<std::size_t>(limit, "limit");
+        py::gil_scoped_release nogil;
+        return en.use()->similar_items(unit, t, n);
+      }, py::arg("unit"), py::arg("text"), py::arg("limit") = 10,
+      "R07 at intake: the open items of the unit most like text (words compared without case or diacritics, "
+      "weighted by rarity), best first, at most limit (1..100): candidates for MergeDuplicate.")
       .def("close", [](PyEngine& en) {
         py::gil_scoped_release nogil;  // the calls it waits for and the subscribers it drains need the GIL
         en.close();

@@ -214,6 +214,12 @@ void init_model(py::module_& m) {
       .def_readonly("duplicates", &Reconciliation::duplicates);
   def_repr(rc, "Reconciliation", {"conference", "collected_in_advance", "raised_at_conference", "answered",
                                   "unanswered", "duplicates"});
+
+  ValueClass<SimilarItem> si(m, "SimilarItem",
+                             "R07 at intake (Engine.similar_items): an open item like a new text and how alike, in "
+                             "(0, 1] (1: exactly the text's words, case and diacritics aside).");
+  si.def_readonly("item", &SimilarItem::item).def_readonly("score", &SimilarItem::score);
+  def_repr(si, "SimilarItem", {"item", "score"});
 }
 
 }  // namespace dtpy

@@ -10,8 +10,10 @@ namespace doithoai::detail {
 
 namespace {
 
-// Postings scanned from the rarest words before the commoner ones only add to what was found.
-constexpr std::size_t kScanBudget = 60000;
+// Postings scanned from the rarest words; the commoner words only add to the best items found.
+constexpr std::size_t kScanBudget = 20000;
+// Items found by the rarest words that the commoner words are added to (at least).
+constexpr std::size_t kRefine = 512;
 
 bool open_status(ItemStatus s) {
   return s == ItemStatus::open || s == ItemStatus::assigned || s == ItemStatus::reply_written;
@@ -85,9 +87,10 @@ std::vector<SimilarItem> SimilarIndex::query(const StateImpl& s, UnitId unit, st
   thread_local std::vector<std::uint32_t> touched;
   if (acc.size() < distinct_.size()) acc.resize(distinct_.size(), 0.0f);
   touched.clear();
+  // Phase 1: the rarest words' lists, into the score array: at least the two rarest (an item
+  // with all of the query's words but one holds one of them), then more while the budget lasts.
   std::size_t scanned = 0, t = 0;
-  // Phase 1: the rarest words' lists, into the score array (at least the rarest one).
-  for (; t < terms.size() && (t == 0 || scanned + terms[t].list->size() <= kScanBudget); ++t) {
+  for (; t < terms.size() && (t < 2 || scanned + terms[t].list->size() <= kScanBudget); ++t) {
     const float w = static_cast<float>(terms[t].idf);
     for (std::uint32_t id : *terms[t].list) {
       if (acc[id] == 0.0f) touched.push_back(id);
@@ -95,40 +98,39 @@ std::vector<SimilarItem> SimilarIndex::query(const StateImpl& s, UnitId unit, st
     }
     scanned += terms[t].list->size();
   }
-  // Phase 2: the commoner words only add to the items found (binary search in their lists).
-  for (; t < terms.size(); ++t) {
-    const float w = static_cast<float>(terms[t].idf);
-    const std::vector<std::uint32_t>& list = *terms[t].list;
-    for (std::uint32_t id : touched)
-      if (std::binary_search(list.begin(), list.end(), id)) acc[id] += w;
-  }
-  // Preselection: the shared words' weight over the square root of the item's word count
-  // (the query's norm is the same for all).
+  // Preselection: the rough score (the shared words' weight over the square root of the
+  // item's word count; the query's norm is the same for all). Only the best kRefine items
+  // go on: the commoner words weigh little, and adding them to every item found would cost
+  // a binary search per item and word.
   std::vector<SimilarItem> ranked;
   ranked.reserve(touched.size());
   for (std::uint32_t id : touched) {
-    const double rough = acc[id] / std::sqrt(static_cast<double>(std::max<std::uint16_t>(distinct_[id], 1)));
+    ranked.push_back(SimilarItem{ItemId(id), acc[id] / std::sqrt(static_cast<double>(std::max<std::uint16_t>(distinct_[id], 1)))});
     acc[id] = 0.0f;
-    ranked.push_back(SimilarItem{ItemId(id), rough});
   }
   auto better = [](const SimilarItem& a, const SimilarItem& b) {
     return a.score != b.score ? a.score > b.score : a.item.value < b.item.value;
   };
-  // The best open items by the rough score, sorted in growing chunks so that a few closed
-  // items near the top cost little; `keep` of them (more than asked) are scored exactly.
+  const std::size_t refine = std::max<std::size_t>(kRefine, limit * 16);
+  if (ranked.size() > refine) {
+    std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(refine), ranked.end(), better);
+    ranked.resize(refine);
+  }
+  // Phase 2: the commoner words added to those (a binary search in their ascending lists).
+  for (; t < terms.size(); ++t) {
+    const double w = terms[t].idf;
+    const std::vector<std::uint32_t>& list = *terms[t].list;
+    for (SimilarItem& x : ranked)
+      if (std::binary_search(list.begin(), list.end(), x.item.value))
+        x.score += w / std::sqrt(static_cast<double>(std::max<std::uint16_t>(distinct_[x.item.value], 1)));
+  }
+  std::sort(ranked.begin(), ranked.end(), better);
+  // The best open items, `keep` of them (more than asked), are scored exactly.
   const std::size_t keep = std::max<std::size_t>(limit * 4, 40);
   std::vector<SimilarItem> best;
-  std::size_t sorted = 0;
-  std::size_t chunk = keep;
-  for (std::size_t i = 0; i < ranked.size() && best.size() < keep; ++i) {
-    if (i == sorted) {
-      const std::size_t end = std::min(ranked.size(), sorted + chunk);
-      std::partial_sort(ranked.begin() + static_cast<std::ptrdiff_t>(sorted),
-                        ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(), better);
-      sorted = end;
-      chunk *= 4;
-    }
-    if (open_status(s.items[ranked[i].item.value].status)) best.push_back(ranked[i]);
+  for (const SimilarItem& x : ranked) {
+    if (best.size() == keep) break;
+    if (open_status(s.items[x.item.value].status)) best.push_back(x);
   }
   // Exact cosine of the idf-weighted word sets: sum over shared words of idf^2, over both
   // norms. The query's words with their idf, for the look-ups below.

@@ -13,11 +13,12 @@
 // in [0, 1], 1 when d has exactly q's words. (A query word no item of the unit holds counts
 // in q's norm with df = 1.)
 //
-// Cost: the rarest query words' posting lists are scanned into a dense array of rough
-// scores (shared weight over sqrt(|d|)) until a budget of postings is spent; the commoner
-// words then only add to the items found so far (a binary search each), so a query never
-// walks the lists of words most items hold. The best open items by the rough score, 4x the
-// limit (at least 40), are then scored exactly and ranked.
+// Cost: the rarest query words' posting lists (at least two, then more within a budget of
+// postings) are scanned into a dense array of rough scores (shared weight over sqrt(|d|));
+// the best 512 items found then get the commoner words added (a binary search each), so a
+// query never walks the lists of words most items hold. The best open items by the rough
+// score, 4x the limit (at least 40), are then scored exactly and ranked. An item that shares
+// none of the two rarest words is not found: it lacks two of the query's most telling words.
 //
 // Thread safety: none here; Engine::Impl guards it (catch up under an exclusive lock,
 // queries under a shared one, both inside the engine's read lock). A query's score array

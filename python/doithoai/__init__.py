@@ -113,6 +113,7 @@ __all__ = [
     "Profile",
     "Recipient",
     "Reconciliation",
+    "SimilarItem",
     "RecordDelivery",
     "RecordFinding",
     "RegisterPerson",

@@ -288,3 +288,32 @@ def test_R09_R12_explain_deadline_names_source_rule_calendar_and_notice(held):
         e.explain_deadline(9999)
     with pytest.raises(TypeError):
         e.explain_deadline("1")
+
+
+def test_R07_duplicate_suggestions_at_intake_rank_the_units_open_items_without_diacritics(world):
+    e = world.engine
+    road = e.submit_opinion(world.office, world.ward, channel="letter", raised_by=world.resident,
+                            items=[("urban_order", "Đường ngõ 12 phố Ngọc Thụy xuống cấp, nhiều ổ gà")]).items[0]
+    light = e.submit_opinion(world.office, world.ward, channel="letter", raised_by=world.resident2,
+                             items=[("urban_order", "Đèn chiếu sáng ngõ 30 không sáng")]).items[0]
+    found = e.similar_items(world.ward, "duong ngo 12 pho ngoc thuy xuong cap nhieu o ga")
+    assert [s.item for s in found][:1] == [road]
+    assert found[0].score == pytest.approx(1.0)
+    assert isinstance(found[0], d.SimilarItem) and isinstance(found[0].item, int)
+    assert found == e.similar_items(world.ward, "duong ngo 12 pho ngoc thuy xuong cap nhieu o ga")  # values
+    assert e.similar_items(world.ward, "ĐÈN NGÕ 30", limit=1)[0].item == light
+    assert e.similar_items(world.ward, "Hỏi về chế độ hưu trí") == []
+    seq = e.last_seq
+    with pytest.raises(d.NotFound):
+        e.similar_items(d.UnitId(999), "đường")
+    for text in ("", "a\ud800", "a\x00b", "x" * (16 * 1024 + 1)):
+        with pytest.raises(d.InvalidArgument):
+            e.similar_items(world.ward, text)
+    for limit in (0, 101, -1, 2 ** 70):
+        with pytest.raises(d.InvalidArgument):
+            e.similar_items(world.ward, "đường", limit=limit)
+    for bad in ((world.ward, 5), ("ward", "đường"), (world.ward, "đường", "10"), (world.ward, b"duong"),
+                (world.ward, "đường", True), (world.ward, "đường", 1.5)):
+        with pytest.raises(TypeError):
+            e.similar_items(*bad)
+    assert e.last_seq == seq

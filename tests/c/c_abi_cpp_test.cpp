@@ -203,6 +203,17 @@ int main() {
       CHECK(dt_try_call(m, method, nullptr, &out, nullptr) == DT_WOULD_BLOCK);
     CHECK(call(m, "last_seq", nullptr) == "1");  // nothing was imported
     CHECK(std::string(dt_status_name(DT_WOULD_BLOCK)) == "would_block");
+    // similar_items (R07 at intake): a unit without items suggests nothing; bad arguments.
+    CHECK(call(m, "similar_items", "{\"unit\": 1, \"text\": \"Đường ngõ 5\"}") == "[]");
+    CHECK(dt_call(m, "similar_items", "{\"unit\": 99, \"text\": \"x\"}", &out, nullptr) == DT_NOT_FOUND);
+    CHECK(dt_call(m, "similar_items", "{\"unit\": 1}", &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "similar_items", "{\"unit\": 1, \"text\": \"\"}", &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "similar_items", "{\"unit\": 1, \"text\": 5}", &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "similar_items", "{\"unit\": 1, \"text\": \"x\", \"limit\": 0}", &out, nullptr) ==
+          DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "similar_items", "{\"unit\": 1, \"text\": \"x\", \"limit\": 101}", &out, nullptr) ==
+          DT_INVALID_ARGUMENT);
+    CHECK(out == nullptr);
     // Under concurrent commands every answer is the read's or DT_WOULD_BLOCK, nothing else.
     std::atomic<int> odd{0}, answered{0};
     std::thread writer([&] {

@@ -665,9 +665,9 @@ def test_several_io_threads_many_clients_and_a_log_file(make_service, tmp_path):
 def test_keyed_reads_during_durable_commands_answer_the_same_on_either_thread(make_service, tmp_path, inline):
     """Reads by id while durable commands commit (SQLite, sync full): every answer is a 200
     with the person asked for, whether the I/O thread answered it or gave way to a worker;
-    the metrics count the inline ones, and inline_reads: false turns them off."""
-    svc = make_service(engine={"store": str(tmp_path / "s.db"), "sqlite": {"sync": "full"}}, inline_reads=inline,
-                       access_log="-")
+    the metrics count the inline ones, and inline_reads (off by default) turns them on."""
+    svc = make_service(engine={"store": str(tmp_path / "s.db"), "sqlite": {"sync": "full"}}, access_log="-",
+                       **({"inline_reads": True} if inline else {}))  # off by default
     register(svc, "Nguyen Van An")
     first = svc.get("/v1/units/1", key=ADMIN_KEY)  # no such unit yet: 404 on either thread
     assert first.status == 404 and first.json()["error"]["code"] == "not_found"

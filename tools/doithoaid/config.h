@@ -42,8 +42,8 @@ struct Config {
   int io_threads = 1;
   int worker_threads = 4;
   // Try the keyed reads by id on the I/O thread first (Router::try_handle; docs/service.md,
-  // "Reads on the I/O thread"). false: every handler on a worker, as before.
-  bool inline_reads = true;
+  // "Reads on the I/O thread"). Off by default: measured slower here (design-notes.md).
+  bool inline_reads = false;
   Limits limits;
   std::vector<ApiKey> keys;
   nlohmann::json open311 = nlohmann::json::object();  // read by open311.cpp
