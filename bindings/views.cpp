@@ -51,8 +51,12 @@ auto on_state(const PyEngine& en, F&& f) {
 Date today_or(const PyEngine& en, Date d) { return d.is_not_a_date() ? en.use()->today() : d; }
 
 ExportOptions export_options(std::optional<ExportOptions> base, py::object unit, py::object visibility,
-                             py::object as_of, py::object generated_at) {
+                             py::object as_of, py::object generated_at, py::object item) {
   ExportOptions o = base ? *base : ExportOptions{};
+  if (!item.is_none()) {
+    o.item = arg_cast<ItemId>(item, "item");
+    if (!o.item) invalid("item: an item id from 1 (None: every item)");
+  }
   if (!unit.is_none()) o.unit = arg_cast<UnitId>(unit, "unit");
   if (!visibility.is_none()) o.visibility = parse_visibility(arg_cast<std::string>(visibility, "visibility"));
   if (!as_of.is_none()) o.as_of = arg_cast<Date>(as_of, "as_of");
@@ -62,7 +66,8 @@ ExportOptions export_options(std::optional<ExportOptions> base, py::object unit,
 
 #define DTPY_EXPORT_ARGS                                                                            \
   py::arg("options") = py::none(), py::kw_only(), py::arg("unit") = py::none(),                    \
-      py::arg("visibility") = py::none(), py::arg("as_of") = py::none(), py::arg("generated_at") = py::none()
+      py::arg("visibility") = py::none(), py::arg("as_of") = py::none(), py::arg("generated_at") = py::none(), \
+      py::arg("item") = py::none()
 
 }  // namespace
 
@@ -269,13 +274,15 @@ void init_views(py::module_& m) {
   // ---- exports ----
   ValueClass<ExportOptions> eo(m, "ExportOptions",
                                "unit (subtree; None: all), visibility 'public' (published items, redacted) or "
-                               "'internal' (everything), as_of (standing date), generated_at (aware datetime).");
-  eo.def(py::init([](UnitId unit, const std::string& visibility, Date as_of, py::object generated_at) {
-           return export_options(std::nullopt, py::cast(unit), py::str(visibility), py::cast(as_of), generated_at);
+                               "'internal' (everything), as_of (standing date), generated_at (aware datetime), "
+                               "item (only that item, if the export holds it; None: all).");
+  eo.def(py::init([](UnitId unit, const std::string& visibility, Date as_of, py::object generated_at, py::object item) {
+           return export_options(std::nullopt, py::cast(unit), py::str(visibility), py::cast(as_of), generated_at, item);
          }),
          py::kw_only(), py::arg("unit") = py::none(), py::arg("visibility") = "public", py::arg("as_of") = py::none(),
-         py::arg("generated_at") = py::none())
+         py::arg("generated_at") = py::none(), py::arg("item") = py::none())
       .def_readwrite("unit", &ExportOptions::unit)
+      .def_readwrite("item", &ExportOptions::item)
       .def_property("visibility", [](const ExportOptions& o) { return visibility_name(o.visibility); },
                     [](ExportOptions& o, const std::string& v) { o.visibility = parse_visibility(v); })
       .def_readwrite("as_of", &ExportOptions::as_of)
@@ -287,18 +294,19 @@ void init_views(py::module_& m) {
       .state("generated_at",
              [](const ExportOptions& o) { return py::reinterpret_steal<py::object>(instant_to_py(o.generated_at)); },
              [](ExportOptions& o, py::handle v) { o.generated_at = v.is_none() ? Instant() : v.cast<Instant>(); });
-  def_repr(eo, "ExportOptions", {"unit", "visibility", "as_of", "generated_at"});
+  def_repr(eo, "ExportOptions", {"unit", "visibility", "as_of", "generated_at", "item"});
 
   m.def("export_items_json", [](const PyEngine& en, std::optional<ExportOptions> opts, py::object unit,
-                                py::object visibility, py::object as_of, py::object generated_at) {
-    const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at);
+                                py::object visibility, py::object as_of, py::object generated_at, py::object item) {
+    const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at, item);
     py::gil_scoped_release nogil;
     return export_items_json(*en.use(), o);
   }, py::arg("engine"), DTPY_EXPORT_ARGS, "{'schema': 'doithoai.items/1', ...} (schemas/items.schema.json) as a dict.");
   m.def("csv_columns", []() { return csv_columns(); }, "The stable CSV columns, in order.");
   m.def("export_items_csv", [](const PyEngine& en, py::object path, std::optional<ExportOptions> opts, py::object unit,
-                               py::object visibility, py::object as_of, py::object generated_at) -> py::object {
-    const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at);
+                               py::object visibility, py::object as_of, py::object generated_at,
+                               py::object item) -> py::object {
+    const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at, item);
     if (path.is_none()) {
       std::string out;
       {
@@ -321,18 +329,18 @@ void init_views(py::module_& m) {
     return py::int_(rows);
   }, py::arg("engine"), py::arg("path") = py::none(), py::arg("options") = py::none(), py::kw_only(),
   py::arg("unit") = py::none(), py::arg("visibility") = py::none(), py::arg("as_of") = py::none(),
-  py::arg("generated_at") = py::none(),
+  py::arg("generated_at") = py::none(), py::arg("item") = py::none(),
   "CSV (UTF-8 with BOM, CRLF, RFC 4180, csv_columns()): the text as a str, or, given path, streamed to that "
   "file, returning the number of rows.");
   m.def("export_open311", [](const PyEngine& en, std::optional<ExportOptions> opts, py::object unit,
-                             py::object visibility, py::object as_of, py::object generated_at) {
-    const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at);
+                             py::object visibility, py::object as_of, py::object generated_at, py::object item) {
+    const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at, item);
     py::gil_scoped_release nogil;
     return export_open311(*en.use(), o);
   }, py::arg("engine"), DTPY_EXPORT_ARGS, "Open311 GeoReport v2 requests (schemas/open311-requests.schema.json).");
   m.def("export_ical", [](const PyEngine& en, AgencyId agency, std::optional<ExportOptions> opts, py::object unit,
-                          py::object visibility, py::object as_of, py::object generated_at) {
-    const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at);
+                          py::object visibility, py::object as_of, py::object generated_at, py::object item) {
+    const ExportOptions o = export_options(opts, unit, visibility, as_of, generated_at, item);
     py::gil_scoped_release nogil;
     return export_ical(*en.use(), agency, o);
   }, py::arg("engine"), py::arg("agency"), DTPY_EXPORT_ARGS,

@@ -275,6 +275,7 @@ struct Applier {
     PersonRec& p = s.persons[e.person.value];
     p.value = Person{e.person, e.code, e.name, e.phone, e.citizen_id, e.address, e.consent_public};
     if (!e.code.empty()) s.person_codes[e.code] = e.person;
+    ++s.persons_version;  // what is derived from the persons (the Redactor's tables) is stale
   }
   void operator()(const ev::RoleGranted& e) {
     s.persons[e.person.value].grants.push_back(

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -153,6 +154,39 @@ struct ItemCold {
   std::uint32_t reopened = 0;
 };
 
+// Tables derived from the persons, built by the first reader that needs them and shared by
+// the later readers of the same state: the Redactor's (src/views/redact.cpp), a walk over
+// every person that each public export paid before. Keyed by StateImpl::persons_version,
+// which the applier bumps whenever the persons change; readers share a State under the
+// engine's shared lock, hence the mutex (one build at a time). A copy or a move of the
+// state starts empty: what it held belongs to the state it was built from.
+class PersonsDerived {
+ public:
+  PersonsDerived() = default;
+  PersonsDerived(const PersonsDerived&) noexcept {}
+  PersonsDerived& operator=(const PersonsDerived&) noexcept {
+    std::lock_guard<std::mutex> g(m_);
+    value_.reset();
+    return *this;
+  }
+  // The value built for this version of the persons; build() makes it when there is none
+  // or it is older. A build that throws leaves nothing behind.
+  template <class Build>
+  std::shared_ptr<const void> get(std::uint64_t version, Build&& build) const {
+    std::lock_guard<std::mutex> g(m_);
+    if (!value_ || version_ != version) {
+      value_ = build();
+      version_ = version;
+    }
+    return value_;
+  }
+
+ private:
+  mutable std::mutex m_;
+  mutable std::uint64_t version_ = 0;
+  mutable std::shared_ptr<const void> value_;
+};
+
 struct StateImpl;
 // Throws Error(invalid_argument) unless a query as of d can be answered exactly from s
 // (d on or after the local day of its last event): see State::answers_for.
@@ -192,6 +226,11 @@ struct StateImpl {
   std::map<std::int32_t, std::pair<std::uint32_t, std::uint32_t>> by_deadline;
 
   ViewData view;  // publication, council sessions, voter requests (src/views/)
+
+  // Not in snapshots (a restored state starts at 0 with nothing derived): bumped by the
+  // applier whenever the persons change, the key of what is derived from them.
+  std::uint64_t persons_version = 0;
+  PersonsDerived redaction;  // the Redactor's tables (src/views/redact.cpp)
 
   // ---- helpers used by apply, decide and queries ----
   bool has_unit(UnitId u) const { return u.value > 0 && u.value < units.size(); }

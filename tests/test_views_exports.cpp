@@ -1,15 +1,19 @@
 // Exports (JSON + schemas, CSV, Open311, iCalendar) and the HTML report in headless Chromium.
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
+#include "require_error.h"
 #include "schema_check.h"
 #include "views_world.h"
 
 using namespace views_test;
+using nlohmann::json;
 
 namespace {
 
@@ -318,4 +322,253 @@ TEST_CASE("R13 public exports never hold personal data of people who did not con
   }
   CHECK(has(int_json, "Nguyễn Văn An"));
   CHECK(has(int_csv, "0912 345 678"));
+}
+
+namespace {
+// The Ward with more kinds of items for the item filter: answered on the spot at a
+// conference whose results were published (its gist names a person registered later), a
+// duplicate merged into an open item, an item published in another ward.
+struct Filtered : Ward {
+  UnitId quan, other;
+  ItemId spot, dup, elsewhere;
+  Filtered() {
+    quan = w.engine.unit(ward).parent;
+    other = w.unit("Phường Gia Thụy", "xa", quan);
+    const Heads h2 = w.heads(other);
+    const auto [agency3, officer3] = w.agency(other, "Bộ phận Văn hóa - Xã hội", false, "VHXH");
+    w.at(D(2022, 10, 15));
+    const ConferenceId conf2 = w.plan(h, ward, D(2022, 10, 30));
+    w.hold(h, conf2, D(2022, 10, 30));
+    const auto raised = w.raise(h, ward, conf2, D(2022, 10, 30), an,
+                                {{"security", "Đề nghị chiếu sáng ngõ 34"}, {"urban_order", "Vỉa hè bị chiếm dụng (nêu lại)"}});
+    spot = raised[0];
+    dup = raised[1];
+    w.run(h.party, cmd::AnswerOnSpot{spot, h.party, "Đã giao bà Trần Thị Hoa, tổ trưởng, lắp đèn trong tháng 11."});
+    w.run(h.office, cmd::MergeDuplicate{dup, items[2]});
+    w.run(h.office, cmd::PublishConferenceResults{conf2, {}});
+    cmd::SubmitOpinion letter;
+    letter.unit = other;
+    letter.channel = Channel::letter;
+    letter.raised_by = an;
+    letter.items = {{"culture_society", "Sân chơi thiếu nhi xuống cấp"}};
+    elsewhere = w.run(h2.office, letter).items.front();
+    w.assign(h2, elsewhere, agency3);
+    w.reply(h2, elsewhere, officer3, "Đã sửa sân chơi.");
+    w.run(h2.office, cmd::PublishReply{elsewhere, {}});
+  }
+  std::uint32_t count() { return static_cast<std::uint32_t>(w.engine.read([](const State& st) { return st.item_count(); })); }
+};
+
+// The entries of an unfiltered list whose `key` is id: what the filtered export must hold.
+json entries_of(const json& list, const char* key, const json& id) {
+  json out = json::array();
+  for (const json& x : list)
+    if (x.at(key) == id) out.push_back(x);
+  return out;
+}
+
+// The VEVENT blocks of a calendar, and what comes before and after them.
+struct Ics {
+  std::string head, tail;
+  std::vector<std::string> events;
+};
+Ics split_ics(const std::string& ics) {
+  Ics out;
+  std::size_t p = ics.find("BEGIN:VEVENT");
+  const std::size_t end = ics.find("END:VCALENDAR");
+  out.head = ics.substr(0, std::min(p, end));
+  while (p != std::string::npos) {
+    const std::size_t q = ics.find("END:VEVENT\r\n", p) + 12;
+    out.events.push_back(ics.substr(p, q - p));
+    p = ics.find("BEGIN:VEVENT", q);
+  }
+  out.tail = ics.substr(end);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("exports: the item filter gives the item's entry of the whole export, byte for byte, or nothing") {
+  Filtered s;
+  const std::uint32_t n = s.count();
+  REQUIRE(n == 7);
+  for (Visibility v : {Visibility::public_view, Visibility::internal}) {
+    for (UnitId unit : {s.ward, s.quan, UnitId()}) {
+      ExportOptions all = s.opts(v);
+      all.unit = unit;
+      const json whole = s.read([&](const State& st, const Profile& p) { return export_items_json(st, p, all); });
+      const json o311 = s.read([&](const State& st, const Profile& p) { return export_open311(st, p, all); });
+      std::string csv;
+      s.read([&](const State& st, const Profile& p) { return export_items_csv(st, p, all, csv); });
+      bool crlf = false;
+      const auto rows = parse_csv(csv.substr(3), crlf);
+      const Ics ics = split_ics(s.read([&](const State& st, const Profile& p) { return export_ical(st, p, s.agency, all); }));
+      std::size_t shown = 0;
+      for (std::uint32_t id = 1; id <= n; ++id) {
+        INFO("visibility " << static_cast<int>(v) << ", unit " << unit.value << ", item " << id);
+        ExportOptions one = all;
+        one.item = ItemId(id);
+        // JSON: the same document with only that item's entry.
+        json doc = s.read([&](const State& st, const Profile& p) { return export_items_json(st, p, one); });
+        json expected = whole;
+        expected["items"] = entries_of(whole["items"], "id", id);
+        CHECK(doc.dump() == expected.dump());
+        shown += doc["items"].size();
+        // Open311: the entry, serialized alike.
+        const json req = s.read([&](const State& st, const Profile& p) { return export_open311(st, p, one); });
+        CHECK(req.dump() == entries_of(o311, "service_request_id", std::to_string(id)).dump());
+        // CSV: the header and that row, the same bytes.
+        std::string one_csv;
+        const std::size_t r = s.read([&](const State& st, const Profile& p) { return export_items_csv(st, p, one, one_csv); });
+        std::vector<std::vector<std::string>> want{rows[0]};
+        for (std::size_t k = 1; k < rows.size(); ++k)
+          if (rows[k][0] == std::to_string(id)) want.push_back(rows[k]);
+        CHECK(r == want.size() - 1);
+        CHECK(parse_csv(one_csv.substr(3), crlf) == want);
+        CHECK(crlf);
+        // iCalendar: the calendar with that item's event only.
+        std::string ics_want = ics.head;
+        for (const auto& e : ics.events)
+          if (has(e, "UID:doithoai-item-" + std::to_string(id) + "@")) ics_want += e;
+        ics_want += ics.tail;
+        CHECK(s.read([&](const State& st, const Profile& p) { return export_ical(st, p, s.agency, one); }) == ics_want);
+      }
+      CHECK(shown == whole["items"].size());  // every entry found by its id
+    }
+  }
+  // What the filter hides: unpublished items in public view (items[1], the merged
+  // duplicate), an item outside the unit's subtree; what it shows: the spot answer.
+  auto o311 = [&](Visibility v, UnitId unit, ItemId item) {
+    ExportOptions o = s.opts(v);
+    o.unit = unit;
+    o.item = item;
+    return s.read([&](const State& st, const Profile& p) { return export_open311(st, p, o); });
+  };
+  CHECK(o311(Visibility::public_view, s.ward, s.items[1]).empty());
+  CHECK(o311(Visibility::public_view, s.ward, s.dup).empty());
+  CHECK(o311(Visibility::internal, s.ward, s.dup).size() == 1);
+  CHECK(o311(Visibility::public_view, s.ward, s.elsewhere).empty());
+  CHECK(o311(Visibility::public_view, s.quan, s.elsewhere).size() == 1);
+  REQUIRE(o311(Visibility::public_view, s.ward, s.spot).size() == 1);
+  // An id no state holds: not_found, from every export.
+  ExportOptions bad = s.opts(Visibility::public_view);
+  bad.item = ItemId(n + 1);
+  s.read([&](const State& st, const Profile& p) {
+    REQUIRE_ERROR(not_found, export_items_json(st, p, bad));
+    REQUIRE_ERROR(not_found, export_open311(st, p, bad));
+    std::string out;
+    REQUIRE_ERROR(not_found, export_items_csv(st, p, bad, out));
+    REQUIRE_ERROR(not_found, export_ical(st, p, s.agency, bad));
+    return 0;
+  });
+  REQUIRE_ERROR(not_found, export_open311(s.w.engine, bad));
+}
+
+TEST_CASE("exports: the item filter on the engine, for a past as_of too") {
+  Filtered s;
+  s.w.at(D(2022, 11, 20));
+  cmd::SubmitOpinion letter;
+  letter.unit = s.ward;
+  letter.channel = Channel::letter;
+  letter.raised_by = s.an;
+  letter.items = {{"land", "Đề nghị cấp giấy chứng nhận"}};
+  const ItemId later = s.w.run(s.h.office, letter).items.front();
+  const std::uint32_t n = s.count();
+  // 5 November is before the live state's last day: the engine rebuilds that day's state.
+  for (Visibility v : {Visibility::public_view, Visibility::internal}) {
+    const ExportOptions all = s.opts(v);
+    const json whole = export_items_json(s.w.engine, all);
+    const json o311 = export_open311(s.w.engine, all);
+    std::string csv;
+    export_items_csv(s.w.engine, all, csv);
+    bool crlf = false;
+    const auto rows = parse_csv(csv.substr(3), crlf);
+    for (std::uint32_t id = 1; id <= n; ++id) {
+      INFO("visibility " << static_cast<int>(v) << ", item " << id);
+      ExportOptions one = all;
+      one.item = ItemId(id);
+      json expected = whole;
+      expected["items"] = entries_of(whole["items"], "id", id);
+      CHECK(export_items_json(s.w.engine, one).dump() == expected.dump());
+      CHECK(export_open311(s.w.engine, one).dump() == entries_of(o311, "service_request_id", std::to_string(id)).dump());
+      std::string one_csv;
+      export_items_csv(s.w.engine, one, one_csv);
+      std::size_t want = 0;
+      for (std::size_t k = 1; k < rows.size(); ++k) want += rows[k][0] == std::to_string(id);
+      CHECK(parse_csv(one_csv.substr(3), crlf).size() == 1 + want);
+    }
+  }
+  // The item raised after 5 November was not there yet: not in that day's export, in today's.
+  ExportOptions o = s.opts(Visibility::internal);
+  o.item = later;
+  CHECK(export_items_json(s.w.engine, o)["items"].empty());
+  CHECK(export_open311(s.w.engine, o).empty());
+  CHECK(export_ical(s.w.engine, s.agency, o) == split_ics(export_ical(s.w.engine, s.agency, s.opts(Visibility::internal))).head +
+                                                    "END:VCALENDAR\r\n");
+  o.as_of = Date();
+  o.generated_at = Instant();
+  REQUIRE(export_open311(s.w.engine, o).size() == 1);
+  CHECK(export_open311(s.w.engine, o)[0]["service_request_id"] == std::to_string(later.value));
+  // Unknown to the engine: not_found, for any date.
+  o.item = ItemId(n + 1);
+  REQUIRE_ERROR(not_found, export_items_json(s.w.engine, o));
+  o.as_of = D(2022, 11, 5);
+  REQUIRE_ERROR(not_found, export_items_json(s.w.engine, o));
+  std::string out;
+  REQUIRE_ERROR(not_found, export_items_csv(s.w.engine, o, out));
+  REQUIRE_ERROR(not_found, export_ical(s.w.engine, s.agency, o));
+}
+
+TEST_CASE("R13 redaction tables kept with the state follow every person registered") {
+  Filtered s;
+  // The spot answer names "Trần Thị Hoa", not yet registered: a name after an honorific
+  // that no consenting person bears is hidden anyway; written alone, it shows.
+  ExportOptions o = s.opts(Visibility::public_view);
+  o.item = s.spot;
+  auto notes = [&] {
+    return s.read([&](const State& st, const Profile& p) { return export_open311(st, p, o); }).at(0).at("status_notes").get<std::string>();
+  };
+  const std::string before = notes();
+  CHECK(has(before, "Đã giao bà [họ tên đã ẩn], tổ trưởng"));
+  // Registering her with consent shows the name after the honorific: the tables were rebuilt.
+  s.w.person("Trần Thị Hoa", true);
+  CHECK(has(notes(), "Đã giao bà Trần Thị Hoa, tổ trưởng"));
+  // A namesake who did not consent: the name is hidden again.
+  s.w.person("Trần Thị Hoa", false);
+  CHECK(has(notes(), "Đã giao bà [họ tên đã ẩn], tổ trưởng"));
+  // Redactors made on the same state share the tables.
+  s.w.engine.read([&](const State& st) {
+    const Redactor a(st), b(st);
+    CHECK(a.redact("Trần Thị Hoa gọi") == "[họ tên đã ẩn] gọi");
+    CHECK(b.redact("Trần Thị Hoa gọi") == "[họ tên đã ẩn] gọi");
+    CHECK(a.public_name(s.an) == "Người dân (ẩn danh)");
+    return 0;
+  });
+}
+
+TEST_CASE("exports: public exports from several threads while persons are registered") {
+  Filtered s;
+  ExportOptions o = s.opts(Visibility::public_view);
+  o.as_of = Date();
+  o.generated_at = parse_instant("2022-11-05T02:00:00Z");
+  o.item = s.items[0];
+  const std::string expected = export_open311(s.w.engine, o).dump();
+  std::atomic<bool> done{false};
+  std::atomic<int> bad{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t)
+    readers.emplace_back([&] {
+      while (!done) {
+        try {
+          const json a = export_open311(s.w.engine, o);
+          // The text names only people registered before: the same answer whatever is added.
+          if (a.size() != 1 || a.dump() != expected) ++bad;
+        } catch (...) {
+          ++bad;
+        }
+      }
+    });
+  for (int i = 0; i < 200; ++i) s.w.person("Người thứ " + std::to_string(i), i % 2 == 0);
+  done = true;
+  for (auto& t : readers) t.join();
+  CHECK(bad == 0);
 }

@@ -291,7 +291,9 @@ DOITHOAI_API nlohmann::json triggers_to_json(const std::vector<TriggerCandidate>
 //     the name of a consenting person and of no one who did not consent; not a lower-case word,
 //     a title ("ông Chủ tịch") or a place ("phố Bà Triệu");
 //   - whoever they belong to, numbers shaped like phones or ids (redact_numbers).
-// The output is NFC. Immutable after construction; safe to share between threads.
+// The output is NFC. Immutable after construction; safe to share between threads. Its tables
+// (a walk over every person) are kept with the state and shared by every Redactor of it
+// until a person is registered, so constructing one again on the same state costs little.
 class DOITHOAI_API Redactor {
  public:
   explicit Redactor(const State& state);
@@ -379,6 +381,14 @@ struct ExportOptions {
   Visibility visibility = Visibility::public_view;
   Date as_of;                                   // standing date; default: the state's last date
   Instant generated_at;                         // stamped into exports; default: the state's last instant
+  // Only this item (none: every item). The export then holds that item if the export would
+  // have held it without the filter (in the unit's subtree, raised by as_of, public in
+  // public view; for iCalendar, the agency's outstanding item), else nothing: the same
+  // entry, byte for byte, as in the unfiltered export. Its cost does not grow with the
+  // number of items. An id the state does not hold: Error not_found (the Engine overloads
+  // check it against the live state; for a past as_of, an item created after that day is
+  // simply not in the export).
+  ItemId item;
 };
 
 // {"schema": "doithoai.items/1", ...}: schemas/items.schema.json

@@ -211,6 +211,35 @@ def test_json_open311_and_ical_exports(story):
     assert "DTSTAMP:20221201T080000Z" in ics
 
 
+def test_export_item_filter(story):
+    e, w = story.engine, story
+    w.clock.set(at(D(2022, 10, 13)))
+    e.publish_reply(w.office, w.items[0], on=D(2022, 10, 13))
+    gen = dt.datetime(2022, 12, 1, 8, 0, tzinfo=dt.timezone.utc)
+    o = d.ExportOptions(visibility="internal", as_of=D(2022, 12, 1), generated_at=gen)
+    whole = d.export_open311(e, o)
+    for item in w.items:
+        # keyword or option: the item's entry of the whole export, nothing else
+        want = [r for r in whole if r["service_request_id"] == str(item)]
+        assert d.export_open311(e, o, item=item) == want
+        assert d.export_open311(e, d.ExportOptions(visibility="internal", as_of=D(2022, 12, 1),
+                                                    generated_at=gen, item=item)) == want
+        j = d.export_items_json(e, o, item=item)
+        assert [x["id"] for x in j["items"]] == [item]
+        assert len([x for x in d.export_items_csv(e, options=o, item=item)[1:].split("\r\n")[1:] if x]) == 1
+    # public view: only the published one shows
+    assert [r["service_request_id"] for r in d.export_open311(e, item=w.items[0])] == [str(w.items[0])]
+    assert d.export_open311(e, item=w.items[1]) == []
+    assert d.ExportOptions(item=w.items[1]).item == w.items[1] and d.ExportOptions().item is None
+    with pytest.raises(d.NotFound):
+        d.export_open311(e, item=987654)
+    for bad in (0, -1, 2**40):
+        with pytest.raises(d.InvalidArgument):
+            d.export_open311(e, item=bad)
+    with pytest.raises(TypeError):
+        d.export_open311(e, item="7")
+
+
 def test_new_commands_method_and_object_forms():
     w = make_world()
     e = w.engine

@@ -313,6 +313,8 @@ ExportOptions export_options(const Args& a) {
   else invalid(a.method() + ": visibility must be \"public_view\" or \"internal\", got '" + vis + "'");
   o.as_of = a.date("as_of");
   o.generated_at = a.instant("generated_at");
+  // An item id from 1 (0 is no item: refused rather than read as "every item").
+  if (a.has("item")) o.item = ItemId(static_cast<std::uint32_t>(a.integer("item", 0, 1, std::numeric_limits<std::uint32_t>::max() - 1)));
   return o;
 }
 
@@ -642,7 +644,7 @@ const std::unordered_map<std::string, Method>& methods() {
     };
     // Exports (docs/reports.md): JSON documents as JSON, CSV and iCalendar as a JSON string.
     t["export_items"] = [](dt_engine& e, const Args& a) {
-      a.allow({"format", "unit", "visibility", "as_of", "generated_at", "agency"});
+      a.allow({"format", "unit", "visibility", "as_of", "generated_at", "agency", "item"});
       const std::string format = a.text("format", "json");
       const ExportOptions o = export_options(a);
       if (format == "json") return export_items_json(*e.engine, o);

@@ -2,10 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "doithoai/profile.h"
+#include "doithoai/views.h"
 #include "../state_access.h"
 #include "../state_impl.h"
 
@@ -63,5 +67,18 @@ inline bool resolved_as_of(const StateImpl& s, std::uint32_t eff, std::int32_t d
   const ItemRec& r = s.items[eff];
   return is_resolved(r.status) && (r.resolved_on == kNoDay || r.resolved_on <= d);
 }
+
+// The State exports (views.h) with one difference: with absent_item_empty, an ExportOptions::item
+// the state does not hold gives an empty export instead of not_found. The Engine overloads
+// (as_of.cpp) use it on the state of a past day, once the id is known to the live state: an
+// item created after that day was not there yet, as an item raised after as_of is left out.
+nlohmann::json export_items_json(const State& state, const Profile& profile, const ExportOptions& o,
+                                 bool absent_item_empty);
+std::size_t export_items_csv(const State& state, const Profile& profile, const ExportOptions& o,
+                             const std::function<void(std::string_view)>& sink, bool absent_item_empty);
+nlohmann::json export_open311(const State& state, const Profile& profile, const ExportOptions& o,
+                              bool absent_item_empty);
+std::string export_ical(const State& state, const Profile& profile, AgencyId agency, const ExportOptions& o,
+                        bool absent_item_empty);
 
 }  // namespace doithoai::detail

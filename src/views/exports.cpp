@@ -23,29 +23,42 @@ struct Selection {
   const StateImpl& s;
   const Profile& p;
   const ExportOptions& o;
-  std::vector<char> mask;
+  std::vector<char> mask;  // by unit: in the subtree (unfiltered exports only)
+  std::size_t lo = 1, hi = 0;  // the item ids [lo, hi) the export looks at
   std::int32_t as_of;
   Instant stamp;
   bool pub;
   std::optional<Redactor> red;
 
-  Selection(const State& st, const Profile& prof, const ExportOptions& opt)
+  Selection(const State& st, const Profile& prof, const ExportOptions& opt, bool absent_item_empty)
       : s(detail::StateAccess::impl(st)), p(prof), o(opt), pub(opt.visibility == Visibility::public_view) {
     if (o.unit && !s.has_unit(o.unit)) throw Error(ErrorCode::not_found, "no unit with id " + std::to_string(o.unit.value));
-    mask = s.subtree_mask(o.unit);
     if (!o.as_of.is_special()) require_answers_for(s, o.as_of, "as_of");
+    if (o.item) {
+      // One item: no pass over the items or the units (in_scope walks up from its unit).
+      if (s.has_item(o.item)) {
+        lo = o.item.value;
+        hi = lo + 1;
+      } else if (!absent_item_empty) {
+        throw Error(ErrorCode::not_found, "no item with id " + std::to_string(o.item.value));
+      }
+    } else {
+      mask = s.subtree_mask(o.unit);
+      hi = s.items.size();
+    }
     as_of = day_of(o.as_of.is_special() ? state_date(s, p) : o.as_of);
     stamp = !o.generated_at.is_special() ? o.generated_at
             : s.last_at.is_special()     ? Instant(Date(1970, 1, 1))
                                          : s.last_at;
-    if (pub) red.emplace(st);
+    if (pub) red.emplace(st);  // the state's shared tables: built once per persons version
   }
+  bool in_scope(UnitId u) const { return o.item ? !o.unit || s.unit_in_subtree(u, o.unit) : mask[u.value] != 0; }
   // The items an export holds, in id order; published_on is kNoDay when not public.
   template <class F>
   void each(F&& f) const {
-    for (std::size_t i = 1; i < s.items.size(); ++i) {
+    for (std::size_t i = lo; i < hi; ++i) {
       const ItemRec& r = s.items[i];
-      if (!mask[r.unit.value] || r.raised_on > as_of) continue;
+      if (!in_scope(r.unit) || r.raised_on > as_of) continue;
       const std::int32_t since = public_since(s, static_cast<std::uint32_t>(i));
       if (pub && (since == kNoDay || since > as_of)) continue;
       f(static_cast<std::uint32_t>(i), since);
@@ -91,7 +104,10 @@ std::string zone(int minutes) {
 
 // ---- JSON ----
 json export_items_json(const State& state, const Profile& profile, const ExportOptions& o) {
-  Selection sel(state, profile, o);
+  return detail::export_items_json(state, profile, o, false);
+}
+json detail::export_items_json(const State& state, const Profile& profile, const ExportOptions& o, bool absent_item_empty) {
+  Selection sel(state, profile, o, absent_item_empty);
   const StateImpl& s = sel.s;
   json items = json::array();
   sel.each([&](std::uint32_t id, std::int32_t since) {
@@ -217,16 +233,21 @@ std::size_t export_items_csv(const State& state, const Profile& profile, const E
 
 std::size_t export_items_csv(const State& state, const Profile& profile, const ExportOptions& o,
                              const std::function<void(std::string_view)>& sink) {
-  Selection sel(state, profile, o);
+  return detail::export_items_csv(state, profile, o, sink, false);
+}
+std::size_t detail::export_items_csv(const State& state, const Profile& profile, const ExportOptions& o,
+                                     const std::function<void(std::string_view)>& sink, bool absent_item_empty) {
+  Selection sel(state, profile, o, absent_item_empty);
   std::string out;
-  out.reserve(1 << 21);
+  out.reserve(o.item ? 4096 : 1 << 21);  // one row, or rows sent in ~1 MiB chunks
   const StateImpl& s = sel.s;
   CsvWriter w{out};
   out += "\xEF\xBB\xBF";  // UTF-8 BOM: Excel then reads the Vietnamese text as UTF-8
   for (const auto& c : csv_columns()) w.text(c);
   w.end_row();
-  std::vector<std::string> topic_labels(s.topics.size());
-  for (std::size_t t = 0; t < s.topics.size(); ++t) topic_labels[t] = label_of(profile.topics, s.topics[t]);
+  // Labels by topic, looked up once (a filtered export looks up its item's only).
+  std::vector<std::string> topic_labels(o.item ? 0 : s.topics.size());
+  for (std::size_t t = 0; t < topic_labels.size(); ++t) topic_labels[t] = label_of(profile.topics, s.topics[t]);
   std::size_t rows = 0;
   std::string scratch;
   sel.each([&](std::uint32_t id, std::int32_t since) {
@@ -251,7 +272,7 @@ std::size_t export_items_csv(const State& state, const Profile& profile, const E
              true);
     }
     w.text(s.topics[r.topic]);
-    w.text(topic_labels[r.topic]);
+    w.text(o.item ? label_of(profile.topics, s.topics[r.topic]) : topic_labels[r.topic]);
     if (sel.pub) {
       scratch = sel.text(s.text().view(r.text));
       w.text(scratch, true);
@@ -301,7 +322,10 @@ std::size_t export_items_csv(const State& state, const Profile& profile, const E
 
 // ---- Open311 GeoReport v2 ----
 json export_open311(const State& state, const Profile& profile, const ExportOptions& o) {
-  Selection sel(state, profile, o);
+  return detail::export_open311(state, profile, o, false);
+}
+json detail::export_open311(const State& state, const Profile& profile, const ExportOptions& o, bool absent_item_empty) {
+  Selection sel(state, profile, o, absent_item_empty);
   const StateImpl& s = sel.s;
   const std::string tz = zone(profile.zone_offset_minutes);
   auto at = [&](std::int32_t d, const char* time) {
@@ -379,7 +403,11 @@ std::string compact_day(std::int32_t d) {
 }  // namespace
 
 std::string export_ical(const State& state, const Profile& profile, AgencyId agency, const ExportOptions& o) {
-  Selection sel(state, profile, o);
+  return detail::export_ical(state, profile, agency, o, false);
+}
+std::string detail::export_ical(const State& state, const Profile& profile, AgencyId agency, const ExportOptions& o,
+                                bool absent_item_empty) {
+  Selection sel(state, profile, o, absent_item_empty);
   const StateImpl& s = sel.s;
   if (!s.has_agency(agency)) throw Error(ErrorCode::not_found, "no agency with id " + std::to_string(agency.value));
   const Agency& ag = s.agencies[agency.value];
@@ -397,10 +425,10 @@ std::string export_ical(const State& state, const Profile& profile, AgencyId age
   ical_line(out, "X-WR-CALNAME:" + ical_text("Hạn trả lời - " + ag.name));
   // Every item assigned to the agency and outstanding as of as_of, whatever the visibility:
   // the agency's own calendar; the text is redacted unless the export is internal.
-  for (std::size_t i = 1; i < s.items.size(); ++i) {
+  for (std::size_t i = sel.lo; i < sel.hi; ++i) {
     const ItemRec& r = s.items[i];
     if (r.agency != agency || r.status == ItemStatus::merged || r.deadline == kNoDay) continue;
-    if (!sel.mask[r.unit.value] || r.raised_on > sel.as_of) continue;
+    if (!sel.in_scope(r.unit) || r.raised_on > sel.as_of) continue;
     if (resolved_as_of(s, static_cast<std::uint32_t>(i), sel.as_of)) continue;
     const std::string topic = label_of(profile.topics, s.topics[r.topic]);
     ical_line(out, "BEGIN:VEVENT");

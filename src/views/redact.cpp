@@ -649,25 +649,29 @@ struct Redactor::Impl {
 };
 
 Redactor::Redactor(const State& state) {
-  auto impl = std::make_shared<Impl>();
+  // The tables depend on the persons only: built once per version of them and shared by
+  // every Redactor of this state (StateImpl::redaction), instead of on every public export.
   const StateImpl& s = detail::StateAccess::impl(state);
-  impl->people.resize(s.persons.size());
-  for (std::size_t i = 1; i < s.persons.size(); ++i) {
-    const Person& p = s.persons[i].value;
-    impl->people[i] = {p.consent_public, p.name};
-    impl->add_endings(p.name, p.consent_public);
-    if (p.consent_public) continue;
-    impl->add_phrase(p.name, kName);
-    impl->add_phrase(p.address, kAddress);
-    if (!p.phone.empty()) {
-      std::string d = digits_of(p.phone);
-      if (d.size() >= 9) impl->known_numbers.insert(d);
-      if (d.rfind("84", 0) == 0) impl->known_numbers.insert("0" + d.substr(2));
-      if (d.rfind("0", 0) == 0) impl->known_numbers.insert("84" + d.substr(1));
+  impl_ = std::static_pointer_cast<const Impl>(s.redaction.get(s.persons_version, [&s]() -> std::shared_ptr<const void> {
+    auto impl = std::make_shared<Impl>();
+    impl->people.resize(s.persons.size());
+    for (std::size_t i = 1; i < s.persons.size(); ++i) {
+      const Person& p = s.persons[i].value;
+      impl->people[i] = {p.consent_public, p.name};
+      impl->add_endings(p.name, p.consent_public);
+      if (p.consent_public) continue;
+      impl->add_phrase(p.name, kName);
+      impl->add_phrase(p.address, kAddress);
+      if (!p.phone.empty()) {
+        std::string d = digits_of(p.phone);
+        if (d.size() >= 9) impl->known_numbers.insert(d);
+        if (d.rfind("84", 0) == 0) impl->known_numbers.insert("0" + d.substr(2));
+        if (d.rfind("0", 0) == 0) impl->known_numbers.insert("84" + d.substr(1));
+      }
+      if (!p.citizen_id.empty()) impl->known_numbers.insert(digits_of(p.citizen_id));
     }
-    if (!p.citizen_id.empty()) impl->known_numbers.insert(digits_of(p.citizen_id));
-  }
-  impl_ = std::move(impl);
+    return impl;
+  }));
 }
 
 std::string Redactor::redact(std::string_view text) const {

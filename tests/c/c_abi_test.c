@@ -415,6 +415,29 @@ static void conference(const char* path) {
   out = call("export_items", fmt("{\"format\": \"ical\", \"agency\": %ld, \"visibility\": \"internal\"}", land));
   CHECK(contains(out, "BEGIN:VCALENDAR"));
   dt_free(out);
+  /* The item filter: that item's entry only, or none; bad ids are refused, unknown ones not found */
+  out = call("export_items", fmt("{\"format\": \"open311\", \"unit\": %ld, \"visibility\": \"internal\", \"item\": %ld}", bode, late));
+  CHECK(contains(out, fmt("\"service_request_id\":\"%ld\"", late)));
+  CHECK(strstr(strstr(out, "service_request_id") + 1, "service_request_id") == NULL);
+  dt_free(out);
+  out = call("export_items", fmt("{\"format\": \"open311\", \"unit\": %ld, \"item\": %ld}", bode, late));
+  CHECK(strcmp(out, "[]") == 0); /* public view: not published */
+  dt_free(out);
+  out = call("export_items", fmt("{\"format\": \"json\", \"visibility\": \"internal\", \"as_of\": \"2022-11-01\", \"item\": %ld}", late));
+  CHECK(contains(out, fmt("\"id\":%ld,", late)));
+  CHECK(strstr(strstr(out, "\"opinion\":") + 1, "\"opinion\":") == NULL);
+  dt_free(out);
+  CHECK(call_status("export_items", fmt("{\"format\": \"csv\", \"item\": %ld}", late)) == DT_OK);
+  CHECK(call_status("export_items", "{\"item\": 987654}") == DT_NOT_FOUND);
+  CHECK(call_status("export_items", "{\"format\": \"open311\", \"item\": 4294967294}") == DT_NOT_FOUND);
+  CHECK(call_status("export_items", "{\"item\": 0}") == DT_INVALID_ARGUMENT);
+  CHECK(call_status("export_items", "{\"item\": -3}") == DT_INVALID_ARGUMENT);
+  CHECK(call_status("export_items", "{\"item\": 4294967295}") == DT_INVALID_ARGUMENT);
+  CHECK(call_status("export_items", "{\"item\": 18446744073709551616}") == DT_INVALID_ARGUMENT);
+  CHECK(call_status("export_items", "{\"item\": \"7\"}") == DT_INVALID_ARGUMENT);
+  CHECK(call_status("export_items", "{\"item\": 1.5}") == DT_INVALID_ARGUMENT);
+  CHECK(call_status("export_items", "{\"item\": true}") == DT_INVALID_ARGUMENT);
+  CHECK(call_status("export_items", "{\"item\": [1]}") == DT_INVALID_ARGUMENT);
 
   /* History (R20) */
   out = call("history", fmt("{\"item\": %ld}", late));

@@ -511,6 +511,9 @@ class Open311 {
   // export_items gives it, indexed and pre-serialized. Building it costs the export (tens of
   // microseconds an item: redaction); it is kept while the engine's last sequence and today
   // stay the same (the export depends on nothing else), so reads between writes only filter.
+  // The paths that name their requests (requests/{id}, service_request_id=) never rebuild it:
+  // when it is not current they export just those items (export_items with "item"), which
+  // gives the very entries the rebuilt snapshot would hold.
   struct Published {
     std::int64_t at;  // requested_datetime, seconds since 1970
     std::uint32_t id;
@@ -528,17 +531,44 @@ class Open311 {
     std::uint64_t seq;
     std::shared_ptr<const Snapshot> snapshot;
   };
+  // What a snapshot is current for: the engine's last sequence and today.
+  struct Version {
+    std::uint64_t seq;
+    std::string today;
+  };
+  // The snapshot's order: most recent first, then the highest id.
+  static bool before(const Published& a, const Published& b) { return a.at != b.at ? a.at > b.at : a.id > b.id; }
+
+  // The sequence is read before any export: a write in between makes an entry newer than
+  // its key, never older, and the next read re-exports.
+  Version version() {
+    const auto seq = call("last_seq", json::object()).get<std::uint64_t>();
+    return Version{seq, call("today", json::object()).get<std::string>()};
+  }
+
+  // The cached snapshot of the unit if it is current, else null; never rebuilds.
+  std::shared_ptr<const Snapshot> current(std::int64_t unit, const Version& v) {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    if (const auto it = cache_.find(unit); it != cache_.end() && it->second.seq == v.seq && it->second.snapshot->today == v.today)
+      return it->second.snapshot;
+    return nullptr;
+  }
+
+  // One entry of export_items open311, serialized as the snapshot keeps it.
+  Published entry(json& x) {
+    Published e;
+    e.at = parse_w3c(x.at("requested_datetime").get<std::string>(), zone(), false).value_or(0);
+    e.id = static_cast<std::uint32_t>(std::stoul(x.at("service_request_id").get<std::string>()));
+    e.open = x.at("status") == "open";
+    e.code = x.at("service_code").get<std::string>();
+    e.as_json = json_text(x);
+    e.as_xml = xml_list_items("request", json::array({std::move(x)}), kRequestFields);
+    return e;
+  }
 
   std::shared_ptr<const Snapshot> published(std::int64_t unit) {
-    // The sequence is read before the export: a write in between makes the entry newer than
-    // its key, never older, and the next read re-exports.
-    const auto seq = call("last_seq", json::object()).get<std::uint64_t>();
-    const std::string today = call("today", json::object()).get<std::string>();
-    {
-      std::lock_guard<std::mutex> lock(cache_mutex_);
-      if (const auto it = cache_.find(unit); it != cache_.end() && it->second.seq == seq && it->second.snapshot->today == today)
-        return it->second.snapshot;
-    }
+    const Version v = version();
+    if (auto snap = current(unit, v)) return snap;
     // One rebuild at a time: under mixed load every GET after a write misses, and workers
     // exporting the same subtree at once multiplied the cost (bench/service_soak.sh). While
     // one worker rebuilds, the others answer from the previous snapshot of the same day (at
@@ -548,37 +578,62 @@ class Open311 {
     if (!building.owns_lock()) {
       {
         std::lock_guard<std::mutex> lock(cache_mutex_);
-        if (const auto it = cache_.find(unit); it != cache_.end() && it->second.snapshot->today == today)
+        if (const auto it = cache_.find(unit); it != cache_.end() && it->second.snapshot->today == v.today)
           return it->second.snapshot;
       }
       building.lock();
     }
-    {
-      std::lock_guard<std::mutex> lock(cache_mutex_);
-      if (const auto it = cache_.find(unit); it != cache_.end() && it->second.seq == seq && it->second.snapshot->today == today)
-        return it->second.snapshot;
-    }
+    if (auto snap = current(unit, v)) return snap;
     auto snap = std::make_shared<Snapshot>();
-    snap->today = today;
+    snap->today = v.today;
     json list = call("export_items", {{"format", "open311"}, {"unit", unit}, {"visibility", "public_view"}});
     snap->items.reserve(list.size());
-    for (json& x : list) {
-      Published e;
-      e.at = parse_w3c(x.at("requested_datetime").get<std::string>(), zone(), false).value_or(0);
-      e.id = static_cast<std::uint32_t>(std::stoul(x.at("service_request_id").get<std::string>()));
-      e.open = x.at("status") == "open";
-      e.code = x.at("service_code").get<std::string>();
-      e.as_json = json_text(x);
-      e.as_xml = xml_list_items("request", json::array({std::move(x)}), kRequestFields);
-      snap->items.push_back(std::move(e));
-    }
-    std::sort(snap->items.begin(), snap->items.end(),
-              [](const Published& a, const Published& b) { return a.at != b.at ? a.at > b.at : a.id > b.id; });
+    for (json& x : list) snap->items.push_back(entry(x));
+    std::sort(snap->items.begin(), snap->items.end(), before);
     for (std::size_t i = 0; i < snap->items.size(); ++i) snap->by_id.emplace(snap->items[i].id, i);
     std::lock_guard<std::mutex> lock(cache_mutex_);
     if (cache_.size() >= 64) cache_.clear();  // a bound, not a policy: jurisdictions are few
-    cache_[unit] = Cached{seq, snap};
+    cache_[unit] = Cached{v.seq, snap};
     return snap;
+  }
+
+  // The public requests among ids (ascending), in the snapshot's order. From the snapshot
+  // when it is current; otherwise one export per id, which costs what one item costs
+  // whatever the jurisdiction's size (the library's item filter: no pass over the items,
+  // redaction tables kept with the state). An id the public view does not show (unknown,
+  // unpublished, outside the jurisdiction) is left out.
+  struct Found {
+    std::shared_ptr<const Snapshot> snapshot;  // holds the entries list points to, if from it
+    std::vector<Published> exported;           // or these
+    std::vector<const Published*> list;
+  };
+  Found find(std::int64_t unit, const std::vector<std::uint32_t>& ids) {
+    Found out;
+    const Version v = version();
+    if ((out.snapshot = current(unit, v))) {
+      if (ids.size() == 1) {
+        if (const auto it = out.snapshot->by_id.find(ids[0]); it != out.snapshot->by_id.end())
+          out.list.push_back(&out.snapshot->items[it->second]);
+        return out;
+      }
+      for (const Published& x : out.snapshot->items)
+        if (std::binary_search(ids.begin(), ids.end(), x.id)) out.list.push_back(&x);
+      return out;
+    }
+    out.exported.reserve(ids.size());
+    for (const std::uint32_t id : ids) {
+      json list;
+      try {
+        list = call("export_items", {{"format", "open311"}, {"unit", unit}, {"visibility", "public_view"}, {"item", id}});
+      } catch (const ServiceError& e) {
+        if (e.code != DT_NOT_FOUND) throw;
+        continue;  // no item with that id
+      }
+      for (json& x : list) out.exported.push_back(entry(x));
+    }
+    std::sort(out.exported.begin(), out.exported.end(), before);
+    for (const Published& x : out.exported) out.list.push_back(&x);
+    return out;
   }
 
   static Response request_list(Format f, const std::vector<const Published*>& list) {
@@ -608,10 +663,7 @@ class Open311 {
       if (ids.size() > s_.max_requests) fail(400, "at most " + std::to_string(s_.max_requests) + " service_request_id values");
       std::set<std::uint32_t> wanted;
       for (const auto& id : ids) wanted.insert(parse_id(id, "service_request_id"));
-      const auto snap = published(unit);
-      for (const Published& x : snap->items)
-        if (wanted.count(x.id)) out.push_back(&x);
-      return request_list(f, out);
+      return request_list(f, find(unit, std::vector<std::uint32_t>(wanted.begin(), wanted.end())).list);
     }
     const auto codes = p.list("service_code");
     for (const auto& c : codes)
@@ -655,11 +707,10 @@ class Open311 {
     const Params p = query_params(r);
     const std::int64_t unit = jurisdiction(p).id;
     const std::uint32_t id = parse_id(r.params.at("id"), "service_request_id");
-    const auto snap = published(unit);
-    const auto it = snap->by_id.find(id);
+    const Found found = find(unit, {id});
     // Unpublished items answer as unknown ones: the public view does not show that they exist.
-    if (it == snap->by_id.end()) fail(404, "service_request_id " + quote(r.params.at("id")) + " was not found");
-    return request_list(f, {&snap->items[it->second]});
+    if (found.list.empty()) fail(404, "service_request_id " + quote(r.params.at("id")) + " was not found");
+    return request_list(f, found.list);
   }
 
   // ---- POST requests ----
