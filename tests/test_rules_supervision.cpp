@@ -8,6 +8,7 @@
 #include "doithoai/json.h"
 #include "fixture.h"
 #include "state_access.h"
+#include "store_support.h"
 
 using namespace doithoai;
 using fx::World;
@@ -316,4 +317,40 @@ TEST_CASE("R14 review: profile validation and round trip") {
     k["reply_review"] = bad;
     REQUIRE_ERROR(invalid_argument, load_profile(k));
   }
+}
+
+TEST_CASE("R14 review: drafts, approvals and returns survive a snapshot and a reopen") {
+  World w(reviewed_profile("office"));
+  const ItemId i = w.assigned_item();
+  const ConferenceId c = ConferenceId(1);
+  const ItemId k = w.raise(c, w.resident2);
+  w.run(w.office, cmd::Assign{k, w.land, std::nullopt});
+  w.set_day(2022, 10, 10);
+  w.run(w.land_officer, cmd::WriteReply{i, "1/TL", Date(), w.land_officer, "Dự thảo"});
+  w.run(w.office, cmd::ReturnReply{i, "Chưa đạt"});
+  w.run(w.land_officer, cmd::WriteReply{i, "2/TL", Date(), w.land_officer, "Dự thảo 2"});  // a draft
+  w.run(w.land_officer, cmd::WriteReply{k, "3/TL", Date(), w.land_officer, "Trả lời"});
+  w.run(w.office, cmd::ApproveReply{k, "Đạt"});  // approved, not yet delivered
+  sx::TempDir dir;
+  const std::string path = dir.file("review.db");
+  {
+    SqliteStore store(path);
+    Batch b;
+    b.events = w.engine->events(1, 1000000);
+    store.append(b);
+  }
+  {
+    auto e = open_engine(reviewed_profile("office"), path, sx::options(w.clock));
+    REQUIRE(e->snapshot() == w.engine->last_seq());
+  }
+  auto e = open_engine(reviewed_profile("office"), path, sx::options(w.clock));
+  for (ItemId x : {i, k}) CHECK(json(e->item(x)) == json(w.engine->item(x)));
+  CHECK(e->item(i).reply->draft);
+  CHECK(e->item(i).returned == 1);
+  CHECK(e->item(k).reply->approved_by == w.office);
+  SqliteStore raw(path);
+  CHECK(sx::image_of(*e) == sx::replay_image(raw));
+  // The reopened engine goes on deciding from the snapshot: the draft is still not deliverable.
+  REQUIRE_ERROR(invalid_transition, e->execute(w.office, cmd::RecordDelivery{i, Recipient::raiser, Date()}));
+  e->execute(w.office, cmd::ApproveReply{i});
 }
