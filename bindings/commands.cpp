@@ -281,6 +281,16 @@ void init_commands(py::module_& m) {
       .field("item", &cmd::CloseItem::item, REQ).field("note", &cmd::CloseItem::note).field("on", &cmd::CloseItem::on)
       .done();
 
+  // ---- review before publication (R13, R14; profile "reply_review") ----
+  Binder<cmd::ApproveReply>(m, "ApproveReply", "approve_reply",
+                            "Approves a draft reply so it can be delivered and published (R13, R14).")
+      .field("item", &cmd::ApproveReply::item, REQ).field("note", &cmd::ApproveReply::note)
+      .field("on", &cmd::ApproveReply::on).done();
+  Binder<cmd::ReturnReply>(m, "ReturnReply", "return_reply",
+                           "Returns a draft reply to the agency for rework, with the reason (R13, R14).")
+      .field("item", &cmd::ReturnReply::item, REQ).field("reason", &cmd::ReturnReply::reason, REQ)
+      .field("on", &cmd::ReturnReply::on).done();
+
   // ---- publication and the frequency of dialogues (views.h, docs/reports.md) ----
   Binder<cmd::PublishReply>(m, "PublishReply", "publish_reply",
                             "Publishes an item's reply to the public feed, redacted (R13).")

@@ -150,7 +150,8 @@ void init_model(py::module_& m) {
   rp.def_readonly("number", &Reply::number).def_readonly("date", &Reply::date)
       .def_readonly("signer", &Reply::signer).def_readonly("agency", &Reply::agency)
       .def_readonly("text", &Reply::text).def_readonly("deliveries", &Reply::deliveries)
-      .def_readonly("completed_on", &Reply::completed_on);
+      .def_readonly("completed_on", &Reply::completed_on).def_readonly("draft", &Reply::draft)
+      .def_readonly("approved_on", &Reply::approved_on).def_readonly("approved_by", &Reply::approved_by);
   def_repr(rp, "Reply", {"number", "date", "agency", "deliveries", "completed_on"});
 
   ValueClass<Extension> ex(m, "Extension", "A deadline extension with its notice to the raiser (R12).");
@@ -174,7 +175,8 @@ void init_model(py::module_& m) {
       .def_readonly("outcome_reason", &Item::outcome_reason).def_readonly("outcome_due", &Item::outcome_due)
       .def_readonly("answer", &Item::answer).def_readonly("reply", &Item::reply)
       .def_readonly("extensions", &Item::extensions).def_readonly("findings", &Item::findings)
-      .def_readonly("reopened", &Item::reopened).def_readonly("merged_into", &Item::merged_into)
+      .def_readonly("reopened", &Item::reopened).def_readonly("returned", &Item::returned)
+      .def_readonly("merged_into", &Item::merged_into)
       .def_readonly("duplicates", &Item::duplicates).def_readonly("escalated_to", &Item::escalated_to)
       .def_readonly("escalated_from", &Item::escalated_from)
       .def_readonly("raiser_notified_on", &Item::raiser_notified_on).def_readonly("closed_on", &Item::closed_on);

@@ -46,6 +46,15 @@ void init_profile(py::module_& m) {
         const nlohmann::json j = profile_to_json(p);
         return j.contains("reporting") ? py::cast(j["reporting"]) : py::none();
       }, "The R16 reporting section (periods, recipients by level, citation) as a dict, or None.")
+      // R12 extension caps and R13/R14 review before publication (issue 15)
+      .def_property_readonly("extension_limits", [](const Profile& p) {
+        const nlohmann::json j = profile_to_json(p);
+        return j.contains("extension_limits") ? j["extension_limits"] : nlohmann::json::array();
+      }, "The R12 extension caps as a list of dicts (topics, max_count, max_days, day_type, citation).")
+      .def_property_readonly("reply_review", [](const Profile& p) -> py::object {
+        const nlohmann::json j = profile_to_json(p);
+        return j.contains("reply_review") ? py::cast(j["reply_review"]) : py::none();
+      }, "The R13/R14 review before publication (reviewer \"office\" or \"front\", citation) as a dict, or None.")
       .def("to_dict", [](const Profile& p) { return profile_to_json(p); }, "The profile as a JSON dict.")
       .whole_state([](const Profile& p) { return json_to_py(profile_to_json(p)); },
                    [](py::handle h) { return load_profile(py_to_json(h)); });

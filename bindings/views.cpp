@@ -119,8 +119,9 @@ void init_views(py::module_& m) {
   tt.RO(TopicTally, topic).RO(TopicTally, label).RO(TopicTally, tally);
   def_repr(tt, "TopicTally", {"topic", "label", "tally"});
   ValueClass<AgencyTally> at(m, "AgencyTally");
-  at.RO(AgencyTally, agency).RO(AgencyTally, code).RO(AgencyTally, name).RO(AgencyTally, tally);
-  def_repr(at, "AgencyTally", {"agency", "name", "tally"});
+  at.RO(AgencyTally, agency).RO(AgencyTally, code).RO(AgencyTally, name).RO(AgencyTally, tally)
+      .RO(AgencyTally, returned);
+  def_repr(at, "AgencyTally", {"agency", "name", "tally", "returned"});
 
   ValueClass<ConferenceLine> cl(m, "ConferenceLine", "A conference held in the period with its R03/R08/R09/R13 dates.");
   cl.RO(ConferenceLine, id).RO(ConferenceLine, unit).RO(ConferenceLine, unit_name).RO(ConferenceLine, level)

@@ -854,7 +854,7 @@ void to_json(json& j, const Item& v) {
        {"agency", enc(v.agency)}, {"deadline", enc(v.deadline)},
        {"original_deadline", enc(v.original_deadline)}, {"resolved_on", enc(v.resolved_on)},
        {"outcome", enc(v.outcome)}, {"outcome_reason", v.outcome_reason},
-       {"outcome_due", enc(v.outcome_due)}, {"reopened", v.reopened},
+       {"outcome_due", enc(v.outcome_due)}, {"reopened", v.reopened}, {"returned", v.returned},
        {"merged_into", enc(v.merged_into)}, {"duplicates", enc(v.duplicates)},
        {"escalated_to", enc(v.escalated_to)}, {"escalated_from", enc(v.escalated_from)},
        {"raiser_notified_on", enc(v.raiser_notified_on)}, {"closed_on", enc(v.closed_on)}};
@@ -868,7 +868,8 @@ void to_json(json& j, const Item& v) {
     j["reply"] = {{"number", v.reply->number}, {"date", enc(v.reply->date)},
                   {"signer", enc(v.reply->signer)}, {"agency", enc(v.reply->agency)},
                   {"text", v.reply->text}, {"deliveries", d},
-                  {"completed_on", enc(v.reply->completed_on)}};
+                  {"completed_on", enc(v.reply->completed_on)}, {"draft", v.reply->draft},
+                  {"approved_on", enc(v.reply->approved_on)}, {"approved_by", enc(v.reply->approved_by)}};
   } else {
     j["reply"] = nullptr;
   }

@@ -222,7 +222,70 @@ ReportingRule reporting(const json& j, const Profile& p) {
   return r;
 }
 
+// ---- R12 extension caps (issue 15): "extension_limits" ----
+std::vector<ExtensionLimit> extension_limits(const json& j, const Profile& p) {
+  if (!j.is_array()) bad("$.extension_limits", "expected an array of limits");
+  std::vector<ExtensionLimit> v;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string path = "$.extension_limits[" + std::to_string(i) + "]";
+    only(j[i], path, {"topics", "max_count", "max_days", "day_type", "citation"});
+    ExtensionLimit l;
+    if (j[i].contains("topics")) {
+      l.topics = unique_strings(j[i]["topics"], path + ".topics");
+      for (std::size_t t = 0; t < l.topics.size(); ++t)
+        if (!p.topics.empty() && !p.has_topic(l.topics[t]))
+          bad(path + ".topics[" + std::to_string(t) + "]", "topic '" + l.topics[t] + "' is not in $.topics");
+    }
+    if (j[i].contains("max_count")) l.max_count = int_in(j[i]["max_count"], path + ".max_count", 0, 100);
+    if (j[i].contains("max_days")) l.max_days = int_in(j[i]["max_days"], path + ".max_days", 1, 3660);
+    if (!l.max_count && !l.max_days) bad(path, "expected max_count, max_days or both");
+    if (j[i].contains("day_type")) {
+      if (!l.max_days) bad(path + ".day_type", "only with max_days");
+      const std::string t = str(j[i]["day_type"], path + ".day_type");
+      if (t == "calendar") l.day_type = DayType::calendar;
+      else if (t == "working") l.day_type = DayType::working;
+      else bad(path + ".day_type", "expected \"calendar\" or \"working\"");
+    }
+    l.citation = str(need(j[i], "citation", path), path + ".citation");
+    v.push_back(std::move(l));
+  }
+  return v;
+}
+
+// ---- Review before publication (R13, R14; issue 15): "reply_review" ----
+ReplyReviewRule reply_review(const json& j) {
+  const std::string path = "$.reply_review";
+  only(j, path, {"reviewer", "citation"});
+  ReplyReviewRule r;
+  const std::string who = str(need(j, "reviewer", path), path + ".reviewer");
+  if (who == "office") r.reviewer = Role::office;
+  else if (who == "front") r.reviewer = Role::front_chair;
+  else bad(path + ".reviewer", "expected \"office\" or \"front\"");
+  r.citation = str(need(j, "citation", path), path + ".citation");
+  return r;
+}
+// ---- end review before publication ----
+
+json extension_limits_json(const std::vector<ExtensionLimit>& v) {
+  json a = json::array();
+  for (const auto& l : v) {
+    json x = {{"topics", l.topics}, {"citation", l.citation}};
+    if (l.max_count) x["max_count"] = *l.max_count;
+    if (l.max_days) {
+      x["max_days"] = *l.max_days;
+      x["day_type"] = l.day_type == DayType::working ? "working" : "calendar";
+    }
+    a.push_back(std::move(x));
+  }
+  return a;
+}
+// ---- end R12 extension caps ----
+
 }  // namespace
+
+bool ExtensionLimit::applies_to(std::string_view topic) const {
+  return topics.empty() || std::find(topics.begin(), topics.end(), topic) != topics.end();
+}
 
 bool Profile::has_topic(std::string_view code) const {
   return topics.empty() ||
@@ -251,7 +314,7 @@ Profile load_profile(const json& j) {
   only(j, "$", {"name", "title", "citation", "zone_offset_minutes", "calendar", "calendar_arrangements",
                 "deadlines", "reply_recipients", "supervisors", "levels", "public_notice_levels", "topics",
                 "audiences", "compliance", "triggers", "commune_dialogue", "reception", "reporting",
-                "templates"});
+                "templates", "extension_limits", "reply_review"});
   Profile p;
   p.name = str(need(j, "name", "$"), "$.name");
   p.title = j.contains("title") ? str(j["title"], "$.title") : p.name;
@@ -331,6 +394,8 @@ Profile load_profile(const json& j) {
   if (j.contains("commune_dialogue")) p.commune_dialogue = commune_dialogue(j["commune_dialogue"], p);
   if (j.contains("reception")) p.reception = reception(j["reception"], p);
   if (j.contains("reporting")) p.reporting = reporting(j["reporting"], p);
+  if (j.contains("extension_limits")) p.extension_limits = extension_limits(j["extension_limits"], p);  // R12 caps
+  if (j.contains("reply_review")) p.reply_review = reply_review(j["reply_review"]);  // R13, R14 review
   p.source = j;
   // The sections the views read later, validated now (a bad one would fail only in a report).
   (void)detail::compliance_rules(p);
@@ -453,6 +518,14 @@ json profile_to_json(const Profile& p) {
     for (const auto& [level, who] : p.reporting->recipients) rc[level] = who;
     j["reporting"] = {{"periods", p.reporting->periods}, {"recipients", rc}, {"citation", p.reporting->citation}};
   }
+  // R12 extension caps (issue 15)
+  j.erase("extension_limits");
+  if (!p.extension_limits.empty()) j["extension_limits"] = extension_limits_json(p.extension_limits);
+  // R13, R14 review before publication (issue 15)
+  j.erase("reply_review");
+  if (p.reply_review)
+    j["reply_review"] = {{"reviewer", p.reply_review->reviewer == Role::front_chair ? "front" : "office"},
+                         {"citation", p.reply_review->citation}};
   return j;
 }
 

@@ -92,6 +92,8 @@ DT_REFLECT(cmd::PublishConferenceResults, "publish_conference_results", 1, confe
 DT_REFLECT(cmd::RecordCouncilSession, "record_council_session", 1, unit, date, reference)
 DT_REFLECT(cmd::RecordVoterRequest, "record_voter_request", 1, unit, requesters, voters, on, reference)
 DT_REFLECT(cmd::RecordReception, "record_reception", 1, unit, person, role, agency, on, note)
+DT_REFLECT(cmd::ApproveReply, "approve_reply", 1, item, note, on)
+DT_REFLECT(cmd::ReturnReply, "return_reply", 1, item, reason, on)
 
 // Events
 DT_REFLECT(ev::UnitCreated, "unit_created", 1, unit, code, name, level, parent, on, remote)
@@ -111,7 +113,7 @@ DT_REFLECT(ev::OpinionSubmitted, "opinion_submitted", 1, opinion, first_item, un
 DT_REFLECT(ev::ItemAnswered, "item_answered", 1, item, answered_by, gist, on)
 DT_REFLECT(ev::ItemMerged, "item_merged", 1, item, into, on)
 DT_REFLECT(ev::ItemAssigned, "item_assigned", 1, item, agency, deadline, on)
-DT_REFLECT(ev::ReplyWritten, "reply_written", 1, item, number, date, signer, agency, text)
+DT_REFLECT(ev::ReplyWritten, "reply_written", 1, item, number, date, signer, agency, text, draft)
 DT_REFLECT(ev::ReplyDelivered, "reply_delivered", 1, item, recipient, on, completes)
 DT_REFLECT(ev::ItemEscalated, "item_escalated", 1, item, to_unit, to_agency, opinion, new_item, proposal, on, deadline, raiser_notified_on)
 DT_REFLECT(ev::IntakeDecided, "intake_decided", 1, item, outcome, reason, target, on, due, raiser_notified_on, status)
@@ -124,6 +126,8 @@ DT_REFLECT(ev::ConferenceResultsPublished, "conference_results_published", 1, co
 DT_REFLECT(ev::CouncilSessionRecorded, "council_session_recorded", 1, unit, date, reference)
 DT_REFLECT(ev::VoterRequestRecorded, "voter_request_recorded", 1, unit, requesters, voters, on, reference)
 DT_REFLECT(ev::ReceptionRecorded, "reception_recorded", 1, unit, person, role, agency, on, note)
+DT_REFLECT(ev::ReplyApproved, "reply_approved", 1, item, note, on)
+DT_REFLECT(ev::ReplyReturned, "reply_returned", 1, item, agency, reason, on)
 
 // Compile-time name lookup over a variant's alternatives.
 template <class V, std::size_t I = 0>

@@ -494,7 +494,9 @@ struct Decider {
       invalid("the signer must be an officer of the assigned agency or a head of the unit");
     const Date d = when(c.date, "date");
     if (d < date_of(r.raised_on)) invalid("the reply is dated before the item was raised");
-    emit(ev::ReplyWritten{c.item, c.number, d, c.signer, r.agency, c.text});
+    // Where the profile asks for review (R13, R14), the reply is a draft until approved.
+    emit(ev::ReplyWritten{c.item, c.number, d, c.signer, r.agency, c.text,
+                          p.reply_review ? std::optional<bool>(true) : std::nullopt});
   }
   void operator()(const cmd::RecordDelivery& c) {
     const ItemRec& r = item(c.item);
@@ -506,6 +508,8 @@ struct Decider {
     if (!p.requires_recipient(c.recipient))
       invalid("profile " + p.name + " does not send replies to " + std::string(to_string(c.recipient)));
     const ReplyRec& rep = s.replies[r.reply - 1];
+    if (rep.review == 1)
+      transition("the reply is a draft awaiting review (R13, R14); only an approved reply is delivered");
     const auto bit = static_cast<std::uint8_t>(1u << (static_cast<int>(c.recipient) - 1));
     if (rep.delivered & bit) transition("the reply was already delivered to " + std::string(to_string(c.recipient)));
     const Date on = when(c.on, "on");
@@ -585,7 +589,31 @@ struct Decider {
     if (!a) invalid("the notice must name the responsible agency (R12)");
     if (!s.has_agency(a)) missing("agency", a.value);
     text(c.reason, "reason", false);
+    extension_caps(r, c.deadline);
     emit(ev::ItemExtended{c.item, c.deadline, c.notice_number, nd, a, c.reason, today});
+  }
+  // R12 caps (profile "extension_limits", issue 15): every limit applying to the item's
+  // topic must allow one more extension (count: invalid_transition, the item has used its
+  // extensions) and this one's length (invalid_argument, a shorter one would do). Only new
+  // decisions are judged: item_extended events already recorded are never re-checked.
+  void extension_caps(const ItemRec& r, const Date& deadline) const {
+    const std::string& topic = s.topics[r.topic];
+    for (const ExtensionLimit& l : p.extension_limits) {
+      if (!l.applies_to(topic)) continue;
+      if (l.max_count && r.extensions >= *l.max_count)
+        transition("item has had " + std::to_string(r.extensions) + " extension" + (r.extensions == 1 ? "" : "s") +
+                   "; profile " + p.name + " allows at most " + std::to_string(*l.max_count) +
+                   (l.topics.empty() ? "" : " for topic '" + topic + "'") + " (R12: " + l.citation + ")");
+      if (l.max_days) {
+        const Date prev = date_of(r.deadline);
+        const Date latest = cal.deadline(prev, DeadlineRule{*l.max_days, l.day_type, EndRule::keep, l.citation});
+        if (deadline > latest)
+          invalid("an extension moves the deadline at most " + std::to_string(*l.max_days) +
+                  (l.day_type == DayType::working ? " working" : "") + " days, from " + format_date(prev) +
+                  " to " + format_date(latest) + " at the latest" +
+                  (l.topics.empty() ? "" : " for topic '" + topic + "'") + " (R12: " + l.citation + ")");
+      }
+    }
   }
 
   // ---- supervision ----
@@ -621,6 +649,49 @@ struct Decider {
       transition("the item is " + std::string(to_string(r.status)) + "; only a resolved item can be closed (R14)");
     text(c.note, "note", false);
     emit(ev::ItemClosed{c.item, c.note, when(c.on, "on")});
+  }
+
+  // ---- review before publication (R13, R14; profile "reply_review", issue 15) ----
+  // The reviewer the profile names: the heads or office of the item's unit, or the front of
+  // the unit or above (its chair or officers). A draft written while the profile asked for
+  // review stays reviewable by the office if the profile later drops the review.
+  void reviewer_of(const ItemRec& r, const char* action) const {
+    const Role who = p.reply_review ? p.reply_review->reviewer : Role::office;
+    if (who == Role::front_chair) {
+      if (!s.holds_in_ancestry(actor, Role::front_chair, r.unit) && !s.holds_in_ancestry(actor, Role::front_officer, r.unit))
+        deny(std::string("only the front of unit ") + id_str(r.unit.value) + " or above may " + action +
+             " (R13, R14, R19" + (p.reply_review ? ": " + p.reply_review->citation : std::string()) + ")");
+    } else if (!s.is_head_or_office(actor, r.unit)) {
+      deny(std::string("only the heads of unit ") + id_str(r.unit.value) + " or their office may " + action +
+           " (R13, R14, R19" + (p.reply_review ? ": " + p.reply_review->citation : std::string()) + ")");
+    }
+  }
+  const ReplyRec& draft_of(const ItemRec& r) const {
+    if (r.status == ItemStatus::reply_written && r.reply && s.replies[r.reply - 1].review == 1)
+      return s.replies[r.reply - 1];
+    if (r.reply && s.replies[r.reply - 1].review == 2)
+      transition("the reply is already approved (R13, R14)");
+    if (r.status == ItemStatus::reply_written || r.status == ItemStatus::replied)
+      transition("the reply is not a draft awaiting review (the profile asked for no review when it was written)");
+    transition("the item is " + std::string(to_string(r.status)) + "; it has no draft reply awaiting review (R13, R14)");
+  }
+  void operator()(const cmd::ApproveReply& c) {
+    const ItemRec& r = item(c.item);
+    reviewer_of(r, "approve replies");
+    const ReplyRec& d = draft_of(r);
+    text(c.note, "note", false);
+    const Date on = when(c.on, "on");
+    if (on < date_of(d.date)) invalid("approved before the reply was written");
+    emit(ev::ReplyApproved{c.item, c.note, on});
+  }
+  void operator()(const cmd::ReturnReply& c) {
+    const ItemRec& r = item(c.item);
+    reviewer_of(r, "return replies");
+    const ReplyRec& d = draft_of(r);
+    text(c.reason, "reason");
+    const Date on = when(c.on, "on");
+    if (on < date_of(d.date)) invalid("returned before the reply was written");
+    emit(ev::ReplyReturned{c.item, d.agency, c.reason, on});
   }
 
   // Commands of the views layer (publication, council sessions, voter requests): src/views/.

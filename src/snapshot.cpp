@@ -79,13 +79,13 @@ template <class A> void io(A& a, OpinionRec& v) {
 template <class A> void io(A& a, ReplyRec& v) {
   a(v.number); a(v.text); a(v.date); a(v.completed_on);
   for (auto& d : v.delivered_on) a(d);
-  a(v.signer); a(v.agency); a(v.delivered);
+  a(v.signer); a(v.agency); a(v.delivered); a(v.review); a(v.approved_on); a(v.approved_by);
 }
 template <class A> void io(A& a, ItemRec& v) {
   a(v.opinion); a(v.unit); a(v.raised_in); a(v.agency); a(v.text); a(v.raised_on); a(v.deadline);
   a(v.original_deadline); a(v.resolved_on); a(v.closed_on); a(v.reply); a(v.finding); a(v.dl_prev);
   a(v.dl_next); a(v.topic); a(v.status); a(v.outcome); a(v.extensions); a(v.reopened); a(v.indexed_day);
-  a(v.has_cold);
+  a(v.has_cold); a(v.returned);
 }
 template <class A> void io(A& a, FindingRec& v) { a(v.text); a(v.prev); a(v.by); a(v.on); a(v.satisfactory); }
 template <class A> void io(A& a, SpotAnswer& v) { a(v.answered_by); a(v.gist); a(v.on); }
@@ -122,7 +122,7 @@ static_assert(sizeof(StateImpl) == 960, "StateImpl changed: update io(StateImpl)
 static_assert(sizeof(ViewData) == 168, "ViewData changed: update io(ViewData) and kSnapshotFormat");
 static_assert(sizeof(ItemRec) == 72, "ItemRec changed: update io(ItemRec) and kSnapshotFormat");
 static_assert(sizeof(ItemCold) == 176, "ItemCold changed: update io(ItemCold) and kSnapshotFormat");
-static_assert(sizeof(ReplyRec) == 56, "ReplyRec changed: update io(ReplyRec) and kSnapshotFormat");
+static_assert(sizeof(ReplyRec) == 64, "ReplyRec changed: update io(ReplyRec) and kSnapshotFormat");
 static_assert(sizeof(OpinionRec) == 36, "OpinionRec changed: update io(OpinionRec) and kSnapshotFormat");
 static_assert(sizeof(UnitRec) == 232, "UnitRec changed: update io(UnitRec) and kSnapshotFormat");
 static_assert(sizeof(ConferenceRec) == 440, "ConferenceRec changed: update io(ConferenceRec) and kSnapshotFormat");

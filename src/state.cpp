@@ -119,6 +119,7 @@ Item StateImpl::item_value(std::uint32_t id) const {
   v.original_deadline = opt_date(r.original_deadline);
   v.resolved_on = opt_date(r.resolved_on);
   v.outcome = r.outcome;
+  v.returned = r.returned;
   if (r.reply) {
     const ReplyRec& p = replies[r.reply - 1];
     Reply rep;
@@ -133,6 +134,9 @@ Item StateImpl::item_value(std::uint32_t id) const {
     std::sort(rep.deliveries.begin(), rep.deliveries.end(),
               [](const Delivery& a, const Delivery& b) { return a.on < b.on; });
     rep.completed_on = opt_date(p.completed_on);
+    rep.draft = p.review == 1;
+    rep.approved_on = opt_date(p.approved_on);
+    rep.approved_by = p.approved_by;
     v.reply = std::move(rep);
   }
   v.closed_on = opt_date(r.closed_on);
@@ -405,6 +409,7 @@ struct Applier {
     p.date = day_of(e.date);
     p.signer = e.signer;
     p.agency = e.agency;
+    if (e.draft && *e.draft) p.review = 1;  // a draft awaiting review (R13, R14)
     reserve_big(s.replies, s.replies.size() + 1);
     s.replies.push_back(p);
     r.reply = static_cast<std::uint32_t>(s.replies.size());
@@ -524,6 +529,18 @@ struct Applier {
     r.closed_on = day_of(e.on);
     s.reindex(e.item.value);
   }
+  // ---- review before publication (R13, R14; issue 15) ----
+  void operator()(const ev::ReplyApproved& e) {
+    ReplyRec& p = s.replies[s.items[e.item.value].reply - 1];
+    p.review = 2;
+    p.approved_on = day_of(e.on);  // approved_by: from the envelope (StateAccess::apply)
+  }
+  void operator()(const ev::ReplyReturned& e) {
+    ItemRec& r = s.items[e.item.value];
+    r.status = ItemStatus::assigned;
+    r.reply = 0;  // the returned reply stays in the log and the item's history
+    if (r.returned < 255) ++r.returned;
+  }
   // Events of the views layer (publication, council sessions, voter requests): src/views/.
   template <class E>
   void operator()(const E& e) {
@@ -555,6 +572,9 @@ void detail::StateAccess::apply(State& s, const Recorded& r) {
   // Findings carry their author from the envelope.
   std::visit(detail::Applier{impl}, r.event);
   if (std::holds_alternative<ev::FindingRecorded>(r.event)) impl.findings.back().by = r.actor;
+  // So do approvals of replies (R13, R14).
+  if (const auto* a = std::get_if<ev::ReplyApproved>(&r.event))
+    impl.replies[impl.items[a->item.value].reply - 1].approved_by = r.actor;
   impl.last_seq = r.seq;
   impl.last_at = r.at;
 }

@@ -205,6 +205,7 @@ struct Checker {
   void operator()(const ev::ReplyDelivered& e) const {
     const ItemRec& r = item_in(e.item, {ItemStatus::reply_written});
     if (r.reply == 0 || r.reply > s.replies.size()) bad("item " + id_str(e.item.value) + " has no reply");
+    if (s.replies[r.reply - 1].review == 1) bad("the reply of item " + id_str(e.item.value) + " is a draft awaiting review");
     const int k = static_cast<int>(e.recipient);
     if (k < 1 || k > 4) bad("recipient " + std::to_string(k) + " is out of range");
   }
@@ -246,6 +247,18 @@ struct Checker {
   }
   void operator()(const ev::ItemClosed& e) const {
     item_in(e.item, {ItemStatus::replied, ItemStatus::answered, ItemStatus::handed_on});
+  }
+
+  // ---- review before publication (R13, R14) ----
+  void draft_of(ItemId i) const {
+    const ItemRec& r = item_in(i, {ItemStatus::reply_written});
+    if (r.reply == 0 || r.reply > s.replies.size()) bad("item " + id_str(i.value) + " has no reply");
+    if (s.replies[r.reply - 1].review != 1) bad("the reply of item " + id_str(i.value) + " is not a draft awaiting review");
+  }
+  void operator()(const ev::ReplyApproved& e) const { draft_of(e.item); }
+  void operator()(const ev::ReplyReturned& e) const {
+    draft_of(e.item);
+    agency(e.agency, "agency");
   }
 
   // ---- views ----

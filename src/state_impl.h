@@ -103,7 +103,11 @@ struct ReplyRec {
   PersonId signer;
   AgencyId agency;
   std::uint8_t delivered = 0;
-  std::uint8_t pad_[7] = {};  // explicit padding: snapshots copy these records' bytes
+  std::uint8_t review = 0;    // 0: not reviewed (no review asked), 1: draft, 2: approved (R13, R14)
+  std::uint8_t pad_[2] = {};  // explicit padding: snapshots copy these records' bytes
+  std::int32_t approved_on = kNoDay;
+  PersonId approved_by;
+  std::uint8_t pad2_[4] = {};  // explicit padding: snapshots copy these records' bytes
 };
 
 // Findings of the supervisor, chained per item (newest first) to stay off the side table.
@@ -138,7 +142,7 @@ struct ItemRec {  // 72 bytes; keep the fields ordered by size
   std::uint8_t extensions = 0;   // saturating count; the full list is in ItemCold
   std::uint8_t reopened = 0;
   bool has_cold = false;
-  std::uint8_t pad_ = 0;  // explicit padding: snapshots copy these records' bytes
+  std::uint8_t returned = 0;  // saturating count of replies returned for rework (R13, R14)
 };
 
 struct ItemCold {

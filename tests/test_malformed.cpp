@@ -132,6 +132,11 @@ struct Scene {
     EngineOptions o;
     o.clock = clock;
     Profile p = builtin_profile(d["profile"].get<std::string>());
+    if (d.contains("profile_with")) {  // sections laid over the built-in profile (reply_review)
+      json j = profile_to_json(p);
+      j.update(d["profile_with"]);
+      p = load_profile(j);
+    }
     engine = store ? std::make_unique<Engine>(std::move(p), std::move(store), o) : std::make_unique<Engine>(std::move(p), o);
     for (const json& step : d["setup"]) {
       if (step.contains("clock")) {

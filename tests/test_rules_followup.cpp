@@ -8,6 +8,7 @@
 
 using namespace doithoai;
 using fx::World;
+using nlohmann::json;
 
 TEST_CASE("R04 every channel records who raised it, when, where and on what") {
   World w;
@@ -418,4 +419,144 @@ TEST_CASE("R12 explain_deadline: an extension's date is given with its notice; t
   CHECK(r.event == Date(2022, 11, 2));
   REQUIRE(r.computation);
   CHECK(r.deadline == r.computation->deadline);
+}
+
+// ---- R12 extension caps (profile "extension_limits", issue 15) ----
+namespace {
+// hanoi-2200 with the denunciation and complaint topics, capped as vn-2025 caps them (or not).
+Profile capped_profile(bool caps) {
+  json j = profile_to_json(builtin_profile("hanoi-2200"));
+  j["topics"].push_back({{"code", "denunciation"}, {"label", "Tố cáo"}});
+  j["topics"].push_back({{"code", "complaint"}, {"label", "Khiếu nại"}});
+  if (caps)
+    j["extension_limits"] = json::array(
+        {{{"topics", {"denunciation"}}, {"max_count", 2}, {"max_days", 30}, {"citation", "Luật Tố cáo 2018, điều 30"}},
+         {{"topics", {"complaint"}}, {"max_count", 1}, {"max_days", 15}, {"citation", "Luật Khiếu nại 2011, điều 28"}}});
+  return load_profile(j);
+}
+ItemId assigned_on(World& w, const char* topic) {
+  const ItemId i = w.letter(w.resident, topic, "Tố cáo cán bộ địa chính");
+  w.run(w.office, cmd::Assign{i, w.land, std::nullopt});
+  return i;
+}
+}  // namespace
+
+TEST_CASE("R12 extension caps: a denunciation is extended at most twice, 30 days each (Luật Tố cáo 2018 art. 30)") {
+  World w(capped_profile(true));
+  const ItemId i = assigned_on(w, "denunciation");  // raised 2022-09-20, due 2022-10-20
+  REQUIRE(w.engine->item(i).deadline == Date(2022, 10, 20));
+  w.set_day(2022, 10, 18);
+  const std::uint64_t before = w.engine->last_seq();
+  const json item_before = json(w.engine->item(i));
+  // 31 days: beyond the length cap, refused with the citation; nothing changes.
+  try {
+    w.run(w.office, cmd::Extend{i, Date(2022, 11, 20), "1/TB", Date(2022, 10, 18)});
+    FAIL("an extension of 31 days was accepted");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::invalid_argument);
+    CHECK(std::string(e.what()).find("Luật Tố cáo 2018, điều 30") != std::string::npos);
+    CHECK(std::string(e.what()).find("2022-11-19") != std::string::npos);
+  }
+  CHECK(w.engine->last_seq() == before);
+  CHECK(json(w.engine->item(i)) == item_before);
+  // Exactly 30 days, twice.
+  w.run(w.office, cmd::Extend{i, Date(2022, 11, 19), "1/TB", Date(2022, 10, 18)});
+  w.set_day(2022, 11, 15);
+  w.run(w.office, cmd::Extend{i, Date(2022, 12, 19), "2/TB", Date(2022, 11, 15)});
+  // A third: refused whatever its length, the count cap citing the law; nothing changes.
+  w.set_day(2022, 12, 15);
+  const std::uint64_t after_two = w.engine->last_seq();
+  const json item_two = json(w.engine->item(i));
+  try {
+    w.run(w.office, cmd::Extend{i, Date(2022, 12, 20), "3/TB", Date(2022, 12, 15)});
+    FAIL("a third extension was accepted");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::invalid_transition);
+    CHECK(std::string(e.what()).find("at most 2") != std::string::npos);
+    CHECK(std::string(e.what()).find("R12: Luật Tố cáo 2018, điều 30") != std::string::npos);
+  }
+  CHECK(w.engine->last_seq() == after_two);
+  CHECK(json(w.engine->item(i)) == item_two);
+  const Item it = w.engine->item(i);
+  CHECK(it.extensions.size() == 2);
+  CHECK(it.original_deadline == Date(2022, 10, 20));
+  CHECK(it.deadline == Date(2022, 12, 19));
+}
+
+TEST_CASE("R12 extension caps: a complaint once; other topics and uncapped profiles without limit") {
+  World w(capped_profile(true));
+  const ItemId k = assigned_on(w, "complaint");
+  const ItemId other = assigned_on(w, "land");
+  w.set_day(2022, 10, 18);
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Extend{k, Date(2022, 11, 5), "1/TB", Date(2022, 10, 18)}));
+  w.run(w.office, cmd::Extend{k, Date(2022, 11, 4), "1/TB", Date(2022, 10, 18)});
+  REQUIRE_ERROR(invalid_transition, w.run(w.office, cmd::Extend{k, Date(2022, 11, 5), "2/TB", Date(2022, 10, 18)}));
+  // A topic no limit names: any number, any length.
+  for (int n = 1; n <= 4; ++n)
+    w.run(w.office, cmd::Extend{other, Date(2022 + n, 1, 1), "X/" + std::to_string(n), Date(2022, 10, 18)});
+  CHECK(w.engine->item(other).extensions.size() == 4);
+  // The same profile without limits: no cap at all.
+  World u(capped_profile(false));
+  const ItemId d = assigned_on(u, "denunciation");
+  u.set_day(2022, 10, 18);
+  for (int n = 1; n <= 3; ++n)
+    u.run(u.office, cmd::Extend{d, Date(2023, n, 28), "X/" + std::to_string(n), Date(2022, 10, 18)});
+  CHECK(u.engine->item(d).extensions.size() == 3);
+}
+
+TEST_CASE("R12 extension caps: a log extended beyond a cap replays unchanged under a capped profile") {
+  World u(capped_profile(false));
+  const ItemId d = assigned_on(u, "denunciation");
+  u.set_day(2022, 10, 18);
+  for (int n = 1; n <= 3; ++n)
+    u.run(u.office, cmd::Extend{d, Date(2023, n, 28), "X/" + std::to_string(n), Date(2022, 10, 18)});
+  auto store = std::make_unique<MemoryStore>();
+  Batch b;
+  b.events = u.engine->events(1, 1000000);
+  store->append(b);
+  Engine capped(capped_profile(true), std::move(store));
+  CHECK(capped.last_seq() == u.engine->last_seq());
+  CHECK(json(capped.item(d)) == json(u.engine->item(d)));
+  CHECK(capped.item(d).extensions.size() == 3);
+  // Only new decisions meet the cap: a fourth is refused.
+  REQUIRE_ERROR(invalid_transition,
+                capped.execute(u.office, cmd::Extend{d, Date(2023, 4, 1), "X/4", Date(2022, 10, 18)}));
+}
+
+TEST_CASE("R12 extension caps: profile validation and the shipped vn-2025 caps") {
+  const Profile v = builtin_profile("vn-2025");
+  REQUIRE(v.extension_limits.size() == 2);
+  CHECK(v.extension_limits[0].topics == std::vector<std::string>{"denunciation"});
+  CHECK(v.extension_limits[0].max_count == 2);
+  CHECK(v.extension_limits[0].max_days == 30);
+  CHECK(v.extension_limits[1].max_count == 1);
+  CHECK(load_profile(profile_to_json(v)).extension_limits.size() == 2);  // round trip
+  for (const char* name : {"hanoi-2200", "national-default"}) CHECK(builtin_profile(name).extension_limits.empty());
+  json j = profile_to_json(builtin_profile("hanoi-2200"));
+  auto bad = [&](json limits) {
+    json k = j;
+    k["extension_limits"] = std::move(limits);
+    REQUIRE_ERROR(invalid_argument, load_profile(k));
+  };
+  bad(json::object());
+  bad(json::array({{{"max_count", 2}}}));                                          // no citation
+  bad(json::array({{{"citation", "x"}}}));                                         // no cap at all
+  bad(json::array({{{"topics", {"nope"}}, {"max_count", 1}, {"citation", "x"}}})); // unknown topic
+  bad(json::array({{{"max_count", -1}, {"citation", "x"}}}));
+  bad(json::array({{{"max_days", 0}, {"citation", "x"}}}));
+  bad(json::array({{{"max_count", 1}, {"day_type", "working"}, {"citation", "x"}}}));  // day_type without max_days
+  bad(json::array({{{"max_count", 1}, {"citation", "x"}, {"extra", 1}}}));
+}
+
+TEST_CASE("R12 extension caps: max_days in working days counts from the previous deadline") {
+  json j = profile_to_json(capped_profile(false));
+  j["extension_limits"] = json::array(
+      {{{"max_days", 5}, {"day_type", "working"}, {"citation", "quy chế thử: 5 ngày làm việc"}}});
+  World w(load_profile(j));
+  const ItemId i = assigned_on(w, "land");  // due Thu 2022-10-20; 5 working days on: Thu 2022-10-27
+  w.set_day(2022, 10, 18);
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Extend{i, Date(2022, 10, 28), "1/TB", Date(2022, 10, 18)}));
+  w.run(w.office, cmd::Extend{i, Date(2022, 10, 27), "1/TB", Date(2022, 10, 18)});
+  w.run(w.office, cmd::Extend{i, Date(2022, 11, 3), "2/TB", Date(2022, 10, 18)});  // no count cap
+  CHECK(w.engine->item(i).extensions.size() == 2);
 }

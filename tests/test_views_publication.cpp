@@ -2,6 +2,8 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
+#include "fixture.h"
+#include "schema_check.h"
 #include "views_world.h"
 
 using namespace views_test;
@@ -326,4 +328,49 @@ TEST_CASE("R13 conference results are published within the profile's days; laten
   CHECK(r.results_published_late == 1);
   CHECK(r.conference_list[0].results_due == D(2022, 10, 10));
   CHECK(r.conference_list[0].results_late);
+}
+
+// ---- Review before publication (R13, R14; profile "reply_review", issue 15) ----
+
+TEST_CASE("R13 review: a draft counts as no reply (accounting, overdue) until approved; returns are reported by agency") {
+  nlohmann::json pj = profile_to_json(builtin_profile("hanoi-2200"));
+  pj["reply_review"] = {{"reviewer", "office"}, {"citation", "Quy chế thử"}};
+  fx::World w(load_profile(pj));
+  const ItemId i = w.assigned_item();  // due 2022-10-30
+  const ItemId other = w.letter(w.resident2, "urban_order");
+  w.run(w.office, cmd::Assign{other, w.urban, std::nullopt});
+  w.set_day(2022, 10, 20);
+  w.run(w.land_officer, cmd::WriteReply{i, "12/TL-UBND", Date(), w.land_officer, "Dự thảo"});
+  w.set_day(2022, 10, 21);
+  w.run(w.office, cmd::ReturnReply{i, "Chưa nêu căn cứ"});
+  w.set_day(2022, 10, 22);
+  w.run(w.land_officer, cmd::WriteReply{i, "13/TL-UBND", Date(), w.land_officer, "Dự thảo sửa"});
+  Accounting a = w.engine->accounting(w.ward, Date(2022, 10, 25));
+  CHECK(a.replied == 0);
+  CHECK(a.outstanding == 2);
+  // Past its deadline, a draft is overdue like any unanswered item.
+  w.set_day(2022, 11, 2);
+  const auto od = w.engine->overdue(Date(2022, 11, 1));
+  CHECK(std::find(od.begin(), od.end(), i) != od.end());
+  REQUIRE_ERROR(invalid_transition, w.run(w.office, cmd::PublishReply{i, Date()}));
+  w.run(w.office, cmd::ApproveReply{i});
+  for (Recipient r : {Recipient::party_head, Recipient::government_head, Recipient::front_chair, Recipient::raiser})
+    w.run(w.office, cmd::RecordDelivery{i, r, Date()});
+  a = w.engine->accounting(w.ward, Date(2022, 11, 2));
+  CHECK(a.replied == 1);
+  CHECK(a.replied_late == 1);
+  w.run(w.office, cmd::PublishReply{i, Date()});
+  // As of the day before the approval, the accounting still counts no reply.
+  CHECK(w.engine->accounting(w.ward, Date(2022, 11, 1)).replied == 0);
+
+  ReportRequest q;
+  q.unit = w.ward;
+  q.period = Period::range(Date(2022, 9, 1), Date(2022, 12, 31));
+  q.as_of = Date(2022, 11, 2);
+  const Report rep = make_report(*w.engine, q);
+  REQUIRE(rep.by_agency.size() == 2);
+  for (const auto& row : rep.by_agency) CHECK(row.returned == (row.agency == w.land ? 1u : 0u));
+  const nlohmann::json j = report_to_json(rep);
+  CHECK(j["by_agency"][0]["returned"].is_number_unsigned());
+  CHECK(schema_check::errors(schema_check::load("report.schema.json"), j).empty());
 }

@@ -135,6 +135,13 @@ struct RecordFinding { ItemId item; std::string text; bool satisfactory = true; 
 struct Reopen { ItemId item; std::string reason; std::optional<Date> deadline; Date on; };
 struct CloseItem { ItemId item; std::string note; Date on; };
 
+// ---- Review before publication (R13, R14; profile "reply_review") ----
+// By the reviewer the profile names (the unit's heads or office, or the front). Approving
+// makes a draft reply deliverable and publishable; returning sends it back to the agency,
+// which writes a new reply (the item is assigned again).
+struct ApproveReply { ItemId item; std::string note; Date on; };
+struct ReturnReply { ItemId item; std::string reason; Date on; };
+
 // ---- Views (R13, R17; docs/reports.md): publication and the data compliance needs ----
 // By the heads or office of the item's unit; only replied or closed items (R13).
 struct PublishReply { ItemId item; Date on; };
@@ -168,7 +175,8 @@ using Command = std::variant<
     cmd::SubmitOpinion, cmd::AnswerOnSpot, cmd::MergeDuplicate, cmd::Assign, cmd::WriteReply,
     cmd::RecordDelivery, cmd::Escalate, cmd::DecideIntake, cmd::Extend, cmd::RecordFinding,
     cmd::Reopen, cmd::CloseItem, cmd::PublishReply, cmd::PublishConferenceResults,
-    cmd::RecordCouncilSession, cmd::RecordVoterRequest, cmd::RecordReception>;
+    cmd::RecordCouncilSession, cmd::RecordVoterRequest, cmd::RecordReception, cmd::ApproveReply,
+    cmd::ReturnReply>;
 
 // What a successful command returns.
 struct Result {

@@ -52,7 +52,8 @@ struct OpinionSubmitted { OpinionId opinion; ItemId first_item; UnitId unit; Con
 struct ItemAnswered { ItemId item; PersonId answered_by; std::string gist; Date on; };
 struct ItemMerged { ItemId item; ItemId into; Date on; };
 struct ItemAssigned { ItemId item; AgencyId agency; Date deadline; Date on; };
-struct ReplyWritten { ItemId item; std::string number; Date date; PersonId signer; AgencyId agency; std::string text; };
+// draft: the reply awaits review (profile "reply_review", issue 15); absent: no review.
+struct ReplyWritten { ItemId item; std::string number; Date date; PersonId signer; AgencyId agency; std::string text; std::optional<bool> draft; };
 struct ReplyDelivered { ItemId item; Recipient recipient = Recipient::raiser; Date on; bool completes = false; };
 struct ItemEscalated { ItemId item; UnitId to_unit; AgencyId to_agency; OpinionId opinion; ItemId new_item; std::string proposal; Date on; Date deadline; Date raiser_notified_on; };
 // status: the item's status after the decision (handed_on for an outcome that hands it on,
@@ -69,6 +70,10 @@ struct ConferenceResultsPublished { ConferenceId conference; Date date; Date due
 struct CouncilSessionRecorded { UnitId unit; Date date; std::string reference; };
 struct VoterRequestRecorded { UnitId unit; std::uint32_t requesters = 0; std::uint32_t voters = 0; Date on; std::string reference; };
 struct ReceptionRecorded { UnitId unit; PersonId person; Role role = Role::party_head; AgencyId agency; Date on; std::string note; };
+// Review before publication (R13, R14): the draft reply of `item` approved, or returned to
+// `agency` for rework (the item is assigned again; the returned reply stays in the log).
+struct ReplyApproved { ItemId item; std::string note; Date on; };
+struct ReplyReturned { ItemId item; AgencyId agency; std::string reason; Date on; };
 
 }  // namespace ev
 
@@ -80,7 +85,7 @@ using Event = std::variant<
     ev::ReplyDelivered, ev::ItemEscalated, ev::IntakeDecided, ev::ItemExtended,
     ev::FindingRecorded, ev::ItemReopened, ev::ItemClosed, ev::ReplyPublished,
     ev::ConferenceResultsPublished, ev::CouncilSessionRecorded, ev::VoterRequestRecorded,
-    ev::ReceptionRecorded>;
+    ev::ReceptionRecorded, ev::ReplyApproved, ev::ReplyReturned>;
 
 // An event as recorded: its place in the log, when, and who.
 struct Recorded {

@@ -250,6 +250,11 @@ struct Reply {
   std::string text;
   std::vector<Delivery> deliveries;
   std::optional<Date> completed_on;  // the day the last required delivery was made
+  // Review before publication (R13, R14; profile "reply_review"): a draft awaits the
+  // reviewer's approval and is neither delivered nor published nor counted as replied.
+  bool draft = false;
+  std::optional<Date> approved_on;  // when the reviewer approved it (none: no review, or a draft)
+  PersonId approved_by;
 };
 
 struct Extension {
@@ -290,6 +295,7 @@ struct Item {
   std::vector<Extension> extensions;
   std::vector<Finding> findings;
   std::uint32_t reopened = 0;
+  std::uint32_t returned = 0;      // replies the reviewer returned for rework (R13, R14)
   ItemId merged_into;
   std::vector<ItemId> duplicates;  // items merged into this one
   ItemId escalated_to;             // the linked proposal in the higher unit (R11)

@@ -55,6 +55,30 @@ struct ReportingRule {
   std::string citation;
 };
 
+// ---- R12 extension caps (issue 15) ----
+// "extension_limits": how far the law lets a deadline be extended (R12). Each limit applies
+// to the items whose topic is in `topics` (empty: every item); an Extend that would exceed
+// any applicable limit is refused. A profile without limits extends without a cap. Checked
+// when an extension is decided only: recorded item_extended events are never re-judged.
+struct ExtensionLimit {
+  std::vector<std::string> topics;  // topic codes of the profile; empty: every item
+  std::optional<int> max_count;     // extensions per item, over its whole life; none: any
+  std::optional<int> max_days;      // each extension moves the deadline at most this far
+  DayType day_type = DayType::calendar;  // how max_days are counted from the previous deadline
+  std::string citation;
+  bool applies_to(std::string_view topic) const;
+};
+
+// ---- Review before publication (R13, R14; issue 15) ----
+// "reply_review": a written reply is a draft until the reviewer approves it (or returns it
+// for rework). reviewer: Role::office (the heads or office of the item's unit) or
+// Role::front_chair (the front of the item's unit or above: its chair or officers).
+// Absent: replies count as written, as before.
+struct ReplyReviewRule {
+  Role reviewer = Role::office;
+  std::string citation;
+};
+
 struct Profile {
   std::string name;      // e.g. "hanoi-2200"
   std::string title;     // Vietnamese title
@@ -84,6 +108,8 @@ struct Profile {
   std::optional<CommuneDialogueRule> commune_dialogue;  // art. 43 checks; none: not checked
   std::vector<ReceptionRule> reception;                 // R17 reception days; empty: none
   std::optional<ReportingRule> reporting;               // R16 report periods and recipients
+  std::vector<ExtensionLimit> extension_limits;         // R12 caps; empty: no cap
+  std::optional<ReplyReviewRule> reply_review;          // R13/R14 review; none: no review
 
   nlohmann::json source;  // the document it was loaded from, for sections other layers read
 

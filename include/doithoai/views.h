@@ -113,6 +113,9 @@ struct AgencyTally {
   std::string code;
   std::string name;
   Tally tally;
+  // Replies of the row's items the reviewer returned for rework (R13, R14; profile
+  // "reply_review"), counted under the agency the item is assigned to.
+  std::uint64_t returned = 0;
 };
 
 // One conference held in the period, with its R03/R08/R09/R13 dates.

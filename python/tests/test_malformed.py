@@ -31,10 +31,15 @@ FIELDS = {method: (cls, [f for f, _ in fs]) for cls, method, fs in d._core._comm
 
 # ---- the scene and "everything observable" ----
 
+def scene_profile():
+    """The scene's built-in profile with the sections of "profile_with" laid over it."""
+    return d.load_profile({**d.builtin_profile(SCENE["profile"]).to_dict(), **SCENE.get("profile_with", {})})
+
+
 def build_scene(store=None) -> d.Engine:
     clock = d.ManualClock(dt.datetime.fromisoformat(SCENE["clock"]))
-    e = d.Engine(SCENE["profile"], clock=clock, store=store) if store is not None else \
-        d.Engine(SCENE["profile"], clock=clock)
+    e = d.Engine(scene_profile(), clock=clock, store=store) if store is not None else \
+        d.Engine(scene_profile(), clock=clock)
     for step in SCENE["setup"]:
         if "clock" in step:
             clock.set(dt.datetime.fromisoformat(step["clock"]))

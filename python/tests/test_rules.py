@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 import doithoai as d
-from conftest import D, at, hold_conference, raise_items, reply_fully
+from conftest import D, at, hold_conference, make_world, raise_items, reply_fully
 
 
 def test_R03_conference_lifecycle_planned_held_concluded_closed(world):
@@ -317,3 +317,87 @@ def test_R07_duplicate_suggestions_at_intake_rank_the_units_open_items_without_d
         with pytest.raises(TypeError):
             e.similar_items(*bad)
     assert e.last_seq == seq
+
+
+# ---- R12 extension caps, R13/R14 review before publication (issue 15) ----
+
+def _profile_with(**sections):
+    doc = d.builtin_profile("hanoi-2200").to_dict()
+    doc["topics"] = doc["topics"] + [{"code": "denunciation", "label": "Tố cáo"}]
+    doc.update(sections)
+    return d.load_profile(doc)
+
+
+def test_R12_extension_caps_refuse_beyond_count_and_length_and_change_nothing():
+    p = _profile_with(extension_limits=[{"topics": ["denunciation"], "max_count": 2, "max_days": 30,
+                                         "citation": "Luật Tố cáo 2018, điều 30"}])
+    assert p.extension_limits[0]["max_count"] == 2
+    w = make_world(profile=p)
+    e = w.engine
+    w.conf = hold_conference(w)
+    (item,) = raise_items(w, w.conf, ["Tố cáo cán bộ địa chính"], topic="denunciation")
+    e.assign(w.office, item, w.land)  # due 2022-10-30
+    w.clock.set(at(D(2022, 10, 25)))
+    before = (e.last_seq, e.item(item).to_dict())
+    with pytest.raises(d.InvalidArgument, match="Luật Tố cáo 2018"):
+        e.extend(w.office, item, D(2022, 12, 1), "1/TB", D(2022, 10, 25))  # 32 days
+    assert (e.last_seq, e.item(item).to_dict()) == before
+    e.extend(w.office, item, D(2022, 11, 29), "1/TB", D(2022, 10, 25))
+    e.extend(w.office, item, D(2022, 12, 29), "2/TB", D(2022, 10, 25))
+    before = (e.last_seq, e.item(item).to_dict())
+    with pytest.raises(d.InvalidTransition, match="at most 2"):
+        e.extend(w.office, item, D(2022, 12, 30), "3/TB", D(2022, 10, 25))
+    assert (e.last_seq, e.item(item).to_dict()) == before
+    assert [x.deadline for x in e.item(item).extensions] == [D(2022, 11, 29), D(2022, 12, 29)]
+    shipped = d.builtin_profile("vn-2025").extension_limits
+    assert [(x["topics"], x["max_count"], x["max_days"]) for x in shipped] == \
+        [(["denunciation"], 2, 30), (["complaint"], 1, 15)]
+
+
+def test_R13_R14_review_draft_approved_or_returned_before_delivery():
+    p = _profile_with(reply_review={"reviewer": "office", "citation": "Quy chế thử"})
+    assert p.reply_review == {"reviewer": "office", "citation": "Quy chế thử"}
+    assert d.builtin_profile("hanoi-2200").reply_review is None
+    w = make_world(profile=p)
+    e = w.engine
+    w.conf = hold_conference(w)
+    (item,) = raise_items(w, w.conf, ["Cấp sổ đỏ chậm"])
+    e.assign(w.office, item, w.land)
+    w.clock.set(at(D(2022, 10, 10)))
+    e.write_reply(w.land_officer, item, "1/TL", signer=w.land_officer, text="Dự thảo")
+    it = e.item(item)
+    assert it.reply.draft and it.reply.approved_on is None and it.status is d.ItemStatus.reply_written
+    before = (e.last_seq, e.item(item).to_dict())
+    with pytest.raises(d.InvalidTransition):
+        e.record_delivery(w.office, item, d.Recipient.raiser)
+    with pytest.raises(d.PermissionDenied):
+        e.approve_reply(w.land_officer, item)
+    with pytest.raises(d.InvalidArgument):
+        e.return_reply(w.office, item, "")
+    assert (e.last_seq, e.item(item).to_dict()) == before
+    w.clock.set(at(D(2022, 10, 11)))
+    e.return_reply(w.office, item, "Chưa nêu căn cứ pháp lý")
+    it = e.item(item)
+    assert it.status is d.ItemStatus.assigned and it.reply is None and it.returned == 1
+    with pytest.raises(d.InvalidTransition):
+        e.approve_reply(w.office, item)
+    w.clock.set(at(D(2022, 10, 12)))
+    e.write_reply(w.land_officer, item, "2/TL", signer=w.land_officer, text="Căn cứ Luật Đất đai")
+    w.clock.set(at(D(2022, 10, 13)))
+    e.execute(w.office, d.ApproveReply(item, note="Đạt"))
+    it = e.item(item)
+    assert not it.reply.draft and it.reply.approved_on == D(2022, 10, 13) and it.reply.approved_by == w.office
+    with pytest.raises(d.InvalidTransition):
+        e.approve_reply(w.office, item)
+    for r in d.Recipient:
+        e.record_delivery(w.office, item, r)
+    assert e.item_status(item) is d.ItemStatus.replied
+    # As of the day before the approval the reply was a draft.
+    assert e.state_as_of(D(2022, 10, 12)).item(item).reply.draft
+    types = [ev.type for ev in e.history(item=item)]
+    assert types.count("reply_returned") == 1 and types.count("reply_approved") == 1
+    assert d.command_from_dict({"type": "return_reply", "item": item, "reason": "x"}).reason == "x"
+    rep = d.make_report(e, d.Period.range(D(2022, 9, 1), D(2022, 12, 31)), unit=w.ward, as_of=D(2022, 10, 13))
+    (row,) = [r for r in rep.by_agency if r.agency == w.land]
+    assert row.returned == 1
+    assert d.report_to_dict(rep)["by_agency"][0]["returned"] == 1

@@ -166,6 +166,7 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
   // ---- items: one pass ----
   std::vector<Tally> topic_t(s.topics.size());
   std::vector<Tally> agency_t(s.agencies.size());
+  std::vector<std::uint64_t> agency_returned(s.agencies.size());  // R13, R14 review
   std::uint64_t prev_items = 0, prev_resolved = 0;
   const ItemRec* items = s.items.data();
   const std::size_t n = s.items.size();
@@ -194,6 +195,7 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
     count(rep.items, s, r, eff, eff_id, asof);
     count(topic_t[r.topic], s, r, eff, eff_id, asof);
     if (eff.agency) count(agency_t[eff.agency.value], s, r, eff, eff_id, asof);
+    if (r.returned && r.agency) agency_returned[r.agency.value] += r.returned;
     ++rep.trend[month_of[d - from]].items;
     if (r.status == ItemStatus::merged) ++rep.merged;
     if (r.reopened) ++rep.reopened_items;
@@ -222,8 +224,9 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
   }
   for (std::size_t t = 0; t < topic_t.size(); ++t) add_topic(t);
   for (std::size_t a = 1; a < agency_t.size(); ++a)
-    if (agency_t[a].items)
-      rep.by_agency.push_back({AgencyId(static_cast<std::uint32_t>(a)), s.agencies[a].code, s.agencies[a].name, agency_t[a]});
+    if (agency_t[a].items || agency_returned[a])
+      rep.by_agency.push_back({AgencyId(static_cast<std::uint32_t>(a)), s.agencies[a].code, s.agencies[a].name,
+                               agency_t[a], agency_returned[a]});
 
   rep.change_conferences = change(prev_conf, rep.conferences);
   rep.change_opinions = change(prev_op, rep.opinions);

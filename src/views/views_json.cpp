@@ -101,6 +101,7 @@ json report_to_json(const Report& r) {
     x["agency"] = id(a.agency);
     x["code"] = a.code;
     x["name"] = a.name;
+    x["returned"] = a.returned;
     agencies.push_back(x);
   }
   j["by_agency"] = agencies;

@@ -47,6 +47,8 @@ const std::map<std::string, CommandRule>& rules() {
       {"reopen", {Target::item, false}},
       {"close_item", {Target::item, false}},
       {"publish_reply", {Target::item, false}},
+      {"approve_reply", {Target::item, false}},  // R13, R14 review (issue 15)
+      {"return_reply", {Target::item, false}},
       {"record_council_session", {Target::unit, false}},
       {"record_voter_request", {Target::unit, false}},
       {"record_reception", {Target::unit, false}},

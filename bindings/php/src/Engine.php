@@ -340,6 +340,22 @@ final class Engine
             'on' => Convert::date($on)], $idempotencyKey);
     }
 
+    /** Approves a draft reply where the profile asks for review (R13, R14; "reply_review"). */
+    public function approveReply(int|string $actor, int $item, string $note = '', ?\DateTimeInterface $on = null,
+        ?string $idempotencyKey = null): CommandResult
+    {
+        return $this->command($actor, ['type' => 'approve_reply', 'item' => $item, 'note' => $note,
+            'on' => Convert::date($on)], $idempotencyKey);
+    }
+
+    /** Returns a draft reply to the agency for rework, with the reason (R13, R14). */
+    public function returnReply(int|string $actor, int $item, string $reason, ?\DateTimeInterface $on = null,
+        ?string $idempotencyKey = null): CommandResult
+    {
+        return $this->command($actor, ['type' => 'return_reply', 'item' => $item, 'reason' => $reason,
+            'on' => Convert::date($on)], $idempotencyKey);
+    }
+
     /**
      * Bulk submission (dt_call "import_opinions"): $rows are submit_opinion commands as arrays
      * (the "type" may be left out), each committed on its own. $onError "raise" (default)

@@ -264,6 +264,16 @@ public final class Command {
     return new Command("close_item").put("item", item).put("note", need(note, "note"));
   }
 
+  /** approve_reply: the reviewer approves a draft reply (R13, R14; profile "reply_review"). */
+  public static Command approveReply(long item) {
+    return new Command("approve_reply").put("item", item);
+  }
+
+  /** return_reply: the reviewer returns a draft reply for rework, with the reason (R13, R14). */
+  public static Command returnReply(long item, String reason) {
+    return new Command("return_reply").put("item", item).put("reason", need(reason, "reason"));
+  }
+
   private static List<Long> ids(List<Long> ids, String what) {
     need(ids, what);
     for (Long id : ids) need(id, "an id of " + what);
