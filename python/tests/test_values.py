@@ -127,6 +127,9 @@ def samples(tmp_path_factory):
     assert pubs
     out["ResultsPublication"] = pubs[0]
     out["ComplianceReport"] = d.compliance(e, d.Period.year(2022), unit=w.ward, as_of=D(2022, 12, 31))
+    similar = e.similar_items(w.ward, e.item(b).text)
+    assert similar and similar[0].item == b
+    out["SimilarItem"] = similar[0]
     out["ExportOptions"] = d.ExportOptions(unit=w.ward, visibility="internal", as_of=D(2022, 12, 31))
     out["SqliteOptions"] = d.SqliteOptions(sync="normal")
     path = tmp_path_factory.mktemp("values") / "v.db"
