@@ -75,9 +75,9 @@ struct World {
   }
   std::uint64_t last_seq() { return json::parse(ctx->engine.call("last_seq", "{}")).get<std::uint64_t>(); }
 
-  Response send(const std::string& method, const std::string& path, const ApiKey* key,
-                std::vector<std::pair<std::string, std::string>> query = {}, std::string body = {},
-                std::vector<std::pair<std::string, std::string>> headers = {}) {
+  static Request request(const std::string& method, const std::string& path, const ApiKey* key,
+                         std::vector<std::pair<std::string, std::string>> query = {}, std::string body = {},
+                         std::vector<std::pair<std::string, std::string>> headers = {}) {
     Request r;
     r.method = method;
     r.path = path;
@@ -86,6 +86,12 @@ struct World {
     r.body = std::move(body);
     r.headers = std::move(headers);
     r.key = key;
+    return r;
+  }
+  Response send(const std::string& method, const std::string& path, const ApiKey* key,
+                std::vector<std::pair<std::string, std::string>> query = {}, std::string body = {},
+                std::vector<std::pair<std::string, std::string>> headers = {}) {
+    Request r = request(method, path, key, std::move(query), std::move(body), std::move(headers));
     return router.handle(r);
   }
   Response get(const std::string& path, const ApiKey* key, std::vector<std::pair<std::string, std::string>> query = {},
@@ -488,14 +494,7 @@ TEST_CASE("v1 reads on the I/O thread: try_handle answers the keyed reads as han
   w.conference();
   auto request = [](const std::string& method, const std::string& path, const ApiKey* key,
                     std::vector<std::pair<std::string, std::string>> query = {}, std::string body = {}) {
-    Request r;
-    r.method = method;
-    r.path = path;
-    r.target = path;
-    r.query = std::move(query);
-    r.body = std::move(body);
-    r.key = key;
-    return r;
+    return World::request(method, path, key, std::move(query), std::move(body));
   };
   const std::string item = "/v1/items/" + std::to_string(w.item1);
   const std::string unit = "/v1/units/" + std::to_string(w.bd);
