@@ -540,3 +540,23 @@ TEST_CASE("v1 reads on the I/O thread: try_handle answers the keyed reads as han
   REQUIRE(cached);
   CHECK(cached->body == rebuilt.body);
 }
+
+TEST_CASE("v1 duplicate suggestions: the unit's open items most like a text, scoped by the key", "[service][v1]") {
+  World w;
+  w.conference();  // item1 (replied, published) and item2 (assigned) in Bồ Đề
+  const std::string path = "/v1/units/" + std::to_string(w.bd) + "/similar";
+  Response r = w.get(path, &w.ward, {{"text", "noi bo rac ton dong to 9"}});
+  REQUIRE(r.status == 200);
+  const json s = body(r)["similar"];
+  REQUIRE(s.size() == 1);  // item1 is replied: not open
+  CHECK(s[0]["item"] == w.item2);
+  CHECK(s[0]["score"].get<double>() > 0.5);
+  CHECK(body(w.get(path, &w.ward, {{"text", "hưu trí"}}))["similar"].empty());
+  CHECK(w.get(path, &w.other_ward, {{"text", "rác"}}).status == 403);
+  CHECK(w.get("/v1/units/999/similar", &w.ward, {{"text", "rác"}}).status == 404);
+  CHECK(w.get(path, nullptr, {{"text", "rác"}}).status == 401);
+  for (const auto& query : std::vector<std::vector<std::pair<std::string, std::string>>>{
+           {}, {{"text", ""}}, {{"text", "rác"}, {"limit", "0"}}, {{"text", "rác"}, {"limit", "101"}},
+           {{"text", "rác"}, {"limit", "x"}}, {{"text", "rác"}, {"colour", "red"}}, {{"text", "r\xC3"}}})
+    CHECK(w.get(path, &w.ward, query).status == 400);
+}

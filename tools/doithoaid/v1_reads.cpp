@@ -197,6 +197,15 @@ Response get_accounting(Context& ctx, Request& req) {
       ctx.engine.call("accounting", dump(json{{"unit", unit}, {"as_of", q.date("as_of").value_or(today(ctx))}})));
 }
 
+// R07 at intake: the unit's open items most like a new text (Engine::similar_items).
+Response get_similar(Context& ctx, Request& req) {
+  const Query q(req, {"text", "limit"});
+  const std::uint64_t unit = scoped_unit(ctx, req);
+  const auto text = q.text("text");
+  if (!text) bad("query parameter 'text' is required");
+  return json_response({{"similar", call(ctx, "similar_items", {{"unit", unit}, {"text", *text}, {"limit", q.limit(10, 100)}})}});
+}
+
 Response get_triggers(Context& ctx, Request& req) {
   const Query q(req, {"as_of"});
   const std::uint64_t unit = scoped_unit(ctx, req);
@@ -369,6 +378,7 @@ void add_v1_read_routes(Router& router, Context& ctx) {
   key("/v1/units/{id}/report", get_report);
   key("/v1/units/{id}/compliance", get_compliance);
   key("/v1/units/{id}/triggers", get_triggers);
+  key("/v1/units/{id}/similar", get_similar);
   key("/v1/conferences", get_conferences);
   key("/v1/items", get_items);
   key("/v1/overdue", get_overdue);
