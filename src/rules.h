@@ -1,6 +1,6 @@
 // Internal: decide(state, actor, command, now, profile, calendar) -> events. Pure: it reads
 // the state and never changes it. Every rule of DOMAIN.md that a command can break is
-// checked here; apply (state.cpp) then records the outcome without checks.
+// checked here; apply (src/apply/) then records the outcome without checks.
 #pragma once
 
 #include <vector>

@@ -112,7 +112,7 @@ TEST_CASE("golden logs: a changed golden event is noticed (the test can fail)") 
 
 TEST_CASE("golden logs: the outcomes log carries every recorded outcome, and the older logs none") {
   // bode and random were written before outcomes were recorded (their events are applied by
-  // the frozen computation, src/state.cpp); outcomes after (applied from the record). Both
+  // the frozen computation, src/apply/v1.cpp); outcomes after (applied from the record). Both
   // must keep replaying: the test above replays them, this one makes sure they are what
   // they claim to be.
   auto count = [](const std::string& name) {

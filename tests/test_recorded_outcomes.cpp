@@ -2,7 +2,7 @@
 // conference gives its reply deadline, which items follow a merged unit, the status an
 // intake decision or a reopening leaves an item in) are recorded in their events, and apply
 // reads them from there. Events of older logs, which do not carry them, are applied with the
-// frozen computation of that time (src/state.cpp, "schema version 1 path").
+// frozen computation of that time (src/apply/v1.cpp, "schema version 1 path").
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <sstream>

@@ -28,7 +28,7 @@ struct UnitRenamed { UnitId unit; std::string name; Date on; };
 // Outcomes recorded in events (issue 16): `std::optional` fields hold what the rules decided
 // when the event was written. Events written before them lack the field (absent in JSON and
 // in the binary cache); apply then computes the outcome with the rule of that time, frozen
-// (src/state.cpp, "schema version 1 path"), so old logs replay to the same state and new ones
+// (src/apply/v1.cpp, "schema version 1 path"), so old logs replay to the same state and new ones
 // depend on no rule at all.
 //
 // moved_items: the items of `unit` that went to `into` with it: every one not closed (a

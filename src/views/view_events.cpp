@@ -1,5 +1,5 @@
 // Decide and apply for the views layer's commands and events (R13 publication, R17 council
-// sessions and voter requests). Same contract as rules.cpp / state.cpp: decide checks and
+// sessions and voter requests). Same contract as src/rules/ and src/apply/: decide checks and
 // never mutates; apply records without checks.
 #include <algorithm>
 
