@@ -79,7 +79,7 @@ template <class A> void io(A& a, OpinionRec& v) {
 template <class A> void io(A& a, ReplyRec& v) {
   a(v.number); a(v.text); a(v.date); a(v.completed_on);
   for (auto& d : v.delivered_on) a(d);
-  a(v.signer); a(v.agency); a(v.delivered); a(v.review); a(v.approved_on); a(v.approved_by);
+  a(v.signer); a(v.agency); a(v.delivered); a(v.review);
 }
 template <class A> void io(A& a, ItemRec& v) {
   a(v.opinion); a(v.unit); a(v.raised_in); a(v.agency); a(v.text); a(v.raised_on); a(v.deadline);
@@ -88,6 +88,7 @@ template <class A> void io(A& a, ItemRec& v) {
   a(v.has_cold); a(v.returned);
 }
 template <class A> void io(A& a, FindingRec& v) { a(v.text); a(v.prev); a(v.by); a(v.on); a(v.satisfactory); }
+template <class A> void io(A& a, ApprovalRec& v) { a(v.on); a(v.by); }
 template <class A> void io(A& a, SpotAnswer& v) { a(v.answered_by); a(v.gist); a(v.on); }
 template <class A> void io(A& a, Extension& v) {
   a(v.previous); a(v.deadline); a(v.notice_number); a(v.notice_date); a(v.agency); a(v.reason);
@@ -108,7 +109,7 @@ template <class A> void io(A& a, ViewData& v) {
 template <class A> void io(A& a, Result& v) { a(v.first_seq); a(v.last_seq); a(v.id); a(v.items); }
 template <class A> void io(A& a, StateImpl& v) {
   a(v.last_seq); a(v.last_at); a(v.units); a(v.agencies); a(v.organizations); a(v.persons);
-  a(v.conferences); a(v.opinions); a(v.items); a(v.replies); a(v.findings); a(v.cold); a(v.topics);
+  a(v.conferences); a(v.opinions); a(v.items); a(v.replies); a(v.findings); a(v.cold); a(v.approvals); a(v.topics);
   a(v.unit_codes); a(v.agency_codes); a(v.organization_codes); a(v.person_codes);
   a(v.conference_codes); a(v.by_deadline); a(v.view);
 }
@@ -118,11 +119,11 @@ template <class A> void io(A& a, StateImpl& v) {
 #if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
 // (zone_minutes is deliberately not in snapshots: the engine sets it from its profile; nor
 // are persons_version and redaction, what is derived from the persons: 72 of the bytes.)
-static_assert(sizeof(StateImpl) == 960, "StateImpl changed: update io(StateImpl) and kSnapshotFormat");
+static_assert(sizeof(StateImpl) == 1016, "StateImpl changed: update io(StateImpl) and kSnapshotFormat");
 static_assert(sizeof(ViewData) == 168, "ViewData changed: update io(ViewData) and kSnapshotFormat");
 static_assert(sizeof(ItemRec) == 72, "ItemRec changed: update io(ItemRec) and kSnapshotFormat");
 static_assert(sizeof(ItemCold) == 176, "ItemCold changed: update io(ItemCold) and kSnapshotFormat");
-static_assert(sizeof(ReplyRec) == 64, "ReplyRec changed: update io(ReplyRec) and kSnapshotFormat");
+static_assert(sizeof(ReplyRec) == 56, "ReplyRec changed: update io(ReplyRec) and kSnapshotFormat");
 static_assert(sizeof(OpinionRec) == 36, "OpinionRec changed: update io(OpinionRec) and kSnapshotFormat");
 static_assert(sizeof(UnitRec) == 232, "UnitRec changed: update io(UnitRec) and kSnapshotFormat");
 static_assert(sizeof(ConferenceRec) == 440, "ConferenceRec changed: update io(ConferenceRec) and kSnapshotFormat");

@@ -136,8 +136,13 @@ Item StateImpl::item_value(std::uint32_t id) const {
               [](const Delivery& a, const Delivery& b) { return a.on < b.on; });
     rep.completed_on = opt_date(p.completed_on);
     rep.draft = p.review == 1;
-    rep.approved_on = opt_date(p.approved_on);
-    rep.approved_by = p.approved_by;
+    if (p.review == 2) {
+      const auto a = approvals.find(r.reply - 1);
+      if (a != approvals.end()) {
+        rep.approved_on = opt_date(a->second.on);
+        rep.approved_by = a->second.by;
+      }
+    }
     v.reply = std::move(rep);
   }
   v.closed_on = opt_date(r.closed_on);
@@ -186,7 +191,7 @@ void detail::StateAccess::apply(State& s, const Recorded& r) {
   if (std::holds_alternative<ev::FindingRecorded>(r.event)) impl.findings.back().by = r.actor;
   // So do approvals of replies (R13, R14).
   if (const auto* a = std::get_if<ev::ReplyApproved>(&r.event))
-    impl.replies[impl.items[a->item.value].reply - 1].approved_by = r.actor;
+    impl.approvals[impl.items[a->item.value].reply - 1].by = r.actor;
   impl.last_seq = r.seq;
   impl.last_at = r.at;
 }

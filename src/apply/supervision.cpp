@@ -38,9 +38,9 @@ void Applier::operator()(const ev::ItemClosed& e) {
 }
 // ---- review before publication (R13, R14; issue 15) ----
 void Applier::operator()(const ev::ReplyApproved& e) {
-  ReplyRec& p = s.replies[s.items[e.item.value].reply - 1];
-  p.review = 2;
-  p.approved_on = day_of(e.on);  // approved_by: from the envelope (StateAccess::apply)
+  const std::uint32_t reply = s.items[e.item.value].reply - 1;
+  s.replies[reply].review = 2;
+  s.approvals[reply].on = day_of(e.on);  // by: from the envelope (StateAccess::apply)
 }
 void Applier::operator()(const ev::ReplyReturned& e) {
   ItemRec& r = s.items[e.item.value];
