@@ -158,7 +158,7 @@ TEST_CASE("exports: CSV is UTF-8 with BOM, CRLF, RFC 4180 quoting, one row per i
   REQUIRE(t.size() == 5);
   CHECK(t[0] == csv_columns());
   CHECK(csv_columns().front() == "item_id");
-  CHECK(csv_columns().size() == 25);
+  CHECK(csv_columns().size() == 26);
   for (const auto& r : t) CHECK(r.size() == csv_columns().size());
   auto col = [&](const char* name) {
     return static_cast<std::size_t>(std::find(csv_columns().begin(), csv_columns().end(), name) - csv_columns().begin());

@@ -373,4 +373,28 @@ TEST_CASE("R13 review: a draft counts as no reply (accounting, overdue) until ap
   const nlohmann::json j = report_to_json(rep);
   CHECK(j["by_agency"][0]["returned"].is_number_unsigned());
   CHECK(schema_check::errors(schema_check::load("report.schema.json"), j).empty());
+  // The HTML report gives returns a column, only when there are some.
+  const std::string html = report_html(rep);
+  CHECK(html.find("Trả lại để hoàn thiện") != std::string::npos);
+  CHECK(html.find("<td class=\"n\">1</td></tr>") != std::string::npos);
+  ReportRequest none = q;
+  none.as_of = Date(2022, 10, 20);  // before the return
+  CHECK(report_html(make_report(*w.engine, none)).find("Trả lại để hoàn thiện") == std::string::npos);
+  // Exports: the item's returns are internal (the office's review), not public.
+  ExportOptions o;
+  o.item = i;
+  o.visibility = Visibility::internal;
+  const nlohmann::json in = export_items_json(*w.engine, o);
+  CHECK(in["items"][0]["returned"] == 1);
+  CHECK(schema_check::errors(schema_check::load("items.schema.json"), in).empty());
+  std::string csv;
+  export_items_csv(*w.engine, o, csv);
+  CHECK(csv.substr(csv.size() - 4) == ",1\r\n");  // the last column, returned
+  o.visibility = Visibility::public_view;
+  const nlohmann::json pub = export_items_json(*w.engine, o);
+  CHECK_FALSE(pub["items"][0].contains("returned"));
+  CHECK(schema_check::errors(schema_check::load("items.schema.json"), pub).empty());
+  csv.clear();
+  export_items_csv(*w.engine, o, csv);
+  CHECK(csv.substr(csv.size() - 3) == ",\r\n");  // empty in public
 }

@@ -178,7 +178,7 @@ def test_R13_redactor_removes_emails_and_names_after_honorifics_in_nfc_nfd_and_u
 
 def test_csv_export_bom_header_and_file(story, tmp_path):
     cols = d.csv_columns()
-    assert cols[:3] == ["item_id", "opinion_id", "conference_id"] and cols[-1] == "reopened" and len(cols) == 25
+    assert cols[:3] == ["item_id", "opinion_id", "conference_id"] and cols[-2:] == ["reopened", "returned"] and len(cols) == 26
     text = d.export_items_csv(story.engine, visibility="internal", as_of=D(2022, 12, 31))
     assert text.startswith("\ufeff")
     lines = text[1:].split("\r\n")

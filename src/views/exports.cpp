@@ -135,6 +135,8 @@ json detail::export_items_json(const State& state, const Profile& profile, const
     x["extensions"] = r.extensions;
     x["resolved_on"] = jday(r.resolved_on);
     x["reopened"] = r.reopened;
+    // Replies returned for rework (R13, R14 review) are the office's business: internal only.
+    if (!sel.pub) x["returned"] = r.returned;
     if (const ReplyRec* rep = sel.reply(id))
       x["reply"] = {{"number", s.text().str(rep->number)}, {"date", jday(rep->date)},
                     {"agency", rep->agency ? s.agencies[rep->agency.value].name : std::string()},
@@ -162,7 +164,7 @@ const std::vector<std::string>& csv_columns() {
       "channel",      "raised_by",    "topic",         "topic_label", "text",        "status",
       "standing",     "raised_on",    "agency_code",   "agency_name", "deadline",    "original_deadline",
       "extensions",   "resolved_on",  "reply_number",  "reply_date",  "reply_text",  "published_on",
-      "reopened"};
+      "reopened",     "returned"};
   return c;
 }
 
@@ -309,6 +311,10 @@ std::size_t detail::export_items_csv(const State& state, const Profile& profile,
     }
     w.day(since);
     w.num(r.reopened);
+    if (sel.pub)
+      w.sep();  // returned: internal only (R13, R14 review)
+    else
+      w.num(r.returned);
     w.end_row();
     ++rows;
     if (out.size() >= (1 << 20)) {

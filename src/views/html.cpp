@@ -278,9 +278,18 @@ th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjus
   for (const auto& t : r.by_topic)
     h += "<tr><td>" + esc(T.en ? t.topic : t.label) + "</td>" + tally_cells(t.tally, T) + "</tr>";
   h += "</tbody></table></section>\n";
+  // Replies returned for rework (R13, R14 review): a column only where the profile's review
+  // returned some, so reports of units without review keep their shape.
+  const bool returns = std::any_of(r.by_agency.begin(), r.by_agency.end(), [](const auto& a) { return a.returned > 0; });
+  std::string agency_head = tally_head(T, "Cơ quan", "Agency");
+  if (returns)
+    agency_head.insert(agency_head.size() - std::string("</tr></thead>").size(),
+                       "<th class=\"n\">" + std::string(T.t("Trả lại để hoàn thiện", "Returned for rework")) + "</th>");
   h += "<section id=\"agencies\"><h2>" + std::string(T.t("Theo cơ quan giải quyết", "By agency")) + "</h2><table>" +
-       tally_head(T, "Cơ quan", "Agency") + "<tbody>";
-  for (const auto& a : r.by_agency) h += "<tr><td>" + esc(a.name) + "</td>" + tally_cells(a.tally, T) + "</tr>";
+       agency_head + "<tbody>";
+  for (const auto& a : r.by_agency)
+    h += "<tr><td>" + esc(a.name) + "</td>" + tally_cells(a.tally, T) +
+         (returns ? "<td class=\"n\">" + T.num(a.returned) + "</td>" : std::string()) + "</tr>";
   h += "</tbody></table></section>\n";
 
   h += "<section id=\"change\"><h2>" + std::string(T.t("So với kỳ trước", "Change from the previous period")) + " (" +
