@@ -438,6 +438,12 @@ TEST_CASE("v1 reports: JSON, CSV and HTML by format or Accept", "[service][v1]")
   CHECK(csv.body.rfind("\xEF\xBB\xBFsection,code,label,items,", 0) == 0);
   CHECK(csv.body.find("\r\nall,,,2,1,") != std::string::npos);
   CHECK(csv.body.find("\r\ntopic,land,") != std::string::npos);
+  CHECK(csv.body.find(",escalated,returned\r\n") != std::string::npos);
+  // returned (R13, R14 review) is an agency row's count; the other rows leave it empty.
+  const std::size_t agency_row = csv.body.find("\r\nagency,");
+  REQUIRE(agency_row != std::string::npos);
+  CHECK(csv.body.substr(csv.body.find("\r\n", agency_row + 2) - 2, 2) == ",0");
+  CHECK(csv.body.substr(csv.body.find("\r\n", csv.body.find("\r\nall,") + 2) - 1, 1) == ",");
   Response html = w.get(path, &w.ward, {{"period", "2022-10"}}, {{"accept", "text/html,application/xhtml+xml;q=0.9"}});
   REQUIRE(html.status == 200);
   CHECK(html.content_type == "text/html; charset=utf-8");
@@ -559,4 +565,59 @@ TEST_CASE("v1 duplicate suggestions: the unit's open items most like a text, sco
            {}, {{"text", ""}}, {{"text", "rác"}, {"limit", "0"}}, {{"text", "rác"}, {"limit", "101"}},
            {{"text", "rác"}, {"limit", "x"}}, {{"text", "rác"}, {"colour", "red"}}, {{"text", "r\xC3"}}})
     CHECK(w.get(path, &w.ward, query).status == 400);
+}
+
+TEST_CASE("v1 reply templates: listed, rendered for an item or conference of the key's scope, recording nothing", "[service][v1]") {
+  World w;
+  w.conference();  // item2 assigned to the Bồ Đề agency
+  Response r = w.get("/v1/templates", &w.ward, {{"kind", "reply"}});
+  REQUIRE(r.status == 200);
+  const json list = body(r)["templates"];
+  REQUIRE_FALSE(list.empty());
+  for (const json& t : list) CHECK(t["kind"] == "reply");
+  CHECK(body(w.get("/v1/templates", &w.ward))["templates"].size() > list.size());
+  // The caller's placeholders of the first template get values; the engine fills the rest.
+  const json& t = list[0];
+  const std::vector<std::string> caller = {"signer", "number", "date", "answer", "reason", "target", "new_deadline", "to_unit"};
+  json values = json::object();
+  for (const json& p : t["placeholders"])
+    if (std::find(caller.begin(), caller.end(), p.get<std::string>()) != caller.end()) values[p.get<std::string>()] = "Nội dung " + p.get<std::string>();
+  const json ask = {{"key", t["key"]}, {"item", w.item2}, {"values", values}};
+  const std::uint64_t seq = w.last_seq();
+  r = w.send("POST", "/v1/templates/render", &w.ward, {}, ask.dump(), {{"content-type", "application/json"}});
+  REQUIRE(r.status == 200);
+  const json out = body(r);
+  CHECK(out["key"] == t["key"]);
+  CHECK(out["kind"] == "reply");
+  CHECK(out["text"].get<std::string>().find("{{") == std::string::npos);
+  CHECK(w.last_seq() == seq);  // a read
+  // Scope: another ward's key may not render Bồ Đề's item; no key at all is 401.
+  CHECK(w.send("POST", "/v1/templates/render", &w.other_ward, {}, ask.dump()).status == 403);
+  CHECK(w.send("POST", "/v1/templates/render", nullptr, {}, ask.dump()).status == 401);
+  // A missing caller placeholder names itself; unknown templates, items and fields are refused.
+  if (!values.empty()) {
+    json short_of = ask;
+    short_of["values"].erase(short_of["values"].begin());
+    r = w.send("POST", "/v1/templates/render", &w.ward, {}, short_of.dump());
+    CHECK(r.status == 400);
+    CHECK(body(r)["error"]["message"].get<std::string>().find(values.begin().key()) != std::string::npos);
+  }
+  json unknown = ask;
+  unknown["key"] = "no-such-template";
+  CHECK(w.send("POST", "/v1/templates/render", &w.ward, {}, unknown.dump()).status == 404);
+  json missing_item = ask;
+  missing_item["item"] = 999;
+  CHECK(w.send("POST", "/v1/templates/render", &w.ward, {}, missing_item.dump()).status == 404);
+  for (const std::string& bad_body :
+       {std::string("{"), std::string("[]"), json{{"key", t["key"]}, {"item", -1}}.dump(),
+        json{{"key", t["key"]}, {"item", "x"}}.dump(), json{{"key", t["key"]}, {"item", 4294967295ull}}.dump(),
+        json{{"key", t["key"]}, {"item", w.item2}, {"colour", "red"}}.dump(),
+        json{{"key", t["key"]}, {"item", w.item2}, {"values", {{"signer", 5}}}}.dump(),
+        std::string("{\"key\": \"r\xC3\", \"item\": 1}"), std::string(5000, '[') + std::string(5000, ']')})
+    CHECK(w.send("POST", "/v1/templates/render", &w.ward, {}, bad_body).status == 400);
+  CHECK(w.send("POST", "/v1/templates/render", &w.ward, {}, ask.dump(), {{"content-type", "text/plain"}}).status == 400);
+  for (const auto& query : std::vector<std::vector<std::pair<std::string, std::string>>>{
+           {{"kind", "poem"}}, {{"colour", "red"}}, {{"kind", "r\xC3"}}})
+    CHECK(w.get("/v1/templates", &w.ward, query).status == 400);
+  CHECK(w.last_seq() == seq);
 }

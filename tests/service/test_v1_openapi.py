@@ -123,7 +123,8 @@ def test_reads_validate(world):
         (f"/v1/units/{BD}/triggers", "ward", {"as_of": "2022-09-30"}, 200),
         ("/v1/items", "ward", {"limit": 0}, 400), ("/v1/items", "ward", {"as_of": "2022-02-30"}, 400),
         ("/v1/items", "ward", {"colour": "red"}, 400), (f"/v1/units/{BD}/report", "ward", {"period": "2022-Q9"}, 400),
-        ("/v1/nothing", "ward", None, 404),
+        ("/v1/nothing", "ward", None, 404), ("/v1/templates", "ward", None, 200),
+        ("/v1/templates", "ward", {"kind": "refusal"}, 200), ("/v1/templates", "ward", {"kind": "ode"}, 400),
     ]:
         st, out, _ = request(s, "GET", path, key=key, query=query)
         assert st == want, (path, query, out)
@@ -132,6 +133,18 @@ def test_reads_validate(world):
     assert st == 200 and before["items"] == []
     st, _, _ = request(s, "GET", "/v1/items", key="ward", query={"as_of": "2022-09-29", "unit": BD})
     assert st == 404
+    # Reply templates: rendered for an item of the key's scope, validated against the schema.
+    st, listed, _ = request(s, "GET", "/v1/templates", key="ward", query={"kind": "reply"})
+    tpl = listed["templates"][0]
+    caller = {"signer", "number", "date", "answer", "reason", "target", "new_deadline", "to_unit"}
+    values = {p: "Giá trị " + p for p in tpl["placeholders"] if p in caller}
+    ask = {"key": tpl["key"], "item": world["item1"], "values": values}
+    st, out, _ = request(s, "POST", "/v1/templates/render", key="ward", body=ask)
+    assert st == 200 and out["key"] == tpl["key"] and "{{" not in out["text"], out
+    st, _, _ = request(s, "POST", "/v1/templates/render", key="other", body=ask)
+    assert st == 403
+    st, _, _ = request(s, "POST", "/v1/templates/render", key="ward", body=dict(ask, item="x"))
+    assert st == 400
     st, page, _ = request(s, "GET", "/v1/items", key="ward", query={"limit": 1})
     assert len(page["items"]) == 1 and page["next_after"] == item1
     st, late, _ = request(s, "GET", "/v1/overdue", key="ward", query={"as_of": "2022-12-31"})

@@ -206,6 +206,37 @@ Response get_similar(Context& ctx, Request& req) {
   return json_response({{"similar", call(ctx, "similar_items", {{"unit", unit}, {"text", *text}, {"limit", q.limit(10, 100)}})}});
 }
 
+// Reply templates (issue 15, docs/templates.md): the profile's templates, and one rendered for
+// an item or a conference of the key's scope. Rendering records nothing: the client puts the
+// text into its write_reply, extend, escalate or issue_conclusion_notice command.
+Response get_templates(Context& ctx, Request& req) {
+  const Query q(req, {"kind", "topic"});
+  json args = json::object();
+  if (const auto kind = q.text("kind")) args["kind"] = *kind;
+  if (const auto topic = q.text("topic")) args["topic"] = *topic;
+  return json_response({{"templates", call(ctx, "templates", args)}});
+}
+
+Response post_render_template(Context& ctx, Request& req) {
+  const Query q(req, {});
+  const auto content_type = req.header("content-type");
+  if (content_type && content_type->rfind("application/json", 0) != 0) bad("the request body must be application/json");
+  const json body = parse_body(req.body);
+  if (!body.is_object()) bad("the request body must be a JSON object {\"key\", \"item\" or \"conference\", \"values\"}");
+  for (const auto& [k, v] : body.items())
+    if (k != "key" && k != "item" && k != "conference" && k != "values") bad("unknown field '" + k + "' in the request");
+  const Scope scope(ctx, *req.key);
+  // The subject must be in the key's scope (checked before rendering: its data is the unit's).
+  for (const char* subject : {"item", "conference"}) {
+    const auto it = body.find(subject);
+    if (it == body.end() || it->is_null()) continue;
+    if (!it->is_number_unsigned() || it->get<std::uint64_t>() < 1 || it->get<std::uint64_t>() > kMaxId)
+      bad(std::string("'") + subject + "' must be an id in 1.." + std::to_string(kMaxId));
+    scope.require(scope.unit_of(subject, it->get<std::uint64_t>()));
+  }
+  return text_response(ctx.engine.call("render_template", dump(body)));
+}
+
 Response get_triggers(Context& ctx, Request& req) {
   const Query q(req, {"as_of"});
   const std::uint64_t unit = scoped_unit(ctx, req);
@@ -234,7 +265,8 @@ std::string csv_cell(const json& v) {
 // with BOM and CRLF, as the engine's CSV exports (docs/reports.md), so spreadsheets read it.
 std::string report_csv(const json& report) {
   static const char* const cols[] = {"items", "resolved", "outstanding", "not_yet_due", "overdue", "on_time",
-                                     "late", "on_time_rate", "extended_items", "extensions", "escalated"};
+                                     "late", "on_time_rate", "extended_items", "extensions", "escalated",
+                                     "returned"};  // returned: agency rows (R13, R14 review)
   std::ostringstream out;
   out << "\xEF\xBB\xBF" << "section,code,label";
   for (const char* c : cols) out << ',' << c;
@@ -380,6 +412,8 @@ void add_v1_read_routes(Router& router, Context& ctx) {
   key("/v1/units/{id}/triggers", get_triggers);
   key("/v1/units/{id}/similar", get_similar);
   key("/v1/conferences", get_conferences);
+  key("/v1/templates", get_templates);
+  router.add("POST", "/v1/templates/render", Access::key, [c](Request& req) { return post_render_template(*c, req); });
   key("/v1/items", get_items);
   key("/v1/overdue", get_overdue);
   router.add("GET", "/v1/conferences/{id}", Access::key, [c](Request& req) { return get_owned(*c, req, "conference"); },
