@@ -871,15 +871,24 @@ int dt_execute(dt_engine* engine, const char* request_json, char** result_json, 
   });
 }
 
+namespace {
+// What dt_call and dt_try_call check first, in this order: the out-parameter (cleared), the
+// engine, the method's name and that the method exists. Returns the method's entry.
+auto checked_method(const char* fn, dt_engine* engine, const char* method, char** result_json) {
+  if (!result_json) invalid(std::string(fn) + ": result_json (the out-parameter) is NULL");
+  *result_json = nullptr;
+  if (!engine) invalid(std::string(fn) + ": engine is NULL");
+  if (!method) invalid(std::string(fn) + ": method is NULL");
+  const auto it = methods().find(method);
+  if (it == methods().end())
+    invalid(std::string(fn) + ": unknown method '" + method + "' (docs/c-abi.md lists them)");
+  return it;
+}
+}  // namespace
+
 int dt_call(dt_engine* engine, const char* method, const char* args_json, char** result_json, dt_error** err) {
   return guard(err, [&] {
-    if (!result_json) invalid("dt_call: result_json (the out-parameter) is NULL");
-    *result_json = nullptr;
-    if (!engine) invalid("dt_call: engine is NULL");
-    if (!method) invalid("dt_call: method is NULL");
-    const auto& table = methods();
-    const auto it = table.find(method);
-    if (it == table.end()) invalid(std::string("dt_call: unknown method '") + method + "' (docs/c-abi.md lists them)");
+    const auto it = checked_method("dt_call", engine, method, result_json);
     if (std::strcmp(method, "import_opinions") == 0 && args_json && *args_json) {
       // A bulk import: its rows are decoded as they are parsed, not through a JSON tree
       // (design-notes.md, "Bulk imports through the C ABI").
@@ -928,13 +937,7 @@ bool never_waits(const char* method) {
 int dt_try_call(dt_engine* engine, const char* method, const char* args_json, char** result_json, dt_error** err) {
   bool blocked = false;
   const int status = guard(err, [&] {
-    if (!result_json) invalid("dt_try_call: result_json (the out-parameter) is NULL");
-    *result_json = nullptr;
-    if (!engine) invalid("dt_try_call: engine is NULL");
-    if (!method) invalid("dt_try_call: method is NULL");
-    const auto& table = methods();
-    const auto it = table.find(method);
-    if (it == table.end()) invalid(std::string("dt_try_call: unknown method '") + method + "' (docs/c-abi.md lists them)");
+    const auto it = checked_method("dt_try_call", engine, method, result_json);
     if (!never_waits(method)) {
       blocked = true;
       return;
