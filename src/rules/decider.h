@@ -120,7 +120,6 @@ struct Decider {
          ", their office or the department's head may " + action + " (R19)");
   }
 
-
   // ---- directory: src/rules/directory.cpp ----
   void operator()(const cmd::CreateUnit& c);
   void operator()(const cmd::RenameUnit& c);
