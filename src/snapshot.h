@@ -27,7 +27,7 @@ namespace doithoai::detail {
 // 2: compact findings; 3: views data (publication, sessions, requests); 4: raw records and text pool;
 // 5: conference format, cluster and co-chairs (art. 43), citizen reception days;
 // 6: reply review (draft, approval) and returned counts (issue 15)
-inline constexpr std::uint8_t kSnapshotFormat = 6;
+inline constexpr std::uint8_t kSnapshotFormat = 7;  // 7: issue 14 places and satisfaction
 
 void write_snapshot(const StateImpl& s, const std::unordered_map<std::string, Result>& idempotency,
                     std::string& out);
