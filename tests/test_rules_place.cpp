@@ -7,6 +7,7 @@
 
 #include "doithoai/json.h"
 #include "fixture.h"
+#include "schema_check.h"
 #include "state_access.h"
 #include "store_support.h"
 
@@ -253,4 +254,41 @@ TEST_CASE("R18 many on one matter in one place counts items within the profile's
   // A bad radius in the profile is refused when it is loaded.
   pj["triggers"]["many_on_one_matter"]["place_radius_m"] = -1;
   REQUIRE_ERROR(invalid_argument, load_profile(pj));
+}
+
+TEST_CASE("R13 Open311 exports an item's place, never a person's home address") {
+  World w;
+  const PersonId home = PersonId(w.run(kSystemActor, cmd::RegisterPerson{"Phạm Văn Đông", "", "", "", "Số 7 ngõ 45 Bồ Đề"}).id);
+  w.run(kSystemActor, cmd::GrantRole{home, Role::resident, w.ward});
+  const ItemId street = placed_letter(w, w.resident, at(kLat, kLon, "Ngõ 30 Bồ Đề"));
+  const ItemId at_home = placed_letter(w, home, at(kLat + kStep, kLon, "Số 7 ngõ 45 Bồ Đề"));
+  const ItemId nowhere = placed_letter(w, w.resident2, std::nullopt);
+  for (ItemId i : {street, at_home, nowhere}) {
+    w.run(w.office, cmd::Assign{i, w.urban, std::nullopt});
+    w.reply_all(i, w.urban_officer, Date(2022, 9, 20));
+    w.run(w.office, cmd::PublishReply{i});
+  }
+  auto by_id = [](const json& a, ItemId i) {
+    for (const json& x : a)
+      if (x["service_request_id"] == std::to_string(i.value)) return x;
+    return json();
+  };
+  ExportOptions o;
+  const json pub = export_open311(*w.engine, o);
+  CHECK(schema_check::errors(schema_check::load("open311-requests.schema.json"), pub).empty());
+  CHECK(by_id(pub, street)["lat"] == kLat);
+  CHECK(by_id(pub, street)["long"] == kLon);
+  CHECK(by_id(pub, street)["address"] == "Ngõ 30 Bồ Đề");
+  // The place is someone's registered (home) address: left out of the public view altogether.
+  CHECK_FALSE(by_id(pub, at_home).contains("lat"));
+  CHECK(by_id(pub, at_home)["address"] == "Phường Bồ Đề");
+  CHECK(pub.dump().find("Số 7 ngõ 45") == std::string::npos);
+  // No place: the unit's name, as before issue 14.
+  CHECK_FALSE(by_id(pub, nowhere).contains("lat"));
+  CHECK(by_id(pub, nowhere)["address"] == "Phường Bồ Đề");
+  // The internal view (the office's) shows every place.
+  o.visibility = Visibility::internal;
+  const json in = export_open311(*w.engine, o);
+  CHECK(by_id(in, at_home)["address"] == "Số 7 ngõ 45 Bồ Đề");
+  CHECK(by_id(in, at_home)["lat"].get<double>() == Approx(kLat + kStep));
 }
