@@ -289,6 +289,17 @@ void init_views(py::module_& m) {
   }, py::arg("engine"), py::arg("south"), py::arg("west"), py::arg("north"), py::arg("east"), py::kw_only(),
   py::arg("unit") = py::none(), py::arg("status") = py::none(), py::arg("as_of") = py::none(), py::arg("limit") = py::none(),
   "Issue 14 (R04): placed items in the box (west > east crosses the antimeridian), by id, as dicts.");
+  m.def("similar_items_near", [number](const PyEngine& en, UnitId unit, py::handle text, py::handle lat, py::handle lon,
+                                       py::handle limit) {
+    const std::string t = arg_cast<std::string>(text, "text");
+    const Place p{number(lat, "lat"), number(lon, "long"), ""};
+    const long long n = limit.is_none() ? 10 : arg_cast<long long>(limit, "limit");
+    if (n < 1 || n > 100) invalid("limit must be in 1..100");
+    py::gil_scoped_release nogil;
+    return similar_items_near(*en.use(), unit, t, p, static_cast<std::size_t>(n));
+  }, py::arg("engine"), py::arg("unit"), py::arg("text"), py::arg("lat"), py::arg("long"), py::arg("limit") = 10,
+  "Issue 14 (R07): Engine.similar_items reranked so items near (lat, long) come first (score x (1 + 0.5 "
+  "e^(-d/500 m))); each SimilarItem keeps its text score.");
   m.def("item_place", [](const PyEngine& en, ItemId item) {
     return en.use()->read([&](const State& s) { return item_place(s, item); });
   }, py::arg("engine"), py::arg("item"), "Issue 14: the item's Place, or None.");

@@ -292,3 +292,35 @@ TEST_CASE("R13 Open311 exports an item's place, never a person's home address") 
   CHECK(by_id(in, at_home)["address"] == "Số 7 ngõ 45 Bồ Đề");
   CHECK(by_id(in, at_home)["lat"].get<double>() == Approx(kLat + kStep));
 }
+
+TEST_CASE("R07 duplicate suggestions with a place rank nearby items higher") {
+  World w;
+  const char* text = "Rác thải tồn đọng đầu ngõ 30 phố Bồ Đề";
+  auto raise = [&](std::optional<Place> p, const char* t) {
+    cmd::SubmitOpinion c{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "",
+                         {{"environment", t}}};
+    c.place = std::move(p);
+    return w.run(w.resident, c).items.at(0);
+  };
+  const ItemId far = raise(at(kLat + 0.05, kLon), text);           // about 5.5 km away
+  const ItemId unplaced = raise(std::nullopt, text);
+  const ItemId near = raise(at(kLat + 0.0002, kLon), text);        // about 22 m away
+  const ItemId near_other = raise(at(kLat, kLon), "Rác thải tồn đọng ngõ 30");  // fewer words, on the spot
+  const auto plain = w.engine->similar_items(w.ward, text, 10);
+  REQUIRE(plain.size() == 4);
+  CHECK(plain[0].item == far);  // equal text scores: by id
+  const auto v = similar_items_near(*w.engine, w.ward, text, at(kLat, kLon), 10);
+  REQUIRE(v.size() == 4);
+  CHECK(v[0].item == near);
+  CHECK(v[0].score == Approx(plain[0].score));  // the text score is kept
+  CHECK(v[3].item != near_other);               // the place lifts a less alike item above far ones...
+  CHECK((v[1].item == near_other || v[2].item == near_other));
+  CHECK(v[2].item != near);
+  const auto top = similar_items_near(*w.engine, w.ward, text, at(kLat, kLon), 1);
+  REQUIRE(top.size() == 1);
+  CHECK(top[0].item == near);
+  (void)unplaced;
+  REQUIRE_ERROR(invalid_argument, similar_items_near(*w.engine, w.ward, text, at(std::nan(""), kLon), 10));
+  REQUIRE_ERROR(invalid_argument, similar_items_near(*w.engine, w.ward, text, at(kLat, kLon), 0));
+  REQUIRE_ERROR(not_found, similar_items_near(*w.engine, UnitId(999), text, at(kLat, kLon), 10));
+}

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -59,6 +60,14 @@ DOITHOAI_API std::vector<PlacedItem> items_in_box(const State& state, double sou
                                                   double east, const PlaceFilter& f = {});
 DOITHOAI_API std::vector<PlacedItem> items_in_box(const Engine& engine, double south, double west, double north,
                                                   double east, const PlaceFilter& f = {});
+// R07 at intake with a place: Engine::similar_items(unit, text, 100) reranked by
+//   score x (1 + 0.5 e^(-d / 500 m))
+// where d is the distance from `place` to the item's place (items without one: no boost), at
+// most `limit` (1..100). Each SimilarItem keeps its text score; only the order changes, so a
+// duplicate on the same street comes before an equally worded item across the city.
+// Errors: those of similar_items, and invalid_argument for a bad place.
+DOITHOAI_API std::vector<SimilarItem> similar_items_near(const Engine& engine, UnitId unit, std::string_view text,
+                                                         const Place& place, std::size_t limit = 10);
 DOITHOAI_API nlohmann::json place_to_json(const Place& p);
 DOITHOAI_API nlohmann::json placed_items_to_json(const std::vector<PlacedItem>& v);
 

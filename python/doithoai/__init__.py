@@ -231,6 +231,7 @@ __all__ = [
     "items_near",
     "items_in_box",
     "item_place",
+    "similar_items_near",
     "satisfaction_of",
     "supervision_list",
     # reply templates (docs/templates.md)

@@ -137,3 +137,19 @@ def test_R16_report_satisfaction_rates():
     assert rep.satisfaction["by_agency"][0]["partly_satisfied"] == 1
     assert rep.to_dict()["satisfaction"] == rep.satisfaction
     assert d.make_report(e, d.Period.month(2022, 7), unit=w.district, as_of=D(2022, 8, 10)).satisfaction is None
+
+
+def test_R07_similar_items_near_ranks_nearby_items_first():
+    w = make_world()
+    e = w.engine
+    text = "Rác thải tồn đọng đầu ngõ 30 phố Bồ Đề"
+    far = e.submit_opinion(w.office, w.ward, [("environment", text)], channel="letter", raised_by=w.resident,
+                           place=(LAT + 0.05, LON)).items[0]
+    near = e.submit_opinion(w.office, w.ward, [("environment", text)], channel="letter", raised_by=w.resident,
+                            place=(LAT, LON)).items[0]
+    assert [x.item for x in e.similar_items(w.ward, text)] == [far, near]
+    assert [x.item for x in d.similar_items_near(e, w.ward, text, LAT, LON)] == [near, far]
+    with pytest.raises(d.InvalidArgument):
+        d.similar_items_near(e, w.ward, text, math.nan, LON)
+    with pytest.raises(TypeError):
+        d.similar_items_near(e, w.ward, text, "21", LON)

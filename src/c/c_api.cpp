@@ -556,12 +556,17 @@ const std::unordered_map<std::string, Method>& methods() {
       return reconciliation_json(e.engine->reconciliation(a.id<ConferenceId>("conference", true)));
     };
     t["similar_items"] = [](dt_engine& e, const Args& a) {
-      a.allow({"unit", "text", "limit"});
+      a.allow({"unit", "text", "limit", "lat", "long"});
       if (!a.has("text")) invalid("similar_items: text is required");
+      const UnitId unit = a.id<UnitId>("unit", true);
+      const auto limit = static_cast<std::size_t>(a.integer("limit", 10, 1, 100));
+      if (a.has("lat") != a.has("long")) invalid("similar_items: lat and long go together");
+      // Issue 14: with a place, items nearby rank higher (similar_items_near, place.h).
+      const std::vector<SimilarItem> v =
+          a.has("lat") ? similar_items_near(*e.engine, unit, a.text("text"), Place{a.number("lat"), a.number("long"), ""}, limit)
+                       : e.engine->similar_items(unit, a.text("text"), limit);
       json out = json::array();
-      for (const SimilarItem& x : e.engine->similar_items(a.id<UnitId>("unit", true), a.text("text"),
-                                                          static_cast<std::size_t>(a.integer("limit", 10, 1, 100))))
-        out.push_back({{"item", x.item.value}, {"score", x.score}});
+      for (const SimilarItem& x : v) out.push_back({{"item", x.item.value}, {"score", x.score}});
       return out;
     };
     t["explain_deadline"] = [](dt_engine& e, const Args& a) {

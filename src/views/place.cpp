@@ -176,6 +176,29 @@ std::vector<PlacedItem> items_in_box(const Engine& engine, double south, double 
   return engine.read_as_of(f.as_of, [&](const State& s) { return items_in_box(s, south, west, north, east, f); });
 }
 
+std::vector<SimilarItem> similar_items_near(const Engine& engine, UnitId unit, std::string_view text,
+                                            const Place& place, std::size_t limit) {
+  check_place(place);
+  if (limit < 1 || limit > 100) throw Error(ErrorCode::invalid_argument, "limit must be in 1..100");
+  std::vector<SimilarItem> found = engine.similar_items(unit, text, 100);
+  std::vector<std::pair<double, SimilarItem>> ranked;
+  engine.read([&](const State& st) {
+    const StateImpl& s = StateAccess::impl(st);
+    for (const SimilarItem& x : found) {
+      double boost = 0;
+      if (auto it = s.places.of_item.find(x.item.value); it != s.places.of_item.end())
+        boost = 0.5 * std::exp(-distance_m(place.lat, place.lon, from_e7(it->second.lat7), from_e7(it->second.lon7)) / 500.0);
+      ranked.emplace_back(x.score * (1 + boost), x);
+    }
+  });
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second.item < b.second.item;
+  });
+  std::vector<SimilarItem> out;
+  for (std::size_t i = 0; i < ranked.size() && i < limit; ++i) out.push_back(ranked[i].second);
+  return out;
+}
+
 nlohmann::json place_to_json(const Place& p) {
   nlohmann::json j{{"lat", p.lat}, {"long", p.lon}};
   j["address"] = p.address;

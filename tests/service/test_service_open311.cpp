@@ -271,12 +271,12 @@ TEST_CASE("open311 POST files an opinion; GET shows only the published, redacted
   REQUIRE(op.at("channel") == "online_portal");
   REQUIRE(op.at("raised_by") == w.office);
   REQUIRE(op.at("unit") == w.bode);
-  // The form's other fields (place, media, attributes) were not stored: the engine has no place for them.
+  // The form's other fields (media, attributes, the citizen's contact data) were not stored; the
+  // place (lat, long, address_string) is the opinion's (issue 14, R04).
   const std::string log = w.ctx->engine.call("events", "{}");
   REQUIRE(log.find("khai.nguyen@gmail.com") != std::string::npos);  // in the description, as the citizen typed it
   REQUIRE(log.find("example.vn/anh.jpg") == std::string::npos);
-  REQUIRE(log.find("ngõ 12 phố Bồ Đề") == std::string::npos);
-  REQUIRE(log.find("105.876") == std::string::npos);
+  REQUIRE(log.find("\"place\":{\"address\":\"ngõ 12 phố Bồ Đề\",\"lat\":21.0412,\"long\":105.876}") != std::string::npos);
 
   // Not yet published: absent from the public view, and indistinguishable from an unknown id.
   REQUIRE(json::parse(w.get("/open311/v2/requests.json?jurisdiction_id=bode").body).empty());

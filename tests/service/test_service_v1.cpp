@@ -580,6 +580,12 @@ TEST_CASE("R04 v1 items near a point and in a box; R14 the supervision list; sco
   CHECK(body(w.get(unit + "/near", &w.ward, {{"lat", "10.8"}, {"long", "106.7"}}))["items"].empty());
   CHECK(body(w.get(unit + "/box", &w.ward, {{"south", "21"}, {"west", "105"}, {"north", "22"}, {"east", "106"}}))["items"].size() == 1);
   CHECK(w.get(unit + "/near", &w.other_ward, {{"lat", "21"}, {"long", "105"}}).status == 403);
+  // R07 with a place (issue 14): the similar route takes lat and long together.
+  const json sim = body(w.get(unit + "/similar", &w.ward, {{"text", "Ổ gà"}, {"lat", "21.0405"}, {"long", "105.8747"}}))["similar"];
+  REQUIRE(sim.size() == 1);
+  CHECK(sim[0]["item"] == placed);
+  CHECK(w.get(unit + "/similar", &w.ward, {{"text", "Ổ gà"}, {"lat", "21.04"}}).status == 400);
+  CHECK(w.get(unit + "/similar", &w.ward, {{"text", "Ổ gà"}, {"lat", "nan"}, {"long", "105"}}).status == 400);
   CHECK(w.get("/v1/units/999/near", &w.ward, {{"lat", "21"}, {"long", "105"}}).status == 404);
   for (const auto& query : std::vector<std::vector<std::pair<std::string, std::string>>>{
            {}, {{"lat", "21"}}, {{"lat", "nan"}, {"long", "105"}}, {{"lat", "1e308"}, {"long", "105"}},

@@ -199,13 +199,20 @@ Response get_accounting(Context& ctx, Request& req) {
       ctx.engine.call("accounting", dump(json{{"unit", unit}, {"as_of", q.date("as_of").value_or(today(ctx))}})));
 }
 
+double number_param(const Query& q, const char* name);  // below (issue 14)
+
 // R07 at intake: the unit's open items most like a new text (Engine::similar_items).
 Response get_similar(Context& ctx, Request& req) {
-  const Query q(req, {"text", "limit"});
+  const Query q(req, {"text", "limit", "lat", "long"});
   const std::uint64_t unit = scoped_unit(ctx, req);
   const auto text = q.text("text");
   if (!text) bad("query parameter 'text' is required");
-  return json_response({{"similar", call(ctx, "similar_items", {{"unit", unit}, {"text", *text}, {"limit", q.limit(10, 100)}})}});
+  json args = {{"unit", unit}, {"text", *text}, {"limit", q.limit(10, 100)}};
+  if (q.has("lat") || q.has("long")) {  // issue 14: nearby items rank higher
+    args["lat"] = number_param(q, "lat");
+    args["long"] = number_param(q, "long");
+  }
+  return json_response({{"similar", call(ctx, "similar_items", args)}});
 }
 
 // Issue 14 (R04): a query parameter as a finite number (degrees, metres); the engine checks ranges.
