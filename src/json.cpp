@@ -167,6 +167,9 @@ void dec(const json& j, T& out, const std::string& field) {
       dec(j[i], x, field + "[" + std::to_string(i) + "]");
       out.push_back(std::move(x));
     }
+  } else if constexpr (std::is_same_v<T, Place>) {  // issue 14: both coordinates, always
+    if (j.is_object() && (!j.contains("lat") || !j.contains("long"))) bad(field, "a place needs lat and long");
+    dec_struct(j, out, field);
   } else {
     dec_struct(j, out, field);
   }

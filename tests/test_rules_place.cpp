@@ -92,7 +92,8 @@ TEST_CASE("R04 a bad place is refused with invalid_argument and changes nothing"
   const std::uint64_t mid = w.engine->last_seq();
   for (const json& p : {json{{"lat", "21.04"}, {"long", 105.87}}, json{{"lat", 21.04}, {"long", true}},
                         json{{"lat", 21.04}, {"long", 1e308}}, json{{"lat", 21.04}, {"long", 105.8}, {"alt", 3}},
-                        json("21.04,105.87"), json{{"lat", 21.04}, {"long", 105.8}, {"address", 7}}}) {
+                        json("21.04,105.87"), json{{"lat", 21.04}, {"long", 105.8}, {"address", 7}},
+                        json{{"lat", 21.04}}, json{{"long", 105.8}}, json::object()}) {
     INFO(p.dump());
     REQUIRE_ERROR(invalid_argument, w.engine->execute_json({{"actor", w.resident.value}, {"command", with_place(p)}}));
   }
