@@ -41,9 +41,47 @@ ItemSpec item_spec_from(py::handle h) {
                                    "dict, got ") + Py_TYPE(h.ptr())->tp_name);
 }
 
+// Issue 14: a place is a Place, a (lat, long[, address]) tuple or a {"lat", "long",
+// "address"?} dict; None for no place. Numbers must be int or float (a str is a TypeError);
+// their range is the engine's check (invalid_argument).
+double degrees(py::handle h, const char* what) {
+  if (PyBool_Check(h.ptr()) || !(PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr())))
+    throw py::type_error(std::string(what) + ": expected a number (int or float), got " + Py_TYPE(h.ptr())->tp_name);
+  const double d = PyFloat_AsDouble(h.ptr());
+  if (d == -1.0 && PyErr_Occurred()) {
+    PyErr_Clear();
+    invalid(std::string(what) + ": number out of range");
+  }
+  return d;
+}
+std::optional<Place> place_from(py::handle h) {
+  if (h.is_none()) return std::nullopt;
+  if (py::isinstance<Place>(h)) return h.cast<Place>();
+  if (py::isinstance<py::tuple>(h) || py::isinstance<py::list>(h)) {
+    auto t = py::reinterpret_borrow<py::sequence>(h);
+    if (t.size() != 2 && t.size() != 3) invalid("place: a place is (lat, long) or (lat, long, address)");
+    return Place{degrees(t[0], "place: lat"), degrees(t[1], "place: long"),
+                 t.size() == 3 ? arg_cast<std::string>(t[2], "place: address") : std::string()};
+  }
+  if (py::isinstance<py::dict>(h)) {
+    auto d = py::reinterpret_borrow<py::dict>(h);
+    for (auto kv : d) {
+      const std::string k = arg_cast<std::string>(kv.first, "place: a field name");
+      if (k != "lat" && k != "long" && k != "address") invalid("unknown place field '" + k + "' (lat, long, address)");
+    }
+    if (!d.contains("lat") || !d.contains("long")) invalid("place: lat and long are required");
+    return Place{degrees(d["lat"], "place: lat"), degrees(d["long"], "place: long"),
+                 d.contains("address") ? arg_cast<std::string>(d["address"], "place: address") : std::string()};
+  }
+  throw py::type_error(std::string("place: a Place, a (lat, long[, address]) tuple, a dict or None, got ") +
+                       Py_TYPE(h.ptr())->tp_name);
+}
+
 template <class F>
 F convert(py::handle h, const char* field) {
-  if constexpr (std::is_same_v<F, std::vector<ItemSpec>>) {
+  if constexpr (std::is_same_v<F, std::optional<Place>>) {
+    return place_from(h);
+  } else if constexpr (std::is_same_v<F, std::vector<ItemSpec>>) {
     std::vector<ItemSpec> v;
     if (py::isinstance<py::str>(h) || py::isinstance<py::bytes>(h) || !py::isinstance<py::iterable>(h))
       throw py::type_error(std::string(field) + ": expected a list of items, got " + Py_TYPE(h.ptr())->tp_name);
@@ -166,6 +204,18 @@ void init_commands(py::module_& m) {
       .def("__eq__", [](const ItemSpec& a, const ItemSpec& b) { return a.topic == b.topic && a.text == b.text; });
   def_repr(is, "ItemSpec", {"topic", "text"});
 
+  ValueClass<Place> pl(m, "Place",
+                       "Where an opinion's matter is (issue 14; R04, R18, Open311): WGS84 lat in [-90, 90], long in "
+                       "[-180, 180] (finite) and an optional address text. Never a person's home address field.");
+  pl.def(py::init([](py::handle lat, py::handle lon, py::handle address) {
+           return Place{degrees(lat, "lat"), degrees(lon, "long"),
+                        address.is_none() ? std::string() : arg_cast<std::string>(address, "address")};
+         }),
+         py::arg("lat"), py::arg("long"), py::arg("address") = "")
+      .def_readwrite("lat", &Place::lat).def_readwrite("long", &Place::lon).def_readwrite("address", &Place::address)
+      .def("__eq__", [](const Place& a, const Place& b) { return a == b; });
+  def_repr(pl, "Place", {"lat", "long", "address"});
+
   ValueClass<Result> rs(m, "Result", "What a successful command returns.");
   rs.def_readonly("first_seq", &Result::first_seq).def_readonly("last_seq", &Result::last_seq)
       .def_property_readonly("id", [](const Result& r) -> py::object {
@@ -238,7 +288,8 @@ void init_commands(py::module_& m) {
       .field("unit", &cmd::SubmitOpinion::unit, REQ).field("conference", &cmd::SubmitOpinion::conference)
       .field("channel", &cmd::SubmitOpinion::channel).field("raised_by", &cmd::SubmitOpinion::raised_by)
       .field("raised_by_org", &cmd::SubmitOpinion::raised_by_org).field("raised_on", &cmd::SubmitOpinion::raised_on)
-      .field("topic", &cmd::SubmitOpinion::topic).field("items", &cmd::SubmitOpinion::items, REQ).done();
+      .field("topic", &cmd::SubmitOpinion::topic).field("items", &cmd::SubmitOpinion::items, REQ)
+      .field("place", &cmd::SubmitOpinion::place).done();
   Binder<cmd::AnswerOnSpot>(m, "AnswerOnSpot", "answer_on_spot", "Records an answer given at the conference (R06).")
       .field("item", &cmd::AnswerOnSpot::item, REQ).field("answered_by", &cmd::AnswerOnSpot::answered_by, REQ)
       .field("gist", &cmd::AnswerOnSpot::gist, REQ).done();
@@ -290,6 +341,12 @@ void init_commands(py::module_& m) {
                            "Returns a draft reply to the agency for rework, with the reason (R13, R14).")
       .field("item", &cmd::ReturnReply::item, REQ).field("reason", &cmd::ReturnReply::reason, REQ)
       .field("on", &cmd::ReturnReply::on).done();
+  Binder<cmd::RecordSatisfaction>(m, "RecordSatisfaction", "record_satisfaction",
+                                  "The raiser's (or, for them, the front's) rating of a delivered reply, within the "
+                                  "profile's window; not_satisfied puts the item on the front's supervision list "
+                                  "(issue 14; R10, R14).")
+      .field("item", &cmd::RecordSatisfaction::item, REQ).field("rating", &cmd::RecordSatisfaction::rating, REQ)
+      .field("comment", &cmd::RecordSatisfaction::comment).field("on", &cmd::RecordSatisfaction::on).done();
 
   // ---- publication and the frequency of dialogues (views.h, docs/reports.md) ----
   Binder<cmd::PublishReply>(m, "PublishReply", "publish_reply",

@@ -43,6 +43,8 @@ void init_model(py::module_& m) {
   def_enum<Recipient>(m, "Recipient", names_of<Recipient>(1, 4), "Who must receive a written reply (R10).");
   def_enum<Outcome>(m, "Outcome", names_of<Outcome>(0, 7), "Intake outcome (R11, Citizen Reception Law art. 28).");
   def_enum<Supervisor>(m, "Supervisor", names_of<Supervisor>(1, 2), "Who supervises (R14).");
+  def_enum<Satisfaction>(m, "Satisfaction", names_of<Satisfaction>(1, 3),
+                         "The raiser's rating of a written reply (issue 14; R10, R14).");
   def_enum<DayType>(m, "DayType", {{DayType::calendar, "calendar"}, {DayType::working, "working"}},
                     "Whether a deadline counts calendar days or working days.");
   def_enum<EndRule>(m, "EndRule", {{EndRule::keep, "keep"}, {EndRule::next_working_day, "next_working_day"}},

@@ -18,6 +18,7 @@
 namespace dtpy {
 namespace {
 using namespace doithoai;
+using json = nlohmann::json;
 
 #define RO(T, f) def_readonly(#f, &T::f)
 
@@ -151,6 +152,11 @@ void init_views(py::module_& m) {
       .RO(Report, trend).RO(Report, results_published_on_time).RO(Report, results_published_late)
       .RO(Report, results_unpublished_overdue).RO(Report, change_conferences).RO(Report, change_opinions)
       .RO(Report, change_items).RO(Report, change_resolved_in_period)
+      .def_property_readonly("satisfaction", [](const Report& r) -> py::object {
+        const json j = report_to_json(r);
+        return j.contains("satisfaction") ? json_to_py(j.at("satisfaction")) : py::object(py::none());
+      }, "Issue 14 (R16): the raisers' ratings in the period (rated, satisfied, partly_satisfied, not_satisfied, "
+         "rates, by_agency, by_topic, by_unit) as a dict; None when nothing was rated.")
       .def("to_dict", [](const Report& r) { return report_to_json(r); },
            "The JSON form (schemas/report.schema.json) as a dict.")
       .def("to_html", [](const Report& r, const std::string& lang, const std::string& title) {
@@ -216,9 +222,10 @@ void init_views(py::module_& m) {
   ValueClass<TriggerCandidate> tc(m, "TriggerCandidate", "R18: a unit that may need an unscheduled conference, and why.");
   tc.RO(TriggerCandidate, unit).RO(TriggerCandidate, unit_name)
       .def_property_readonly("reason", [](const TriggerCandidate& c) { return std::string(to_string(c.reason)); },
-                             "'overdue', 'reopened' or 'many_on_one_matter'.")
+                             "'overdue', 'reopened', 'many_on_one_matter' or 'not_satisfied' (issue 14).")
       .state_enum("reason", &TriggerCandidate::reason)
       .RO(TriggerCandidate, topic).RO(TriggerCandidate, items).RO(TriggerCandidate, detail)
+      .RO(TriggerCandidate, place)
       .def("to_dict", [](const TriggerCandidate& c) { return triggers_to_json({c}).at("candidates").at(0); });
   def_repr(tc, "TriggerCandidate", {"unit_name", "reason", "topic", "items"});
   m.def("unscheduled_triggers", [](const PyEngine& en, UnitId unit, Date as_of) {
@@ -228,6 +235,93 @@ void init_views(py::module_& m) {
   }, py::arg("engine"), py::kw_only(), py::arg("unit") = py::none(), py::arg("as_of") = py::none(),
   "R18: candidates per unit of the subtree as of a date (default today), thresholds from the profile; "
   "most items first.");
+
+  // ---- issue 14: places (R04) and the satisfaction follow-up (R10, R14) ----
+  auto filter = [](const PyEngine& en, UnitId unit, std::optional<ItemStatus> status, Date as_of, py::handle limit) {
+    PlaceFilter f;
+    f.unit = unit;
+    f.status = status;
+    f.as_of = as_of;
+    if (!limit.is_none()) {
+      const auto n = arg_cast<long long>(limit, "limit");
+      if (n < 1 || n > 10000) invalid("limit must be in 1..10000");
+      f.limit = static_cast<std::size_t>(n);
+    }
+    (void)en;
+    return f;
+  };
+  auto number = [](py::handle h, const char* what) {
+    if (PyBool_Check(h.ptr()) || !(PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr())))
+      throw py::type_error(std::string(what) + ": expected a number (int or float), got " + Py_TYPE(h.ptr())->tp_name);
+    const double d = PyFloat_AsDouble(h.ptr());
+    if (d == -1.0 && PyErr_Occurred()) {
+      PyErr_Clear();
+      invalid(std::string(what) + ": number out of range");
+    }
+    return d;
+  };
+  m.def("items_near", [filter, number](const PyEngine& en, py::handle lat, py::handle lon, py::handle radius_m, UnitId unit,
+                                       std::optional<ItemStatus> status, Date as_of, py::handle limit) {
+    const PlaceFilter f = filter(en, unit, status, as_of, limit);
+    const double a = number(lat, "lat"), b = number(lon, "long"), r = number(radius_m, "radius_m");
+    json out;
+    {
+      py::gil_scoped_release nogil;
+      out = placed_items_to_json(items_near(*en.use(), a, b, r, f));
+    }
+    return json_to_py(out);
+  }, py::arg("engine"), py::arg("lat"), py::arg("long"), py::arg("radius_m"), py::kw_only(), py::arg("unit") = py::none(),
+  py::arg("status") = py::none(), py::arg("as_of") = py::none(), py::arg("limit") = py::none(),
+  "Issue 14 (R04): placed items within radius_m metres (0 < r <= 1,000,000) of (lat, long), nearest first, as dicts "
+  "{item, unit, status, topic, place, distance_m}; unit (its subtree), status, as_of (exact for a past day) and "
+  "limit (1..10000, default 100) filter.");
+  m.def("items_in_box", [filter, number](const PyEngine& en, py::handle south, py::handle west, py::handle north,
+                                         py::handle east, UnitId unit, std::optional<ItemStatus> status, Date as_of,
+                                         py::handle limit) {
+    const PlaceFilter f = filter(en, unit, status, as_of, limit);
+    const double s = number(south, "south"), w = number(west, "west"), n = number(north, "north"), e = number(east, "east");
+    json out;
+    {
+      py::gil_scoped_release nogil;
+      out = placed_items_to_json(items_in_box(*en.use(), s, w, n, e, f));
+    }
+    return json_to_py(out);
+  }, py::arg("engine"), py::arg("south"), py::arg("west"), py::arg("north"), py::arg("east"), py::kw_only(),
+  py::arg("unit") = py::none(), py::arg("status") = py::none(), py::arg("as_of") = py::none(), py::arg("limit") = py::none(),
+  "Issue 14 (R04): placed items in the box (west > east crosses the antimeridian), by id, as dicts.");
+  m.def("similar_items_near", [number](const PyEngine& en, UnitId unit, py::handle text, py::handle lat, py::handle lon,
+                                       py::handle limit) {
+    const std::string t = arg_cast<std::string>(text, "text");
+    const Place p{number(lat, "lat"), number(lon, "long"), ""};
+    const long long n = limit.is_none() ? 10 : arg_cast<long long>(limit, "limit");
+    if (n < 1 || n > 100) invalid("limit must be in 1..100");
+    py::gil_scoped_release nogil;
+    return similar_items_near(*en.use(), unit, t, p, static_cast<std::size_t>(n));
+  }, py::arg("engine"), py::arg("unit"), py::arg("text"), py::arg("lat"), py::arg("long"), py::arg("limit") = 10,
+  "Issue 14 (R07): Engine.similar_items reranked so items near (lat, long) come first (score x (1 + 0.5 "
+  "e^(-d/500 m))); each SimilarItem keeps its text score.");
+  m.def("item_place", [](const PyEngine& en, ItemId item) {
+    return en.use()->read([&](const State& s) { return item_place(s, item); });
+  }, py::arg("engine"), py::arg("item"), "Issue 14: the item's Place, or None.");
+  m.def("satisfaction_of", [](const PyEngine& en, ItemId item) -> py::object {
+    const auto r = en.use()->read([&](const State& s) { return satisfaction_of(s, item); });
+    if (!r) return py::none();
+    return json_to_py(json{{"item", r->item.value}, {"rating", std::string(to_string(r->rating))}, {"comment", r->comment},
+                           {"on", format_date(r->on)}, {"awaiting_front", r->awaiting_front}});
+  }, py::arg("engine"), py::arg("item"),
+  "Issue 14 (R10): the latest rating of the item's replies as a dict {item, rating, comment, on, awaiting_front}, or None.");
+  m.def("supervision_list", [](const PyEngine& en, UnitId unit, Date as_of) {
+    as_of = today_or(en, as_of);
+    json out;
+    {
+      py::gil_scoped_release nogil;
+      out = supervision_list_to_json(supervision_list(*en.use(), unit, as_of));
+    }
+    return json_to_py(out);
+  }, py::arg("engine"), py::kw_only(), py::arg("unit") = py::none(), py::arg("as_of") = py::none(),
+  "Issue 14 (R14): items of the subtree whose raiser was not satisfied and on which the front has not since recorded a "
+  "finding, reopened or closed, as of a date (default today), as dicts {item, unit, agency, topic, status, rated_on, "
+  "comment}.");
 
   // ---- R13 publication and redaction ----
   py::class_<Redactor> rd(m, "Redactor",

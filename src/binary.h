@@ -3,6 +3,7 @@
 // Not a public or cross-version format: durable stores keep JSON.
 #pragma once
 
+#include <cstring>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -140,6 +141,10 @@ void BinWriter::put(const T& v) {
     out_.push_back(static_cast<char>(v));
   } else if constexpr (std::is_integral_v<T>) {
     u(static_cast<std::uint64_t>(v));
+  } else if constexpr (std::is_same_v<T, double>) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    u(bits);
   } else if constexpr (bin_is_id<T>::value) {
     u(v.value);
   } else if constexpr (std::is_same_v<T, Date>) {
@@ -175,6 +180,9 @@ void BinReader::get(T& v) {
     v = static_cast<T>(static_cast<unsigned char>(*p_++));
   } else if constexpr (std::is_integral_v<T>) {
     v = static_cast<T>(u());
+  } else if constexpr (std::is_same_v<T, double>) {
+    const std::uint64_t bits = u();
+    std::memcpy(&v, &bits, sizeof v);
   } else if constexpr (bin_is_id<T>::value) {
     v = T(static_cast<std::uint32_t>(u()));
   } else if constexpr (std::is_same_v<T, Date>) {

@@ -1,6 +1,7 @@
 #include "doithoai/json.h"
 
 #include <algorithm>
+#include <cmath>
 #include <type_traits>
 
 #include "doithoai/error.h"
@@ -46,6 +47,8 @@ json enc(const T& v) {
   } else if constexpr (std::is_enum_v<T>) {
     return std::string(to_string(v));
   } else if constexpr (std::is_integral_v<T>) {
+    return v;
+  } else if constexpr (std::is_floating_point_v<T>) {
     return v;
   } else if constexpr (is_id<T>::value) {
     return v ? json(v.value) : json(nullptr);
@@ -112,6 +115,11 @@ void dec(const json& j, T& out, const std::string& field) {
         bad(field, "integer out of range");
       out = static_cast<T>(v);
     }
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (!j.is_number()) bad(field, "expected a number");
+    const double x = j.get<double>();
+    if (!std::isfinite(x)) bad(field, "expected a finite number");
+    out = static_cast<T>(x);
   } else if constexpr (is_id<T>::value) {
     if (j.is_null()) {
       out = T{};
@@ -159,6 +167,9 @@ void dec(const json& j, T& out, const std::string& field) {
       dec(j[i], x, field + "[" + std::to_string(i) + "]");
       out.push_back(std::move(x));
     }
+  } else if constexpr (std::is_same_v<T, Place>) {  // issue 14: both coordinates, always
+    if (j.is_object() && (!j.contains("lat") || !j.contains("long"))) bad(field, "a place needs lat and long");
+    dec_struct(j, out, field);
   } else {
     dec_struct(j, out, field);
   }
@@ -311,6 +322,8 @@ void put(std::string& out, const T& v) {
     if (!put_string(out, to_string(v))) throw NotUtf8{};
   } else if constexpr (std::is_integral_v<T>) {
     out += std::to_string(v);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    out += json(v).dump();  // as the tree writes it (shortest round trip)
   } else if constexpr (is_id<T>::value) {
     if (v) out += std::to_string(v.value);
     else out += "null";
@@ -680,7 +693,7 @@ std::string event_json_text(const Event& e) {
 namespace {
 // Fields that commands check as long text (kMaxTextBytes); every other string is a name.
 bool is_long_text(std::string_view field) {
-  for (const char* f : {"text", "report", "gist", "proposal", "reason", "note"})
+  for (const char* f : {"text", "report", "gist", "proposal", "reason", "note", "comment"})
     if (field == f) return true;
   return false;
 }
@@ -693,6 +706,8 @@ struct FieldCheck {
       if (!v.is_special()) check_date(v, field);
     } else if constexpr (std::is_same_v<T, std::vector<ItemSpec>>) {
       for (const ItemSpec& it : v) Reflect<ItemSpec>::each(it, *this);
+    } else if constexpr (std::is_same_v<T, std::optional<Place>>) {
+      if (v) check_place(*v, field);
     }
   }
 };

@@ -1,8 +1,11 @@
 #include "doithoai/model.h"
 
+#include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "doithoai/error.h"
+#include "text.h"
 
 namespace doithoai {
 namespace {
@@ -52,6 +55,8 @@ DT_NAMES(Outcome, {Outcome::none, "none"}, {Outcome::accepted, "accepted"},
          {Outcome::redirected_denunciation, "redirected_denunciation"},
          {Outcome::escalated, "escalated"})
 DT_NAMES(Supervisor, {Supervisor::front, "front"}, {Supervisor::council, "council"})
+DT_NAMES(Satisfaction, {Satisfaction::satisfied, "satisfied"},
+         {Satisfaction::partly_satisfied, "partly_satisfied"}, {Satisfaction::not_satisfied, "not_satisfied"})
 
 template <class E>
 std::string_view name_of(E e) {
@@ -91,5 +96,24 @@ DT_ENUM_API(Standing)
 DT_ENUM_API(Recipient)
 DT_ENUM_API(Outcome)
 DT_ENUM_API(Supervisor)
+DT_ENUM_API(Satisfaction)
+
+void check_place(const Place& p, const char* field) {
+  const std::string f(field);
+  if (!std::isfinite(p.lat) || p.lat < -90 || p.lat > 90)
+    throw Error(ErrorCode::invalid_argument, f + ".lat: a latitude is a finite number in [-90, 90]");
+  if (!std::isfinite(p.lon) || p.lon < -180 || p.lon > 180)
+    throw Error(ErrorCode::invalid_argument, f + ".long: a longitude is a finite number in [-180, 180]");
+  detail::check_text(p.address, (f + ".address").c_str(), kMaxNameBytes, false);
+}
+
+double distance_m(double lat1, double lon1, double lat2, double lon2) {
+  constexpr double kRad = 3.14159265358979323846 / 180.0;
+  constexpr double kEarth = 6371008.8;
+  const double dlat = (lat2 - lat1) * kRad, dlon = (lon2 - lon1) * kRad;
+  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 2 * kEarth * std::asin(std::min(1.0, std::sqrt(a)));
+}
 
 }  // namespace doithoai

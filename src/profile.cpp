@@ -314,7 +314,7 @@ Profile load_profile(const json& j) {
   only(j, "$", {"name", "title", "citation", "zone_offset_minutes", "calendar", "calendar_arrangements",
                 "deadlines", "reply_recipients", "supervisors", "levels", "public_notice_levels", "topics",
                 "audiences", "compliance", "triggers", "commune_dialogue", "reception", "reporting",
-                "templates", "extension_limits", "reply_review"});
+                "templates", "extension_limits", "reply_review", "satisfaction"});
   Profile p;
   p.name = str(need(j, "name", "$"), "$.name");
   p.title = j.contains("title") ? str(j["title"], "$.title") : p.name;
@@ -400,6 +400,7 @@ Profile load_profile(const json& j) {
   // The sections the views read later, validated now (a bad one would fail only in a report).
   (void)detail::compliance_rules(p);
   (void)detail::trigger_rules(p);
+  (void)detail::satisfaction_rules(p);  // issue 14: the rating window
   (void)profile_templates(p);  // reply templates (templates.h): placeholders checked now
   return p;
 }

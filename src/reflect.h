@@ -60,6 +60,18 @@ constexpr bool is_absent_outcome(const T& v) {
   };
 
 DT_REFLECT(ItemSpec, "item", 1, topic, text)
+// A place's JSON names are Open311's ("long" is a C++ keyword, hence by hand).
+template <>
+struct Reflect<Place> {
+  static constexpr const char* name = "place";
+  static constexpr int version = 1;
+  template <class S, class F>
+  static void each(S& s, F&& f) {
+    f("lat", s.lat);
+    f("long", s.lon);
+    f("address", s.address);
+  }
+};
 
 // Commands
 DT_REFLECT(cmd::CreateUnit, "create_unit", 1, name, level, parent, code, created_on, remote)
@@ -75,7 +87,7 @@ DT_REFLECT(cmd::PlanConference, "plan_conference", 1, unit, kind, audience, plan
 DT_REFLECT(cmd::HoldConference, "hold_conference", 1, conference, held_on, chairs, attendance, report, co_chairs)
 DT_REFLECT(cmd::IssueConclusionNotice, "issue_conclusion_notice", 1, conference, number, issued_on, text)
 DT_REFLECT(cmd::CloseConference, "close_conference", 1, conference, on)
-DT_REFLECT(cmd::SubmitOpinion, "submit_opinion", 1, unit, conference, channel, raised_by, raised_by_org, raised_on, topic, items)
+DT_REFLECT(cmd::SubmitOpinion, "submit_opinion", 1, unit, conference, channel, raised_by, raised_by_org, raised_on, topic, items, place)
 DT_REFLECT(cmd::AnswerOnSpot, "answer_on_spot", 1, item, answered_by, gist)
 DT_REFLECT(cmd::MergeDuplicate, "merge_duplicate", 1, item, into)
 DT_REFLECT(cmd::Assign, "assign", 1, item, agency, deadline)
@@ -94,6 +106,7 @@ DT_REFLECT(cmd::RecordVoterRequest, "record_voter_request", 1, unit, requesters,
 DT_REFLECT(cmd::RecordReception, "record_reception", 1, unit, person, role, agency, on, note)
 DT_REFLECT(cmd::ApproveReply, "approve_reply", 1, item, note, on)
 DT_REFLECT(cmd::ReturnReply, "return_reply", 1, item, reason, on)
+DT_REFLECT(cmd::RecordSatisfaction, "record_satisfaction", 1, item, rating, comment, on)
 
 // Events
 DT_REFLECT(ev::UnitCreated, "unit_created", 1, unit, code, name, level, parent, on, remote)
@@ -109,7 +122,7 @@ DT_REFLECT(ev::ConferencePlanned, "conference_planned", 1, conference, unit, cod
 DT_REFLECT(ev::ConferenceHeld, "conference_held", 1, conference, held_on, chairs, attendance, report, reply_due, notice_due, co_chairs, deadline_items)
 DT_REFLECT(ev::ConclusionNoticeIssued, "conclusion_notice_issued", 1, conference, number, issued_on, text, due)
 DT_REFLECT(ev::ConferenceClosed, "conference_closed", 1, conference, on)
-DT_REFLECT(ev::OpinionSubmitted, "opinion_submitted", 1, opinion, first_item, unit, conference, channel, raised_by, raised_by_org, from_unit, raised_on, topic, items, deadline)
+DT_REFLECT(ev::OpinionSubmitted, "opinion_submitted", 1, opinion, first_item, unit, conference, channel, raised_by, raised_by_org, from_unit, raised_on, topic, items, deadline, place)
 DT_REFLECT(ev::ItemAnswered, "item_answered", 1, item, answered_by, gist, on)
 DT_REFLECT(ev::ItemMerged, "item_merged", 1, item, into, on)
 DT_REFLECT(ev::ItemAssigned, "item_assigned", 1, item, agency, deadline, on)
@@ -128,6 +141,7 @@ DT_REFLECT(ev::VoterRequestRecorded, "voter_request_recorded", 1, unit, requeste
 DT_REFLECT(ev::ReceptionRecorded, "reception_recorded", 1, unit, person, role, agency, on, note)
 DT_REFLECT(ev::ReplyApproved, "reply_approved", 1, item, note, on)
 DT_REFLECT(ev::ReplyReturned, "reply_returned", 1, item, agency, reason, on)
+DT_REFLECT(ev::SatisfactionRecorded, "satisfaction_recorded", 1, item, rating, comment, on)
 
 // Compile-time name lookup over a variant's alternatives.
 template <class V, std::size_t I = 0>

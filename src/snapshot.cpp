@@ -106,12 +106,15 @@ template <class A> void io(A& a, ViewData& v) {
   a(v.reply_published); a(v.published_items); a(v.results_published); a(v.results_due);
   a(v.council_sessions); a(v.voter_requests); a(v.receptions);
 }
+template <class A> void io(A& a, PlaceRec& v) { a(v.lat7); a(v.lon7); a(v.address); }
+template <class A> void io(A& a, SatisfactionRec& v) { a(v.comment); a(v.reply); a(v.on); a(v.rating); a(v.awaiting_front); }
 template <class A> void io(A& a, Result& v) { a(v.first_seq); a(v.last_seq); a(v.id); a(v.items); }
 template <class A> void io(A& a, StateImpl& v) {
   a(v.last_seq); a(v.last_at); a(v.units); a(v.agencies); a(v.organizations); a(v.persons);
   a(v.conferences); a(v.opinions); a(v.items); a(v.replies); a(v.findings); a(v.cold); a(v.approvals); a(v.topics);
   a(v.unit_codes); a(v.agency_codes); a(v.organization_codes); a(v.person_codes);
   a(v.conference_codes); a(v.by_deadline); a(v.view);
+  a(v.places.of_item); a(v.satisfaction);  // issue 14 (the place grid is rebuilt on reading)
 }
 
 // Adding a field to these records without adding it above would silently drop it from
@@ -119,7 +122,7 @@ template <class A> void io(A& a, StateImpl& v) {
 #if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
 // (zone_minutes is deliberately not in snapshots: the engine sets it from its profile; nor
 // are persons_version and redaction, what is derived from the persons: 72 of the bytes.)
-static_assert(sizeof(StateImpl) == 1016, "StateImpl changed: update io(StateImpl) and kSnapshotFormat");
+static_assert(sizeof(StateImpl) == 1184, "StateImpl changed: update io(StateImpl) and kSnapshotFormat");
 static_assert(sizeof(ViewData) == 168, "ViewData changed: update io(ViewData) and kSnapshotFormat");
 static_assert(sizeof(ItemRec) == 72, "ItemRec changed: update io(ItemRec) and kSnapshotFormat");
 static_assert(sizeof(ItemCold) == 176, "ItemCold changed: update io(ItemCold) and kSnapshotFormat");
@@ -351,6 +354,14 @@ void read_snapshot(std::string_view image, StateImpl& s, std::unordered_map<std:
     if (!pool.holds(rr.number) || !pool.holds(rr.text)) throw Error(ErrorCode::corruption, "snapshot reply out of range");
   for (const FindingRec& f : s.findings)
     if (!pool.holds(f.text) || f.prev > s.findings.size()) throw Error(ErrorCode::corruption, "snapshot finding out of range");
+  for (const auto& [id, pl] : s.places.of_item)
+    if (id == 0 || id >= s.items.size() || pl.lat7 < -900000000 || pl.lat7 > 900000000 ||
+        pl.lon7 < -1800000000 || pl.lon7 > 1800000000)
+      throw Error(ErrorCode::corruption, "snapshot place out of range");
+  for (const auto& [id, sr] : s.satisfaction)
+    if (id == 0 || id >= s.items.size() || sr.reply > s.replies.size())
+      throw Error(ErrorCode::corruption, "snapshot satisfaction out of range");
+  s.places.rebuild_grid();
   s.topic_ids.clear();
   for (std::size_t i = 0; i < s.topics.size(); ++i) s.topic_ids.emplace(s.topics[i], static_cast<std::uint16_t>(i));
   pool.bulk_load(false);

@@ -174,6 +174,13 @@ struct Checker {
     opt_person(e.raised_by, "person");
     opt_org(e.raised_by_org, "organization");
     opt_unit(e.from_unit, "from_unit");
+    if (e.place) {
+      try {
+        check_place(*e.place);
+      } catch (const Error& x) {
+        bad(x.what());
+      }
+    }
     // Topic numbers are u16 (profiles name a few dozen topics): refuse a log that would wrap them.
     if (s.topics.size() + 1 + e.items.size() > 0xFFFF) {
       std::size_t fresh = s.topic_ids.count(e.topic) ? 0 : 1;
@@ -259,6 +266,14 @@ struct Checker {
   void operator()(const ev::ReplyReturned& e) const {
     draft_of(e.item);
     agency(e.agency, "agency");
+  }
+
+  // ---- satisfaction (issue 14) ----
+  void operator()(const ev::SatisfactionRecorded& e) const {
+    item_in(e.item, {ItemStatus::replied});
+    if (e.rating != Satisfaction::satisfied && e.rating != Satisfaction::partly_satisfied &&
+        e.rating != Satisfaction::not_satisfied)
+      bad("unknown satisfaction rating " + std::to_string(static_cast<int>(e.rating)));
   }
 
   // ---- views ----

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <iterator>
 #include <cstring>
@@ -195,6 +196,54 @@ class PersonsDerived {
   mutable std::shared_ptr<const void> value_;
 };
 
+// ---- issue 14: place and satisfaction, side tables paid only when used ----
+// An item's place (inherited from its opinion): degrees * 1e7, as int32 (about 1 cm).
+struct PlaceRec {
+  std::int32_t lat7 = 0;
+  std::int32_t lon7 = 0;
+  TextRef address;
+};
+inline std::int32_t to_e7(double deg) { return static_cast<std::int32_t>(std::llround(deg * 1e7)); }
+inline double from_e7(std::int32_t v) { return static_cast<double>(v) / 1e7; }
+// Items with a place, and a grid of 0.01-degree cells (about 1.1 km of latitude) over them
+// for the radius and box queries (src/views/place.cpp). Only of_item is in snapshots; the
+// grid is rebuilt from it.
+struct PlaceIndex {
+  static constexpr std::int32_t kCell7 = 100000;  // 0.01 degree in 1e-7 degrees
+  static constexpr std::uint32_t kCols = 36001;
+  std::unordered_map<std::uint32_t, PlaceRec> of_item;
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> grid;  // cell -> item ids, ascending
+  static std::int32_t row_of(std::int32_t lat7) {
+    return static_cast<std::int32_t>((std::int64_t{lat7} + 900000000) / kCell7);
+  }
+  static std::int32_t col_of(std::int32_t lon7) {
+    return static_cast<std::int32_t>((std::int64_t{lon7} + 1800000000) / kCell7);
+  }
+  static std::uint32_t cell(std::int32_t row, std::int32_t col) {
+    return static_cast<std::uint32_t>(row) * kCols + static_cast<std::uint32_t>(col);
+  }
+  void add(std::uint32_t item, const PlaceRec& p) {
+    of_item[item] = p;
+    auto& v = grid[cell(row_of(p.lat7), col_of(p.lon7))];
+    if (v.empty() || v.back() < item) v.push_back(item);
+    else v.insert(std::lower_bound(v.begin(), v.end(), item), item);
+  }
+  void rebuild_grid() {
+    grid.clear();
+    for (const auto& [id, p] : of_item) grid[cell(row_of(p.lat7), col_of(p.lon7))].push_back(id);
+    for (auto& [c, v] : grid) std::sort(v.begin(), v.end());
+  }
+};
+// The raiser's rating of an item's reply (the latest; earlier ones are in the log).
+struct SatisfactionRec {
+  TextRef comment;
+  std::uint32_t reply = 0;  // index + 1 of the reply rated
+  std::int32_t on = kNoDay;
+  Satisfaction rating = Satisfaction::satisfied;
+  bool awaiting_front = false;  // not_satisfied, and the front has not yet acted (R14)
+  std::uint8_t pad_[2] = {};
+};
+
 struct StateImpl;
 // Throws Error(invalid_argument) unless a query as of d can be answered exactly from s
 // (d on or after the local day of its last event): see State::answers_for.
@@ -240,6 +289,10 @@ struct StateImpl {
   // applier whenever the persons change, the key of what is derived from them.
   std::uint64_t persons_version = 0;
   PersonsDerived redaction;  // the Redactor's tables (src/views/redact.cpp)
+
+  // ---- issue 14: place and satisfaction (side tables) ----
+  PlaceIndex places;
+  std::unordered_map<std::uint32_t, SatisfactionRec> satisfaction;  // item id -> latest rating
 
   // ---- helpers used by apply, decide and queries ----
   bool has_unit(UnitId u) const { return u.value > 0 && u.value < units.size(); }

@@ -31,6 +31,8 @@ struct Filler {
       v = static_cast<T>(1);
     } else if constexpr (std::is_integral_v<T>) {
       v = static_cast<T>(n++);
+    } else if constexpr (std::is_floating_point_v<T>) {  // a place's degrees (issue 14)
+      v = 21.0405123 + n++ * 1e-7;
     } else if constexpr (std::is_same_v<T, Date>) {
       v = Date(2022, 9, 30);
     } else if constexpr (std::is_same_v<T, std::optional<Date>>) {

@@ -96,6 +96,8 @@ struct SubmitOpinion {
   Date raised_on;           // default today
   std::string topic;        // the opinion's main topic; default: its first item's
   std::vector<ItemSpec> items;
+  // Issue 14 (R04): where the matter is; every item of the opinion inherits it. Optional.
+  std::optional<Place> place;
 };
 struct AnswerOnSpot { ItemId item; PersonId answered_by; std::string gist; };
 struct MergeDuplicate { ItemId item; ItemId into; };
@@ -166,6 +168,15 @@ struct RecordReception {
   std::string note;
 };
 
+// ---- Satisfaction follow-up (issue 14; R10, R14): by the raiser (the person, or a
+// representative of the raising organization), or on their behalf by the front (its chair
+// or officers) of the item's unit or above. Only once the item's written reply is delivered
+// (status replied), within the profile's "satisfaction" window (default 30 days after the
+// reply was completed), once per reply (a reopened item that is replied again is rated
+// again). A comment is required unless satisfied. not_satisfied puts the item on the
+// front's supervision list (supervision_list) until it records a finding, reopens or closes.
+struct RecordSatisfaction { ItemId item; Satisfaction rating = Satisfaction::satisfied; std::string comment; Date on; };
+
 }  // namespace cmd
 
 using Command = std::variant<
@@ -176,7 +187,7 @@ using Command = std::variant<
     cmd::RecordDelivery, cmd::Escalate, cmd::DecideIntake, cmd::Extend, cmd::RecordFinding,
     cmd::Reopen, cmd::CloseItem, cmd::PublishReply, cmd::PublishConferenceResults,
     cmd::RecordCouncilSession, cmd::RecordVoterRequest, cmd::RecordReception, cmd::ApproveReply,
-    cmd::ReturnReply>;
+    cmd::ReturnReply, cmd::RecordSatisfaction>;
 
 // What a successful command returns.
 struct Result {

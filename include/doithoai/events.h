@@ -48,7 +48,7 @@ struct ConferencePlanned { ConferenceId conference; UnitId unit; std::string cod
 struct ConferenceHeld { ConferenceId conference; Date held_on; std::vector<PersonId> chairs; std::uint32_t attendance = 0; std::string report; Date reply_due; Date notice_due; std::vector<PersonId> co_chairs; std::optional<std::vector<ItemId>> deadline_items; };
 struct ConclusionNoticeIssued { ConferenceId conference; std::string number; Date issued_on; std::string text; Date due; };
 struct ConferenceClosed { ConferenceId conference; Date on; };
-struct OpinionSubmitted { OpinionId opinion; ItemId first_item; UnitId unit; ConferenceId conference; Channel channel = Channel::letter; PersonId raised_by; OrganizationId raised_by_org; UnitId from_unit; Date raised_on; std::string topic; std::vector<ItemSpec> items; Date deadline; };
+struct OpinionSubmitted { OpinionId opinion; ItemId first_item; UnitId unit; ConferenceId conference; Channel channel = Channel::letter; PersonId raised_by; OrganizationId raised_by_org; UnitId from_unit; Date raised_on; std::string topic; std::vector<ItemSpec> items; Date deadline; std::optional<Place> place; };
 struct ItemAnswered { ItemId item; PersonId answered_by; std::string gist; Date on; };
 struct ItemMerged { ItemId item; ItemId into; Date on; };
 struct ItemAssigned { ItemId item; AgencyId agency; Date deadline; Date on; };
@@ -74,6 +74,8 @@ struct ReceptionRecorded { UnitId unit; PersonId person; Role role = Role::party
 // `agency` for rework (the item is assigned again; the returned reply stays in the log).
 struct ReplyApproved { ItemId item; std::string note; Date on; };
 struct ReplyReturned { ItemId item; AgencyId agency; std::string reason; Date on; };
+// Issue 14 (R10, R14): the raiser's rating of the item's written reply (cmd::RecordSatisfaction).
+struct SatisfactionRecorded { ItemId item; Satisfaction rating = Satisfaction::satisfied; std::string comment; Date on; };
 
 }  // namespace ev
 
@@ -85,7 +87,7 @@ using Event = std::variant<
     ev::ReplyDelivered, ev::ItemEscalated, ev::IntakeDecided, ev::ItemExtended,
     ev::FindingRecorded, ev::ItemReopened, ev::ItemClosed, ev::ReplyPublished,
     ev::ConferenceResultsPublished, ev::CouncilSessionRecorded, ev::VoterRequestRecorded,
-    ev::ReceptionRecorded, ev::ReplyApproved, ev::ReplyReturned>;
+    ev::ReceptionRecorded, ev::ReplyApproved, ev::ReplyReturned, ev::SatisfactionRecorded>;
 
 // An event as recorded: its place in the log, when, and who.
 struct Recorded {

@@ -107,6 +107,25 @@ enum class Outcome : std::uint8_t {
 
 enum class Supervisor : std::uint8_t { front = 1, council = 2 };
 
+// Issue 14: how the raiser rated a written reply (R10, R14; cmd::RecordSatisfaction).
+enum class Satisfaction : std::uint8_t { satisfied = 1, partly_satisfied = 2, not_satisfied = 3 };
+
+// Issue 14: where an opinion's matter is (R04, R18, Open311): WGS84 latitude in [-90, 90]
+// and longitude in [-180, 180] in degrees (finite), and an optional address text (at most
+// kMaxNameBytes of UTF-8). The place of the matter, never the raiser's home: public views
+// and Open311 show it (R13). JSON: {"lat": 21.0278, "long": 105.8342, "address": "..."}.
+struct Place {
+  double lat = 0;
+  double lon = 0;  // "long" in JSON
+  std::string address;
+  bool operator==(const Place& o) const { return lat == o.lat && lon == o.lon && address == o.address; }
+  bool operator!=(const Place& o) const { return !(*this == o); }
+};
+// Throws Error(invalid_argument) naming `field` unless p is a valid place (above).
+DOITHOAI_API void check_place(const Place& p, const char* field = "place");
+// Great-circle distance in metres between two WGS84 points (haversine, mean radius 6371008.8 m).
+DOITHOAI_API double distance_m(double lat1, double lon1, double lat2, double lon2);
+
 DOITHOAI_API std::string_view to_string(Role);
 DOITHOAI_API std::string_view to_string(UnitStatus);
 DOITHOAI_API std::string_view to_string(ConferenceKind);
@@ -118,6 +137,7 @@ DOITHOAI_API std::string_view to_string(Standing);
 DOITHOAI_API std::string_view to_string(Recipient);
 DOITHOAI_API std::string_view to_string(Outcome);
 DOITHOAI_API std::string_view to_string(Supervisor);
+DOITHOAI_API std::string_view to_string(Satisfaction);
 // parse_enum<E>("snake_name") throws invalid_argument for an unknown name.
 template <class E>
 E parse_enum(std::string_view name);

@@ -118,6 +118,22 @@ struct AgencyTally {
   std::uint64_t returned = 0;
 };
 
+// Issue 14 (R16): the raisers' ratings of written replies (cmd::RecordSatisfaction).
+struct SatisfactionTally {
+  std::uint64_t rated = 0;
+  std::uint64_t satisfied = 0;
+  std::uint64_t partly_satisfied = 0;
+  std::uint64_t not_satisfied = 0;
+};
+// A row of the satisfaction breakdowns: an agency (id, code, name), a topic (code, label)
+// or a unit (id, name).
+struct SatisfactionLine {
+  std::uint32_t id = 0;
+  std::string code;
+  std::string name;
+  SatisfactionTally tally;
+};
+
 // One conference held in the period, with its R03/R08/R09/R13 dates.
 struct ConferenceLine {
   ConferenceId id;
@@ -194,6 +210,13 @@ struct Report {
   std::uint64_t results_published_late = 0;
   std::uint64_t results_unpublished_overdue = 0;
 
+  // Satisfaction (issue 14): the latest rating of each item of the subtree, counted when it
+  // was recorded within the period (up to as_of); by the item's agency, topic and unit.
+  SatisfactionTally satisfaction;
+  std::vector<SatisfactionLine> satisfaction_by_agency;
+  std::vector<SatisfactionLine> satisfaction_by_topic;
+  std::vector<SatisfactionLine> satisfaction_by_unit;
+
   // Change from the previous period
   Change change_conferences;
   Change change_opinions;
@@ -264,7 +287,8 @@ DOITHOAI_API nlohmann::json compliance_to_json(const ComplianceReport& r);
 
 // ---- R18 triggers for an unscheduled conference -------------------------------------------
 
-enum class TriggerReason : std::uint8_t { overdue = 1, reopened = 2, many_on_one_matter = 3 };
+// not_satisfied (issue 14): items whose raiser was not satisfied with the reply, awaiting the front.
+enum class TriggerReason : std::uint8_t { overdue = 1, reopened = 2, many_on_one_matter = 3, not_satisfied = 4 };
 DOITHOAI_API std::string_view to_string(TriggerReason r);
 
 struct TriggerCandidate {
@@ -274,6 +298,8 @@ struct TriggerCandidate {
   std::string topic;         // for many_on_one_matter
   std::vector<ItemId> items;
   std::string detail;        // why, in Vietnamese, with the profile's threshold
+  // many_on_one_matter by place (issue 14, "place_radius_m"): the centre of the items.
+  std::optional<Place> place;
 };
 
 // Candidates per unit of the subtree as of a date, thresholds from the profile's

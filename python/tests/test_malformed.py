@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 import json
 import pathlib
 import re
@@ -162,6 +163,8 @@ def kind_of(field: str, t: str) -> str:
         return "bool"
     if t == "list[ItemSpec]":
         return "items"
+    if t.startswith("Place"):
+        return "place"  # issue 14
     return "enum"
 
 
@@ -195,6 +198,12 @@ MUTATIONS = {
               ("dict with an extra key", [{"topic": "land", "text": "x", "z": 1}], IA), ("empty", [], IA),
               ("too long text", [("land", HUGE)], IA), ("surrogate text", [("land", "\ud800")], IA),
               ("unknown topic", [("weather", "x")], IA)],
+    # Issue 14: a place (R04).
+    "place": [("str", "21.04,105.87", T), ("int", 3, T), ("NaN", (math.nan, 105.87), IA), ("inf", (21.04, math.inf), IA),
+              ("1e308", (1e308, 105.87), IA), ("latitude 91", (91, 105.87), IA), ("str latitude", ("21.04", 105.87), T),
+              ("bool latitude", (True, 105.87), T), ("2**2000", (2**2000, 105.87), IA), ("one-tuple", (21.04,), IA),
+              ("dict without long", {"lat": 21.04}, IA), ("dict with an extra key", {"lat": 21, "long": 105, "z": 1}, IA),
+              ("surrogate address", (21.04, 105.87, "\ud800"), IA), ("513-byte address", (21.04, 105.87, "a" * 513), IA)],
 }
 
 

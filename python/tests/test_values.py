@@ -32,7 +32,7 @@ NOT_VALUES = {
     "CheckpointKey": "a signing key: never pickled (it would write the secret out)",
 }
 # Values with settable attributes: == by value, but unhashable (like list and dict).
-MUTABLE = {"ItemSpec", "SqliteOptions", "ExportOptions"} | {cls for cls, _, _ in _core._command_fields()}
+MUTABLE = {"ItemSpec", "Place", "SqliteOptions", "ExportOptions"} | {cls for cls, _, _ in _core._command_fields()}
 
 
 def module_classes() -> dict[str, type]:
@@ -66,7 +66,7 @@ COMMAND_SAMPLES = {
     "item": 5, "answered_by": 3, "gist": "Đã trả lời", "agency": 2, "signer": 3, "text": "Nội dung",
     "recipient": "raiser", "to_unit": 1, "proposal": "Đề nghị", "raiser_notified_on": D(2022, 10, 3),
     "outcome": "accepted", "deadline": D(2022, 11, 30), "notice_number": "7/TB", "notice_date": D(2022, 10, 5),
-    "reason": "Phức tạp", "date": D(2022, 10, 1), "requesters": 10, "voters": 100,
+    "reason": "Phức tạp", "date": D(2022, 10, 1), "requesters": 10, "voters": 100, "rating": "satisfied",
 }
 
 

@@ -59,6 +59,12 @@ struct Applier {
   void operator()(const ev::ReplyApproved& e);
   void operator()(const ev::ReplyReturned& e);
 
+  // ---- place and satisfaction (issue 14): src/apply/place.cpp, src/apply/satisfaction.cpp ----
+  void place_items(std::uint32_t first, std::size_t n, const Place& p);
+  void copy_place(std::uint32_t from, std::uint32_t to);
+  void operator()(const ev::SatisfactionRecorded& e);
+  void front_acted(std::uint32_t item);  // a finding, reopening or closing: off the supervision list
+
   // Events of the views layer (publication, council sessions, voter requests): src/views/.
   template <class E>
   void operator()(const E& e) {

@@ -40,6 +40,7 @@ void Applier::operator()(const ev::OpinionSubmitted& e) {
     r.deadline = r.original_deadline = dl;
     if (dl != kNoDay) s.index_insert(id);
   }
+  if (e.place) place_items(e.first_item.value, e.items.size(), *e.place);
 }
 void Applier::operator()(const ev::ItemAssigned& e) {
   ItemRec& r = s.items[e.item.value];
@@ -122,6 +123,7 @@ void Applier::operator()(const ev::ItemEscalated& e) {
   }
   s.cold_mut(e.new_item.value).escalated_from = e.item;
   s.reindex(e.new_item.value);
+  copy_place(e.item.value, e.new_item.value);  // the proposal is about the same place
 }
 void Applier::operator()(const ev::IntakeDecided& e) {
   ItemRec& r = s.items[e.item.value];

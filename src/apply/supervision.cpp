@@ -15,6 +15,7 @@ void Applier::operator()(const ev::FindingRecorded& e) {
   reserve_big(s.findings, s.findings.size() + 1);
   s.findings.push_back(f);
   r.finding = static_cast<std::uint32_t>(s.findings.size());
+  front_acted(e.item.value);
 }
 void Applier::operator()(const ev::ItemReopened& e) {
   ItemRec& r = s.items[e.item.value];
@@ -28,6 +29,7 @@ void Applier::operator()(const ev::ItemReopened& e) {
   ++c.reopened;
   c.answer.reset();
   s.reindex(e.item.value);
+  front_acted(e.item.value);
 }
 void Applier::operator()(const ev::ItemClosed& e) {
   ItemRec& r = s.items[e.item.value];
@@ -35,6 +37,7 @@ void Applier::operator()(const ev::ItemClosed& e) {
   if (r.resolved_on == kNoDay) r.resolved_on = day_of(e.on);
   r.closed_on = day_of(e.on);
   s.reindex(e.item.value);
+  front_acted(e.item.value);
 }
 // ---- review before publication (R13, R14; issue 15) ----
 void Applier::operator()(const ev::ReplyApproved& e) {

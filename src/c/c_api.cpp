@@ -190,6 +190,12 @@ class Args {
     if (!has(k)) return Instant();
     return parse_instant(text(k));
   }
+  // A JSON number (issue 14: degrees, metres); range checks are the query's.
+  double number(const char* k) const {
+    const json& v = at(k);
+    if (!v.is_number()) invalid(method_ + ": argument '" + std::string(k) + "' must be a number");
+    return v.get<double>();
+  }
   template <class E>
   std::optional<E> enumeration(const char* k) const {
     if (!has(k)) return std::nullopt;
@@ -550,12 +556,17 @@ const std::unordered_map<std::string, Method>& methods() {
       return reconciliation_json(e.engine->reconciliation(a.id<ConferenceId>("conference", true)));
     };
     t["similar_items"] = [](dt_engine& e, const Args& a) {
-      a.allow({"unit", "text", "limit"});
+      a.allow({"unit", "text", "limit", "lat", "long"});
       if (!a.has("text")) invalid("similar_items: text is required");
+      const UnitId unit = a.id<UnitId>("unit", true);
+      const auto limit = static_cast<std::size_t>(a.integer("limit", 10, 1, 100));
+      if (a.has("lat") != a.has("long")) invalid("similar_items: lat and long go together");
+      // Issue 14: with a place, items nearby rank higher (similar_items_near, place.h).
+      const std::vector<SimilarItem> v =
+          a.has("lat") ? similar_items_near(*e.engine, unit, a.text("text"), Place{a.number("lat"), a.number("long"), ""}, limit)
+                       : e.engine->similar_items(unit, a.text("text"), limit);
       json out = json::array();
-      for (const SimilarItem& x : e.engine->similar_items(a.id<UnitId>("unit", true), a.text("text"),
-                                                          static_cast<std::size_t>(a.integer("limit", 10, 1, 100))))
-        out.push_back({{"item", x.item.value}, {"score", x.score}});
+      for (const SimilarItem& x : v) out.push_back({{"item", x.item.value}, {"score", x.score}});
       return out;
     };
     t["explain_deadline"] = [](dt_engine& e, const Args& a) {
@@ -631,6 +642,42 @@ const std::unordered_map<std::string, Method>& methods() {
     t["triggers"] = [](dt_engine& e, const Args& a) {
       a.allow({"unit", "as_of"});
       return triggers_to_json(unscheduled_triggers(*e.engine, a.id<UnitId>("unit"), a.date("as_of", true)));
+    };
+    // Issue 14: places (R04) and the satisfaction follow-up (R10, R14).
+    auto place_filter = [](const Args& a) {
+      PlaceFilter f;
+      f.unit = a.id<UnitId>("unit");
+      if (const auto st = a.enumeration<ItemStatus>("status")) f.status = *st;
+      f.as_of = a.date("as_of");
+      f.limit = static_cast<std::size_t>(a.integer("limit", 100, 1, 10000));
+      return f;
+    };
+    t["items_near"] = [place_filter](dt_engine& e, const Args& a) {
+      a.allow({"lat", "long", "radius_m", "unit", "status", "as_of", "limit"});
+      return placed_items_to_json(items_near(*e.engine, a.number("lat"), a.number("long"), a.number("radius_m"), place_filter(a)));
+    };
+    t["items_in_box"] = [place_filter](dt_engine& e, const Args& a) {
+      a.allow({"south", "west", "north", "east", "unit", "status", "as_of", "limit"});
+      return placed_items_to_json(items_in_box(*e.engine, a.number("south"), a.number("west"), a.number("north"),
+                                               a.number("east"), place_filter(a)));
+    };
+    t["item_place"] = [](dt_engine& e, const Args& a) {
+      a.allow({"item"});
+      const ItemId i = a.id<ItemId>("item", true);
+      const auto p = e.engine->read([&](const State& s) { return item_place(s, i); });
+      return p ? place_to_json(*p) : json(nullptr);
+    };
+    t["satisfaction"] = [](dt_engine& e, const Args& a) {
+      a.allow({"item"});
+      const ItemId i = a.id<ItemId>("item", true);
+      const auto r = e.engine->read([&](const State& s) { return satisfaction_of(s, i); });
+      if (!r) return json(nullptr);
+      return json{{"item", r->item.value}, {"rating", std::string(to_string(r->rating))}, {"comment", r->comment},
+                  {"on", format_date(r->on)}, {"awaiting_front", r->awaiting_front}};
+    };
+    t["supervision_list"] = [](dt_engine& e, const Args& a) {
+      a.allow({"unit", "as_of"});
+      return supervision_list_to_json(supervision_list(*e.engine, a.id<UnitId>("unit"), a.date("as_of", true)));
     };
     t["public_feed"] = [](dt_engine& e, const Args& a) {
       a.allow({"unit", "limit"});
@@ -926,7 +973,8 @@ bool never_waits(const char* method) {
           "find_agency", "find_person", "units", "children", "agencies", "organizations", "conferences", "roles_of",
           "holders", "can_view", "items", "standing", "overdue", "due_within", "due_between", "accounting",
           "reconciliation", "explain_deadline", "report", "compliance", "triggers", "public_feed",
-          "results_publication", "export_items", "csv_columns", "last_seq", "today", "profile", "similar_items"})
+          "results_publication", "export_items", "csv_columns", "last_seq", "today", "profile", "similar_items",
+          "items_near", "items_in_box", "item_place", "satisfaction", "supervision_list"})
       m.emplace(name, true);
     return m;
   }();

@@ -5,6 +5,8 @@
 //   src/rules/conference.cpp  tests/test_rules_conference.cpp
 //   src/rules/followup.cpp  tests/test_rules_followup.cpp
 //   src/rules/supervision.cpp  tests/test_rules_supervision.cpp
+//   src/rules/place.cpp  tests/test_rules_place.cpp
+//   src/rules/satisfaction.cpp  tests/test_rules_satisfaction.cpp
 // Commands of the views layer (publication, council sessions, voter requests) go to
 // src/views/ through the catch-all operator() at the end.
 #pragma once
@@ -162,6 +164,10 @@ struct Decider {
   const ReplyRec& draft_of(const ItemRec& r) const;
   void operator()(const cmd::ApproveReply& c);
   void operator()(const cmd::ReturnReply& c);
+
+  // ---- place and satisfaction (issue 14): src/rules/place.cpp, src/rules/satisfaction.cpp ----
+  static Place checked_place(const Place& p);
+  void operator()(const cmd::RecordSatisfaction& c);
 
   // Commands of the views layer (publication, council sessions, voter requests): src/views/.
   template <class C>

@@ -38,6 +38,7 @@ void Decider::operator()(const cmd::SubmitOpinion& c) {
     if (!p.has_topic(it.topic)) invalid("topic '" + it.topic + "' is not in profile " + p.name);
     text(it.text, "item text");
   }
+  const std::optional<Place> place = c.place ? std::optional<Place>(checked_place(*c.place)) : std::nullopt;
   const std::string topic = c.topic.empty() ? c.items.front().topic : c.topic;
   name(topic, "topic");
   if (!p.has_topic(topic)) invalid("topic '" + topic + "' is not in profile " + p.name);
@@ -66,7 +67,7 @@ void Decider::operator()(const cmd::SubmitOpinion& c) {
   for (std::size_t k = 0; k < c.items.size(); ++k)
     out.result.items.push_back(ItemId(first.value + static_cast<std::uint32_t>(k)));
   emit(ev::OpinionSubmitted{id, first, c.unit, c.conference, c.channel, c.raised_by, c.raised_by_org,
-                            UnitId(), raised, topic, c.items, deadline});
+                            UnitId(), raised, topic, c.items, deadline, place});
 }
 
 // ---- follow-up ----

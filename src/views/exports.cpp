@@ -366,6 +366,19 @@ json detail::export_open311(const State& state, const Profile& profile, const Ex
     x["updated_datetime"] = at(upd, "00:00:00");
     x["expected_datetime"] = at(s.items[sel.eff(id)].deadline, "23:59:59");
     x["address"] = s.units[r.raised_in.value].value.name;
+    // Issue 14: the item's place (never a person's address field, R13). Its address text
+    // is redacted like any public text; a place whose address names a person's registered
+    // address (their home) is left out of a public export altogether.
+    if (!s.places.of_item.empty())
+      if (auto pl = s.places.of_item.find(id); pl != s.places.of_item.end()) {
+        const std::string_view raw = s.text().view(pl->second.address);
+        const std::string shown = sel.text(raw);
+        if (shown == raw) {
+          x["lat"] = from_e7(pl->second.lat7);
+          x["long"] = from_e7(pl->second.lon7);
+          if (!raw.empty()) x["address"] = shown;
+        }
+      }
     a.push_back(std::move(x));
   });
   return a;

@@ -291,6 +291,23 @@ th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjus
     h += "<tr><td>" + esc(a.name) + "</td>" + tally_cells(a.tally, T) +
          (returns ? "<td class=\"n\">" + T.num(a.returned) + "</td>" : std::string()) + "</tr>";
   h += "</tbody></table></section>\n";
+  // Issue 14: the raisers' ratings of the replies, only when some were recorded in the period.
+  if (r.satisfaction.rated) {
+    auto row = [&](const std::string& name, const SatisfactionTally& t) {
+      const std::string pct = std::to_string((t.satisfied * 1000 / t.rated + 5) / 10) + "%";
+      return "<tr><td>" + esc(name) + "</td><td>" + T.num(t.rated) + "</td><td>" + T.num(t.satisfied) + "</td><td>" +
+             T.num(t.partly_satisfied) + "</td><td>" + T.num(t.not_satisfied) + "</td><td>" + pct + "</td></tr>";
+    };
+    h += "<section id=\"satisfaction\"><h2>" + std::string(T.t("Mức độ hài lòng với văn bản trả lời", "Satisfaction with the replies")) +
+         "</h2><table><thead><tr><th></th><th>" + T.t("Đã đánh giá", "Rated") + "</th><th>" + T.t("Hài lòng", "Satisfied") +
+         "</th><th>" + T.t("Hài lòng một phần", "Partly") + "</th><th>" + T.t("Không hài lòng", "Not satisfied") +
+         "</th><th>" + T.t("Tỷ lệ hài lòng", "Satisfied rate") + "</th></tr></thead><tbody>";
+    h += row(T.t("Tổng số", "Total"), r.satisfaction);
+    for (const auto& l : r.satisfaction_by_agency) h += row(l.name, l.tally);
+    for (const auto& l : r.satisfaction_by_topic) h += row(T.en ? l.code : l.name, l.tally);
+    for (const auto& l : r.satisfaction_by_unit) h += row(l.name, l.tally);
+    h += "</tbody></table></section>\n";
+  }
 
   h += "<section id=\"change\"><h2>" + std::string(T.t("So với kỳ trước", "Change from the previous period")) + " (" +
        esc(period_label(r.previous, T.en ? "en" : "vi")) + ")</h2><table><thead><tr><th></th><th class=\"n\">" +

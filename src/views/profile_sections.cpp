@@ -111,7 +111,7 @@ TriggerRules trigger_rules(const Profile& p) {
   TriggerRules r;
   const json* t = section(p.source, "triggers");
   if (!t) return r;
-  only(*t, "$.triggers", {"overdue", "reopened", "many_on_one_matter"});
+  only(*t, "$.triggers", {"overdue", "reopened", "many_on_one_matter", "not_satisfied"});
   if (const json* s = section(*t, "overdue")) {
     const std::string path = "$.triggers.overdue";
     only(*s, path, {"min_items", "min_days_overdue", "citation"});
@@ -127,11 +127,29 @@ TriggerRules trigger_rules(const Profile& p) {
   }
   if (const json* s = section(*t, "many_on_one_matter")) {
     const std::string path = "$.triggers.many_on_one_matter";
-    only(*s, path, {"min_items", "window_days", "citation"});
+    only(*s, path, {"min_items", "window_days", "place_radius_m", "citation"});
     r.matter_min_items = integer(*s, "min_items", path, 5, 2, 1000000);
     r.matter_window_days = integer(*s, "window_days", path, 90, 1, 3660);
+    r.matter_place_radius_m = integer(*s, "place_radius_m", path, 0, 0, 100000);
     r.matter_citation = citation(*s, path);
   }
+  if (const json* s = section(*t, "not_satisfied")) {
+    const std::string path = "$.triggers.not_satisfied";
+    only(*s, path, {"min_items", "citation"});
+    r.not_satisfied_min_items = integer(*s, "min_items", path, 1, 1, 1000000);
+    r.not_satisfied_citation = citation(*s, path);
+  }
+  return r;
+}
+
+SatisfactionRules satisfaction_rules(const Profile& p) {
+  SatisfactionRules r;
+  const json* t = section(p.source, "satisfaction");
+  if (!t) return r;
+  const std::string path = "$.satisfaction";
+  only(*t, path, {"window_days", "citation"});
+  r.window_days = integer(*t, "window_days", path, 30, 1, 3660);
+  r.citation = citation(*t, path);
   return r;
 }
 

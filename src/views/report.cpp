@@ -228,6 +228,37 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
       rep.by_agency.push_back({AgencyId(static_cast<std::uint32_t>(a)), s.agencies[a].code, s.agencies[a].name,
                                agency_t[a], agency_returned[a]});
 
+  // ---- satisfaction (issue 14) ----
+  {
+    std::map<std::uint32_t, SatisfactionTally> by_agency, by_unit;
+    std::map<std::uint16_t, SatisfactionTally> by_topic;
+    auto add = [](SatisfactionTally& t, Satisfaction r) {
+      ++t.rated;
+      if (r == Satisfaction::satisfied) ++t.satisfied;
+      else if (r == Satisfaction::partly_satisfied) ++t.partly_satisfied;
+      else ++t.not_satisfied;
+    };
+    for (const auto& [id, sr] : s.satisfaction) {
+      const ItemRec& r = s.items[id];
+      if (!mask[r.unit.value] || !in_period(sr.on)) continue;
+      add(rep.satisfaction, sr.rating);
+      if (r.agency) add(by_agency[r.agency.value], sr.rating);
+      add(by_topic[r.topic], sr.rating);
+      add(by_unit[r.unit.value], sr.rating);
+    }
+    for (const auto& [a, t] : by_agency)
+      rep.satisfaction_by_agency.push_back({a, s.agencies[a].code, s.agencies[a].name, t});
+    for (const auto& l : profile.topics) {
+      auto it = s.topic_ids.find(l.code);
+      if (it != s.topic_ids.end() && by_topic.count(it->second)) {
+        rep.satisfaction_by_topic.push_back({0, l.code, l.label, by_topic[it->second]});
+        by_topic.erase(it->second);
+      }
+    }
+    for (const auto& [t, tally] : by_topic) rep.satisfaction_by_topic.push_back({0, s.topics[t], s.topics[t], tally});
+    for (const auto& [u, t] : by_unit) rep.satisfaction_by_unit.push_back({u, s.units[u].value.code, s.units[u].value.name, t});
+  }
+
   rep.change_conferences = change(prev_conf, rep.conferences);
   rep.change_opinions = change(prev_op, rep.opinions);
   rep.change_items = change(prev_items, rep.items.items);

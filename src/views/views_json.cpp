@@ -1,4 +1,5 @@
 // JSON forms of the views (schemas/*.json describe them; docs/reports.md explains them).
+#include <cmath>
 #include "common.h"
 #include "doithoai/views.h"
 
@@ -112,6 +113,45 @@ json report_to_json(const Report& r) {
   j["trend"] = trend;
   j["change"] = {{"conferences", chg(r.change_conferences)}, {"opinions", chg(r.change_opinions)},
                  {"items", chg(r.change_items)}, {"resolved_in_period", chg(r.change_resolved_in_period)}};
+  // Issue 14: present when some reply was rated in the period (reports before it are unchanged).
+  if (r.satisfaction.rated) {
+    auto st = [](const SatisfactionTally& t) {
+      auto rate = [&](std::uint64_t n) {
+        return t.rated ? json(std::round(1000.0 * static_cast<double>(n) / static_cast<double>(t.rated)) / 10) : json(nullptr);
+      };
+      return json{{"rated", t.rated},
+                  {"satisfied", t.satisfied},
+                  {"partly_satisfied", t.partly_satisfied},
+                  {"not_satisfied", t.not_satisfied},
+                  {"satisfied_percent", rate(t.satisfied)},
+                  {"not_satisfied_percent", rate(t.not_satisfied)}};
+    };
+    json sat = st(r.satisfaction);
+    json ag = json::array(), tp = json::array(), un = json::array();
+    for (const auto& l : r.satisfaction_by_agency) {
+      json x = st(l.tally);
+      x["agency"] = l.id;
+      x["code"] = l.code;
+      x["name"] = l.name;
+      ag.push_back(std::move(x));
+    }
+    for (const auto& l : r.satisfaction_by_topic) {
+      json x = st(l.tally);
+      x["topic"] = l.code;
+      x["label"] = l.name;
+      tp.push_back(std::move(x));
+    }
+    for (const auto& l : r.satisfaction_by_unit) {
+      json x = st(l.tally);
+      x["unit"] = l.id;
+      x["name"] = l.name;
+      un.push_back(std::move(x));
+    }
+    sat["by_agency"] = ag;
+    sat["by_topic"] = tp;
+    sat["by_unit"] = un;
+    j["satisfaction"] = sat;
+  }
   return j;
 }
 
@@ -144,8 +184,10 @@ json triggers_to_json(const std::vector<TriggerCandidate>& v) {
   for (const auto& c : v) {
     json items = json::array();
     for (ItemId i : c.items) items.push_back(i.value);
-    a.push_back({{"unit", id(c.unit)}, {"unit_name", c.unit_name}, {"reason", std::string(to_string(c.reason))},
-                 {"topic", c.topic}, {"count", c.items.size()}, {"items", items}, {"detail", c.detail}});
+    json x = {{"unit", id(c.unit)}, {"unit_name", c.unit_name}, {"reason", std::string(to_string(c.reason))},
+              {"topic", c.topic}, {"count", c.items.size()}, {"items", items}, {"detail", c.detail}};
+    if (c.place) x["place"] = {{"lat", c.place->lat}, {"long", c.place->lon}};  // issue 14: by place only
+    a.push_back(std::move(x));
   }
   return {{"schema", "doithoai.triggers/1"}, {"candidates", a}};
 }

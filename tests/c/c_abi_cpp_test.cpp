@@ -214,6 +214,44 @@ int main() {
     CHECK(dt_call(m, "similar_items", "{\"unit\": 1, \"text\": \"x\", \"limit\": 101}", &out, nullptr) ==
           DT_INVALID_ARGUMENT);
     CHECK(out == nullptr);
+    // Issue 14: places (R04) and the supervision list (R14); hostile numbers are refused.
+    CHECK(call(m, "items_near", "{\"lat\": 21.04, \"long\": 105.87, \"radius_m\": 500}") == "[]");
+    CHECK(call(m, "items_in_box", "{\"south\": 21, \"west\": 105, \"north\": 22, \"east\": 106, \"unit\": 1}") == "[]");
+    CHECK(call(m, "supervision_list", "{\"unit\": 1, \"as_of\": \"2030-01-01\"}") == "[]");
+    for (const char* bad : {"{\"lat\": \"21\", \"long\": 105, \"radius_m\": 5}", "{\"lat\": 1e308, \"long\": 105, \"radius_m\": 5}",
+                            "{\"lat\": 21, \"long\": 105, \"radius_m\": -5}", "{\"lat\": 21, \"long\": 105}",
+                            "{\"lat\": 21, \"long\": 105, \"radius_m\": 5, \"limit\": 0}",
+                            "{\"lat\": 21, \"long\": 105, \"radius_m\": 5, \"status\": \"pending\"}",
+                            "{\"lat\": 21, \"long\": 105, \"radius_m\": 5, \"colour\": 1}"})
+      CHECK(dt_call(m, "items_near", bad, &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "items_near", "{\"lat\": 21, \"long\": 105, \"radius_m\": 5, \"unit\": 99}", &out, nullptr) == DT_NOT_FOUND);
+    CHECK(dt_call(m, "supervision_list", "{\"unit\": 1}", &out, nullptr) == DT_INVALID_ARGUMENT);  // as_of required
+    CHECK(dt_call(m, "satisfaction", "{\"item\": 99}", &out, nullptr) == DT_NOT_FOUND);
+    CHECK(out == nullptr);
+    // A submit_opinion whose place is hostile: refused whole, nothing recorded (issue 14).
+    std::string raiser;  // a person who submits for themself
+    {
+      char* res = nullptr;
+      CHECK(dt_execute(m, "{\"actor\": \"system\", \"command\": {\"type\": \"register_person\", \"name\": \"Người dân\"}}", &res, nullptr) == DT_OK);
+      const std::string r = take(res);
+      const auto at = r.find("\"id\":") + 5;
+      raiser = r.substr(at, r.find_first_of(",}", at) - at);
+    }
+    const std::string seq_before = call(m, "last_seq", nullptr);
+    auto submit = [&](const std::string& place) {
+      return execute(m, "{\"actor\": " + raiser + ", \"command\": {\"type\": \"submit_opinion\", \"unit\": 1, "
+                        "\"channel\": \"letter\", \"raised_by\": " + raiser + ", \"items\": [{\"topic\": \"land\", \"text\": \"x\"}], "
+                        "\"place\": " + place + "}}");
+    };
+    CHECK(submit("{\"lat\": 21.04, \"long\": 105.87}") == DT_OK);  // the same, well formed, is recorded
+    const std::string seq_placed = call(m, "last_seq", nullptr);
+    for (const std::string& place : {std::string("{\"lat\": \"21\", \"long\": 105}"), std::string("{\"lat\": 1e308, \"long\": 105}"),
+                                    std::string("{\"lat\": 1e400, \"long\": 105}"), std::string("{\"lat\": 21}"),
+                                    std::string("{\"lat\": 21, \"long\": 105, \"address\": \"\xC3\x28\"}"),
+                                    std::string("{\"lat\": 21, \"long\": 105, \"address\": 7}")})
+      CHECK(submit(place) == DT_INVALID_ARGUMENT);
+    CHECK(call(m, "last_seq", nullptr) == seq_placed);
+    CHECK(seq_placed != seq_before);
     // Under concurrent commands every answer is the read's or DT_WOULD_BLOCK, nothing else.
     std::atomic<int> odd{0}, answered{0};
     std::thread writer([&] {

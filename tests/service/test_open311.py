@@ -165,15 +165,17 @@ def test_fixmystreet_post_then_public_get(svc):
     assert req["requested_datetime"] == "2022-09-30T00:00:00+07:00"
     assert "[thư điện tử đã ẩn]" in req["description"] and "lấn chiếm vỉa hè" in req["description"]
     text_out = r.body.decode("utf-8")
-    for secret in ("Khai", "0912", "345 678", "gmail", "example.vn", "105.876"):
+    for secret in ("Khai", "0912", "345 678", "gmail", "example.vn"):
         assert secret not in text_out, secret
+    # Issue 14 (R04): the place FixMyStreet sent is the request's (the matter's, not a person's).
+    assert (req["lat"], req["long"], req["address"]) == (21.0412, 105.876, "ngõ 12 phố Bồ Đề")
 
     root = xml(svc.get("/open311/v2/requests/%s.xml?jurisdiction_id=bode" % rid))
     [one] = root.findall("request")
     assert one.findtext("service_request_id") == rid
     assert one.findtext("description") == req["description"]
     assert one.findtext("status_notes") == req["status_notes"]
-    assert one.find("lat") is None  # no place stored yet (issue 14)
+    assert float(one.findtext("lat")) == 21.0412 and float(one.findtext("long")) == 105.876  # issue 14
 
     # Filters through real query strings (+ escaped in the zone).
     q = "/open311/v2/requests.json?jurisdiction_id=LB&status=closed&start_date=2022-09-30T00:00:00%2B07:00"
@@ -282,7 +284,7 @@ def test_schemas_catch_wrong_types(svc):
     publish(svc, int(rid), "Đã thay bóng đèn.")
     good = svc.get("/open311/v2/requests/%s.json?jurisdiction_id=bode" % rid).json()
     for change in ({"service_request_id": int(rid)}, {"expected_datetime": "2022-10-30"}, {"status": "pending"},
-                   {"lat": 21.04}, {"agency_responsible": 7}):
+                   {"lat": 91.0}, {"long": "105.8"}, {"agency_responsible": 7}):
         bad = [dict(good[0], **change)]
         with pytest.raises(ValidationError):
             validate("GET", "/open311/v2/requests/1.json", 200, "application/json", json.dumps(bad).encode())

@@ -271,12 +271,12 @@ TEST_CASE("open311 POST files an opinion; GET shows only the published, redacted
   REQUIRE(op.at("channel") == "online_portal");
   REQUIRE(op.at("raised_by") == w.office);
   REQUIRE(op.at("unit") == w.bode);
-  // The form's other fields (place, media, attributes) were not stored: the engine has no place for them.
+  // The form's other fields (media, attributes, the citizen's contact data) were not stored; the
+  // place (lat, long, address_string) is the opinion's (issue 14, R04).
   const std::string log = w.ctx->engine.call("events", "{}");
   REQUIRE(log.find("khai.nguyen@gmail.com") != std::string::npos);  // in the description, as the citizen typed it
   REQUIRE(log.find("example.vn/anh.jpg") == std::string::npos);
-  REQUIRE(log.find("ngõ 12 phố Bồ Đề") == std::string::npos);
-  REQUIRE(log.find("105.876") == std::string::npos);
+  REQUIRE(log.find("\"place\":{\"address\":\"ngõ 12 phố Bồ Đề\",\"lat\":21.0412,\"long\":105.876}") != std::string::npos);
 
   // Not yet published: absent from the public view, and indistinguishable from an unknown id.
   REQUIRE(json::parse(w.get("/open311/v2/requests.json?jurisdiction_id=bode").body).empty());
@@ -298,7 +298,10 @@ TEST_CASE("open311 POST files an opinion; GET shows only the published, redacted
   REQUIRE(r.at("requested_datetime") == "2022-09-30T00:00:00+07:00");
   REQUIRE(r.at("updated_datetime") == "2022-10-10T00:00:00+07:00");
   REQUIRE(r.at("expected_datetime") == "2022-10-30T23:59:59+07:00");
-  REQUIRE(r.at("address") == "Phường Bồ Đề");
+  // Issue 14 (R04): the place FixMyStreet sent (lat, long, address_string) is the opinion's.
+  REQUIRE(r.at("address") == "ngõ 12 phố Bồ Đề");
+  REQUIRE(r.at("lat") == 21.0412);
+  REQUIRE(r.at("long") == 105.876);
   REQUIRE(r.at("status_notes").get<std::string>().find("Văn bản số 15/UBND") == 0);
   REQUIRE(r.at("status_notes").get<std::string>().find("lực lượng trật tự") != std::string::npos);
   // Redacted as the public feed: no name, phone or e-mail of the citizen anywhere in the answer.
@@ -308,7 +311,6 @@ TEST_CASE("open311 POST files an opinion; GET shows only the published, redacted
   }
   REQUIRE(r.at("description").get<std::string>().find("[thư điện tử đã ẩn]") != std::string::npos);
   REQUIRE(r.at("description").get<std::string>().find("lấn chiếm vỉa hè") != std::string::npos);
-  REQUIRE(r.count("lat") == 0);  // the engine keeps no place yet (issue 14): nothing invented
   REQUIRE(r.count("email") == 0);
 
   // The same in XML, parsed back.
@@ -318,6 +320,8 @@ TEST_CASE("open311 POST files an opinion; GET shows only the published, redacted
   const auto t = parse_xml(x.body);
   REQUIRE(t.get<std::string>("service_requests.request.service_request_id") == id);
   REQUIRE(t.get<std::string>("service_requests.request.status") == "closed");
+  REQUIRE(t.get<double>("service_requests.request.lat") == 21.0412);
+  REQUIRE(t.get<std::string>("service_requests.request.address") == "ngõ 12 phố Bồ Đề");
   REQUIRE(t.get<std::string>("service_requests.request.description") == r.at("description").get<std::string>());
   REQUIRE(t.get<std::string>("service_requests.request.status_notes") == r.at("status_notes").get<std::string>());
   REQUIRE(t.get<std::string>("service_requests.request.agency_responsible") == "Phòng Quản lý đô thị");
@@ -492,7 +496,8 @@ TEST_CASE("open311 GET requests: filters, defaults, bad arguments") {
     REQUIRE(name == "request");
     got.push_back(req.get<std::string>("service_request_id"));
     REQUIRE(req.get<std::string>("status") == "closed");
-    REQUIRE(req.get<std::string>("address") == "Phường Bồ Đề");
+    REQUIRE(req.get<std::string>("address") == "ngõ 12 phố Bồ Đề");  // the place's (issue 14)
+    REQUIRE(req.get<double>("long") == 105.876);
   }
   REQUIRE(got == std::vector<std::string>{std::to_string(c), std::to_string(b), std::to_string(a)});
 }

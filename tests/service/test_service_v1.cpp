@@ -621,3 +621,48 @@ TEST_CASE("v1 reply templates: listed, rendered for an item or conference of the
     CHECK(w.get("/v1/templates", &w.ward, query).status == 400);
   CHECK(w.last_seq() == seq);
 }
+
+TEST_CASE("R04 v1 items near a point and in a box; R14 the supervision list; scoped by the key", "[service][v1]") {
+  World w;
+  w.conference();  // item1 replied to the citizen (who did not rate it); item2 assigned
+  const std::string unit = "/v1/units/" + std::to_string(w.bd);
+  // An opinion with a place, entered by the ward's office for the citizen.
+  const json r = w.ok(&w.ward, {{"command", {{"type", "submit_opinion"}, {"unit", w.bd}, {"channel", "letter"},
+                                             {"raised_by", w.citizen}, {"items", {{{"topic", "urban_order"}, {"text", "Ổ gà"}}}},
+                                             {"place", {{"lat", 21.0405}, {"long", 105.8747}, {"address", "Ngõ 30"}}}}}});
+  const std::int64_t placed = r["items"][0];
+  Response n = w.get(unit + "/near", &w.ward, {{"lat", "21.0406"}, {"long", "105.8747"}, {"radius", "100"}});
+  REQUIRE(n.status == 200);
+  const json items = body(n)["items"];
+  REQUIRE(items.size() == 1);
+  CHECK(items[0]["item"] == placed);
+  CHECK(items[0]["place"]["address"] == "Ngõ 30");
+  CHECK(items[0]["distance_m"].get<double>() == Approx(11.1).margin(0.2));
+  CHECK(body(w.get(unit + "/near", &w.ward, {{"lat", "10.8"}, {"long", "106.7"}}))["items"].empty());
+  CHECK(body(w.get(unit + "/box", &w.ward, {{"south", "21"}, {"west", "105"}, {"north", "22"}, {"east", "106"}}))["items"].size() == 1);
+  CHECK(w.get(unit + "/near", &w.other_ward, {{"lat", "21"}, {"long", "105"}}).status == 403);
+  // R07 with a place (issue 14): the similar route takes lat and long together.
+  const json sim = body(w.get(unit + "/similar", &w.ward, {{"text", "Ổ gà"}, {"lat", "21.0405"}, {"long", "105.8747"}}))["similar"];
+  REQUIRE(sim.size() == 1);
+  CHECK(sim[0]["item"] == placed);
+  CHECK(w.get(unit + "/similar", &w.ward, {{"text", "Ổ gà"}, {"lat", "21.04"}}).status == 400);
+  CHECK(w.get(unit + "/similar", &w.ward, {{"text", "Ổ gà"}, {"lat", "nan"}, {"long", "105"}}).status == 400);
+  CHECK(w.get("/v1/units/999/near", &w.ward, {{"lat", "21"}, {"long", "105"}}).status == 404);
+  for (const auto& query : std::vector<std::vector<std::pair<std::string, std::string>>>{
+           {}, {{"lat", "21"}}, {{"lat", "nan"}, {"long", "105"}}, {{"lat", "1e308"}, {"long", "105"}},
+           {{"lat", "21"}, {"long", "105"}, {"radius", "-1"}}, {{"lat", "21"}, {"long", "105"}, {"radius", "inf"}},
+           {{"lat", "twenty"}, {"long", "105"}}, {{"lat", "21"}, {"long", "105"}, {"limit", "0"}},
+           {{"lat", "21"}, {"long", "105"}, {"status", "pending"}}, {{"lat", "21\xC3"}, {"long", "105"}},
+           {{"lat", "21"}, {"long", "105"}, {"colour", "red"}}})
+    CHECK(w.get(unit + "/near", &w.ward, query).status == 400);
+  // Satisfaction through /v1/commands, then the front's supervision list.
+  const std::int64_t front = w.person("Chủ tịch UBMTTQ phường", "front_chair", w.bd);
+  w.ok(&w.district, {{"actor", front}, {"command", {{"type", "record_satisfaction"}, {"item", w.item1},
+                                                     {"rating", "not_satisfied"}, {"comment", "Người dân chưa đồng ý"}}}});
+  const json list = body(w.get(unit + "/supervision", &w.ward))["items"];
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["item"] == w.item1);
+  CHECK(body(w.get(unit + "/supervision", &w.ward, {{"as_of", "2022-10-11"}}))["items"].empty());
+  CHECK(w.get(unit + "/supervision", &w.other_ward).status == 403);
+  CHECK(w.post(&w.other_ward, {{"command", {{"type", "record_satisfaction"}, {"item", w.item1}, {"rating", "satisfied"}}}}).status == 403);
+}

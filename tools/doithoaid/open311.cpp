@@ -138,10 +138,12 @@ std::string xml_list(const char* root, const char* item, const json& list, const
   return out;
 }
 
-// The fields of a request, in the spec's order (those the engine has: no place or media yet).
+// The fields of a request, in the spec's order (those the engine has: no media yet; lat and
+// long only for an item with a place, issue 14).
 const std::vector<const char*> kRequestFields = {
     "service_request_id", "status",           "status_notes",    "service_name",      "service_code", "description",
-    "agency_responsible", "service_notice",   "requested_datetime", "updated_datetime", "expected_datetime", "address"};
+    "agency_responsible", "service_notice",   "requested_datetime", "updated_datetime", "expected_datetime", "address",
+    "lat",                "long"};
 
 Response respond(int status, Format f, std::string body) {
   Response r;
@@ -759,13 +761,14 @@ class Open311 {
     const auto code = p.get("service_code");
     if (!code) fail(400, "service_code was not provided");
     if (!known_topic(*code)) fail(404, "service_code " + quote(*code) + " was not found");
-    // Location (spec: lat & long, or address_string, or address_id). The engine keeps no
-    // place yet (issue 14): it is checked, then not stored.
+    // Location (spec: lat & long, or address_string, or address_id). lat & long are the
+    // opinion's place (issue 14), with address_string as its address; an address alone is
+    // checked, then not stored (a place needs its coordinates).
     const auto lat_text = p.get("lat"), long_text = p.get("long");
     if (static_cast<bool>(lat_text) != static_cast<bool>(long_text)) fail(400, "lat and long must be sent together");
-    if (lat_text && !coordinate(lat_text, 90)) fail(400, "lat " + quote(*lat_text) + " is not a WGS84 latitude (-90..90)");
-    if (long_text && !coordinate(long_text, 180))
-      fail(400, "long " + quote(*long_text) + " is not a WGS84 longitude (-180..180)");
+    const auto lat = coordinate(lat_text, 90), lon = coordinate(long_text, 180);
+    if (lat_text && !lat) fail(400, "lat " + quote(*lat_text) + " is not a WGS84 latitude (-90..90)");
+    if (long_text && !lon) fail(400, "long " + quote(*long_text) + " is not a WGS84 longitude (-180..180)");
     if (!lat_text && !p.get("address_string") && !p.get("address_id"))
       fail(400, "a location was not provided: send lat and long, address_string or address_id");
     const auto description = p.get("description");
@@ -783,6 +786,11 @@ class Open311 {
                   {"raised_by", raiser},
                   {"topic", *code},
                   {"items", json::array({{{"topic", *code}, {"text", *description}}})}}}};
+    if (lat && lon) {
+      json place = {{"lat", *lat}, {"long", *lon}};
+      if (const auto a = p.get("address_string"); a && !a->empty()) place["address"] = *a;
+      req["command"]["place"] = std::move(place);
+    }
     // A portal retrying after a timeout sends the same Idempotency-Key: nothing is filed twice.
     if (const auto k = r.header("idempotency-key"); k && !k->empty()) req["idempotency_key"] = "open311:" + key.name + ":" + *k;
     const json result = json::parse(ctx_.engine.execute(req.dump()));

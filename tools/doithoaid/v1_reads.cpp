@@ -1,6 +1,8 @@
 // GET routes of /v1: directory, items, deadlines, accounting, reports, compliance, triggers
 // (key required, scoped by unit) and the public views (no key). docs/service.md, "/v1 API".
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -197,13 +199,62 @@ Response get_accounting(Context& ctx, Request& req) {
       ctx.engine.call("accounting", dump(json{{"unit", unit}, {"as_of", q.date("as_of").value_or(today(ctx))}})));
 }
 
+double number_param(const Query& q, const char* name);  // below (issue 14)
+
 // R07 at intake: the unit's open items most like a new text (Engine::similar_items).
 Response get_similar(Context& ctx, Request& req) {
-  const Query q(req, {"text", "limit"});
+  const Query q(req, {"text", "limit", "lat", "long"});
   const std::uint64_t unit = scoped_unit(ctx, req);
   const auto text = q.text("text");
   if (!text) bad("query parameter 'text' is required");
-  return json_response({{"similar", call(ctx, "similar_items", {{"unit", unit}, {"text", *text}, {"limit", q.limit(10, 100)}})}});
+  json args = {{"unit", unit}, {"text", *text}, {"limit", q.limit(10, 100)}};
+  if (q.has("lat") || q.has("long")) {  // issue 14: nearby items rank higher
+    args["lat"] = number_param(q, "lat");
+    args["long"] = number_param(q, "long");
+  }
+  return json_response({{"similar", call(ctx, "similar_items", args)}});
+}
+
+// Issue 14 (R04): a query parameter as a finite number (degrees, metres); the engine checks ranges.
+double number_param(const Query& q, const char* name) {
+  const auto v = q.text(name);
+  if (!v) bad(std::string("query parameter '") + name + "' is required");
+  const char* b = v->c_str();
+  char* e = nullptr;
+  const double d = std::strtod(b, &e);
+  if (e == b || *e != '\0' || !std::isfinite(d)) bad(std::string("query parameter '") + name + "' must be a finite number");
+  return d;
+}
+json place_args(const Query& q, std::uint64_t unit) {
+  json args = {{"unit", unit}, {"limit", q.limit(100, 10000)}};
+  if (const auto st = q.text("status")) args["status"] = *st;
+  if (const auto d = q.date("as_of")) args["as_of"] = *d;
+  return args;
+}
+// Items of the unit's subtree within radius metres (default 500) of lat/long, nearest first.
+Response get_near(Context& ctx, Request& req) {
+  const Query q(req, {"lat", "long", "radius", "status", "as_of", "limit"});
+  const std::uint64_t unit = scoped_unit(ctx, req);
+  json args = place_args(q, unit);
+  args["lat"] = number_param(q, "lat");
+  args["long"] = number_param(q, "long");
+  args["radius_m"] = q.has("radius") ? number_param(q, "radius") : 500.0;
+  return json_response({{"items", call(ctx, "items_near", args)}});
+}
+// Items of the unit's subtree in a box (south, west, north, east in degrees), by id.
+Response get_box(Context& ctx, Request& req) {
+  const Query q(req, {"south", "west", "north", "east", "status", "as_of", "limit"});
+  const std::uint64_t unit = scoped_unit(ctx, req);
+  json args = place_args(q, unit);
+  for (const char* k : {"south", "west", "north", "east"}) args[k] = number_param(q, k);
+  return json_response({{"items", call(ctx, "items_in_box", args)}});
+}
+// R14 (issue 14): items whose raiser was not satisfied, awaiting the front.
+Response get_supervision(Context& ctx, Request& req) {
+  const Query q(req, {"as_of"});
+  const std::uint64_t unit = scoped_unit(ctx, req);
+  return json_response(
+      {{"items", call(ctx, "supervision_list", {{"unit", unit}, {"as_of", q.date("as_of").value_or(today(ctx))}})}});
 }
 
 // Reply templates (issue 15, docs/templates.md): the profile's templates, and one rendered for
@@ -411,6 +462,9 @@ void add_v1_read_routes(Router& router, Context& ctx) {
   key("/v1/units/{id}/compliance", get_compliance);
   key("/v1/units/{id}/triggers", get_triggers);
   key("/v1/units/{id}/similar", get_similar);
+  key("/v1/units/{id}/near", get_near);          // issue 14: places (R04)
+  key("/v1/units/{id}/box", get_box);
+  key("/v1/units/{id}/supervision", get_supervision);  // issue 14: not satisfied, awaiting the front (R14)
   key("/v1/conferences", get_conferences);
   key("/v1/templates", get_templates);
   router.add("POST", "/v1/templates/render", Access::key, [c](Request& req) { return post_render_template(*c, req); });

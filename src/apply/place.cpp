@@ -1,0 +1,23 @@
+// Apply for places (issue 14; R04, R18): an opinion's place is every item's, in the side
+// table StateImpl::places (no ItemRec growth). See applier.h.
+#include "apply/applier.h"
+
+namespace doithoai::detail {
+
+void Applier::place_items(std::uint32_t first, std::size_t n, const Place& p) {
+  PlaceRec r;
+  r.lat7 = to_e7(p.lat);
+  r.lon7 = to_e7(p.lon);
+  r.address = s.text().add(p.address);
+  for (std::size_t k = 0; k < n; ++k) s.places.add(first + static_cast<std::uint32_t>(k), r);
+}
+
+void Applier::copy_place(std::uint32_t from, std::uint32_t to) {
+  if (s.places.of_item.empty()) return;
+  auto it = s.places.of_item.find(from);
+  if (it == s.places.of_item.end()) return;
+  const PlaceRec r = it->second;
+  s.places.add(to, r);
+}
+
+}  // namespace doithoai::detail
