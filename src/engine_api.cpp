@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "doithoai/error.h"
+
 namespace doithoai {
 
 Engine::Engine(Profile profile, EngineOptions options)
@@ -69,6 +71,21 @@ const Profile& Engine::profile() const { return impl_->profile(); }
 const Calendar& Engine::calendar() const { return impl_->calendar(); }
 const Clock& Engine::clock() const { return impl_->clock(); }
 const EventStore& Engine::store() const { return impl_->store(); }
+
+// ---- evidence attachments (issue 14) ----
+std::shared_ptr<AttachmentStore> Engine::attachment_store() const { return impl_->attachments_; }
+AttachmentReport Engine::verify_attachments() const {
+  if (!impl_->attachments_) throw Error(ErrorCode::unsupported, "the engine has no attachment store");
+  return impl_->read([&](const State& s) { return doithoai::verify_attachments(s, *impl_->attachments_); });
+}
+std::string Engine::public_attachment(std::string_view sha256) const {
+  if (!is_sha256_hex(sha256))
+    throw Error(ErrorCode::invalid_argument, "an attachment hash is 64 lowercase hex digits (SHA-256)");
+  if (!impl_->attachments_) throw Error(ErrorCode::unsupported, "the engine has no attachment store");
+  const bool pub = impl_->read([&](const State& s) { return s.attachment_public(sha256); });
+  if (!pub) throw Error(ErrorCode::not_found, "no public attachment " + std::string(sha256));
+  return impl_->attachments_->get(sha256);
+}
 Date Engine::today() const { return impl_->today(); }
 std::uint64_t Engine::last_seq() const { return impl_->last_seq(); }
 std::size_t Engine::waiting_commands() const { return impl_->waiting_commands(); }

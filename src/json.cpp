@@ -846,6 +846,7 @@ void to_json(json& j, const Opinion& v) {
        {"channel", enc(v.channel)}, {"raised_by", enc(v.raised_by)},
        {"raised_by_org", enc(v.raised_by_org)}, {"from_unit", enc(v.from_unit)},
        {"raised_on", enc(v.raised_on)}, {"topic", v.topic}, {"items", enc(v.items)}};
+  if (!v.attachments.empty()) j["attachments"] = enc(v.attachments);  // issue 14: absent when none
 }
 void to_json(json& j, const Item& v) {
   j = {{"id", enc(v.id)}, {"opinion", enc(v.opinion)}, {"unit", enc(v.unit)},
@@ -870,6 +871,7 @@ void to_json(json& j, const Item& v) {
                   {"text", v.reply->text}, {"deliveries", d},
                   {"completed_on", enc(v.reply->completed_on)}, {"draft", v.reply->draft},
                   {"approved_on", enc(v.reply->approved_on)}, {"approved_by", enc(v.reply->approved_by)}};
+    if (!v.reply->attachments.empty()) j["reply"]["attachments"] = enc(v.reply->attachments);  // issue 14
   } else {
     j["reply"] = nullptr;
   }
@@ -880,9 +882,11 @@ void to_json(json& j, const Item& v) {
                    {"agency", enc(e.agency)}, {"reason", e.reason}});
   j["extensions"] = ext;
   json fs = json::array();
-  for (const auto& f : v.findings)
+  for (const auto& f : v.findings) {
     fs.push_back({{"by", enc(f.by)}, {"on", enc(f.on)}, {"text", f.text},
                   {"satisfactory", f.satisfactory}});
+    if (!f.attachments.empty()) fs.back()["attachments"] = enc(f.attachments);  // issue 14
+  }
   j["findings"] = fs;
 }
 

@@ -191,6 +191,25 @@ class PersonsDerived {
   mutable std::shared_ptr<const void> value_;
 };
 
+// ---- evidence attachments (issue 14): rare data, a side table paid only when used ----
+// Metadata of the attachments of opinions, replies and findings, keyed by the record they
+// belong to; the records themselves (OpinionRec, ReplyRec, FindingRec) do not grow.
+struct AttachmentTables {
+  struct Owned {
+    std::uint32_t item = 0;  // the item of a reply or finding (0 for an opinion)
+    std::vector<Attachment> list;
+  };
+  std::unordered_map<std::uint32_t, Owned> opinions;  // by opinion id
+  std::unordered_map<std::uint32_t, Owned> replies;   // by index + 1 into StateImpl::replies
+  std::unordered_map<std::uint32_t, Owned> findings;  // by index + 1 into StateImpl::findings
+  bool empty() const { return opinions.empty() && replies.empty() && findings.empty(); }
+  static const std::vector<Attachment>& of(const std::unordered_map<std::uint32_t, Owned>& m, std::uint32_t k) {
+    static const std::vector<Attachment> none;
+    auto it = m.find(k);
+    return it == m.end() ? none : it->second.list;
+  }
+};
+
 struct StateImpl;
 // Throws Error(invalid_argument) unless a query as of d can be answered exactly from s
 // (d on or after the local day of its last event): see State::answers_for.
@@ -235,6 +254,12 @@ struct StateImpl {
   // applier whenever the persons change, the key of what is derived from them.
   std::uint64_t persons_version = 0;
   PersonsDerived redaction;  // the Redactor's tables (src/views/redact.cpp)
+
+  // ---- evidence attachments (issue 14): in snapshots (src/snapshot.cpp) ----
+  AttachmentTables attachments;
+  // R13: an attachment of a reply is public when it is marked publishable, the reply is its
+  // item's reply in force and the item's reply is published.
+  bool attachment_public(std::uint32_t reply_index1, const Attachment& a) const;
 
   // ---- helpers used by apply, decide and queries ----
   bool has_unit(UnitId u) const { return u.value > 0 && u.value < units.size(); }

@@ -96,13 +96,16 @@ struct SubmitOpinion {
   Date raised_on;           // default today
   std::string topic;        // the opinion's main topic; default: its first item's
   std::vector<ItemSpec> items;
+  // Evidence (issue 14): metadata only; the bytes are put in the engine's AttachmentStore
+  // first (EngineOptions::attachments). Left out of the JSON when empty.
+  std::vector<Attachment> attachments;
 };
 struct AnswerOnSpot { ItemId item; PersonId answered_by; std::string gist; };
 struct MergeDuplicate { ItemId item; ItemId into; };
 
 // ---- Follow-up (R09–R12): heads/office assign, escalate, extend; agencies reply ----
 struct Assign { ItemId item; AgencyId agency; std::optional<Date> deadline; };
-struct WriteReply { ItemId item; std::string number; Date date; PersonId signer; std::string text; };
+struct WriteReply { ItemId item; std::string number; Date date; PersonId signer; std::string text; std::vector<Attachment> attachments; };
 struct RecordDelivery { ItemId item; Recipient recipient = Recipient::raiser; Date on; };
 struct Escalate {
   ItemId item;
@@ -131,7 +134,7 @@ struct Extend {
 };
 
 // ---- Supervision (R14): by the front (and the council where the profile says) ----
-struct RecordFinding { ItemId item; std::string text; bool satisfactory = true; Date on; };
+struct RecordFinding { ItemId item; std::string text; bool satisfactory = true; Date on; std::vector<Attachment> attachments; };
 struct Reopen { ItemId item; std::string reason; std::optional<Date> deadline; Date on; };
 struct CloseItem { ItemId item; std::string note; Date on; };
 

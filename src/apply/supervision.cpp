@@ -15,6 +15,7 @@ void Applier::operator()(const ev::FindingRecorded& e) {
   reserve_big(s.findings, s.findings.size() + 1);
   s.findings.push_back(f);
   r.finding = static_cast<std::uint32_t>(s.findings.size());
+  if (!e.attachments.empty()) s.attachments.findings[r.finding] = {e.item.value, e.attachments};  // issue 14
 }
 void Applier::operator()(const ev::ItemReopened& e) {
   ItemRec& r = s.items[e.item.value];

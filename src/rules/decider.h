@@ -5,6 +5,7 @@
 //   src/rules/conference.cpp  tests/test_rules_conference.cpp
 //   src/rules/followup.cpp  tests/test_rules_followup.cpp
 //   src/rules/supervision.cpp  tests/test_rules_supervision.cpp
+//   src/rules/evidence.cpp  tests/test_rules_evidence.cpp
 // Commands of the views layer (publication, council sessions, voter requests) go to
 // src/views/ through the catch-all operator() at the end.
 #pragma once
@@ -163,6 +164,9 @@ struct Decider {
   const ReplyRec& draft_of(const ItemRec& r) const;
   void operator()(const cmd::ApproveReply& c);
   void operator()(const cmd::ReturnReply& c);
+
+  // ---- evidence: src/rules/evidence.cpp (issue 14; R04, R10, R14) ----
+  void evidence(const std::vector<Attachment>& v) const;
 
   // Commands of the views layer (publication, council sessions, voter requests): src/views/.
   template <class C>
