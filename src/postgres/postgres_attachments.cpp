@@ -65,6 +65,7 @@ PostgresAttachmentStore::PostgresAttachmentStore(const std::string& conninfo, st
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     throw Error(ErrorCode::storage, "cannot connect to postgres: " + msg);
   }
+  PQsetNoticeProcessor(impl_->conn, [](void*, const char*) {}, nullptr);  // "already exists, skipping"
   std::lock_guard<std::mutex> g(impl_->m);
   // Concurrent first users: CREATE TABLE IF NOT EXISTS may still race on the catalog, so
   // take a transaction-scoped advisory lock first.

@@ -29,8 +29,8 @@ def test_R13_an_attachment_is_public_only_when_its_reply_is_published(svc):
     sha = r.json()["sha256"]
     assert sha == hashlib.sha256(PHOTO).hexdigest() and r.json()["size"] == len(PHOTO)
     assert put(svc, PHOTO).json()["sha256"] == sha  # a no-op
-    c = W.Client(svc.host, svc.port, W.BOOT_KEY)
-    W.build_directory(c)
+    W.build_directory(W.Client(svc.host, svc.port, W.BOOT_KEY))
+    c = W.Client(svc.host, svc.port, W.WARD_KEY)
     item = W.submit(c, 0, per_opinion=1)[0]
     c.cmd({"type": "assign", "item": item, "agency": W.AGENCY})
     att = {"name": "../../etc/passwd", "media_type": "image/jpeg", "size": len(PHOTO), "sha256": sha,
