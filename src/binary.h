@@ -254,4 +254,37 @@ inline Event decode_event(BinReader& r, std::size_t type_index) {
   return e;
 }
 
+// The in-memory log's form (src/memory_store.cpp): every field but an empty evidence list
+// (issue 14), so events without attachments take the bytes they took before the feature.
+// Returns whether the event has evidence (the reader must then read it).
+template <class T>
+bool put_struct_lean(BinWriter& w, const T& v) {
+  bool evidence = false;
+  Reflect<T>::each(v, [&](const char*, const auto& f) {
+    using F = std::decay_t<decltype(f)>;
+    if constexpr (std::is_same_v<F, std::vector<Attachment>>) {
+      if (f.empty()) return;
+      evidence = true;
+    }
+    w.put(f);
+  });
+  return evidence;
+}
+inline Event decode_event_lean(BinReader& r, std::size_t type_index, bool evidence) {
+  Event e;
+  emplace_index(e, type_index);
+  std::visit(
+      [&](auto& x) {
+        Reflect<std::decay_t<decltype(x)>>::each(x, [&](const char*, auto& f) {
+          using F = std::decay_t<decltype(f)>;
+          if constexpr (std::is_same_v<F, std::vector<Attachment>>) {
+            if (!evidence) return;
+          }
+          r.get(f);
+        });
+      },
+      e);
+  return e;
+}
+
 }  // namespace doithoai::detail
