@@ -2,6 +2,7 @@
 // Contract: include/doithoai/attachments.h. Rules on attachments: src/rules/evidence.cpp.
 #include "doithoai/attachments.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -236,8 +237,32 @@ void MemoryAttachmentStore::overwrite_for_test(std::string_view h, std::string b
 }
 
 // ---- verify (R20) ----
+namespace detail {
+// Every attachment the state refers to, in a stable order (opinions, replies, findings by key).
+std::vector<AttachmentRef> attachment_refs(const State& state) {
+  const StateImpl& s = StateAccess::impl(state);
+  std::vector<AttachmentRef> out;
+  auto walk = [&](const auto& table, const char* owner, bool by_item) {
+    std::vector<std::uint32_t> keys;
+    for (const auto& kv : table) keys.push_back(kv.first);
+    std::sort(keys.begin(), keys.end());
+    for (auto k : keys) {
+      const auto& owned = table.at(k);
+      for (const Attachment& a : owned.list) out.push_back({a, owner, by_item ? owned.item : k});
+    }
+  };
+  walk(s.attachments.opinions, "opinion", false);
+  walk(s.attachments.replies, "reply", true);
+  walk(s.attachments.findings, "finding", true);
+  return out;
+}
+}  // namespace detail
+
 AttachmentReport verify_attachments(const State& state, const AttachmentStore& store) {
-  const detail::StateImpl& s = detail::StateAccess::impl(state);
+  return detail::verify_attachment_refs(detail::attachment_refs(state), store);
+}
+
+AttachmentReport detail::verify_attachment_refs(const std::vector<AttachmentRef>& refs, const AttachmentStore& store) {
   AttachmentReport rep;
   // hash -> verdict (0 ok, 1 missing, 2 corrupt), each distinct hash read once.
   std::map<std::string, int> verdict;
@@ -271,19 +296,7 @@ AttachmentReport verify_attachments(const State& state, const AttachmentStore& s
       rep.problems.push_back({it->second == 1 ? AttachmentProblemKind::missing : AttachmentProblemKind::corrupt,
                               a.sha256, a.name, owner, id});
   };
-  // In key order, so reports are stable.
-  auto walk = [&](const auto& table, const char* owner, bool by_item) {
-    std::vector<std::uint32_t> keys;
-    for (const auto& kv : table) keys.push_back(kv.first);
-    std::sort(keys.begin(), keys.end());
-    for (auto k : keys) {
-      const auto& owned = table.at(k);
-      for (const Attachment& a : owned.list) check(a, owner, by_item ? owned.item : k);
-    }
-  };
-  walk(s.attachments.opinions, "opinion", false);
-  walk(s.attachments.replies, "reply", true);
-  walk(s.attachments.findings, "finding", true);
+  for (const auto& r : refs) check(r.attachment, r.owner, r.id);
   rep.ok = rep.problems.empty();
   return rep;
 }

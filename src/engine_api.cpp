@@ -2,6 +2,7 @@
 // are in engine.cpp, engine_snapshot.cpp and engine_explain.cpp. Only the reads' entry points
 // (read_with, read_as_of_with), which the header templates call, are more than a forwarder.
 #include "engine_impl.h"
+#include "state_impl.h"
 
 #include <nlohmann/json.hpp>
 
@@ -76,7 +77,9 @@ const EventStore& Engine::store() const { return impl_->store(); }
 std::shared_ptr<AttachmentStore> Engine::attachment_store() const { return impl_->attachments_; }
 AttachmentReport Engine::verify_attachments() const {
   if (!impl_->attachments_) throw Error(ErrorCode::unsupported, "the engine has no attachment store");
-  return impl_->read([&](const State& s) { return doithoai::verify_attachments(s, *impl_->attachments_); });
+  // The references under the shared lock; the bytes read with no engine lock held.
+  const auto refs = impl_->read([](const State& s) { return detail::attachment_refs(s); });
+  return detail::verify_attachment_refs(refs, *impl_->attachments_);
 }
 std::string Engine::public_attachment(std::string_view sha256) const {
   if (!is_sha256_hex(sha256))

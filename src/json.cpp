@@ -693,6 +693,8 @@ struct FieldCheck {
       if (!v.is_special()) check_date(v, field);
     } else if constexpr (std::is_same_v<T, std::vector<ItemSpec>>) {
       for (const ItemSpec& it : v) Reflect<ItemSpec>::each(it, *this);
+    } else if constexpr (std::is_same_v<T, std::vector<Attachment>>) {  // evidence (issue 14): names
+      for (const Attachment& a : v) Reflect<Attachment>::each(a, *this);
     }
   }
 };

@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "doithoai/attachments.h"
 #include "doithoai/state.h"
 #include "text_pool.h"
 #include "views/view_data.h"
@@ -209,6 +210,16 @@ struct AttachmentTables {
     return it == m.end() ? none : it->second.list;
   }
 };
+
+// verify_attachments (src/attachments.cpp) in two steps: the references are copied under the
+// engine's shared lock, the bytes read and hashed after it is released.
+struct AttachmentRef {
+  Attachment attachment;
+  const char* owner = "";  // "opinion", "reply", "finding"
+  std::uint32_t id = 0;
+};
+std::vector<AttachmentRef> attachment_refs(const State& state);
+AttachmentReport verify_attachment_refs(const std::vector<AttachmentRef>& refs, const AttachmentStore& store);
 
 struct StateImpl;
 // Throws Error(invalid_argument) unless a query as of d can be answered exactly from s

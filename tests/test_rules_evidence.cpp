@@ -312,6 +312,16 @@ TEST_CASE("R20 events with attachments round-trip through JSON, the binary row a
   CHECK(detail::event_json_text(Event(ev::FindingRecorded{ItemId(1), "x", true, Date(2022, 10, 5)})) ==
         R"({"item":1,"on":"2022-10-05","satisfactory":true,"text":"x"})");
 
+  // A hostile log's attachment names are checked as every other name is (durable.cpp).
+  Attachment hostile = a;
+  hostile.name = "\xff\xfe";
+  REQUIRE_ERROR(invalid_argument,
+                detail::check_event_fields(Event(ev::FindingRecorded{ItemId(1), "x", true, Date(2022, 10, 5), {hostile}})));
+  hostile.name = std::string(kMaxNameBytes + 1, 'a');
+  REQUIRE_ERROR(invalid_argument,
+                detail::check_event_fields(Event(ev::FindingRecorded{ItemId(1), "x", true, Date(2022, 10, 5), {hostile}})));
+  detail::check_event_fields(Event(ev::FindingRecorded{ItemId(1), "x", true, Date(2022, 10, 5), {a}}));
+
   // A snapshot carries the side table.
   sx::TempDir dir;
   auto store = std::make_shared<MemoryAttachmentStore>();
