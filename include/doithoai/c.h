@@ -101,8 +101,9 @@ DT_API void dt_free(void* buffer);
  *               "open_check": "since_snapshot" | "full", "busy_timeout_ms": 10000},
  *    "import_jsonl": "log.jsonl" (first append a JSON Lines log, docs/store.md, to the
  *                    store, which must be durable and hold exactly a prefix of it),
- *    "attachments": "DIR" | {"directory": "DIR", "max_bytes": N} (evidence bytes, issue 14:
- *                   a content-addressed directory store; default none)}
+ *    "attachments": "DIR" | {"directory": "DIR", "max_bytes": N} | "postgresql://..."
+ *                   (evidence bytes, issue 14: a content-addressed directory, or a table in
+ *                   that database when built with PostgreSQL; default none)}
  * On success *engine is a new handle the caller closes with dt_engine_close. */
 DT_API int dt_engine_open(const char* options_json, dt_engine** engine, dt_error** err);
 

@@ -28,6 +28,7 @@
 #include "json_text.h"
 #include "no_wait.h"
 #ifdef DOITHOAI_C_POSTGRES
+#include "doithoai/postgres_attachments.h"
 #include "doithoai/postgres_store.h"
 #endif
 
@@ -851,7 +852,14 @@ int dt_engine_open(const char* options_json, dt_engine** engine, dt_error** err)
     eo.past_states_cached = a.count("past_states_cached", 2, 1024);
     if (a.has("attachments")) {  // evidence bytes (issue 14)
       const json& at = o.at("attachments");
-      if (at.is_string()) {
+      if (at.is_string() && (at.get<std::string>().rfind("postgresql://", 0) == 0 ||
+                             at.get<std::string>().rfind("postgres://", 0) == 0)) {
+#ifdef DOITHOAI_C_POSTGRES
+        eo.attachments = std::make_shared<PostgresAttachmentStore>(at.get<std::string>());  // a table
+#else
+        throw Error(ErrorCode::unsupported, "dt_engine_open: this build has no PostgreSQL support (attachments)");
+#endif
+      } else if (at.is_string()) {
         eo.attachments = std::make_shared<DirectoryAttachmentStore>(at.get<std::string>());
       } else if (at.is_object()) {
         Args aa(at, "dt_engine_open: attachments");

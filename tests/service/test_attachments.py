@@ -89,3 +89,44 @@ def test_R13_without_an_attachment_store_uploads_are_unsupported(make_service):
     r = put(svc, PHOTO)
     assert r.status >= 400 and r.json()["error"]["code"] == "unsupported"
     assert svc.get("/v1/public/attachments/" + hashlib.sha256(PHOTO).hexdigest()).status in (404, 501)
+
+
+def test_R13_two_services_share_attachments_in_a_postgresql_table(make_service):
+    import pg
+    server = pg.PgServer()
+    try:
+        uri = server.createdb("attachments")
+        engine = {"store": uri, "attachments": uri}
+        one = make_service(engine=engine, keys=W.KEYS, catch_up_ms=50)
+        two = make_service(engine=engine, keys=W.KEYS, catch_up_ms=50)
+        r = put(one, PHOTO)
+        assert r.status == 201, r
+        sha = r.json()["sha256"]
+        W.build_directory(W.Client(one.host, one.port, W.BOOT_KEY))
+        c = W.Client(two.host, two.port, W.WARD_KEY)  # the other process: it sees the bytes
+        import time
+        for _ in range(100):
+            if two.get("/v1/units/%d" % W.BD, key=ADMIN_KEY).status == 200:
+                break
+            time.sleep(0.05)
+        W.settle(c, W.submit(c, 0, per_opinion=1)[0], publish=False)
+        item2 = W.submit(c, 1, per_opinion=1)[0]
+        c.cmd({"type": "assign", "item": item2, "agency": W.AGENCY})
+        c.cmd({"type": "write_reply", "item": item2, "number": "2/UBND", "signer": W.OFFICER, "text": "Đã xử lý",
+               "attachments": [{"name": "a.jpg", "media_type": "image/jpeg", "size": len(PHOTO), "sha256": sha,
+                                "publishable": True}]}, actor=W.OFFICER)
+        for who in ("party_head", "government_head", "front_chair", "raiser"):
+            c.cmd({"type": "record_delivery", "item": item2, "recipient": who})
+        c.cmd({"type": "publish_reply", "item": item2})
+        g = two.get(f"/v1/public/attachments/{sha}")
+        assert g.status == 200 and g.body == PHOTO
+        for _ in range(100):  # the first process catches up and serves it from the table too
+            g = one.get(f"/v1/public/attachments/{sha}")
+            if g.status == 200:
+                break
+            time.sleep(0.05)
+        assert g.status == 200 and g.body == PHOTO
+        one.stop()
+        two.stop()
+    finally:
+        server.stop()
