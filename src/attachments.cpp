@@ -230,12 +230,6 @@ std::optional<std::uint64_t> MemoryAttachmentStore::size(std::string_view h) con
   if (it == impl_->blobs.end()) return std::nullopt;
   return it->second.size();
 }
-void MemoryAttachmentStore::overwrite_for_test(std::string_view h, std::string bytes) {
-  check_hash(h);
-  std::unique_lock<std::shared_mutex> l(impl_->m);
-  impl_->blobs[std::string(h)] = std::move(bytes);
-}
-
 // ---- verify (R20) ----
 namespace detail {
 // Every attachment the state refers to, in a stable order (opinions, replies, findings by key).

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -50,6 +51,26 @@ struct Evidence {
 };
 
 std::string bytes_of(std::size_t n, char c) { return std::string(n, c); }
+
+// A store whose bytes a test can damage behind the engine's back.
+struct DamageableStore final : AttachmentStore {
+  std::map<std::string, std::string> blobs;
+  std::string put(std::string_view b) override {
+    std::string h = sha256_hex(b);
+    blobs.emplace(h, std::string(b));
+    return h;
+  }
+  std::string get(std::string_view h) const override {
+    auto it = blobs.find(std::string(h));
+    if (it == blobs.end()) throw Error(ErrorCode::not_found, "no attachment");
+    return it->second;
+  }
+  bool has(std::string_view h) const override { return blobs.count(std::string(h)) > 0; }
+  std::optional<std::uint64_t> size(std::string_view h) const override {
+    auto it = blobs.find(std::string(h));
+    return it == blobs.end() ? std::nullopt : std::optional<std::uint64_t>(it->second.size());
+  }
+};
 
 }  // namespace
 
@@ -246,22 +267,29 @@ TEST_CASE("R13 a draft reply's evidence is not public while it awaits review") {
 }
 
 TEST_CASE("R20 verify finds a missing and a corrupted attachment") {
-  Evidence e;
-  const ItemId i = e.assigned();
-  e.w.set_day(2022, 10, 5);
-  const Attachment a = e.put("photo one", "1.jpg");
-  const Attachment b = e.put("photo two", "2.jpg");
-  e.reply(i, {a, b});
-  auto rep = e.w.engine->verify_attachments();
+  auto store = std::make_shared<DamageableStore>();
+  World w(builtin_profile("hanoi-2200"), Evidence::options(store));
+  const ItemId i = w.assigned_item();
+  w.set_day(2022, 10, 5);
+  const Attachment a{"1.jpg", "image/jpeg", 9, store->put("photo one"), true};
+  const Attachment b{"2.jpg", "image/jpeg", 9, store->put("photo two"), true};
+  w.run(w.land_officer, cmd::WriteReply{i, "1", Date(), w.land_officer, "x", {a, b}});
+  auto rep = w.engine->verify_attachments();
   CHECK(rep.ok);
   CHECK(rep.checked == 2);
   CHECK(rep.references == 2);
-  e.store->overwrite_for_test(b.sha256, "photo twX");  // same size, other bytes
-  rep = e.w.engine->verify_attachments();
+  store->blobs[b.sha256] = "photo twX";  // same size, other bytes
+  rep = w.engine->verify_attachments();
   CHECK_FALSE(rep.ok);
   REQUIRE(rep.problems.size() == 1);
   CHECK(rep.problems[0].kind == AttachmentProblemKind::corrupt);
   CHECK(rep.problems[0].sha256 == b.sha256);
+  store->blobs[a.sha256] = "photo one, longer";  // another size
+  store->blobs.erase(b.sha256);
+  rep = w.engine->verify_attachments();
+  REQUIRE(rep.problems.size() == 2);
+  CHECK(rep.problems[0].kind == AttachmentProblemKind::corrupt);
+  CHECK(rep.problems[1].kind == AttachmentProblemKind::missing);
   CHECK(to_string(rep.problems[0].kind) == "corrupt");
 }
 

@@ -86,8 +86,6 @@ class DOITHOAI_API MemoryAttachmentStore final : public AttachmentStore {
   std::string get(std::string_view sha256) const override;
   bool has(std::string_view sha256) const override;
   std::optional<std::uint64_t> size(std::string_view sha256) const override;
-  // Test hook: replaces the stored bytes without changing their key (to simulate damage).
-  void overwrite_for_test(std::string_view sha256, std::string bytes);
 
  private:
   struct Impl;
