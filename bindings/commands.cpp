@@ -77,10 +77,38 @@ std::optional<Place> place_from(py::handle h) {
                        Py_TYPE(h.ptr())->tp_name);
 }
 
+// Evidence attachments (issue 14): Attachment objects or dicts of its fields.
+Attachment attachment_from(py::handle h) {
+  if (py::isinstance<Attachment>(h)) return h.cast<Attachment>();
+  if (py::isinstance<py::dict>(h)) {
+    auto d = py::reinterpret_borrow<py::dict>(h);
+    Attachment a;
+    for (auto kv : d) {
+      const std::string k = arg_cast<std::string>(kv.first, "attachments: a field name");
+      if (k == "name") a.name = arg_cast<std::string>(kv.second, "attachments: name");
+      else if (k == "media_type") a.media_type = arg_cast<std::string>(kv.second, "attachments: media_type");
+      else if (k == "size") a.size = arg_cast<std::uint64_t>(kv.second, "attachments: size");
+      else if (k == "sha256") a.sha256 = arg_cast<std::string>(kv.second, "attachments: sha256");
+      else if (k == "publishable") a.publishable = arg_cast<bool>(kv.second, "attachments: publishable");
+      else invalid("unknown attachment field '" + k + "' (name, media_type, size, sha256, publishable)");
+    }
+    return a;
+  }
+  throw py::type_error(std::string("attachments: an attachment is an Attachment or a dict of its fields, got ") +
+                       Py_TYPE(h.ptr())->tp_name);
+}
+
 template <class F>
 F convert(py::handle h, const char* field) {
   if constexpr (std::is_same_v<F, std::optional<Place>>) {
     return place_from(h);
+  } else if constexpr (std::is_same_v<F, std::vector<Attachment>>) {
+    std::vector<Attachment> v;
+    if (py::isinstance<py::str>(h) || py::isinstance<py::bytes>(h) || py::isinstance<py::dict>(h) ||
+        !py::isinstance<py::iterable>(h))
+      throw py::type_error(std::string(field) + ": expected a list of attachments, got " + Py_TYPE(h.ptr())->tp_name);
+    for (auto x : py::reinterpret_borrow<py::iterable>(h)) v.push_back(attachment_from(x));
+    return v;
   } else if constexpr (std::is_same_v<F, std::vector<ItemSpec>>) {
     std::vector<ItemSpec> v;
     if (py::isinstance<py::str>(h) || py::isinstance<py::bytes>(h) || !py::isinstance<py::iterable>(h))
@@ -289,7 +317,8 @@ void init_commands(py::module_& m) {
       .field("channel", &cmd::SubmitOpinion::channel).field("raised_by", &cmd::SubmitOpinion::raised_by)
       .field("raised_by_org", &cmd::SubmitOpinion::raised_by_org).field("raised_on", &cmd::SubmitOpinion::raised_on)
       .field("topic", &cmd::SubmitOpinion::topic).field("items", &cmd::SubmitOpinion::items, REQ)
-      .field("place", &cmd::SubmitOpinion::place).done();
+      .field("place", &cmd::SubmitOpinion::place)
+      .field("attachments", &cmd::SubmitOpinion::attachments).done();
   Binder<cmd::AnswerOnSpot>(m, "AnswerOnSpot", "answer_on_spot", "Records an answer given at the conference (R06).")
       .field("item", &cmd::AnswerOnSpot::item, REQ).field("answered_by", &cmd::AnswerOnSpot::answered_by, REQ)
       .field("gist", &cmd::AnswerOnSpot::gist, REQ).done();
@@ -303,7 +332,7 @@ void init_commands(py::module_& m) {
   Binder<cmd::WriteReply>(m, "WriteReply", "write_reply", "Writes the agency's reply (R10).")
       .field("item", &cmd::WriteReply::item, REQ).field("number", &cmd::WriteReply::number, REQ)
       .field("date", &cmd::WriteReply::date).field("signer", &cmd::WriteReply::signer, REQ)
-      .field("text", &cmd::WriteReply::text, REQ).done();
+      .field("text", &cmd::WriteReply::text, REQ).field("attachments", &cmd::WriteReply::attachments).done();
   Binder<cmd::RecordDelivery>(m, "RecordDelivery", "record_delivery", "Records a delivery of the reply (R10).")
       .field("item", &cmd::RecordDelivery::item, REQ).field("recipient", &cmd::RecordDelivery::recipient, REQ)
       .field("on", &cmd::RecordDelivery::on).done();
@@ -324,7 +353,8 @@ void init_commands(py::module_& m) {
   // ---- supervision ----
   Binder<cmd::RecordFinding>(m, "RecordFinding", "record_finding", "Records a supervision finding (R14).")
       .field("item", &cmd::RecordFinding::item, REQ).field("text", &cmd::RecordFinding::text, REQ)
-      .field("satisfactory", &cmd::RecordFinding::satisfactory).field("on", &cmd::RecordFinding::on).done();
+      .field("satisfactory", &cmd::RecordFinding::satisfactory).field("on", &cmd::RecordFinding::on)
+      .field("attachments", &cmd::RecordFinding::attachments).done();
   Binder<cmd::Reopen>(m, "Reopen", "reopen", "Reopens a resolved item with a new deadline (R14).")
       .field("item", &cmd::Reopen::item, REQ).field("reason", &cmd::Reopen::reason, REQ)
       .field("deadline", &cmd::Reopen::deadline).field("on", &cmd::Reopen::on).done();

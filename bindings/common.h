@@ -45,6 +45,7 @@ void init_bulk(py::module_& m);
 void init_json(py::module_& m);
 void init_views(py::module_& m);
 void init_templates(py::module_& m);
+void init_attachments(py::module_& m);  // issue 14
 
 // ---- JSON <-> Python ----
 py::object json_to_py(const nlohmann::json& j);

@@ -251,7 +251,8 @@ struct EventPages {
 
 std::unique_ptr<PyEngine> make_engine(py::object profile, py::object store_arg, std::shared_ptr<Clock> clock,
                                       std::shared_ptr<Calendar> calendar, int max_conflict_retries,
-                                      std::uint64_t snapshot_every, std::size_t idempotency_window) {
+                                      std::uint64_t snapshot_every, std::size_t idempotency_window,
+                                      std::shared_ptr<AttachmentStore> attachments = nullptr) {
   Profile p = py::isinstance<py::str>(profile) ? builtin_profile(arg_cast<std::string>(profile, "profile"))
                                                : arg_cast<const Profile&>(profile, "profile");
   EngineOptions o;
@@ -260,6 +261,7 @@ std::unique_ptr<PyEngine> make_engine(py::object profile, py::object store_arg, 
   o.max_conflict_retries = max_conflict_retries;
   o.snapshot_every = snapshot_every;
   o.idempotency_window = idempotency_window;
+  o.attachments = std::move(attachments);  // issue 14
   std::shared_ptr<EventStore> store;
   if (store_arg.is_none())
     store = std::make_shared<MemoryStore>();
@@ -387,20 +389,22 @@ void init_engine(py::module_& m) {
                          "nothing. Thread-safe: queries run concurrently, commands are serialized.");
   e.def(py::init([](py::object profile, py::object store, std::shared_ptr<Clock> clock,
                     std::shared_ptr<Calendar> calendar, int max_conflict_retries, std::uint64_t snapshot_every,
-                    std::size_t idempotency_window) {
+                    std::size_t idempotency_window, std::shared_ptr<AttachmentStore> attachments) {
           return make_engine(profile, store, clock, calendar, max_conflict_retries, snapshot_every,
-                             idempotency_window);
+                             idempotency_window, std::move(attachments));
         }),
         py::arg("profile") = "hanoi-2200", py::kw_only(), py::arg("store") = py::none(),
         py::arg("clock") = py::none(), py::arg("calendar") = py::none(), py::arg("max_conflict_retries") = 16,
         py::arg("snapshot_every") = 0, py::arg("idempotency_window") = EngineOptions{}.idempotency_window,
+        py::arg("attachments") = py::none(),
         "profile: a Profile or a built-in profile's name. store: an EventStore, or a path / URI opened with "
         "open_store (a SQLite file, ':memory:', 'postgresql://...'); default a new MemoryStore. The store's "
         "events are replayed first (from its newest snapshot when it keeps them). clock: default the system "
         "clock. calendar: default the one the profile names. snapshot_every: write a snapshot after every "
         "this many events (0: only when snapshot() is called). idempotency_window: how many idempotency keys "
         "are kept in memory with their first result; older keys are looked up in the store, with the same "
-        "answer (about 200 bytes a key).")
+        "answer (about 200 bytes a key). attachments: an AttachmentStore for evidence bytes (issue 14); with "
+        "one, a command naming bytes it lacks raises NotFound.")
       .def_static("open", [](py::object path, py::object profile, std::shared_ptr<Clock> clock,
                              std::shared_ptr<Calendar> calendar, int max_conflict_retries,
                              std::uint64_t snapshot_every, std::size_t idempotency_window) {
@@ -410,6 +414,26 @@ void init_engine(py::module_& m) {
       py::arg("idempotency_window") = EngineOptions{}.idempotency_window,
       "An engine on the store at path (a SQLite file, created when missing) or URI: "
       "Engine.open('bode.db', profile='hanoi-2200').")
+      // ---- evidence attachments (issue 14) ----
+      .def_property_readonly("attachment_store", [](const PyEngine& en) { return en.use()->attachment_store(); },
+                             "The AttachmentStore given as attachments=, or None.")
+      .def("verify_attachments", [](const PyEngine& en) {
+        const PyEngine::Use u = en.use();
+        py::gil_scoped_release nogil;
+        return u->verify_attachments();
+      }, "R20: reads every attachment the state refers to and checks its size and SHA-256 (Unsupported without "
+         "an attachment store).")
+      .def("public_attachment", [](const PyEngine& en, py::handle sha) {
+        const std::string k = arg_cast<std::string>(sha, "sha256");
+        std::string out;
+        {
+          const PyEngine::Use u = en.use();
+          py::gil_scoped_release nogil;
+          out = u->public_attachment(k);
+        }
+        return py::bytes(out);
+      }, py::arg("sha256"), "R13: the bytes of an attachment marked publishable whose reply was published; "
+                            "NotFound for anything else.")
       .def("snapshot", [](PyEngine& en) {
         py::gil_scoped_release nogil;
         return en.use()->snapshot();

@@ -130,12 +130,28 @@ void init_model(py::module_& m) {
   def_repr(c, "Conference", {"id", "unit", "kind", "status", "planned_on", "held_on", "reply_due"});
   def_to_dict<Conference>(c);
 
+  // Evidence attachments (issue 14): metadata; the bytes are in an AttachmentStore.
+  ValueClass<Attachment> at(m, "Attachment",
+                            "An evidence attachment's metadata (issue 14): file name (a label, never a path), media "
+                            "type, size in bytes, SHA-256 (64 lowercase hex digits) and whether it may be public (R13).");
+  at.def(py::init([](py::handle name, py::handle media_type, py::handle size, py::handle sha256, py::handle publishable) {
+           return Attachment{arg_cast<std::string>(name, "name"), arg_cast<std::string>(media_type, "media_type"),
+                             arg_cast<std::uint64_t>(size, "size"), arg_cast<std::string>(sha256, "sha256"),
+                             arg_cast<bool>(publishable, "publishable")};
+         }),
+         py::arg("name"), py::arg("media_type"), py::arg("size"), py::arg("sha256"), py::kw_only(),
+         py::arg("publishable") = false)
+      .def_readwrite("name", &Attachment::name).def_readwrite("media_type", &Attachment::media_type)
+      .def_readwrite("size", &Attachment::size).def_readwrite("sha256", &Attachment::sha256)
+      .def_readwrite("publishable", &Attachment::publishable);
+
   ValueClass<Opinion> op(m, "Opinion", "What one person or organization raised (ý kiến, kiến nghị) (R04).");
   op.def_readonly("id", &Opinion::id).def_readonly("unit", &Opinion::unit)
       .def_readonly("conference", &Opinion::conference).def_readonly("channel", &Opinion::channel)
       .def_readonly("raised_by", &Opinion::raised_by).def_readonly("raised_by_org", &Opinion::raised_by_org)
       .def_readonly("from_unit", &Opinion::from_unit).def_readonly("raised_on", &Opinion::raised_on)
-      .def_readonly("topic", &Opinion::topic).def_readonly("items", &Opinion::items);
+      .def_readonly("topic", &Opinion::topic).def_readonly("items", &Opinion::items)
+      .def_readonly("attachments", &Opinion::attachments);
   def_repr(op, "Opinion", {"id", "unit", "channel", "raised_on", "topic", "items"});
   def_to_dict<Opinion>(op);
 
@@ -153,7 +169,8 @@ void init_model(py::module_& m) {
       .def_readonly("signer", &Reply::signer).def_readonly("agency", &Reply::agency)
       .def_readonly("text", &Reply::text).def_readonly("deliveries", &Reply::deliveries)
       .def_readonly("completed_on", &Reply::completed_on).def_readonly("draft", &Reply::draft)
-      .def_readonly("approved_on", &Reply::approved_on).def_readonly("approved_by", &Reply::approved_by);
+      .def_readonly("approved_on", &Reply::approved_on).def_readonly("approved_by", &Reply::approved_by)
+      .def_readonly("attachments", &Reply::attachments);
   def_repr(rp, "Reply", {"number", "date", "agency", "deliveries", "completed_on"});
 
   ValueClass<Extension> ex(m, "Extension", "A deadline extension with its notice to the raiser (R12).");
@@ -164,7 +181,7 @@ void init_model(py::module_& m) {
 
   ValueClass<Finding> fd(m, "Finding", "A supervision finding (R14).");
   fd.def_readonly("by", &Finding::by).def_readonly("on", &Finding::on).def_readonly("text", &Finding::text)
-      .def_readonly("satisfactory", &Finding::satisfactory);
+      .def_readonly("satisfactory", &Finding::satisfactory).def_readonly("attachments", &Finding::attachments);
   def_repr(fd, "Finding", {"by", "on", "satisfactory", "text"});
 
   ValueClass<Item> it(m, "Item", "One matter inside an opinion: the unit of tracking (R05).");

@@ -15,6 +15,7 @@ PYBIND11_MODULE(_core, m) {
   dtpy::init_commands(m);
   dtpy::init_events(m);
   dtpy::init_stores(m);
+  dtpy::init_attachments(m);
   dtpy::init_engine(m);
   dtpy::init_checkpoints(m);
   dtpy::init_bulk(m);

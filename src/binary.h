@@ -208,6 +208,13 @@ void BinReader::get(T& v) {
       throw Error(ErrorCode::corruption, "bad binary outcome flag");
     }
   } else if constexpr (bin_is_vec<T>::value) {
+    if constexpr (std::is_same_v<T, std::vector<Attachment>>) {
+      // Evidence (issue 14) comes last and is left out when empty: a row that ends before it has none.
+      if (p_ == end_) {
+        v.clear();
+        return;
+      }
+    }
     const auto n = u();
     if (n > static_cast<std::uint64_t>(end_ - p_)) throw Error(ErrorCode::corruption, "bad binary vector size");
     v.resize(n);
@@ -252,6 +259,39 @@ inline Event decode_event(BinReader& r, std::size_t type_index) {
   Event e;
   emplace_index(e, type_index);
   std::visit([&](auto& x) { r.get_struct(x); }, e);
+  return e;
+}
+
+// The in-memory log's form (src/memory_store.cpp): every field but an empty evidence list
+// (issue 14), so events without attachments take the bytes they took before the feature.
+// Returns whether the event has evidence (the reader must then read it).
+template <class T>
+bool put_struct_lean(BinWriter& w, const T& v) {
+  bool evidence = false;
+  Reflect<T>::each(v, [&](const char*, const auto& f) {
+    using F = std::decay_t<decltype(f)>;
+    if constexpr (std::is_same_v<F, std::vector<Attachment>>) {
+      if (f.empty()) return;
+      evidence = true;
+    }
+    w.put(f);
+  });
+  return evidence;
+}
+inline Event decode_event_lean(BinReader& r, std::size_t type_index, bool evidence) {
+  Event e;
+  emplace_index(e, type_index);
+  std::visit(
+      [&](auto& x) {
+        Reflect<std::decay_t<decltype(x)>>::each(x, [&](const char*, auto& f) {
+          using F = std::decay_t<decltype(f)>;
+          if constexpr (std::is_same_v<F, std::vector<Attachment>>) {
+            if (!evidence) return;
+          }
+          r.get(f);
+        });
+      },
+      e);
   return e;
 }
 

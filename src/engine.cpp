@@ -120,6 +120,7 @@ Engine::Impl::Impl(Profile profile, std::unique_ptr<EventStore> store, EngineOpt
       delivery_(std::make_shared<detail::Delivery>()),
       past_states_cached_(options.past_states_cached) {
   state_.set_zone_offset_minutes(profile_.zone_offset_minutes);
+  attachments_ = std::move(options.attachments);  // issue 14
   if (!store_) return;  // the public constructor reports a missing store
   restore_snapshot_locked();
   state_.set_zone_offset_minutes(profile_.zone_offset_minutes);  // a snapshot replaces the projection
@@ -298,7 +299,7 @@ void Engine::Impl::commit_group_locked(const std::vector<detail::Writer*>& group
       }
       Instant now = clock_->now();
       if (!state_.last_at().is_special() && now < state_.last_at()) now = state_.last_at();
-      detail::decide({detail::StateAccess::impl(state_), profile_, *calendar_, w.actor, now}, *w.command, decision);
+      detail::decide({detail::StateAccess::impl(state_), profile_, *calendar_, w.actor, now, attachments_.get()}, *w.command, decision);
       Batch& batch = slot.batch;
       batch.idempotency_key.assign(w.key.data(), w.key.size());
       batch.idempotency_digest = *w.digest;
@@ -404,7 +405,7 @@ Result Engine::Impl::execute_one_locked(PersonId actor, const Command& command, 
     // the end of any day is then a prefix of the log, and as-of queries are exact.
     Instant now = clock_->now();
     if (!state_.last_at().is_special() && now < state_.last_at()) now = state_.last_at();
-    detail::decide({detail::StateAccess::impl(state_), profile_, *calendar_, actor, now}, command, decision);
+    detail::decide({detail::StateAccess::impl(state_), profile_, *calendar_, actor, now, attachments_.get()}, command, decision);
     batch.idempotency_key.assign(key.data(), key.size());
     batch.idempotency_digest = digest;
     batch.partition = partition_of(detail::StateAccess::impl(state_), decision.events.front());

@@ -2,8 +2,11 @@
 // are in engine.cpp, engine_snapshot.cpp and engine_explain.cpp. Only the reads' entry points
 // (read_with, read_as_of_with), which the header templates call, are more than a forwarder.
 #include "engine_impl.h"
+#include "state_impl.h"
 
 #include <nlohmann/json.hpp>
+
+#include "doithoai/error.h"
 
 namespace doithoai {
 
@@ -69,6 +72,23 @@ const Profile& Engine::profile() const { return impl_->profile(); }
 const Calendar& Engine::calendar() const { return impl_->calendar(); }
 const Clock& Engine::clock() const { return impl_->clock(); }
 const EventStore& Engine::store() const { return impl_->store(); }
+
+// ---- evidence attachments (issue 14) ----
+std::shared_ptr<AttachmentStore> Engine::attachment_store() const { return impl_->attachments_; }
+AttachmentReport Engine::verify_attachments() const {
+  if (!impl_->attachments_) throw Error(ErrorCode::unsupported, "the engine has no attachment store");
+  // The references under the shared lock; the bytes read with no engine lock held.
+  const auto refs = impl_->read([](const State& s) { return detail::attachment_refs(s); });
+  return detail::verify_attachment_refs(refs, *impl_->attachments_);
+}
+std::string Engine::public_attachment(std::string_view sha256) const {
+  if (!is_sha256_hex(sha256))
+    throw Error(ErrorCode::invalid_argument, "an attachment hash is 64 lowercase hex digits (SHA-256)");
+  if (!impl_->attachments_) throw Error(ErrorCode::unsupported, "the engine has no attachment store");
+  const bool pub = impl_->read([&](const State& s) { return s.attachment_public(sha256); });
+  if (!pub) throw Error(ErrorCode::not_found, "no public attachment " + std::string(sha256));
+  return impl_->attachments_->get(sha256);
+}
 Date Engine::today() const { return impl_->today(); }
 std::uint64_t Engine::last_seq() const { return impl_->last_seq(); }
 std::size_t Engine::waiting_commands() const { return impl_->waiting_commands(); }

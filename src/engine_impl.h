@@ -177,6 +177,9 @@ class Engine::Impl {
   // side of similar_mutex_, queried under the shared side, always inside the read lock.
   mutable std::shared_mutex similar_mutex_;
   mutable std::unique_ptr<detail::SimilarIndex> similar_;
+  // Evidence attachments (issue 14): the integrator's store, or null (EngineOptions::attachments).
+ public:
+  std::shared_ptr<AttachmentStore> attachments_;
 };
 
 }  // namespace doithoai

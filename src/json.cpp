@@ -708,6 +708,8 @@ struct FieldCheck {
       for (const ItemSpec& it : v) Reflect<ItemSpec>::each(it, *this);
     } else if constexpr (std::is_same_v<T, std::optional<Place>>) {
       if (v) check_place(*v, field);
+    } else if constexpr (std::is_same_v<T, std::vector<Attachment>>) {  // evidence (issue 14): names
+      for (const Attachment& a : v) Reflect<Attachment>::each(a, *this);
     }
   }
 };
@@ -861,6 +863,7 @@ void to_json(json& j, const Opinion& v) {
        {"channel", enc(v.channel)}, {"raised_by", enc(v.raised_by)},
        {"raised_by_org", enc(v.raised_by_org)}, {"from_unit", enc(v.from_unit)},
        {"raised_on", enc(v.raised_on)}, {"topic", v.topic}, {"items", enc(v.items)}};
+  if (!v.attachments.empty()) j["attachments"] = enc(v.attachments);  // issue 14: absent when none
 }
 void to_json(json& j, const Item& v) {
   j = {{"id", enc(v.id)}, {"opinion", enc(v.opinion)}, {"unit", enc(v.unit)},
@@ -885,6 +888,7 @@ void to_json(json& j, const Item& v) {
                   {"text", v.reply->text}, {"deliveries", d},
                   {"completed_on", enc(v.reply->completed_on)}, {"draft", v.reply->draft},
                   {"approved_on", enc(v.reply->approved_on)}, {"approved_by", enc(v.reply->approved_by)}};
+    if (!v.reply->attachments.empty()) j["reply"]["attachments"] = enc(v.reply->attachments);  // issue 14
   } else {
     j["reply"] = nullptr;
   }
@@ -895,9 +899,11 @@ void to_json(json& j, const Item& v) {
                    {"agency", enc(e.agency)}, {"reason", e.reason}});
   j["extensions"] = ext;
   json fs = json::array();
-  for (const auto& f : v.findings)
+  for (const auto& f : v.findings) {
     fs.push_back({{"by", enc(f.by)}, {"on", enc(f.on)}, {"text", f.text},
                   {"satisfactory", f.satisfactory}});
+    if (!f.attachments.empty()) fs.back()["attachments"] = enc(f.attachments);  // issue 14
+  }
   j["findings"] = fs;
 }
 

@@ -48,6 +48,7 @@ struct MemoryStore::Impl {
   static constexpr std::size_t kMaxChunk = 4u << 20;
   static constexpr int kDoublings = 6;  // 64 KiB << 6 = 4 MiB
   static_assert((kFirstChunk << kDoublings) == kMaxChunk);
+  static_assert(std::variant_size_v<Event> <= 64, "the type byte keeps 0x40 and 0x80 for flags");
   static constexpr std::uint64_t kEvery = 64;
   struct Checkpoint {
     std::uint32_t chunk;
@@ -94,11 +95,13 @@ struct MemoryStore::Impl {
     scratch.clear();
     const std::int64_t at = to_micros(r.at);
     detail::BinWriter w(scratch, pool.get(), detail::date_code(r.at.date()));
+    // Flags: 0x80 an idempotency key follows; 0x40 the event carries evidence (issue 14:
+    // an empty attachment list is not written, so such events keep their size).
     scratch.push_back(static_cast<char>(r.event.index() | (key.empty() ? 0 : 0x80)));
     w.s(at - last_at);
     w.u(r.actor == kSystemActor ? 0 : static_cast<std::uint64_t>(r.actor.value) + 1);
     if (!key.empty()) w.bytes(key);
-    std::visit([&](const auto& x) { w.put_struct(x); }, r.event);
+    if (std::visit([&](const auto& x) { return detail::put_struct_lean(w, x); }, r.event)) scratch[0] |= 0x40;
     if (chunks.empty() || chunk_used.back() + scratch.size() > chunk_size.back()) {
       // An oversized event (a 1000-item opinion) gets a chunk of its own size.
       const std::size_t size = std::max(kFirstChunk << std::min<std::size_t>(chunks.size(), kDoublings), scratch.size());
@@ -209,10 +212,10 @@ void MemoryStore::read(std::uint64_t from, const Visitor& visit) const {
       r.seq = seq;
       r.at = from_micros(at);
       r.actor = actor == 0 ? kSystemActor : PersonId(static_cast<std::uint32_t>(actor - 1));
-      r.event = detail::decode_event(rd, flags & 0x7F);
+      r.event = detail::decode_event_lean(rd, flags & 0x3F, flags & 0x40);
       if (!visit(r, key)) return;
     } else {
-      (void)detail::decode_event(rd, flags & 0x7F);
+      (void)detail::decode_event_lean(rd, flags & 0x3F, flags & 0x40);
     }
     off = static_cast<std::uint32_t>(rd.pos() - base);
     ++seq;

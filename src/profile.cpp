@@ -266,6 +266,34 @@ ReplyReviewRule reply_review(const json& j) {
 }
 // ---- end review before publication ----
 
+// ---- Evidence attachments (issue 14): "attachments" ----
+AttachmentRule attachment_rule(const json& j) {
+  const std::string path = "$.attachments";
+  only(j, path, {"max_bytes", "max_count", "media_types"});
+  AttachmentRule r;
+  if (j.contains("max_bytes")) {
+    const json& m = j["max_bytes"];
+    if (!m.is_number_integer() || (!m.is_number_unsigned() && m.get<std::int64_t>() < 1) ||
+        m.get<std::uint64_t>() < 1 || m.get<std::uint64_t>() > (1ull << 32))
+      bad(path + ".max_bytes", "expected an integer in 1..4294967296");
+    r.max_bytes = m.get<std::uint64_t>();
+  }
+  if (j.contains("max_count")) r.max_count = static_cast<std::uint32_t>(int_in(j["max_count"], path + ".max_count", 0, 1000));
+  if (j.contains("media_types")) {
+    r.media_types = unique_strings(j["media_types"], path + ".media_types");
+    for (std::size_t i = 0; i < r.media_types.size(); ++i) {
+      const std::string& t = r.media_types[i];
+      const auto slash = t.find('/');
+      bool ok = slash != std::string::npos && slash > 0 && slash + 1 < t.size() && t.size() <= 255;
+      for (char c : t)
+        ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '.' || c == '+' || c == '-');
+      if (!ok) bad(path + ".media_types[" + std::to_string(i) + "]", "expected a lower-case media type such as \"image/jpeg\"");
+    }
+  }
+  return r;
+}
+// ---- end evidence attachments ----
+
 json extension_limits_json(const std::vector<ExtensionLimit>& v) {
   json a = json::array();
   for (const auto& l : v) {
@@ -282,6 +310,10 @@ json extension_limits_json(const std::vector<ExtensionLimit>& v) {
 // ---- end R12 extension caps ----
 
 }  // namespace
+
+bool AttachmentRule::allows(std::string_view media_type) const {
+  return std::find(media_types.begin(), media_types.end(), media_type) != media_types.end();
+}
 
 bool ExtensionLimit::applies_to(std::string_view topic) const {
   return topics.empty() || std::find(topics.begin(), topics.end(), topic) != topics.end();
@@ -314,7 +346,7 @@ Profile load_profile(const json& j) {
   only(j, "$", {"name", "title", "citation", "zone_offset_minutes", "calendar", "calendar_arrangements",
                 "deadlines", "reply_recipients", "supervisors", "levels", "public_notice_levels", "topics",
                 "audiences", "compliance", "triggers", "commune_dialogue", "reception", "reporting",
-                "templates", "extension_limits", "reply_review", "satisfaction"});
+                "templates", "extension_limits", "reply_review", "satisfaction", "attachments"});
   Profile p;
   p.name = str(need(j, "name", "$"), "$.name");
   p.title = j.contains("title") ? str(j["title"], "$.title") : p.name;
@@ -396,6 +428,7 @@ Profile load_profile(const json& j) {
   if (j.contains("reporting")) p.reporting = reporting(j["reporting"], p);
   if (j.contains("extension_limits")) p.extension_limits = extension_limits(j["extension_limits"], p);  // R12 caps
   if (j.contains("reply_review")) p.reply_review = reply_review(j["reply_review"]);  // R13, R14 review
+  if (j.contains("attachments")) p.attachments = attachment_rule(j["attachments"]);  // issue 14 evidence
   p.source = j;
   // The sections the views read later, validated now (a bad one would fail only in a report).
   (void)detail::compliance_rules(p);
@@ -527,6 +560,16 @@ json profile_to_json(const Profile& p) {
   if (p.reply_review)
     j["reply_review"] = {{"reviewer", p.reply_review->reviewer == Role::front_chair ? "front" : "office"},
                          {"citation", p.reply_review->citation}};
+  // Evidence attachments (issue 14): written when given or not the defaults.
+  {
+    const AttachmentRule d;
+    const bool given = j.contains("attachments");
+    j.erase("attachments");
+    if (given || p.attachments.max_bytes != d.max_bytes || p.attachments.max_count != d.max_count ||
+        p.attachments.media_types != d.media_types)
+      j["attachments"] = {{"max_bytes", p.attachments.max_bytes}, {"max_count", p.attachments.max_count},
+                          {"media_types", p.attachments.media_types}};
+  }
   return j;
 }
 

@@ -21,9 +21,11 @@ template <class T>
 struct is_outcome : std::false_type {};
 template <class U>
 struct is_outcome<std::optional<U>> : std::bool_constant<!std::is_same_v<U, Date>> {};
+// Evidence attachments (issue 14) are left out like an absent outcome when there are none.
 template <class T>
 constexpr bool is_absent_outcome(const T& v) {
   if constexpr (is_outcome<T>::value) return !v.has_value();
+  else if constexpr (std::is_same_v<T, std::vector<Attachment>>) return v.empty();
   else return false;
 }
 
@@ -72,6 +74,7 @@ struct Reflect<Place> {
     f("address", s.address);
   }
 };
+DT_REFLECT(Attachment, "attachment", 1, name, media_type, size, sha256, publishable)
 
 // Commands
 DT_REFLECT(cmd::CreateUnit, "create_unit", 1, name, level, parent, code, created_on, remote)
@@ -87,16 +90,16 @@ DT_REFLECT(cmd::PlanConference, "plan_conference", 1, unit, kind, audience, plan
 DT_REFLECT(cmd::HoldConference, "hold_conference", 1, conference, held_on, chairs, attendance, report, co_chairs)
 DT_REFLECT(cmd::IssueConclusionNotice, "issue_conclusion_notice", 1, conference, number, issued_on, text)
 DT_REFLECT(cmd::CloseConference, "close_conference", 1, conference, on)
-DT_REFLECT(cmd::SubmitOpinion, "submit_opinion", 1, unit, conference, channel, raised_by, raised_by_org, raised_on, topic, items, place)
+DT_REFLECT(cmd::SubmitOpinion, "submit_opinion", 1, unit, conference, channel, raised_by, raised_by_org, raised_on, topic, items, place, attachments)
 DT_REFLECT(cmd::AnswerOnSpot, "answer_on_spot", 1, item, answered_by, gist)
 DT_REFLECT(cmd::MergeDuplicate, "merge_duplicate", 1, item, into)
 DT_REFLECT(cmd::Assign, "assign", 1, item, agency, deadline)
-DT_REFLECT(cmd::WriteReply, "write_reply", 1, item, number, date, signer, text)
+DT_REFLECT(cmd::WriteReply, "write_reply", 1, item, number, date, signer, text, attachments)
 DT_REFLECT(cmd::RecordDelivery, "record_delivery", 1, item, recipient, on)
 DT_REFLECT(cmd::Escalate, "escalate", 1, item, to_unit, to_agency, proposal, on, raiser_notified_on)
 DT_REFLECT(cmd::DecideIntake, "decide_intake", 1, item, outcome, reason, target, complex, on, raiser_notified_on)
 DT_REFLECT(cmd::Extend, "extend", 1, item, deadline, notice_number, notice_date, agency, reason)
-DT_REFLECT(cmd::RecordFinding, "record_finding", 1, item, text, satisfactory, on)
+DT_REFLECT(cmd::RecordFinding, "record_finding", 1, item, text, satisfactory, on, attachments)
 DT_REFLECT(cmd::Reopen, "reopen", 1, item, reason, deadline, on)
 DT_REFLECT(cmd::CloseItem, "close_item", 1, item, note, on)
 DT_REFLECT(cmd::PublishReply, "publish_reply", 1, item, on)
@@ -122,16 +125,16 @@ DT_REFLECT(ev::ConferencePlanned, "conference_planned", 1, conference, unit, cod
 DT_REFLECT(ev::ConferenceHeld, "conference_held", 1, conference, held_on, chairs, attendance, report, reply_due, notice_due, co_chairs, deadline_items)
 DT_REFLECT(ev::ConclusionNoticeIssued, "conclusion_notice_issued", 1, conference, number, issued_on, text, due)
 DT_REFLECT(ev::ConferenceClosed, "conference_closed", 1, conference, on)
-DT_REFLECT(ev::OpinionSubmitted, "opinion_submitted", 1, opinion, first_item, unit, conference, channel, raised_by, raised_by_org, from_unit, raised_on, topic, items, deadline, place)
+DT_REFLECT(ev::OpinionSubmitted, "opinion_submitted", 1, opinion, first_item, unit, conference, channel, raised_by, raised_by_org, from_unit, raised_on, topic, items, deadline, place, attachments)
 DT_REFLECT(ev::ItemAnswered, "item_answered", 1, item, answered_by, gist, on)
 DT_REFLECT(ev::ItemMerged, "item_merged", 1, item, into, on)
 DT_REFLECT(ev::ItemAssigned, "item_assigned", 1, item, agency, deadline, on)
-DT_REFLECT(ev::ReplyWritten, "reply_written", 1, item, number, date, signer, agency, text, draft)
+DT_REFLECT(ev::ReplyWritten, "reply_written", 1, item, number, date, signer, agency, text, draft, attachments)
 DT_REFLECT(ev::ReplyDelivered, "reply_delivered", 1, item, recipient, on, completes)
 DT_REFLECT(ev::ItemEscalated, "item_escalated", 1, item, to_unit, to_agency, opinion, new_item, proposal, on, deadline, raiser_notified_on)
 DT_REFLECT(ev::IntakeDecided, "intake_decided", 1, item, outcome, reason, target, on, due, raiser_notified_on, status)
 DT_REFLECT(ev::ItemExtended, "item_extended", 1, item, deadline, notice_number, notice_date, agency, reason, on)
-DT_REFLECT(ev::FindingRecorded, "finding_recorded", 1, item, text, satisfactory, on)
+DT_REFLECT(ev::FindingRecorded, "finding_recorded", 1, item, text, satisfactory, on, attachments)
 DT_REFLECT(ev::ItemReopened, "item_reopened", 1, item, reason, deadline, on, status)
 DT_REFLECT(ev::ItemClosed, "item_closed", 1, item, note, on)
 DT_REFLECT(ev::ReplyPublished, "reply_published", 1, item, on)

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "doithoai/attachments.h"
 #include "doithoai/calendar.h"
 #include "doithoai/commands.h"
 #include "doithoai/events.h"
@@ -19,6 +20,8 @@ struct DecideInput {
   const Calendar& calendar;
   PersonId actor;
   Instant now;
+  // Evidence (issue 14): the engine's attachment store, if any (src/rules/evidence.cpp).
+  const AttachmentStore* attachments = nullptr;
 };
 
 struct Decision {

@@ -108,12 +108,15 @@ template <class A> void io(A& a, ViewData& v) {
 }
 template <class A> void io(A& a, PlaceRec& v) { a(v.lat7); a(v.lon7); a(v.address); }
 template <class A> void io(A& a, SatisfactionRec& v) { a(v.comment); a(v.reply); a(v.on); a(v.rating); a(v.awaiting_front); }
+template <class A> void io(A& a, Attachment& v) { a(v.name); a(v.media_type); a(v.size); a(v.sha256); a(v.publishable); }
+template <class A> void io(A& a, AttachmentTables::Owned& v) { a(v.item); a(v.list); }
+template <class A> void io(A& a, AttachmentTables& v) { a(v.opinions); a(v.replies); a(v.findings); }
 template <class A> void io(A& a, Result& v) { a(v.first_seq); a(v.last_seq); a(v.id); a(v.items); }
 template <class A> void io(A& a, StateImpl& v) {
   a(v.last_seq); a(v.last_at); a(v.units); a(v.agencies); a(v.organizations); a(v.persons);
   a(v.conferences); a(v.opinions); a(v.items); a(v.replies); a(v.findings); a(v.cold); a(v.approvals); a(v.topics);
   a(v.unit_codes); a(v.agency_codes); a(v.organization_codes); a(v.person_codes);
-  a(v.conference_codes); a(v.by_deadline); a(v.view);
+  a(v.conference_codes); a(v.by_deadline); a(v.view); a(v.attachments);
   a(v.places.of_item); a(v.satisfaction);  // issue 14 (the place grid is rebuilt on reading)
 }
 
@@ -122,7 +125,9 @@ template <class A> void io(A& a, StateImpl& v) {
 #if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
 // (zone_minutes is deliberately not in snapshots: the engine sets it from its profile; nor
 // are persons_version and redaction, what is derived from the persons: 72 of the bytes.)
-static_assert(sizeof(StateImpl) == 1184, "StateImpl changed: update io(StateImpl) and kSnapshotFormat");
+static_assert(sizeof(StateImpl) == 1184 + sizeof(AttachmentTables), "StateImpl changed: update io(StateImpl) and kSnapshotFormat");
+static_assert(sizeof(AttachmentTables) == 168, "AttachmentTables changed: update io(AttachmentTables) and kSnapshotFormat");
+static_assert(sizeof(Attachment) == 112, "Attachment changed: update io(Attachment) and kSnapshotFormat");
 static_assert(sizeof(ViewData) == 168, "ViewData changed: update io(ViewData) and kSnapshotFormat");
 static_assert(sizeof(ItemRec) == 72, "ItemRec changed: update io(ItemRec) and kSnapshotFormat");
 static_assert(sizeof(ItemCold) == 176, "ItemCold changed: update io(ItemCold) and kSnapshotFormat");

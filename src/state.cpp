@@ -102,6 +102,16 @@ void StateImpl::index_insert(std::uint32_t id) {
   r.indexed_day = r.deadline;
 }
 
+bool StateImpl::attachment_public(std::uint32_t reply_index1, const Attachment& a) const {
+  if (!a.publishable) return false;
+  auto it = attachments.replies.find(reply_index1);
+  if (it == attachments.replies.end()) return false;
+  const std::uint32_t item = it->second.item;
+  if (item == 0 || item >= items.size() || items[item].reply != reply_index1) return false;  // superseded
+  if (replies[reply_index1 - 1].review == 1) return false;  // a draft is never public
+  return view.reply_published_on(item) != INT32_MIN;
+}
+
 Item StateImpl::item_value(std::uint32_t id) const {
   const ItemRec& r = items[id];
   const OpinionRec& o = opinions[r.opinion];
@@ -143,12 +153,15 @@ Item StateImpl::item_value(std::uint32_t id) const {
         rep.approved_by = a->second.by;
       }
     }
+    if (!attachments.replies.empty()) rep.attachments = AttachmentTables::of(attachments.replies, r.reply);
     v.reply = std::move(rep);
   }
   v.closed_on = opt_date(r.closed_on);
   for (std::uint32_t f = r.finding; f; f = findings[f - 1].prev) {
     const FindingRec& x = findings[f - 1];
-    v.findings.insert(v.findings.begin(), Finding{x.by, date_of(x.on), text().str(x.text), x.satisfactory});
+    v.findings.insert(v.findings.begin(), Finding{x.by, date_of(x.on), text().str(x.text), x.satisfactory,
+                                                  attachments.findings.empty() ? std::vector<Attachment>{}
+                                                                               : AttachmentTables::of(attachments.findings, f)});
   }
   if (const ItemCold* c = cold_of(id)) {
     v.answer = c->answer;
@@ -323,6 +336,7 @@ Opinion State::opinion(OpinionId id) const {
   v.raised_on = date_of(o.raised_on);
   v.topic = impl_->topics[o.topic];
   for (std::uint32_t i = o.first_item; i < o.first_item + o.item_count; ++i) v.items.push_back(ItemId(i));
+  if (!impl_->attachments.opinions.empty()) v.attachments = detail::AttachmentTables::of(impl_->attachments.opinions, id.value);
   return v;
 }
 std::size_t State::opinion_count() const { return impl_->opinions.size() - 1; }
@@ -331,6 +345,12 @@ Item State::item(ItemId id) const {
   return impl_->item_value(id.value);
 }
 std::size_t State::item_count() const { return impl_->items.size() - 1; }
+bool State::attachment_public(std::string_view sha256) const {
+  for (const auto& [k, owned] : impl_->attachments.replies)
+    for (const Attachment& a : owned.list)
+      if (a.sha256 == sha256 && impl_->attachment_public(k, a)) return true;
+  return false;
+}
 ItemStatus State::status(ItemId id) const {
   if (!impl_->has_item(id)) missing("item", id.value);
   return impl_->items[id.value].status;

@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "doithoai/attachments.h"
 #include "doithoai/state.h"
 #include "text_pool.h"
 #include "views/view_data.h"
@@ -244,6 +245,35 @@ struct SatisfactionRec {
   std::uint8_t pad_[2] = {};
 };
 
+// ---- evidence attachments (issue 14): rare data, a side table paid only when used ----
+// Metadata of the attachments of opinions, replies and findings, keyed by the record they
+// belong to; the records themselves (OpinionRec, ReplyRec, FindingRec) do not grow.
+struct AttachmentTables {
+  struct Owned {
+    std::uint32_t item = 0;  // the item of a reply or finding (0 for an opinion)
+    std::vector<Attachment> list;
+  };
+  std::unordered_map<std::uint32_t, Owned> opinions;  // by opinion id
+  std::unordered_map<std::uint32_t, Owned> replies;   // by index + 1 into StateImpl::replies
+  std::unordered_map<std::uint32_t, Owned> findings;  // by index + 1 into StateImpl::findings
+  bool empty() const { return opinions.empty() && replies.empty() && findings.empty(); }
+  static const std::vector<Attachment>& of(const std::unordered_map<std::uint32_t, Owned>& m, std::uint32_t k) {
+    static const std::vector<Attachment> none;
+    auto it = m.find(k);
+    return it == m.end() ? none : it->second.list;
+  }
+};
+
+// verify_attachments (src/attachments.cpp) in two steps: the references are copied under the
+// engine's shared lock, the bytes read and hashed after it is released.
+struct AttachmentRef {
+  Attachment attachment;
+  const char* owner = "";  // "opinion", "reply", "finding"
+  std::uint32_t id = 0;
+};
+std::vector<AttachmentRef> attachment_refs(const State& state);
+AttachmentReport verify_attachment_refs(const std::vector<AttachmentRef>& refs, const AttachmentStore& store);
+
 struct StateImpl;
 // Throws Error(invalid_argument) unless a query as of d can be answered exactly from s
 // (d on or after the local day of its last event): see State::answers_for.
@@ -293,6 +323,11 @@ struct StateImpl {
   // ---- issue 14: place and satisfaction (side tables) ----
   PlaceIndex places;
   std::unordered_map<std::uint32_t, SatisfactionRec> satisfaction;  // item id -> latest rating
+  // ---- evidence attachments (issue 14): in snapshots (src/snapshot.cpp) ----
+  AttachmentTables attachments;
+  // R13: an attachment of a reply is public when it is marked publishable, the reply is its
+  // item's reply in force and the item's reply is published.
+  bool attachment_public(std::uint32_t reply_index1, const Attachment& a) const;
 
   // ---- helpers used by apply, decide and queries ----
   bool has_unit(UnitId u) const { return u.value > 0 && u.value < units.size(); }

@@ -100,7 +100,10 @@ DT_API void dt_free(void* buffer);
  *    "sqlite": {"sync": "full" | "normal", "read_only": false, "create": true,
  *               "open_check": "since_snapshot" | "full", "busy_timeout_ms": 10000},
  *    "import_jsonl": "log.jsonl" (first append a JSON Lines log, docs/store.md, to the
- *                    store, which must be durable and hold exactly a prefix of it)}
+ *                    store, which must be durable and hold exactly a prefix of it),
+ *    "attachments": "DIR" | {"directory": "DIR", "max_bytes": N} | "postgresql://..."
+ *                   (evidence bytes, issue 14: a content-addressed directory, or a table in
+ *                   that database when built with PostgreSQL; default none)}
  * On success *engine is a new handle the caller closes with dt_engine_close. */
 DT_API int dt_engine_open(const char* options_json, dt_engine** engine, dt_error** err);
 
@@ -149,6 +152,17 @@ DT_API int dt_subscribe(dt_engine* engine, dt_event_callback callback, void* use
  * called again, so it waits for a call in progress; called from inside the callback it
  * does not wait. NULL: nothing. DT_OK. */
 DT_API int dt_unsubscribe(dt_subscription* subscription);
+
+/* Evidence attachments (issue 14; docs/c-abi.md). Stores length bytes (at least one) in the
+ * engine's attachment store (dt_engine_open "attachments") and sets *sha256 to their SHA-256
+ * as 64 lowercase hex digits plus a NUL (free with dt_free). Putting existing content is a
+ * no-op. DT_UNSUPPORTED when the engine has no attachment store. */
+DT_API int dt_attachment_put(dt_engine* engine, const void* data, size_t length, char** sha256, dt_error** err);
+
+/* R13: the bytes of a public attachment (marked publishable, its reply published) into
+ * *data (length bytes in *length, plus a NUL not counted; free with dt_free). Anything
+ * else, stored or not, is DT_NOT_FOUND; a malformed hash DT_INVALID_ARGUMENT. */
+DT_API int dt_public_attachment(dt_engine* engine, const char* sha256, char** data, size_t* length, dt_error** err);
 
 #ifdef __cplusplus
 }

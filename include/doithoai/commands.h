@@ -98,13 +98,16 @@ struct SubmitOpinion {
   std::vector<ItemSpec> items;
   // Issue 14 (R04): where the matter is; every item of the opinion inherits it. Optional.
   std::optional<Place> place;
+  // Evidence (issue 14): metadata only; the bytes are put in the engine's AttachmentStore
+  // first (EngineOptions::attachments). Left out of the JSON when empty.
+  std::vector<Attachment> attachments;
 };
 struct AnswerOnSpot { ItemId item; PersonId answered_by; std::string gist; };
 struct MergeDuplicate { ItemId item; ItemId into; };
 
 // ---- Follow-up (R09–R12): heads/office assign, escalate, extend; agencies reply ----
 struct Assign { ItemId item; AgencyId agency; std::optional<Date> deadline; };
-struct WriteReply { ItemId item; std::string number; Date date; PersonId signer; std::string text; };
+struct WriteReply { ItemId item; std::string number; Date date; PersonId signer; std::string text; std::vector<Attachment> attachments; };
 struct RecordDelivery { ItemId item; Recipient recipient = Recipient::raiser; Date on; };
 struct Escalate {
   ItemId item;
@@ -133,7 +136,7 @@ struct Extend {
 };
 
 // ---- Supervision (R14): by the front (and the council where the profile says) ----
-struct RecordFinding { ItemId item; std::string text; bool satisfactory = true; Date on; };
+struct RecordFinding { ItemId item; std::string text; bool satisfactory = true; Date on; std::vector<Attachment> attachments; };
 struct Reopen { ItemId item; std::string reason; std::optional<Date> deadline; Date on; };
 struct CloseItem { ItemId item; std::string note; Date on; };
 

@@ -84,6 +84,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "doithoai/attachments.h"
 #include "doithoai/calendar.h"
 #include "doithoai/commands.h"
 #include "doithoai/events.h"
@@ -120,6 +121,10 @@ struct EngineOptions {
   // Progress of the replay at construction (store.h): events applied after the snapshot, of
   // how many; not called when there is nothing to replay. For progress bars (the CLI's).
   ProgressFn replay_progress;
+  // Evidence attachments (issue 14): where their bytes live (doithoai/attachments.h). With a
+  // store, a command naming an attachment whose bytes it lacks is refused (not_found); with
+  // none, metadata is recorded as given (verify_attachments later finds what is missing).
+  std::shared_ptr<AttachmentStore> attachments;
 };
 
 // The calendar a profile names.
@@ -304,6 +309,18 @@ class DOITHOAI_API Engine {
   std::size_t waiting_commands() const;
   // Reads events other writers appended to a shared store.
   void catch_up();
+  // ---- Evidence attachments (issue 14; R13, R20) ----
+  // The store of EngineOptions::attachments, or null.
+  std::shared_ptr<AttachmentStore> attachment_store() const;
+  // R20: verify_attachments (attachments.h) of the live state against the attachment store.
+  // Error(unsupported) when the engine has none. Reads every attachment's bytes.
+  AttachmentReport verify_attachments() const;
+  // R13: the bytes of a public attachment (State::attachment_public) by its SHA-256. Content
+  // that is not public (unknown, not publishable, its reply not published or a draft) is
+  // Error(not_found), the same answer as absent content, so a public caller learns nothing of
+  // private evidence; Error(invalid_argument) for a malformed hash; Error(unsupported) with
+  // no store. The store is read outside the engine's lock.
+  std::string public_attachment(std::string_view sha256) const;
   // Writes the current state to the store as a snapshot, so that opening replays only the
   // events after it. Returns the sequence it stands for (0 when the log is empty).
   // Stores without snapshots (MemoryStore) drop it. Throws Error(storage) on I/O failure.

@@ -48,19 +48,21 @@ struct ConferencePlanned { ConferenceId conference; UnitId unit; std::string cod
 struct ConferenceHeld { ConferenceId conference; Date held_on; std::vector<PersonId> chairs; std::uint32_t attendance = 0; std::string report; Date reply_due; Date notice_due; std::vector<PersonId> co_chairs; std::optional<std::vector<ItemId>> deadline_items; };
 struct ConclusionNoticeIssued { ConferenceId conference; std::string number; Date issued_on; std::string text; Date due; };
 struct ConferenceClosed { ConferenceId conference; Date on; };
-struct OpinionSubmitted { OpinionId opinion; ItemId first_item; UnitId unit; ConferenceId conference; Channel channel = Channel::letter; PersonId raised_by; OrganizationId raised_by_org; UnitId from_unit; Date raised_on; std::string topic; std::vector<ItemSpec> items; Date deadline; std::optional<Place> place; };
+struct OpinionSubmitted { OpinionId opinion; ItemId first_item; UnitId unit; ConferenceId conference; Channel channel = Channel::letter; PersonId raised_by; OrganizationId raised_by_org; UnitId from_unit; Date raised_on; std::string topic; std::vector<ItemSpec> items; Date deadline; std::optional<Place> place; std::vector<Attachment> attachments; };
 struct ItemAnswered { ItemId item; PersonId answered_by; std::string gist; Date on; };
 struct ItemMerged { ItemId item; ItemId into; Date on; };
 struct ItemAssigned { ItemId item; AgencyId agency; Date deadline; Date on; };
 // draft: the reply awaits review (profile "reply_review", issue 15); absent: no review.
-struct ReplyWritten { ItemId item; std::string number; Date date; PersonId signer; AgencyId agency; std::string text; std::optional<bool> draft; };
+// attachments (issue 14, here and in opinion_submitted, finding_recorded): evidence metadata,
+// left out of the JSON and of the binary row when empty, so events without it keep their bytes.
+struct ReplyWritten { ItemId item; std::string number; Date date; PersonId signer; AgencyId agency; std::string text; std::optional<bool> draft; std::vector<Attachment> attachments; };
 struct ReplyDelivered { ItemId item; Recipient recipient = Recipient::raiser; Date on; bool completes = false; };
 struct ItemEscalated { ItemId item; UnitId to_unit; AgencyId to_agency; OpinionId opinion; ItemId new_item; std::string proposal; Date on; Date deadline; Date raiser_notified_on; };
 // status: the item's status after the decision (handed_on for an outcome that hands it on,
 // else the status it had).
 struct IntakeDecided { ItemId item; Outcome outcome = Outcome::accepted; std::string reason; std::string target; Date on; Date due; Date raiser_notified_on; std::optional<ItemStatus> status; };
 struct ItemExtended { ItemId item; Date deadline; std::string notice_number; Date notice_date; AgencyId agency; std::string reason; Date on; };
-struct FindingRecorded { ItemId item; std::string text; bool satisfactory = true; Date on; };
+struct FindingRecorded { ItemId item; std::string text; bool satisfactory = true; Date on; std::vector<Attachment> attachments; };
 // status: the status the item returns to (assigned when it has an agency, else open).
 struct ItemReopened { ItemId item; std::string reason; Date deadline; Date on; std::optional<ItemStatus> status; };
 struct ItemClosed { ItemId item; std::string note; Date on; };

@@ -148,6 +148,19 @@ constexpr bool is_resolved(ItemStatus s) {
          s == ItemStatus::closed;
 }
 
+// ---- Evidence attachments (issue 14; R04, R10, R13, R14, R20) ----------------------------
+// Metadata of a file attached to an opinion, a written reply or a supervision finding. The
+// bytes live in an AttachmentStore (doithoai/attachments.h), content-addressed by sha256;
+// the name is only a label shown to people, never a path. Public (R13) only when it is
+// marked publishable and its reply is published.
+struct Attachment {
+  std::string name;        // file name as the uploader gave it, 1..kMaxNameBytes of UTF-8
+  std::string media_type;  // "image/jpeg", "application/pdf", ...: one the profile allows
+  std::uint64_t size = 0;  // bytes, 1..the profile's max_bytes
+  std::string sha256;      // 64 lowercase hex digits: the content's SHA-256
+  bool publishable = false;
+};
+
 // ---- Value types returned by queries -----------------------------------------------------
 
 struct UnitName {
@@ -249,6 +262,7 @@ struct Opinion {
   Date raised_on;
   std::string topic;
   std::vector<ItemId> items;
+  std::vector<Attachment> attachments;  // evidence the raiser gave (issue 14)
 };
 
 struct SpotAnswer {
@@ -275,6 +289,7 @@ struct Reply {
   bool draft = false;
   std::optional<Date> approved_on;  // when the reviewer approved it (none: no review, or a draft)
   PersonId approved_by;
+  std::vector<Attachment> attachments;  // evidence of the reply (issue 14; R10)
 };
 
 struct Extension {
@@ -291,6 +306,7 @@ struct Finding {
   Date on;
   std::string text;
   bool satisfactory = true;
+  std::vector<Attachment> attachments;  // evidence of the finding (issue 14; R14)
 };
 
 struct Item {

@@ -79,6 +79,19 @@ struct ReplyReviewRule {
   std::string citation;
 };
 
+// ---- Evidence attachments (issue 14): "attachments" ----
+// Limits on the attachments of one command (an opinion, a written reply, a finding): at most
+// max_count of them, each of 1..max_bytes bytes and of a media type in media_types (compared
+// exactly, lower case). A profile without the section gets these defaults, the library's own
+// choice (not the law's): 20 MiB, 10 files, common photo, document, audio and video types.
+struct AttachmentRule {
+  std::uint64_t max_bytes = 20ull * 1024 * 1024;
+  std::uint32_t max_count = 10;
+  std::vector<std::string> media_types = {"image/jpeg", "image/png", "image/webp", "image/heic",
+                                          "application/pdf", "text/plain", "audio/mpeg", "video/mp4"};
+  bool allows(std::string_view media_type) const;
+};
+
 struct Profile {
   std::string name;      // e.g. "hanoi-2200"
   std::string title;     // Vietnamese title
@@ -110,6 +123,7 @@ struct Profile {
   std::optional<ReportingRule> reporting;               // R16 report periods and recipients
   std::vector<ExtensionLimit> extension_limits;         // R12 caps; empty: no cap
   std::optional<ReplyReviewRule> reply_review;          // R13/R14 review; none: no review
+  AttachmentRule attachments;                           // issue 14 evidence limits (defaults when absent)
 
   nlohmann::json source;  // the document it was loaded from, for sections other layers read
 

@@ -150,6 +150,9 @@ class DOITHOAI_API State {
   Reconciliation reconciliation(ConferenceId id) const;
   // R19: may this person see this item?
   bool can_view(PersonId viewer, ItemId id) const;
+  // R13, issue 14: may the bytes with this SHA-256 be served publicly? True when some reply
+  // in force that was published carries an attachment with that hash marked publishable.
+  bool attachment_public(std::string_view sha256) const;
 
  private:
   friend struct detail::StateAccess;

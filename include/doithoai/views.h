@@ -116,6 +116,16 @@ struct AgencyTally {
   // Replies of the row's items the reviewer returned for rework (R13, R14; profile
   // "reply_review"), counted under the agency the item is assigned to.
   std::uint64_t returned = 0;
+  // Evidence (issue 14, R16): the row's items (not merged duplicates) with a written reply in
+  // force (drafts awaiting review excluded), and those whose reply has at least one attachment.
+  std::uint64_t written_replies = 0;
+  std::uint64_t replies_with_evidence = 0;
+  // replies_with_evidence / written_replies; none when no reply was written.
+  std::optional<double> evidence_share() const {
+    return written_replies ? std::optional<double>(static_cast<double>(replies_with_evidence) /
+                                                   static_cast<double>(written_replies))
+                           : std::nullopt;
+  }
 };
 
 // Issue 14 (R16): the raisers' ratings of written replies (cmd::RecordSatisfaction).
@@ -356,6 +366,9 @@ struct PublicReply {
   Date date;
   std::string agency;
   std::string text;  // redacted
+  // Evidence (issue 14, R13): only the attachments marked publishable (names redacted);
+  // their bytes are served by Engine::public_attachment.
+  std::vector<Attachment> attachments;
 };
 
 struct PublicItem {

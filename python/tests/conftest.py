@@ -19,9 +19,10 @@ def at(day: dt.date, hour: int = 9) -> dt.datetime:
     return d.local_instant(day, hour)
 
 
-def make_world(start: dt.date = D(2022, 8, 10), store=None, profile="hanoi-2200") -> SimpleNamespace:
+def make_world(start: dt.date = D(2022, 8, 10), store=None, profile="hanoi-2200", attachments=None) -> SimpleNamespace:
     clock = d.ManualClock(at(start))
-    e = d.Engine(profile, clock=clock, store=store) if store else d.Engine(profile, clock=clock)
+    kw = {"attachments": attachments} if attachments is not None else {}  # issue 14
+    e = d.Engine(profile, clock=clock, store=store, **kw) if store else d.Engine(profile, clock=clock, **kw)
     S = d.SYSTEM
     w = SimpleNamespace(engine=e, clock=clock)
     w.city = e.create_unit(S, "Thành phố Hà Nội", "tinh", code="HN").id

@@ -165,6 +165,8 @@ def kind_of(field: str, t: str) -> str:
         return "items"
     if t.startswith("Place"):
         return "place"  # issue 14
+    if t == "list[Attachment]":
+        return "attachments"
     return "enum"
 
 
@@ -173,6 +175,7 @@ class Sub(str):
 
 
 T, IA, NF = TypeError, d.InvalidArgument, d.NotFound
+ATT = {"name": "a.jpg", "media_type": "image/jpeg", "size": 3, "sha256": "0" * 64, "publishable": True}
 HUGE = "a" * (d.MAX_TEXT_BYTES + 1)
 MUTATIONS = {
     "id": [("str", "1", T), ("float", 1.5, T), ("whole float", 1.0, T), ("bool", True, T), ("bytes", b"1", T),
@@ -204,6 +207,17 @@ MUTATIONS = {
               ("bool latitude", (True, 105.87), T), ("2**2000", (2**2000, 105.87), IA), ("one-tuple", (21.04,), IA),
               ("dict without long", {"lat": 21.04}, IA), ("dict with an extra key", {"lat": 21, "long": 105, "z": 1}, IA),
               ("surrogate address", (21.04, 105.87, "\ud800"), IA), ("513-byte address", (21.04, 105.87, "a" * 513), IA)],
+    # Evidence (issue 14): the scene's engine has no attachment store, so only malformed
+    # metadata is refused here (tests/test_evidence.py covers the store).
+    "attachments": [("str", "a.jpg", T), ("int", 3, T), ("None", None, T), ("bytes", b"x", T),
+                    ("a dict, not a list", {"name": "a.jpg"}, T), ("list of int", [1], T),
+                    ("dict with a number name", [{"name": 7}], T), ("size as str", [dict(ATT, size="3")], T),
+                    ("unknown key", [dict(ATT, colour="red")], IA), ("bad hash", [dict(ATT, sha256="../../x")], IA),
+                    ("upper-case hash", [dict(ATT, sha256="A" * 64)], IA),
+                    ("lone surrogate name", [dict(ATT, name="a\ud800")], IA), ("empty name", [dict(ATT, name="")], IA),
+                    ("2**64 bytes", [dict(ATT, size=2**64)], IA), ("0 bytes", [dict(ATT, size=0)], IA),
+                    ("huge", [dict(ATT, size=2**40)], IA), ("disallowed type", [dict(ATT, media_type="text/html")], IA),
+                    ("eleven", [dict(ATT, sha256="%064x" % i) for i in range(11)], IA)],
 }
 
 

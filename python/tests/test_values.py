@@ -30,9 +30,10 @@ NOT_VALUES = {
     "Subscription": "a live subscription",
     "Redactor": "a service built from an engine's directory of persons",
     "CheckpointKey": "a signing key: never pickled (it would write the secret out)",
+    "AttachmentStore": "a store", "DirectoryAttachmentStore": "a store", "MemoryAttachmentStore": "a store",
 }
 # Values with settable attributes: == by value, but unhashable (like list and dict).
-MUTABLE = {"ItemSpec", "Place", "SqliteOptions", "ExportOptions"} | {cls for cls, _, _ in _core._command_fields()}
+MUTABLE = {"ItemSpec", "Place", "Attachment", "SqliteOptions", "ExportOptions"} | {cls for cls, _, _ in _core._command_fields()}
 
 
 def module_classes() -> dict[str, type]:

@@ -22,6 +22,7 @@ void Applier::operator()(const ev::OpinionSubmitted& e) {
     s.opinions.resize(e.opinion.value + 1);
   }
   s.opinions[e.opinion.value] = o;
+  if (!e.attachments.empty()) s.attachments.opinions[e.opinion.value] = {0, e.attachments};  // issue 14
   if (e.conference) s.conferences[e.conference.value].opinions.push_back(e.opinion);
   const std::int32_t dl = day_of(e.deadline);
   if (s.items.size() < e.first_item.value + e.items.size()) {
@@ -63,6 +64,7 @@ void Applier::operator()(const ev::ReplyWritten& e) {
   s.replies.push_back(p);
   r.reply = static_cast<std::uint32_t>(s.replies.size());
   r.status = ItemStatus::reply_written;
+  if (!e.attachments.empty()) s.attachments.replies[r.reply] = {e.item.value, e.attachments};  // issue 14
 }
 void Applier::operator()(const ev::ReplyDelivered& e) {
   ItemRec& r = s.items[e.item.value];

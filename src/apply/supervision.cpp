@@ -16,6 +16,7 @@ void Applier::operator()(const ev::FindingRecorded& e) {
   s.findings.push_back(f);
   r.finding = static_cast<std::uint32_t>(s.findings.size());
   front_acted(e.item.value);
+  if (!e.attachments.empty()) s.attachments.findings[r.finding] = {e.item.value, e.attachments};  // issue 14
 }
 void Applier::operator()(const ev::ItemReopened& e) {
   ItemRec& r = s.items[e.item.value];

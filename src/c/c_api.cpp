@@ -28,6 +28,7 @@
 #include "json_text.h"
 #include "no_wait.h"
 #ifdef DOITHOAI_C_POSTGRES
+#include "doithoai/postgres_attachments.h"
 #include "doithoai/postgres_store.h"
 #endif
 
@@ -719,6 +720,16 @@ const std::unordered_map<std::string, Method>& methods() {
       if (!d) throw Error(ErrorCode::unsupported, "verify: the engine's store is not durable (it is in memory)");
       return verify_json(d->verify());
     };
+    // Evidence attachments (issue 14).
+    t["verify_attachments"] = [](dt_engine& e, const Args& a) {
+      a.allow({});
+      const AttachmentReport r = e.engine->verify_attachments();
+      json problems = json::array();
+      for (const auto& p : r.problems)
+        problems.push_back({{"kind", std::string(to_string(p.kind))}, {"sha256", p.sha256}, {"name", p.name},
+                            {"owner", p.owner}, {"id", p.id}});
+      return json({{"ok", r.ok}, {"checked", r.checked}, {"references", r.references}, {"problems", problems}});
+    };
     t["export_jsonl"] = [](dt_engine& e, const Args& a) {
       a.allow({"path"});
       const std::string path = a.path("path");
@@ -869,7 +880,7 @@ int dt_engine_open(const char* options_json, dt_engine** engine, dt_error** err)
     const json o = parse_object(options_json, "dt_engine_open: options");
     Args a(o, "dt_engine_open");
     a.allow({"store", "profile", "clock", "snapshot_every", "max_conflict_retries", "past_states_cached", "sqlite",
-             "import_jsonl"});
+             "import_jsonl", "attachments"});
     Profile profile = builtin_profile("hanoi-2200");
     if (a.has("profile")) {
       const json& p = o.at("profile");
@@ -886,6 +897,28 @@ int dt_engine_open(const char* options_json, dt_engine** engine, dt_error** err)
     eo.snapshot_every = a.count("snapshot_every", 0, std::numeric_limits<std::uint64_t>::max());
     eo.max_conflict_retries = static_cast<int>(a.integer("max_conflict_retries", 16, 0, 1000000));
     eo.past_states_cached = a.count("past_states_cached", 2, 1024);
+    if (a.has("attachments")) {  // evidence bytes (issue 14)
+      const json& at = o.at("attachments");
+      if (at.is_string() && (at.get<std::string>().rfind("postgresql://", 0) == 0 ||
+                             at.get<std::string>().rfind("postgres://", 0) == 0)) {
+#ifdef DOITHOAI_C_POSTGRES
+        eo.attachments = std::make_shared<PostgresAttachmentStore>(at.get<std::string>());  // a table
+#else
+        throw Error(ErrorCode::unsupported, "dt_engine_open: this build has no PostgreSQL support (attachments)");
+#endif
+      } else if (at.is_string()) {
+        eo.attachments = std::make_shared<DirectoryAttachmentStore>(at.get<std::string>());
+      } else if (at.is_object()) {
+        Args aa(at, "dt_engine_open: attachments");
+        aa.allow({"directory", "max_bytes"});
+        const std::string dir = aa.path("directory");
+        if (dir.empty()) invalid("dt_engine_open: attachments.directory is required");
+        eo.attachments = std::make_shared<DirectoryAttachmentStore>(
+            dir, aa.count("max_bytes", DirectoryAttachmentStore::kDefaultMaxBytes, std::uint64_t(1) << 32));
+      } else {
+        invalid("dt_engine_open: 'attachments' is a directory path or {\"directory\", \"max_bytes\"}");
+      }
+    }
     const SqliteOptions so = sqlite_options(a.has("sqlite") ? o.at("sqlite") : json());
     std::unique_ptr<EventStore> store = open_store_c(a.path("store", ":memory:"), so);
     if (a.has("import_jsonl")) {
@@ -898,6 +931,31 @@ int dt_engine_open(const char* options_json, dt_engine** engine, dt_error** err)
     }
     handle->engine = std::make_unique<Engine>(std::move(profile), std::move(store), eo);
     *engine = handle.release();
+  });
+}
+
+int dt_attachment_put(dt_engine* engine, const void* data, size_t length, char** sha256, dt_error** err) {
+  return guard(err, [&] {
+    if (!sha256) invalid("dt_attachment_put: sha256 (the out-parameter) is NULL");
+    *sha256 = nullptr;
+    if (!engine) invalid("dt_attachment_put: engine is NULL");
+    if (!data && length) invalid("dt_attachment_put: data is NULL");
+    auto store = engine->engine->attachment_store();
+    if (!store) throw Error(ErrorCode::unsupported, "dt_attachment_put: the engine has no attachment store");
+    *sha256 = c_string(store->put(std::string_view(static_cast<const char*>(data), length)));
+  });
+}
+
+int dt_public_attachment(dt_engine* engine, const char* sha256, char** data, size_t* length, dt_error** err) {
+  return guard(err, [&] {
+    if (!data || !length) invalid("dt_public_attachment: data and length (the out-parameters) are required");
+    *data = nullptr;
+    *length = 0;
+    if (!engine) invalid("dt_public_attachment: engine is NULL");
+    if (!sha256) invalid("dt_public_attachment: sha256 is NULL");
+    const std::string bytes = engine->engine->public_attachment(sha256);
+    *data = c_string(bytes);
+    *length = bytes.size();
   });
 }
 

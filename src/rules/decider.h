@@ -7,6 +7,7 @@
 //   src/rules/supervision.cpp  tests/test_rules_supervision.cpp
 //   src/rules/place.cpp  tests/test_rules_place.cpp
 //   src/rules/satisfaction.cpp  tests/test_rules_satisfaction.cpp
+//   src/rules/evidence.cpp  tests/test_rules_evidence.cpp
 // Commands of the views layer (publication, council sessions, voter requests) go to
 // src/views/ through the catch-all operator() at the end.
 #pragma once
@@ -168,6 +169,8 @@ struct Decider {
   // ---- place and satisfaction (issue 14): src/rules/place.cpp, src/rules/satisfaction.cpp ----
   static Place checked_place(const Place& p);
   void operator()(const cmd::RecordSatisfaction& c);
+  // ---- evidence: src/rules/evidence.cpp (issue 14; R04, R10, R14) ----
+  void evidence(const std::vector<Attachment>& v) const;
 
   // Commands of the views layer (publication, council sessions, voter requests): src/views/.
   template <class C>

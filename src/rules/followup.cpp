@@ -39,6 +39,7 @@ void Decider::operator()(const cmd::SubmitOpinion& c) {
     text(it.text, "item text");
   }
   const std::optional<Place> place = c.place ? std::optional<Place>(checked_place(*c.place)) : std::nullopt;
+  evidence(c.attachments);  // issue 14
   const std::string topic = c.topic.empty() ? c.items.front().topic : c.topic;
   name(topic, "topic");
   if (!p.has_topic(topic)) invalid("topic '" + topic + "' is not in profile " + p.name);
@@ -67,7 +68,7 @@ void Decider::operator()(const cmd::SubmitOpinion& c) {
   for (std::size_t k = 0; k < c.items.size(); ++k)
     out.result.items.push_back(ItemId(first.value + static_cast<std::uint32_t>(k)));
   emit(ev::OpinionSubmitted{id, first, c.unit, c.conference, c.channel, c.raised_by, c.raised_by_org,
-                            UnitId(), raised, topic, c.items, deadline, place});
+                            UnitId(), raised, topic, c.items, deadline, place, c.attachments});
 }
 
 // ---- follow-up ----
@@ -113,9 +114,10 @@ void Decider::operator()(const cmd::WriteReply& c) {
     invalid("the signer must be an officer of the assigned agency or a head of the unit");
   const Date d = when(c.date, "date");
   if (d < date_of(r.raised_on)) invalid("the reply is dated before the item was raised");
+  evidence(c.attachments);  // issue 14, R10
   // Where the profile asks for review (R13, R14), the reply is a draft until approved.
   emit(ev::ReplyWritten{c.item, c.number, d, c.signer, r.agency, c.text,
-                        p.reply_review ? std::optional<bool>(true) : std::nullopt});
+                        p.reply_review ? std::optional<bool>(true) : std::nullopt, c.attachments});
 }
 void Decider::operator()(const cmd::RecordDelivery& c) {
   const ItemRec& r = item(c.item);

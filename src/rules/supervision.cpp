@@ -9,7 +9,9 @@ void Decider::operator()(const cmd::RecordFinding& c) {
   const ItemRec& r = item(c.item);
   supervises(r.unit, "record findings");
   text(c.text, "text");
-  emit(ev::FindingRecorded{c.item, c.text, c.satisfactory, when(c.on, "on")});
+  const Date on = when(c.on, "on");
+  evidence(c.attachments);  // issue 14, R14
+  emit(ev::FindingRecorded{c.item, c.text, c.satisfactory, on, c.attachments});
 }
 void Decider::operator()(const cmd::Reopen& c) {
   const ItemRec& r = item(c.item);

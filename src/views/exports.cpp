@@ -137,11 +137,23 @@ json detail::export_items_json(const State& state, const Profile& profile, const
     x["reopened"] = r.reopened;
     // Replies returned for rework (R13, R14 review) are the office's business: internal only.
     if (!sel.pub) x["returned"] = r.returned;
-    if (const ReplyRec* rep = sel.reply(id))
+    if (const ReplyRec* rep = sel.reply(id)) {
       x["reply"] = {{"number", s.text().str(rep->number)}, {"date", jday(rep->date)},
                     {"agency", rep->agency ? s.agencies[rep->agency.value].name : std::string()},
                     {"text", sel.text(s.text().view(rep->text))}};
-    else
+      // Evidence (issue 14): public exports list the public attachments only (R13), names
+      // redacted; internal ones every attachment with its publishable flag. Absent when none.
+      if (!s.attachments.replies.empty()) {
+        json at = json::array();
+        for (const Attachment& a : AttachmentTables::of(s.attachments.replies, r.reply)) {
+          if (sel.pub && !s.attachment_public(r.reply, a)) continue;
+          json t = {{"name", sel.text(a.name)}, {"media_type", a.media_type}, {"size", a.size}, {"sha256", a.sha256}};
+          if (!sel.pub) t["publishable"] = a.publishable;
+          at.push_back(std::move(t));
+        }
+        if (!at.empty()) x["reply"]["attachments"] = std::move(at);
+      }
+    } else
       x["reply"] = nullptr;
     x["published_on"] = jday(since);
     items.push_back(std::move(x));

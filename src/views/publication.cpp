@@ -52,6 +52,13 @@ PublicItem public_item(const StateImpl& s, const Profile& p, const Redactor& red
     pr.date = date_of(rep.date);
     pr.agency = rep.agency ? s.agencies[rep.agency.value].name : std::string();
     pr.text = red.redact(s.text().view(rep.text));
+    // Evidence (issue 14, R13): the publishable attachments of a published reply only.
+    if (!s.attachments.replies.empty())
+      for (const Attachment& a : AttachmentTables::of(s.attachments.replies, r.reply))
+        if (s.attachment_public(r.reply, a)) {
+          pr.attachments.push_back(a);
+          pr.attachments.back().name = red.redact(a.name);
+        }
     x.reply = std::move(pr);
   }
   if (const ItemCold* c = s.cold_of(id); c && c->answer) x.answer = red.redact(c->answer->gist);

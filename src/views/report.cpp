@@ -167,6 +167,7 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
   std::vector<Tally> topic_t(s.topics.size());
   std::vector<Tally> agency_t(s.agencies.size());
   std::vector<std::uint64_t> agency_returned(s.agencies.size());  // R13, R14 review
+  std::vector<std::uint64_t> agency_written(s.agencies.size()), agency_evidence(s.agencies.size());  // issue 14
   std::uint64_t prev_items = 0, prev_resolved = 0;
   const ItemRec* items = s.items.data();
   const std::size_t n = s.items.size();
@@ -196,6 +197,11 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
     count(topic_t[r.topic], s, r, eff, eff_id, asof);
     if (eff.agency) count(agency_t[eff.agency.value], s, r, eff, eff_id, asof);
     if (r.returned && r.agency) agency_returned[r.agency.value] += r.returned;
+    // Evidence (issue 14, R16): written replies in force, and those with an attachment.
+    if (eff.agency && r.status != ItemStatus::merged && r.reply && s.replies[r.reply - 1].review != 1) {
+      ++agency_written[eff.agency.value];
+      if (s.attachments.replies.count(r.reply)) ++agency_evidence[eff.agency.value];
+    }
     ++rep.trend[month_of[d - from]].items;
     if (r.status == ItemStatus::merged) ++rep.merged;
     if (r.reopened) ++rep.reopened_items;
@@ -226,7 +232,7 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
   for (std::size_t a = 1; a < agency_t.size(); ++a)
     if (agency_t[a].items || agency_returned[a])
       rep.by_agency.push_back({AgencyId(static_cast<std::uint32_t>(a)), s.agencies[a].code, s.agencies[a].name,
-                               agency_t[a], agency_returned[a]});
+                               agency_t[a], agency_returned[a], agency_written[a], agency_evidence[a]});
 
   // ---- satisfaction (issue 14) ----
   {

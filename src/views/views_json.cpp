@@ -103,6 +103,9 @@ json report_to_json(const Report& r) {
     x["code"] = a.code;
     x["name"] = a.name;
     x["returned"] = a.returned;
+    x["written_replies"] = a.written_replies;          // issue 14, R16
+    x["replies_with_evidence"] = a.replies_with_evidence;
+    x["evidence_share"] = a.evidence_share() ? json(*a.evidence_share()) : json(nullptr);
     agencies.push_back(x);
   }
   j["by_agency"] = agencies;
@@ -203,6 +206,12 @@ json public_feed_to_json(const std::vector<PublicItem>& feed) {
     x["reply"] = p.reply ? json{{"number", p.reply->number}, {"date", d(p.reply->date)},
                                 {"agency", p.reply->agency}, {"text", p.reply->text}}
                          : json(nullptr);
+    if (p.reply && !p.reply->attachments.empty()) {  // issue 14: absent when none
+      json at = json::array();
+      for (const auto& t : p.reply->attachments)
+        at.push_back({{"name", t.name}, {"media_type", t.media_type}, {"size", t.size}, {"sha256", t.sha256}});
+      x["reply"]["attachments"] = std::move(at);
+    }
     a.push_back(x);
   }
   return {{"schema", "doithoai.public_feed/1"}, {"items", a}};

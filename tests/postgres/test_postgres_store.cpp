@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "binary.h"
+#include "doithoai/postgres_attachments.h"
 #include "doithoai/postgres_store.h"
 #include "pg_server.h"
 #include "store_support.h"
@@ -660,4 +661,98 @@ TEST_CASE("postgres: a read in progress holds no append back (paged); it visits 
   REQUIRE(seen == std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
   REQUIRE(store.last_seq() == events.size());
   REQUIRE(store.verify().ok);
+}
+
+// ---- evidence attachments in a table (issue 14) --------------------------------------------
+
+TEST_CASE("R20 postgres: the attachment table stores content by SHA-256, once, and verify finds damage") {
+  const std::string db = fresh_db();
+  auto store = std::make_shared<PostgresAttachmentStore>(db, 1 << 20);
+  const std::string bytes("\0\xff binary evidence \x01", 21);
+  const std::string h = store->put(bytes);
+  CHECK(h == sha256_hex(bytes));
+  CHECK(store->put(bytes) == h);  // a no-op
+  CHECK(store->get(h) == bytes);   // bytea round trip, NUL and high bytes included
+  CHECK(store->has(h));
+  CHECK(*store->size(h) == bytes.size());
+  CHECK_FALSE(store->has(sha256_hex("other")));
+  CHECK_THROWS_AS(store->get(sha256_hex("other")), Error);
+  for (const char* bad : {"'; DROP TABLE doithoai_attachments; --", "", "ABC"}) {
+    try {
+      store->get(bad);
+      FAIL("accepted");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::invalid_argument);
+    }
+  }
+  try {
+    store->put(std::string((1 << 20) + 1, 'x'));
+    FAIL("accepted");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::invalid_argument);
+  }
+  CHECK(sql(db, "SELECT count(*) FROM doithoai_attachments").at(0).at(0) == "1");
+
+  // An engine on PostgreSQL with its evidence in the same database.
+  EngineOptions o = options(sx::clock());
+  o.attachments = store;
+  Engine e(profile(), std::make_unique<PostgresStore>(db), o);
+  const Directory d = build_directory(e);
+  const Attachment a{"ảnh.jpg", "image/jpeg", bytes.size(), h, true};
+  const auto r = e.execute(d.resident, cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident,
+                                                           OrganizationId(), Date(), "", {{"urban_order", "x"}}, std::nullopt, {a}});
+  CHECK(e.opinion(OpinionId(r.id)).attachments.size() == 1);
+  Attachment missing = a;
+  missing.sha256 = sha256_hex("never stored");
+  try {
+    e.execute(d.resident, cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::letter, d.resident, OrganizationId(),
+                                             Date(), "", {{"urban_order", "x"}}, std::nullopt, {missing}});
+    FAIL("accepted");
+  } catch (const Error& x) {
+    CHECK(x.code() == ErrorCode::not_found);
+  }
+  CHECK(e.verify_attachments().ok);
+  sql(db, "UPDATE doithoai_attachments SET bytes = 'tampered'::bytea");
+  auto rep = e.verify_attachments();
+  REQUIRE(rep.problems.size() == 1);
+  CHECK(rep.problems[0].kind == AttachmentProblemKind::corrupt);
+  sql(db, "DELETE FROM doithoai_attachments");
+  rep = e.verify_attachments();
+  REQUIRE(rep.problems.size() == 1);
+  CHECK(rep.problems[0].kind == AttachmentProblemKind::missing);
+}
+
+TEST_CASE("R20 postgres: two processes and many threads put the same content at once") {
+  const std::string db = fresh_db();
+  const std::string bytes(200 * 1024, 'e');
+  { PostgresAttachmentStore first(db); }  // the table exists before the race on content
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    int rc = 0;
+    try {
+      PostgresAttachmentStore s(db);
+      for (int k = 0; k < 20; ++k)
+        if (s.put(bytes) != sha256_hex(bytes)) rc = 1;
+    } catch (...) {
+      rc = 2;
+    }
+    _exit(rc);
+  }
+  std::vector<std::thread> ts;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 3; ++t)
+    ts.emplace_back([&] {
+      PostgresAttachmentStore s(db);
+      for (int k = 0; k < 20; ++k)
+        if (s.put(bytes) != sha256_hex(bytes) || s.get(sha256_hex(bytes)) != bytes) ++wrong;
+    });
+  for (auto& t : ts) t.join();
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(wrong == 0);
+  CHECK(sql(db, "SELECT count(*), sum(size) FROM doithoai_attachments").at(0) ==
+        std::vector<std::string>{"1", std::to_string(bytes.size())});
 }

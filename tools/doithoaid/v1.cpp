@@ -232,6 +232,7 @@ std::vector<std::uint64_t> Scope::units() const {
 void add_v1_routes(Router& router, Context& context) {
   v1::add_v1_command_routes(router, context);
   v1::add_v1_read_routes(router, context);
+  v1::add_v1_attachment_routes(router, context);
 }
 
 }  // namespace doithoaid

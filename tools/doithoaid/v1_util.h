@@ -72,5 +72,6 @@ class Scope {
 
 void add_v1_command_routes(Router& router, Context& ctx);
 void add_v1_read_routes(Router& router, Context& ctx);
+void add_v1_attachment_routes(Router& router, Context& ctx);  // v1_attachments.cpp (issue 14)
 
 }  // namespace doithoaid::v1

@@ -15,3 +15,5 @@ int dt_try_call(dt_engine* engine, const char* method, const char* args_json, ch
 typedef void (*dt_event_callback)(void* user, const char* event_json, size_t length);
 int dt_subscribe(dt_engine* engine, dt_event_callback callback, void* user, dt_subscription** subscription, dt_error** err);
 int dt_unsubscribe(dt_subscription* subscription);
+int dt_attachment_put(dt_engine* engine, const void* data, size_t length, char** sha256, dt_error** err);
+int dt_public_attachment(dt_engine* engine, const char* sha256, char** data, size_t* length, dt_error** err);
