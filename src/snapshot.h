@@ -26,8 +26,8 @@ namespace doithoai::detail {
 // Bump when StateImpl or the encoding changes; older images are then ignored.
 // 2: compact findings; 3: views data (publication, sessions, requests); 4: raw records and text pool;
 // 5: conference format, cluster and co-chairs (art. 43), citizen reception days;
-// 6: reply review (draft, approval) and returned counts (issue 15)
-inline constexpr std::uint8_t kSnapshotFormat = 6;
+// 6: reply review (draft, approval) and returned counts (issue 15); 7: the notification outbox (issue 15)
+inline constexpr std::uint8_t kSnapshotFormat = 7;
 
 void write_snapshot(const StateImpl& s, const std::unordered_map<std::string, Result>& idempotency,
                     std::string& out);

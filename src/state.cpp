@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "doithoai/error.h"
+#include "outbox.h"
 #include "state_access.h"
 #include "state_check.h"
 #include "state_impl.h"
@@ -541,6 +542,9 @@ struct Applier {
     r.reply = 0;  // the returned reply stays in the log and the item's history
     if (r.returned < 255) ++r.returned;
   }
+  // The notification outbox (issue 15): src/outbox.cpp.
+  void operator()(const ev::NoticeIssued& e) { apply_outbox_event(s, e); }
+  void operator()(const ev::NoticeAcknowledged& e) { apply_outbox_event(s, e); }
   // Events of the views layer (publication, council sessions, voter requests): src/views/.
   template <class E>
   void operator()(const E& e) {
