@@ -45,6 +45,7 @@ void init_bulk(py::module_& m);
 void init_json(py::module_& m);
 void init_views(py::module_& m);
 void init_templates(py::module_& m);
+void init_outbox(py::module_& m);
 
 // ---- JSON <-> Python ----
 py::object json_to_py(const nlohmann::json& j);

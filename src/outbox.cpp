@@ -318,7 +318,9 @@ void decide_view_command(const DecideInput& in, const cmd::IssueReminders& c, De
       if (is_resolved(r.status) || r.status == ItemStatus::merged || !in_scope(r.unit)) continue;
       const ItemId item(id);
       if (day >= day_of(on)) {
-        NoticeRecipient to = r.agency ? Builder::agency(r.agency, r.unit) : Builder::role_of("office", r.unit);
+        // The agency owes the reply; once written, the office owes its deliveries (R10).
+        NoticeRecipient to = r.agency && r.status == ItemStatus::assigned ? Builder::agency(r.agency, r.unit)
+                                                                          : Builder::role_of("office", r.unit);
         auto& n = b.add("reply_due_reminder", "reply_due_reminder", to, date_of(day), "R09", p.deadlines.reply.citation, 0);
         b.about_item(n, item);
         if (!fresh(n)) continue;

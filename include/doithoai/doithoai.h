@@ -13,6 +13,7 @@
 #include "doithoai/json.h"
 #include "doithoai/lunar.h"
 #include "doithoai/model.h"
+#include "doithoai/outbox.h"
 #include "doithoai/profile.h"
 #include "doithoai/sqlite_store.h"
 #include "doithoai/state.h"

@@ -112,6 +112,7 @@ json report_to_json(const Report& r) {
   j["trend"] = trend;
   j["change"] = {{"conferences", chg(r.change_conferences)}, {"opinions", chg(r.change_opinions)},
                  {"items", chg(r.change_items)}, {"resolved_in_period", chg(r.change_resolved_in_period)}};
+  if (r.outbox) j["outbox"] = outbox_counts_to_json(*r.outbox);  // issue 15; absent without an outbox
   return j;
 }
 
