@@ -435,7 +435,10 @@ std::string check_outbox_event(const StateImpl& s, const ev::NoticeIssued& e) {
   if (e.opinion && !s.has_opinion(e.opinion)) return "opinion " + std::to_string(e.opinion.value) + " does not exist";
   if (e.to.unit && !s.has_unit(e.to.unit)) return "unit " + std::to_string(e.to.unit.value) + " does not exist";
   if (e.to.agency && !s.has_agency(e.to.agency)) return "agency " + std::to_string(e.to.agency.value) + " does not exist";
-  if (e.cause > s.last_seq + 1) return "its cause is after it";
+  if (e.to.person && !s.has_person(e.to.person)) return "person " + std::to_string(e.to.person.value) + " does not exist";
+  if (e.to.organization && !s.has_org(e.to.organization))
+    return "organization " + std::to_string(e.to.organization.value) + " does not exist";
+  if (e.cause > s.last_seq) return "its cause is not before it";
   if (e.on.is_special() || e.due.is_special()) return "a notice needs its day and due date";
   return {};
 }

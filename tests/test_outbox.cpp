@@ -1,6 +1,7 @@
 // The notification outbox (issue 15): notices as events in the batch that requires them,
 // reminders, leases, acknowledgements, past days. docs/rules.md, docs/design-notes.md.
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -422,4 +423,37 @@ TEST_CASE("R10 outbox: fetch and ack from two threads while commands run hand ou
   CHECK(handed.size() == everything.size());  // each handed out exactly once (leases never ran out)
   for (const auto& n : everything) CHECK(handed.count(n.id.value) == 1);
   CHECK(w.engine->outbox_counts(UnitId(), w.engine->today()).pending == 0);
+}
+
+TEST_CASE("R10 outbox: commands committed in one group each carry their own notices") {
+  fx::World w(outbox_profile());
+  const ConferenceId c = w.plan();
+  w.hold(c);
+  std::vector<ItemId> items;
+  for (int i = 0; i < 16; ++i) {
+    const ItemId it = w.raise(c, w.resident);
+    w.run(w.office, cmd::Assign{it, w.land, std::nullopt});
+    items.push_back(it);
+  }
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t)
+    writers.emplace_back([&, t] {
+      for (int k = t; k < 16; k += 4)
+        w.run(w.land_officer, cmd::WriteReply{items[static_cast<std::size_t>(k)], "1/TL", Date(), w.land_officer, "Trả lời"});
+    });
+  for (auto& t : writers) t.join();
+  const auto replies = of_kind(all(*w.engine), "reply");
+  REQUIRE(replies.size() == 16 * 4);
+  std::map<std::uint32_t, int> per_item;
+  for (const auto& n : replies) {
+    ++per_item[n.item.value];
+    // The cause is the reply_written event of that item.
+    const auto caused = w.engine->events(n.cause, 1).at(0);
+    REQUIRE(std::holds_alternative<ev::ReplyWritten>(caused.event));
+    CHECK(std::get<ev::ReplyWritten>(caused.event).item == n.item);
+  }
+  for (ItemId it : items) CHECK(per_item[it.value] == 4);
+  // The log replays to the same outbox.
+  const State replayed = w.engine->state_as_of(w.engine->today());
+  CHECK(outbox_notices(replayed, OutboxQuery{}).size() == all(*w.engine).size());
 }
