@@ -197,3 +197,15 @@ def test_r10_outbox_smtp_adapter_crash_between_send_and_ack(smtp_server, tmp_pat
     delivered = e.outbox(status="delivered")
     assert [int(n.id) for n in delivered] == [int(notice_id)]
     e.close()
+
+
+def test_r10_outbox_counts_in_the_json_report():
+    import json
+    import jsonschema
+
+    w = replied_world()
+    r = d.report_to_dict(d.make_report(w.engine, d.Period.year(2022), unit=w.ward, as_of=D(2022, 10, 12)))
+    assert r["outbox"] == {"issued": 6, "delivered": 0, "late": 2, "pending": 6, "failed_attempts": 0}
+    jsonschema.validate(r, json.loads((REPO / "schemas" / "report.schema.json").read_text(encoding="utf-8")))
+    plain = make_world()  # a profile without "outbox": no such key
+    assert "outbox" not in d.report_to_dict(d.make_report(plain.engine, d.Period.year(2022), unit=plain.ward))
