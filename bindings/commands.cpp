@@ -378,6 +378,16 @@ void init_commands(py::module_& m) {
       .field("item", &cmd::RecordSatisfaction::item, REQ).field("rating", &cmd::RecordSatisfaction::rating, REQ)
       .field("comment", &cmd::RecordSatisfaction::comment).field("on", &cmd::RecordSatisfaction::on).done();
 
+  // ---- the notification outbox (issue 15; doithoai/outbox.h) ----
+  Binder<cmd::IssueReminders>(m, "IssueReminders", "issue_reminders",
+                              "Issues the reminders due on a day (replies due soon, overdue items, conference "
+                              "notices and results due), each once a day; at most limit (1..10000). on: the day (None: today).")
+      .field("on", &cmd::IssueReminders::on, REQ).field("limit", &cmd::IssueReminders::limit).done();
+  Binder<cmd::AcknowledgeNotice>(m, "AcknowledgeNotice", "acknowledge_notice",
+                                 "Records a delivery attempt of a notice: outcome 'delivered' or 'failed'.")
+      .field("notice", &cmd::AcknowledgeNotice::notice, REQ).field("outcome", &cmd::AcknowledgeNotice::outcome, REQ)
+      .field("detail", &cmd::AcknowledgeNotice::detail).field("on", &cmd::AcknowledgeNotice::on).done();
+
   // ---- publication and the frequency of dialogues (views.h, docs/reports.md) ----
   Binder<cmd::PublishReply>(m, "PublishReply", "publish_reply",
                             "Publishes an item's reply to the public feed, redacted (R13).")

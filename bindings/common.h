@@ -46,6 +46,7 @@ void init_json(py::module_& m);
 void init_views(py::module_& m);
 void init_templates(py::module_& m);
 void init_attachments(py::module_& m);  // issue 14
+void init_outbox(py::module_& m);
 
 // ---- JSON <-> Python ----
 py::object json_to_py(const nlohmann::json& j);

@@ -565,6 +565,43 @@ void init_engine(py::module_& m) {
       }, py::arg("unit"), py::arg("text"), py::arg("limit") = 10,
       "R07 at intake: the open items of the unit most like text (words compared without case or diacritics, "
       "weighted by rarity), best first, at most limit (1..100): candidates for MergeDuplicate.")
+      // The notification outbox (issue 15; doithoai/outbox.h).
+      .def("outbox_fetch", [](PyEngine& en, py::handle limit, py::handle lease_seconds) {
+        const auto n = std::max<std::int64_t>(0, arg_cast<std::int64_t>(limit, "limit"));
+        const auto l = arg_cast<std::int64_t>(lease_seconds, "lease_seconds");
+        py::gil_scoped_release nogil;
+        return en.use()->outbox_fetch(static_cast<std::size_t>(n), std::chrono::seconds(l));
+      }, py::arg("limit") = 10, py::arg("lease_seconds") = 60,
+      "Up to limit (1..1000) pending notices, oldest first, each leased for lease_seconds (1..86400): no other "
+      "fetch hands it out while the lease is live. At least once: a notice not acknowledged 'delivered' comes "
+      "back when its lease ends or the process restarts.")
+      .def("outbox_ack", [](PyEngine& en, NoticeId notice, py::handle outcome, py::handle detail, Date on) {
+        const std::string o = arg_cast<std::string>(outcome, "outcome");
+        const std::string d = arg_cast<std::string>(detail, "detail");
+        py::gil_scoped_release nogil;
+        return en.use()->outbox_ack(notice, o, d, on);
+      }, py::arg("notice"), py::arg("outcome"), py::kw_only(), py::arg("detail") = "", py::arg("on") = py::none(),
+      "Records a delivery attempt: 'delivered' (done) or 'failed' (pending again when the lease ends). "
+      "Acknowledging a delivered notice again records nothing (first_seq 0).")
+      .def("outbox", [](const PyEngine& en, Date as_of, py::handle status, UnitId unit, NoticeId after,
+                        py::handle limit) {
+        OutboxQuery q;
+        q.as_of = as_of;
+        q.status = arg_cast<std::string>(status, "status");
+        q.unit = unit;
+        q.after = after;
+        q.limit = static_cast<std::size_t>(std::max<std::int64_t>(0, arg_cast<std::int64_t>(limit, "limit")));
+        py::gil_scoped_release nogil;
+        return en.use()->outbox(q);
+      }, py::kw_only(), py::arg("as_of") = py::none(), py::arg("status") = "", py::arg("unit") = py::none(),
+      py::arg("after") = py::none(), py::arg("limit") = 1000,
+      "Notices as of the end of a day (None: now), oldest first; status '', 'pending', 'delivered', 'late' or "
+      "'failed'; unit: the recipients' units in its subtree.")
+      .def("outbox_counts", [](const PyEngine& en, Date as_of, UnitId unit) {
+        py::gil_scoped_release nogil;
+        return en.use()->outbox_counts(unit, as_of);
+      }, py::arg("as_of"), py::kw_only(), py::arg("unit") = py::none(),
+      "Issued, delivered, late and pending notices as of the end of a day.")
       .def("close", [](PyEngine& en) {
         py::gil_scoped_release nogil;  // the calls it waits for and the subscribers it drains need the GIL
         en.close();

@@ -16,6 +16,7 @@ PYBIND11_MODULE(_core, m) {
   dtpy::init_events(m);
   dtpy::init_stores(m);
   dtpy::init_attachments(m);
+  dtpy::init_outbox(m);
   dtpy::init_engine(m);
   dtpy::init_checkpoints(m);
   dtpy::init_bulk(m);
@@ -24,7 +25,7 @@ PYBIND11_MODULE(_core, m) {
   // Ids are ints at runtime; the stub types each kind apart (typing.NewType), and the same
   // names exist here so that annotations and ItemId(7) work at runtime too.
   py::object new_type = py::module_::import("typing").attr("NewType");
-  for (const char* name : {"UnitId", "AgencyId", "OrganizationId", "PersonId", "ConferenceId", "OpinionId", "ItemId"}) {
+  for (const char* name : {"UnitId", "AgencyId", "OrganizationId", "PersonId", "ConferenceId", "OpinionId", "ItemId", "NoticeId"}) {
     py::object t = new_type(name, py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(&PyLong_Type)));
     t.attr("__module__") = "doithoai";
     m.attr(name) = t;

@@ -7,7 +7,10 @@
 // conclusion notice is due 10/10/2022; one complex issue is extended with a written notice,
 // one is escalated to Long Biên district; the Front supervises, reopens one and closes the rest.
 //
-// Usage: bode_demo [database.db | --memory]   (default: bode-2022.db in the current directory)
+// Usage: bode_demo [database.db | --memory] [--outbox]   (default: bode-2022.db in the current directory)
+// --outbox: under the profile with the notification outbox on (issue 15), and print the outbox
+// of 10/10/2022 (the notices the rules required, who is to be told, by when, delivered or not).
+// Without it the log is the one the Java and PHP demos compare against (no notices).
 // Every command carries an idempotency key, so running the demo again on the same file
 // continues it: the commands are recognised, nothing is appended twice, and the tables are
 // printed from the stored history.
@@ -75,15 +78,26 @@ const std::vector<Group> kGroups = {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string path = argc > 1 ? argv[1] : "bode-2022.db";
+  std::string path = "bode-2022.db";
+  bool outbox = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--outbox") outbox = true;
+    else path = argv[i];
+  }
   auto clock = std::make_shared<ManualClock>(local(2022, 8, 15));
   EngineOptions options;
   options.clock = clock;
+  Profile profile = builtin_profile("hanoi-2200");
+  if (outbox) {  // the notification outbox (issue 15): reminders 3 days ahead
+    nlohmann::json doc = profile_to_json(profile);
+    doc["outbox"] = {{"reply_due_days", 3}};
+    profile = load_profile(doc);
+  }
   std::unique_ptr<Engine> owned;
   if (path == "--memory")
-    owned = std::make_unique<Engine>(builtin_profile("hanoi-2200"), options);
+    owned = std::make_unique<Engine>(profile, options);
   else
-    owned = open_engine(builtin_profile("hanoi-2200"), path, options);
+    owned = open_engine(profile, path, options);
   Engine& engine = *owned;
   const std::uint64_t stored_before = engine.last_seq();
 
@@ -315,6 +329,30 @@ int main(int argc, char** argv) {
     chain_ok = v.ok;
     std::cout << "\nNhật ký (R20): " << v.checked << " sự kiện, chuỗi băm " << (v.ok ? "hợp lệ" : "HỎNG: " + v.problem)
               << ", đầu chuỗi " << to_hex(v.head).substr(0, 16) << "…\n";
+  }
+  if (outbox) {
+    // The outbox of one day (issue 15): what the rules required by 10/10/2022, as that day stood.
+    OutboxQuery q;
+    q.as_of = Date(2022, 10, 10);
+    const std::vector<Notice> day = engine.outbox(q);
+    std::map<std::string, int> by_kind;
+    for (const Notice& n : day) ++by_kind[n.rule + " " + n.kind];
+    const OutboxCounts oc = engine.outbox_counts(bode, q.as_of);
+    std::cout << "\nHộp thư thông báo (outbox) ngày " << dmy(q.as_of) << ": " << oc.issued << " thông báo, đã gửi "
+              << oc.delivered << ", chờ gửi " << oc.pending << ", trễ hạn " << oc.late << "\n";
+    for (const auto& [k, n] : by_kind) std::cout << "  " << cut(k, 30) << " " << n << "\n";
+    std::cout << "  Số  " << cut("Loại", 20) << " " << cut("Gửi đến", 24) << " " << cut("Hạn", 10) << " Tình trạng\n";
+    int shown_notices = 0;
+    for (const Notice& n : day) {
+      if (n.issued_on != q.as_of && n.due != q.as_of) continue;  // issued or due that day
+      std::string to = n.to.role;
+      if (n.to.agency) to += " " + agency_names[n.to.agency.value];
+      else if (n.to.person) to += " #" + std::to_string(n.to.person.value);
+      std::printf("  %-3u %s %s %-10s %s%s\n", n.id.value, cut(n.kind, 20).c_str(), cut(to, 24).c_str(),
+                  dmy(n.due).c_str(), n.status.c_str(), n.late ? " (trễ)" : "");
+      ++shown_notices;
+    }
+    if (!shown_notices) std::cout << "  (không có thông báo phát sinh hoặc đến hạn trong ngày)\n";
   }
   // The demo checks its own outcome, so running it is a test too.
   const Accounting end = engine.accounting(bode, Date(2022, 12, 31));

@@ -12,7 +12,8 @@ PKGS=(g++ cmake ninja-build pkg-config
       clang-14 libclang-rt-14-dev libfuzzer-14-dev  # scripts/fuzz.sh and scripts/sanitize.sh (issue 11)
       openjdk-17-jdk-headless libjna-java junit5    # bindings/java (issue 12)
       php8.2-cli                                    # bindings/php: PHP 8.2 with FFI (issue 12)
-      python3-jsonschema wrk)                       # doithoaid: OpenAPI validation, load (issue 13)
+      python3-jsonschema wrk                        # doithoaid: OpenAPI validation, load (issue 13)
+      python3-aiosmtpd)  # the outbox's e-mail adapter test, a local SMTP server (issue 15)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

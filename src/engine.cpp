@@ -10,6 +10,7 @@
 #include "doithoai/json.h"
 #include "doithoai/vietnam_calendar.h"
 #include "idempotency.h"
+#include "outbox.h"
 #include "similar.h"
 #include "text.h"
 #include "rules.h"
@@ -299,7 +300,14 @@ void Engine::Impl::commit_group_locked(const std::vector<detail::Writer*>& group
       }
       Instant now = clock_->now();
       if (!state_.last_at().is_special() && now < state_.last_at()) now = state_.last_at();
-      detail::decide({detail::StateAccess::impl(state_), profile_, *calendar_, w.actor, now, attachments_.get()}, *w.command, decision);
+      const detail::DecideInput input{detail::StateAccess::impl(state_), profile_, *calendar_, w.actor, now, attachments_.get()};
+      detail::decide(input, *w.command, decision);
+      detail::add_required_notices(input, decision, state_.last_seq() + 1);  // the outbox (src/outbox.cpp)
+      if (decision.events.empty()) {  // an outbox command with nothing to record: done, nothing appended
+        w.result = Result();
+        slot.settled = !slot.depends;
+        continue;
+      }
       Batch& batch = slot.batch;
       batch.idempotency_key.assign(w.key.data(), w.key.size());
       batch.idempotency_digest = *w.digest;
@@ -405,7 +413,11 @@ Result Engine::Impl::execute_one_locked(PersonId actor, const Command& command, 
     // the end of any day is then a prefix of the log, and as-of queries are exact.
     Instant now = clock_->now();
     if (!state_.last_at().is_special() && now < state_.last_at()) now = state_.last_at();
-    detail::decide({detail::StateAccess::impl(state_), profile_, *calendar_, actor, now, attachments_.get()}, command, decision);
+    const detail::DecideInput input{detail::StateAccess::impl(state_), profile_, *calendar_, actor, now, attachments_.get()};
+    detail::decide(input, command, decision);
+    // The notices its events require, in the same batch: one append is the transaction.
+    detail::add_required_notices(input, decision, state_.last_seq() + 1);
+    if (decision.events.empty()) return Result();  // an outbox command with nothing to record
     batch.idempotency_key.assign(key.data(), key.size());
     batch.idempotency_digest = digest;
     batch.partition = partition_of(detail::StateAccess::impl(state_), decision.events.front());

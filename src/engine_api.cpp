@@ -49,6 +49,14 @@ Reconciliation Engine::reconciliation(ConferenceId id) const { return impl_->rec
 std::vector<SimilarItem> Engine::similar_items(UnitId unit, std::string_view text, std::size_t limit) const {
   return impl_->similar_items(unit, text, limit);
 }
+std::vector<Notice> Engine::outbox_fetch(std::size_t limit, std::chrono::seconds lease) {
+  return impl_->outbox_fetch(limit, lease);
+}
+Result Engine::outbox_ack(NoticeId notice, std::string_view outcome, std::string_view detail, Date on) {
+  return impl_->outbox_ack(notice, outcome, detail, on);
+}
+std::vector<Notice> Engine::outbox(const OutboxQuery& q) const { return impl_->outbox(q); }
+OutboxCounts Engine::outbox_counts(UnitId unit, Date as_of) const { return impl_->outbox_counts(unit, as_of); }
 DeadlineBasis Engine::explain_deadline(ItemId id) const { return impl_->explain_deadline(id); }
 
 std::vector<Recorded> Engine::history(ItemId id) const { return impl_->history(id); }

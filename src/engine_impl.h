@@ -83,6 +83,10 @@ class Engine::Impl {
   Accounting accounting(UnitId unit, Date as_of) const;
   Reconciliation reconciliation(ConferenceId id) const;
   std::vector<SimilarItem> similar_items(UnitId unit, std::string_view text, std::size_t limit) const;
+  std::vector<Notice> outbox_fetch(std::size_t limit, std::chrono::seconds lease);
+  Result outbox_ack(NoticeId notice, std::string_view outcome, std::string_view detail, Date on);
+  std::vector<Notice> outbox(const OutboxQuery& q) const;
+  OutboxCounts outbox_counts(UnitId unit, Date as_of) const;
   DeadlineBasis explain_deadline(ItemId id) const;
   std::vector<Recorded> history(ItemId id) const;
   std::vector<Recorded> history(OpinionId id) const;
@@ -180,6 +184,10 @@ class Engine::Impl {
   // Evidence attachments (issue 14): the integrator's store, or null (EngineOptions::attachments).
  public:
   std::shared_ptr<AttachmentStore> attachments_;
+  // The outbox's leases (src/engine_outbox.cpp): notice id -> when its lease ends. In memory
+  // only: after a restart every unacknowledged notice is pending again (at least once).
+  std::mutex lease_mutex_;
+  std::unordered_map<std::uint32_t, Instant> leases_;
 };
 
 }  // namespace doithoai

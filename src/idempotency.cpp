@@ -49,6 +49,8 @@ Result result_of(const std::vector<Recorded>& events) {
         else if constexpr (std::is_same_v<E, ev::OrganizationCreated>) r.id = e.organization.value;
         else if constexpr (std::is_same_v<E, ev::PersonRegistered>) r.id = e.person.value;
         else if constexpr (std::is_same_v<E, ev::ConferencePlanned>) r.id = e.conference.value;
+        else if constexpr (std::is_same_v<E, ev::NoticeIssued>) r.id = e.notice.value;  // issue_reminders
+        else if constexpr (std::is_same_v<E, ev::NoticeAcknowledged>) r.id = e.notice.value;
         else if constexpr (std::is_same_v<E, ev::OpinionSubmitted>) {
           r.id = e.opinion.value;
           for (std::size_t k = 0; k < e.items.size(); ++k)

@@ -693,7 +693,7 @@ std::string event_json_text(const Event& e) {
 namespace {
 // Fields that commands check as long text (kMaxTextBytes); every other string is a name.
 bool is_long_text(std::string_view field) {
-  for (const char* f : {"text", "report", "gist", "proposal", "reason", "note", "comment"})
+  for (const char* f : {"text", "report", "gist", "proposal", "reason", "note", "comment", "citation", "detail"})
     if (field == f) return true;
   return false;
 }

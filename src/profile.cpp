@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "doithoai/error.h"
+#include "outbox.h"
 #include "profile_check.h"
 #include "doithoai/json.h"
 #include "doithoai/templates.h"
@@ -346,7 +347,7 @@ Profile load_profile(const json& j) {
   only(j, "$", {"name", "title", "citation", "zone_offset_minutes", "calendar", "calendar_arrangements",
                 "deadlines", "reply_recipients", "supervisors", "levels", "public_notice_levels", "topics",
                 "audiences", "compliance", "triggers", "commune_dialogue", "reception", "reporting",
-                "templates", "extension_limits", "reply_review", "satisfaction", "attachments"});
+                "templates", "extension_limits", "reply_review", "satisfaction", "attachments", "outbox"});
   Profile p;
   p.name = str(need(j, "name", "$"), "$.name");
   p.title = j.contains("title") ? str(j["title"], "$.title") : p.name;
@@ -429,6 +430,7 @@ Profile load_profile(const json& j) {
   if (j.contains("extension_limits")) p.extension_limits = extension_limits(j["extension_limits"], p);  // R12 caps
   if (j.contains("reply_review")) p.reply_review = reply_review(j["reply_review"]);  // R13, R14 review
   if (j.contains("attachments")) p.attachments = attachment_rule(j["attachments"]);  // issue 14 evidence
+  if (j.contains("outbox")) detail::check_outbox_section(j["outbox"]);  // issue 15: read from source
   p.source = j;
   // The sections the views read later, validated now (a bad one would fail only in a report).
   (void)detail::compliance_rules(p);

@@ -110,6 +110,8 @@ DT_REFLECT(cmd::RecordReception, "record_reception", 1, unit, person, role, agen
 DT_REFLECT(cmd::ApproveReply, "approve_reply", 1, item, note, on)
 DT_REFLECT(cmd::ReturnReply, "return_reply", 1, item, reason, on)
 DT_REFLECT(cmd::RecordSatisfaction, "record_satisfaction", 1, item, rating, comment, on)
+DT_REFLECT(cmd::IssueReminders, "issue_reminders", 1, on, limit)
+DT_REFLECT(cmd::AcknowledgeNotice, "acknowledge_notice", 1, notice, outcome, detail, on)
 
 // Events
 DT_REFLECT(ev::UnitCreated, "unit_created", 1, unit, code, name, level, parent, on, remote)
@@ -145,6 +147,10 @@ DT_REFLECT(ev::ReceptionRecorded, "reception_recorded", 1, unit, person, role, a
 DT_REFLECT(ev::ReplyApproved, "reply_approved", 1, item, note, on)
 DT_REFLECT(ev::ReplyReturned, "reply_returned", 1, item, agency, reason, on)
 DT_REFLECT(ev::SatisfactionRecorded, "satisfaction_recorded", 1, item, rating, comment, on)
+DT_REFLECT(NoticeRecipient, "notice_recipient", 1, role, unit, agency, person, organization)
+DT_REFLECT(NoticeValue, "notice_value", 1, name, value)
+DT_REFLECT(ev::NoticeIssued, "notice_issued", 1, notice, kind, template_key, to, data, on, due, rule, citation, item, conference, opinion, cause)
+DT_REFLECT(ev::NoticeAcknowledged, "notice_acknowledged", 1, notice, outcome, detail, on)
 
 // Compile-time name lookup over a variant's alternatives.
 template <class V, std::size_t I = 0>

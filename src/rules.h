@@ -10,6 +10,7 @@
 #include "doithoai/commands.h"
 #include "doithoai/events.h"
 #include "doithoai/profile.h"
+#include "outbox.h"  // the outbox commands, decided in src/outbox.cpp
 #include "state_impl.h"
 
 namespace doithoai::detail {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "binary.h"
+#include "outbox.h"
 #include "prefault.h"
 #include "doithoai/error.h"
 
@@ -111,12 +112,21 @@ template <class A> void io(A& a, SatisfactionRec& v) { a(v.comment); a(v.reply);
 template <class A> void io(A& a, Attachment& v) { a(v.name); a(v.media_type); a(v.size); a(v.sha256); a(v.publishable); }
 template <class A> void io(A& a, AttachmentTables::Owned& v) { a(v.item); a(v.list); }
 template <class A> void io(A& a, AttachmentTables& v) { a(v.opinions); a(v.replies); a(v.findings); }
+template <class A> void io(A& a, NoticeRecipient& v) { a(v.role); a(v.unit); a(v.agency); a(v.person); a(v.organization); }
+template <class A> void io(A& a, NoticeValue& v) { a(v.name); a(v.value); }
+template <class A> void io(A& a, ev::NoticeIssued& v) {
+  a(v.notice); a(v.kind); a(v.template_key); a(v.to); a(v.data); a(v.on); a(v.due); a(v.rule); a(v.citation);
+  a(v.item); a(v.conference); a(v.opinion); a(v.cause);
+}
+template <class A> void io(A& a, NoticeRec& v) { a(v.issued); a(v.seq); a(v.delivered_on); a(v.failed); a(v.last_detail); }
+// pending and reminders are derived from the notices (rebuild_outbox_index after reading).
+template <class A> void io(A& a, OutboxData& v) { a(v.notices); }
 template <class A> void io(A& a, Result& v) { a(v.first_seq); a(v.last_seq); a(v.id); a(v.items); }
 template <class A> void io(A& a, StateImpl& v) {
   a(v.last_seq); a(v.last_at); a(v.units); a(v.agencies); a(v.organizations); a(v.persons);
   a(v.conferences); a(v.opinions); a(v.items); a(v.replies); a(v.findings); a(v.cold); a(v.approvals); a(v.topics);
   a(v.unit_codes); a(v.agency_codes); a(v.organization_codes); a(v.person_codes);
-  a(v.conference_codes); a(v.by_deadline); a(v.view); a(v.attachments);
+  a(v.conference_codes); a(v.by_deadline); a(v.view); a(v.attachments); a(v.outbox);
   a(v.places.of_item); a(v.satisfaction);  // issue 14 (the place grid is rebuilt on reading)
 }
 
@@ -125,7 +135,7 @@ template <class A> void io(A& a, StateImpl& v) {
 #if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
 // (zone_minutes is deliberately not in snapshots: the engine sets it from its profile; nor
 // are persons_version and redaction, what is derived from the persons: 72 of the bytes.)
-static_assert(sizeof(StateImpl) == 1184 + sizeof(AttachmentTables), "StateImpl changed: update io(StateImpl) and kSnapshotFormat");
+static_assert(sizeof(StateImpl) == 1312 + sizeof(AttachmentTables), "StateImpl changed: update io(StateImpl) and kSnapshotFormat");
 static_assert(sizeof(AttachmentTables) == 168, "AttachmentTables changed: update io(AttachmentTables) and kSnapshotFormat");
 static_assert(sizeof(Attachment) == 112, "Attachment changed: update io(Attachment) and kSnapshotFormat");
 static_assert(sizeof(ViewData) == 168, "ViewData changed: update io(ViewData) and kSnapshotFormat");
@@ -367,6 +377,7 @@ void read_snapshot(std::string_view image, StateImpl& s, std::unordered_map<std:
     if (id == 0 || id >= s.items.size() || sr.reply > s.replies.size())
       throw Error(ErrorCode::corruption, "snapshot satisfaction out of range");
   s.places.rebuild_grid();
+  rebuild_outbox_index(s.outbox);
   s.topic_ids.clear();
   for (std::size_t i = 0; i < s.topics.size(); ++i) s.topic_ids.emplace(s.topics[i], static_cast<std::uint16_t>(i));
   pool.bulk_load(false);

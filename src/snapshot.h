@@ -28,7 +28,8 @@ namespace doithoai::detail {
 // 5: conference format, cluster and co-chairs (art. 43), citizen reception days;
 // 6: reply review (draft, approval) and returned counts (issue 15);
 // 7: approvals in a side table (ReplyRec back to 56 bytes: memory per item within its target);
-// 8: issue 14 places, satisfaction and evidence attachments (StateImpl::attachments)
+// 8: issue 14 places, satisfaction and evidence attachments (StateImpl::attachments);
+// and the notification outbox (issue 15: StateImpl::outbox)
 inline constexpr std::uint8_t kSnapshotFormat = 8;
 
 void write_snapshot(const StateImpl& s, const std::unordered_map<std::string, Result>& idempotency,

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "doithoai/error.h"
+#include "outbox.h"
 #include "state_impl.h"
 
 namespace doithoai::detail {
@@ -285,6 +286,14 @@ struct Checker {
     unit(e.unit, "unit");
     person(e.person, "person");
     opt_agency(e.agency, "agency");
+  }
+
+  // ---- the notification outbox (issue 15): src/outbox.cpp ----
+  void operator()(const ev::NoticeIssued& e) const {
+    if (std::string why = check_outbox_event(s, e); !why.empty()) bad(why);
+  }
+  void operator()(const ev::NoticeAcknowledged& e) const {
+    if (std::string why = check_outbox_event(s, e); !why.empty()) bad(why);
   }
 };
 

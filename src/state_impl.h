@@ -25,6 +25,7 @@
 
 #include "doithoai/attachments.h"
 #include "doithoai/state.h"
+#include "outbox_data.h"
 #include "text_pool.h"
 #include "views/view_data.h"
 
@@ -314,6 +315,7 @@ struct StateImpl {
   std::map<std::int32_t, std::pair<std::uint32_t, std::uint32_t>> by_deadline;
 
   ViewData view;  // publication, council sessions, voter requests (src/views/)
+  OutboxData outbox;  // notices of the notification outbox (src/outbox.cpp)
 
   // Not in snapshots (a restored state starts at 0 with nothing derived): bumped by the
   // applier whenever the persons change, the key of what is derived from them.

@@ -179,6 +179,18 @@ struct RecordReception {
 // again). A comment is required unless satisfied. not_satisfied puts the item on the
 // front's supervision list (supervision_list) until it records a finding, reopens or closes.
 struct RecordSatisfaction { ItemId item; Satisfaction rating = Satisfaction::satisfied; std::string comment; Date on; };
+// ---- The notification outbox (issue 15; doithoai/outbox.h) ----
+// Reminders as of day `on` (default today): replies due within the profile's
+// reminders.reply_due_days (to the agency), overdue items (to the unit's heads), conferences
+// whose public notice (R03) or results publication (R13) is due within those days (to the
+// office). By the system actor (every unit) or a head or the office of a unit (its subtree).
+// At most `limit` notices (1..10000); a reminder of a kind for a subject and recipient is
+// issued once a day, so a second run the same day appends nothing (and succeeds).
+struct IssueReminders { Date on; std::uint32_t limit = 1000; };
+// Records a delivery attempt of a notice: outcome "delivered" or "failed" (Engine::outbox_ack).
+// By the system actor, or a head or the office of the notice's unit. Acknowledging a notice
+// already delivered appends nothing and succeeds.
+struct AcknowledgeNotice { NoticeId notice; std::string outcome; std::string detail; Date on; };
 
 }  // namespace cmd
 
@@ -190,7 +202,8 @@ using Command = std::variant<
     cmd::RecordDelivery, cmd::Escalate, cmd::DecideIntake, cmd::Extend, cmd::RecordFinding,
     cmd::Reopen, cmd::CloseItem, cmd::PublishReply, cmd::PublishConferenceResults,
     cmd::RecordCouncilSession, cmd::RecordVoterRequest, cmd::RecordReception, cmd::ApproveReply,
-    cmd::ReturnReply, cmd::RecordSatisfaction>;
+    cmd::ReturnReply, cmd::RecordSatisfaction, cmd::IssueReminders,
+    cmd::AcknowledgeNotice>;
 
 // What a successful command returns.
 struct Result {

@@ -14,6 +14,7 @@
 #include "doithoai/lunar.h"
 #include "doithoai/model.h"
 #include "doithoai/place.h"
+#include "doithoai/outbox.h"
 #include "doithoai/profile.h"
 #include "doithoai/sqlite_store.h"
 #include "doithoai/state.h"

@@ -89,6 +89,7 @@
 #include "doithoai/commands.h"
 #include "doithoai/events.h"
 #include "doithoai/export.h"
+#include "doithoai/outbox.h"
 #include "doithoai/state.h"
 #include "doithoai/store.h"
 #include "doithoai/time.h"
@@ -266,6 +267,25 @@ class DOITHOAI_API Engine {
   // SimilarItem. Live state only. Errors: not_found (unit), invalid_argument (text empty,
   // over kMaxTextBytes or not UTF-8; limit out of range).
   std::vector<SimilarItem> similar_items(UnitId unit, std::string_view text, std::size_t limit = 10) const;
+
+  // The notification outbox (issue 15; doithoai/outbox.h). outbox_fetch: up to `limit`
+  // (1..1000) pending notices (not delivered, not under a live lease), oldest first, each
+  // then leased until the clock's now + `lease` (1 s..1 day): no other fetch hands it out
+  // while the lease is live. Leases are in memory only: after a restart, or when a lease
+  // ends without a "delivered" acknowledgement, the notice is handed out again (at least
+  // once). Lateness is judged as of today. Error(invalid_argument) for a limit or lease out
+  // of range. Safe from many threads while commands run.
+  std::vector<Notice> outbox_fetch(std::size_t limit = 10, std::chrono::seconds lease = std::chrono::seconds(60));
+  // Records a delivery attempt (cmd::AcknowledgeNotice by the system actor): outcome
+  // "delivered" (done; its lease released) or "failed" (still pending, handed out again when
+  // its lease ends; counted as a failed attempt), on day `on` (default today). Acknowledging
+  // a delivered notice again appends nothing and returns a Result with first_seq 0.
+  // Errors: not_found (notice), invalid_argument (outcome, detail, on).
+  Result outbox_ack(NoticeId notice, std::string_view outcome, std::string_view detail = {}, Date on = Date());
+  // Notices as of the end of q.as_of (none: now), exact for any day (see "Dates").
+  std::vector<Notice> outbox(const OutboxQuery& q = {}) const;
+  // Issued, delivered, late, pending as of the end of as_of, for the subtree of `unit` (none: all).
+  OutboxCounts outbox_counts(UnitId unit, Date as_of) const;
 
   // R09, R12: why the item's deadline in force falls on its day (calendar, rule, citation,
   // days skipped), reconstructed from the item's history.

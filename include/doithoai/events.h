@@ -21,6 +21,25 @@
 #include "doithoai/time.h"
 
 namespace doithoai {
+
+// Who a notice of the outbox is for (issue 15, doithoai/outbox.h). `role` is one of
+// "party_head", "government_head", "front_chair", "office" (of `unit`), "agency" (`agency`,
+// an agency of `unit`), "raiser" (`person` or `organization`, who raised the item),
+// "residents" (of `unit`: the public notice of a conference, R03) or "public" (of `unit`:
+// results published, R13). The integrator resolves it to persons and addresses.
+struct NoticeRecipient {
+  std::string role;
+  UnitId unit;
+  AgencyId agency;
+  PersonId person;
+  OrganizationId organization;
+};
+// One resolved placeholder value of a notice ("item_text": "...").
+struct NoticeValue {
+  std::string name;
+  std::string value;
+};
+
 namespace ev {
 
 struct UnitCreated { UnitId unit; std::string code; std::string name; std::string level; UnitId parent; Date on; bool remote = false; };
@@ -78,6 +97,16 @@ struct ReplyApproved { ItemId item; std::string note; Date on; };
 struct ReplyReturned { ItemId item; AgencyId agency; std::string reason; Date on; };
 // Issue 14 (R10, R14): the raiser's rating of the item's written reply (cmd::RecordSatisfaction).
 struct SatisfactionRecorded { ItemId item; Satisfaction rating = Satisfaction::satisfied; std::string comment; Date on; };
+// The notification outbox (issue 15, doithoai/outbox.h). A notice a rule requires, appended by
+// the engine in the same batch as the event that requires it (`cause`: that event's seq; for
+// reminders, 0), or by issue_reminders. kind: what it is ("reply", "conclusion_notice", ...,
+// "reply_due_reminder"); template_key: the profile's template that fits, else the kind; data:
+// the placeholder values, resolved when issued; on: the day issued; due: by when the rule
+// wants it delivered; rule and citation: why (R08, R10, ...; the profile's citation).
+struct NoticeIssued { NoticeId notice; std::string kind; std::string template_key; NoticeRecipient to; std::vector<NoticeValue> data; Date on; Date due; std::string rule; std::string citation; ItemId item; ConferenceId conference; OpinionId opinion; std::uint64_t cause = 0; };
+// The integrator's report of one delivery attempt: outcome "delivered" (the notice is done)
+// or "failed" (it stays pending and is fetched again), with a free-text detail.
+struct NoticeAcknowledged { NoticeId notice; std::string outcome; std::string detail; Date on; };
 
 }  // namespace ev
 
@@ -89,7 +118,8 @@ using Event = std::variant<
     ev::ReplyDelivered, ev::ItemEscalated, ev::IntakeDecided, ev::ItemExtended,
     ev::FindingRecorded, ev::ItemReopened, ev::ItemClosed, ev::ReplyPublished,
     ev::ConferenceResultsPublished, ev::CouncilSessionRecorded, ev::VoterRequestRecorded,
-    ev::ReceptionRecorded, ev::ReplyApproved, ev::ReplyReturned, ev::SatisfactionRecorded>;
+    ev::ReceptionRecorded, ev::ReplyApproved, ev::ReplyReturned, ev::SatisfactionRecorded,
+    ev::NoticeIssued, ev::NoticeAcknowledged>;
 
 // An event as recorded: its place in the log, when, and who.
 struct Recorded {

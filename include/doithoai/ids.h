@@ -29,6 +29,8 @@ using OrganizationId = Id<struct OrganizationTag>;
 using ConferenceId = Id<struct ConferenceTag>;
 using OpinionId = Id<struct OpinionTag>;
 using ItemId = Id<struct ItemTag>;
+// A notice of the outbox (issue 15, doithoai/outbox.h).
+using NoticeId = Id<struct NoticeTag>;
 
 // The actor of directory set-up done by the integrator itself (bootstrapping units and roles).
 inline constexpr PersonId kSystemActor{std::numeric_limits<std::uint32_t>::max()};

@@ -232,6 +232,10 @@ struct Report {
   Change change_opinions;
   Change change_items;
   Change change_resolved_in_period;
+
+  // The notification outbox (issue 15) as of as_of, for the unit's subtree: present only
+  // under a profile with an "outbox" section (JSON: "outbox", absent otherwise).
+  std::optional<OutboxCounts> outbox;
 };
 
 DOITHOAI_API Report make_report(const State& state, const Profile& profile, const Calendar& calendar,

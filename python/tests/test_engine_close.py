@@ -80,7 +80,8 @@ SAMPLE = {"actor": d.SYSTEM, "id": 1, "item": 1, "unit": 1, "root": 1, "person":
           "code": "X", "conference": 1, "as_of": D(2022, 10, 1), "start": D(2022, 10, 1), "end": D(2022, 10, 2),
           "days": 3, "t": D(2022, 10, 1), "d": D(2022, 10, 1), "callback": print, "command": d.Assign(1, 2),
           "request": {"actor": "system", "command": {"type": "dissolve_unit", "unit": 1}}, "rows": [],
-          "path": "/nonexistent.csv", "text": "Đường ngõ 5", "sha256": "0" * 64}
+          "path": "/nonexistent.csv", "text": "Đường ngõ 5", "sha256": "0" * 64, "notice": 1,
+          "outcome": "delivered"}
 
 
 def every_engine_call(e):

@@ -139,7 +139,7 @@ def test_every_base_request_is_valid():
 # ---- every field of every command, through the keyword methods ----
 
 STUB = (REPO / "python" / "doithoai" / "_core.pyi").read_text(encoding="utf-8")
-COUNTS = {"attendance", "requesters", "voters"}
+COUNTS = {"attendance", "requesters", "voters", "limit"}
 
 
 def field_types(cls: str) -> dict[str, str]:
@@ -150,7 +150,7 @@ def field_types(cls: str) -> dict[str, str]:
 def kind_of(field: str, t: str) -> str:
     if field in COUNTS:
         return "count"
-    t = re.sub(r"\b(Unit|Agency|Organization|Person|Conference|Opinion|Item)Id\b", "int", t)  # ids are ints
+    t = re.sub(r"\b(Unit|Agency|Organization|Person|Conference|Opinion|Item|Notice)Id\b", "int", t)  # ids are ints
     if t in ("int", "int | None"):
         return "id"
     if t == "list[int]":

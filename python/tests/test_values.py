@@ -67,7 +67,7 @@ COMMAND_SAMPLES = {
     "item": 5, "answered_by": 3, "gist": "Đã trả lời", "agency": 2, "signer": 3, "text": "Nội dung",
     "recipient": "raiser", "to_unit": 1, "proposal": "Đề nghị", "raiser_notified_on": D(2022, 10, 3),
     "outcome": "accepted", "deadline": D(2022, 11, 30), "notice_number": "7/TB", "notice_date": D(2022, 10, 5),
-    "reason": "Phức tạp", "date": D(2022, 10, 1), "requesters": 10, "voters": 100, "rating": "satisfied",
+    "reason": "Phức tạp", "date": D(2022, 10, 1), "requesters": 10, "voters": 100, "rating": "satisfied", "on": D(2022, 10, 1), "notice": 1,
 }
 
 

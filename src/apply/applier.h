@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "doithoai/events.h"
+#include "outbox.h"
 #include "state_impl.h"
 
 namespace doithoai::detail {
@@ -64,6 +65,10 @@ struct Applier {
   void copy_place(std::uint32_t from, std::uint32_t to);
   void operator()(const ev::SatisfactionRecorded& e);
   void front_acted(std::uint32_t item);  // a finding, reopening or closing: off the supervision list
+
+  // ---- the notification outbox (issue 15): src/outbox.cpp ----
+  void operator()(const ev::NoticeIssued& e) { apply_outbox_event(s, e); }
+  void operator()(const ev::NoticeAcknowledged& e) { apply_outbox_event(s, e); }
 
   // Events of the views layer (publication, council sessions, voter requests): src/views/.
   template <class E>

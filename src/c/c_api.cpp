@@ -556,6 +556,37 @@ const std::unordered_map<std::string, Method>& methods() {
       a.allow({"conference"});
       return reconciliation_json(e.engine->reconciliation(a.id<ConferenceId>("conference", true)));
     };
+    // The notification outbox (issue 15; doithoai/outbox.h).
+    t["outbox_fetch"] = [](dt_engine& e, const Args& a) {
+      a.allow({"limit", "lease_seconds"});
+      json out = json::array();
+      for (const Notice& n : e.engine->outbox_fetch(static_cast<std::size_t>(a.integer("limit", 10, 1, 1000)),
+                                                    std::chrono::seconds(a.integer("lease_seconds", 60, 1, 86400))))
+        out.push_back(notice_to_json(n));
+      return out;
+    };
+    t["outbox_ack"] = [](dt_engine& e, const Args& a) {
+      a.allow({"notice", "outcome", "detail", "on"});
+      if (!a.has("outcome")) invalid("outbox_ack: outcome is required");
+      return result_to_json(e.engine->outbox_ack(a.id<NoticeId>("notice", true), a.text("outcome"),
+                                                 a.has("detail") ? a.text("detail") : std::string(), a.date("on")));
+    };
+    t["outbox"] = [](dt_engine& e, const Args& a) {
+      a.allow({"as_of", "status", "unit", "after", "limit"});
+      OutboxQuery q;
+      q.as_of = a.date("as_of");
+      if (a.has("status")) q.status = a.text("status");
+      q.unit = a.id<UnitId>("unit");
+      q.after = a.id<NoticeId>("after");
+      q.limit = static_cast<std::size_t>(a.integer("limit", 1000, 1, 100000));
+      json out = json::array();
+      for (const Notice& n : e.engine->outbox(q)) out.push_back(notice_to_json(n));
+      return out;
+    };
+    t["outbox_counts"] = [](dt_engine& e, const Args& a) {
+      a.allow({"unit", "as_of"});
+      return outbox_counts_to_json(e.engine->outbox_counts(a.id<UnitId>("unit"), a.date("as_of", true)));
+    };
     t["similar_items"] = [](dt_engine& e, const Args& a) {
       a.allow({"unit", "text", "limit", "lat", "long"});
       if (!a.has("text")) invalid("similar_items: text is required");

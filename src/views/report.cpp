@@ -64,6 +64,8 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
   rep.previous = previous_period(q.period);
   rep.as_of = q.as_of.is_special() ? q.period.to : q.as_of;
   require_answers_for(s, rep.as_of, "as_of");
+  if (profile.source.is_object() && profile.source.contains("outbox"))  // issue 15
+    rep.outbox = outbox_counts(state, q.unit, rep.as_of);
   rep.citations = {profile.citation, profile.deadlines.reply.citation, profile.deadlines.conclusion_notice.citation,
                    profile.deadlines.publication.citation};
   if (q.unit) rep.recipients = report_recipients(profile, rep.unit_level);

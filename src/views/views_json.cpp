@@ -155,6 +155,7 @@ json report_to_json(const Report& r) {
     sat["by_unit"] = un;
     j["satisfaction"] = sat;
   }
+  if (r.outbox) j["outbox"] = outbox_counts_to_json(*r.outbox);  // issue 15; absent without an outbox
   return j;
 }
 

@@ -666,3 +666,22 @@ TEST_CASE("R04 v1 items near a point and in a box; R14 the supervision list; sco
   CHECK(w.get(unit + "/supervision", &w.other_ward).status == 403);
   CHECK(w.post(&w.other_ward, {{"command", {{"type", "record_satisfaction"}, {"item", w.item1}, {"rating", "satisfied"}}}}).status == 403);
 }
+
+TEST_CASE("v1 outbox: the unit's notices and counts as of a day, scoped by the key", "[service][v1]") {
+  World w;
+  w.conference();  // hanoi-2200 has no "outbox" section: nothing issued
+  const std::string path = "/v1/units/" + std::to_string(w.bd) + "/outbox";
+  Response r = w.get(path, &w.ward, {{"as_of", "2022-10-10"}});
+  REQUIRE(r.status == 200);
+  const json b = body(r);
+  CHECK(b["as_of"] == "2022-10-10");
+  CHECK(b["notices"].empty());
+  CHECK(b["counts"]["issued"] == 0);
+  CHECK(b["next_after"].is_null());
+  CHECK(w.get(path, &w.other_ward, {}).status == 403);
+  CHECK(w.get("/v1/units/999/outbox", &w.ward, {}).status == 404);
+  CHECK(w.get(path, nullptr, {}).status == 401);
+  for (const auto& query : std::vector<std::vector<std::pair<std::string, std::string>>>{
+           {{"status", "lost"}}, {{"limit", "0"}}, {{"limit", "1001"}}, {{"as_of", "10/10/2022"}}, {{"colour", "red"}}})
+    CHECK(w.get(path, &w.ward, query).status == 400);
+}

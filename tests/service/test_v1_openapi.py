@@ -121,6 +121,8 @@ def test_reads_validate(world):
         (f"/v1/units/{BD}/report", "ward", {"period": "2022-Q3"}, 200),
         (f"/v1/units/{BD}/compliance", "ward", {"period": "2022"}, 200),
         (f"/v1/units/{BD}/triggers", "ward", {"as_of": "2022-09-30"}, 200),
+        (f"/v1/units/{BD}/outbox", "ward", {"as_of": "2022-10-10"}, 200),
+        (f"/v1/units/{BD}/outbox", "ward", {"status": "lost"}, 400),
         ("/v1/items", "ward", {"limit": 0}, 400), ("/v1/items", "ward", {"as_of": "2022-02-30"}, 400),
         ("/v1/items", "ward", {"colour": "red"}, 400), (f"/v1/units/{BD}/report", "ward", {"period": "2022-Q9"}, 400),
         ("/v1/nothing", "ward", None, 404), ("/v1/templates", "ward", None, 200),

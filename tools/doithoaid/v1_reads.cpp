@@ -288,6 +288,22 @@ Response post_render_template(Context& ctx, Request& req) {
   return text_response(ctx.engine.call("render_template", dump(body)));
 }
 
+// The notification outbox of the unit's subtree (issue 15): notices as of a day and the counts.
+Response get_outbox(Context& ctx, Request& req) {
+  const Query q(req, {"as_of", "status", "limit", "after"});
+  const std::uint64_t unit = scoped_unit(ctx, req);
+  const std::string as_of = q.date("as_of").value_or(today(ctx));
+  json args = {{"unit", unit}, {"as_of", as_of}, {"limit", q.limit(100, 1000)}};
+  if (auto s = q.text("status")) args["status"] = *s;
+  if (auto a = q.id("after")) args["after"] = *a;
+  json notices = call(ctx, "outbox", args);
+  const json next = notices.empty() ? json(nullptr) : notices.back()["id"];
+  return json_response({{"as_of", as_of},
+                        {"counts", call(ctx, "outbox_counts", {{"unit", unit}, {"as_of", as_of}})},
+                        {"notices", std::move(notices)},
+                        {"next_after", next}});
+}
+
 Response get_triggers(Context& ctx, Request& req) {
   const Query q(req, {"as_of"});
   const std::uint64_t unit = scoped_unit(ctx, req);
@@ -465,6 +481,7 @@ void add_v1_read_routes(Router& router, Context& ctx) {
   key("/v1/units/{id}/near", get_near);          // issue 14: places (R04)
   key("/v1/units/{id}/box", get_box);
   key("/v1/units/{id}/supervision", get_supervision);  // issue 14: not satisfied, awaiting the front (R14)
+  key("/v1/units/{id}/outbox", get_outbox);
   key("/v1/conferences", get_conferences);
   key("/v1/templates", get_templates);
   router.add("POST", "/v1/templates/render", Access::key, [c](Request& req) { return post_render_template(*c, req); });
