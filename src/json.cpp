@@ -845,7 +845,8 @@ void to_json(json& j, const Opinion& v) {
   j = {{"id", enc(v.id)}, {"unit", enc(v.unit)}, {"conference", enc(v.conference)},
        {"channel", enc(v.channel)}, {"raised_by", enc(v.raised_by)},
        {"raised_by_org", enc(v.raised_by_org)}, {"from_unit", enc(v.from_unit)},
-       {"raised_on", enc(v.raised_on)}, {"topic", v.topic}, {"items", enc(v.items)}};
+       {"raised_on", enc(v.raised_on)}, {"topic", v.topic}, {"items", enc(v.items)},
+       {"name_withheld", v.name_withheld}, {"anonymous", v.anonymous}, {"tracking_code", v.tracking_code}};
 }
 void to_json(json& j, const Item& v) {
   j = {{"id", enc(v.id)}, {"opinion", enc(v.opinion)}, {"unit", enc(v.unit)},

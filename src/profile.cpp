@@ -266,6 +266,30 @@ ReplyReviewRule reply_review(const json& j) {
 }
 // ---- end review before publication ----
 
+// ---- Anonymous opinions (R04, R10; issue 14): "anonymous" ----
+AnonymousRule anonymous_rule(const json& j) {
+  const std::string path = "$.anonymous";
+  if (!j.is_object()) bad(path, "expected an object");
+  only(j, path, {"channels", "delivery", "citation"});
+  AnonymousRule r;
+  const json& ch = need(j, "channels", path);
+  if (!ch.is_array()) bad(path + ".channels", "expected an array of channel names");
+  for (std::size_t i = 0; i < ch.size(); ++i) {
+    const std::string at = path + ".channels[" + std::to_string(i) + "]";
+    const Channel c = enum_at<Channel>(ch[i], at);
+    if (c == Channel::escalation) bad(at, "escalation opinions have no raiser of their own");
+    if (std::find(r.channels.begin(), r.channels.end(), c) != r.channels.end()) bad(at, "listed twice");
+    r.channels.push_back(c);
+  }
+  const std::string d = str(need(j, "delivery", path), path + ".delivery");
+  if (d == "posted") r.delivery = AnonymousDelivery::posted;
+  else if (d == "not_required") r.delivery = AnonymousDelivery::not_required;
+  else bad(path + ".delivery", "expected \"posted\" or \"not_required\"");
+  r.citation = str(need(j, "citation", path), path + ".citation");
+  return r;
+}
+// ---- end anonymous opinions ----
+
 json extension_limits_json(const std::vector<ExtensionLimit>& v) {
   json a = json::array();
   for (const auto& l : v) {
@@ -283,6 +307,9 @@ json extension_limits_json(const std::vector<ExtensionLimit>& v) {
 
 }  // namespace
 
+bool AnonymousRule::allows(Channel c) const {
+  return std::find(channels.begin(), channels.end(), c) != channels.end();
+}
 bool ExtensionLimit::applies_to(std::string_view topic) const {
   return topics.empty() || std::find(topics.begin(), topics.end(), topic) != topics.end();
 }
@@ -314,7 +341,7 @@ Profile load_profile(const json& j) {
   only(j, "$", {"name", "title", "citation", "zone_offset_minutes", "calendar", "calendar_arrangements",
                 "deadlines", "reply_recipients", "supervisors", "levels", "public_notice_levels", "topics",
                 "audiences", "compliance", "triggers", "commune_dialogue", "reception", "reporting",
-                "templates", "extension_limits", "reply_review"});
+                "templates", "extension_limits", "reply_review", "anonymous"});
   Profile p;
   p.name = str(need(j, "name", "$"), "$.name");
   p.title = j.contains("title") ? str(j["title"], "$.title") : p.name;
@@ -396,6 +423,7 @@ Profile load_profile(const json& j) {
   if (j.contains("reporting")) p.reporting = reporting(j["reporting"], p);
   if (j.contains("extension_limits")) p.extension_limits = extension_limits(j["extension_limits"], p);  // R12 caps
   if (j.contains("reply_review")) p.reply_review = reply_review(j["reply_review"]);  // R13, R14 review
+  if (j.contains("anonymous")) p.anonymous = anonymous_rule(j["anonymous"]);  // R04, R10 anonymous opinions
   p.source = j;
   // The sections the views read later, validated now (a bad one would fail only in a report).
   (void)detail::compliance_rules(p);
@@ -526,6 +554,15 @@ json profile_to_json(const Profile& p) {
   if (p.reply_review)
     j["reply_review"] = {{"reviewer", p.reply_review->reviewer == Role::front_chair ? "front" : "office"},
                          {"citation", p.reply_review->citation}};
+  // R04, R10 anonymous opinions (issue 14)
+  j.erase("anonymous");
+  if (p.anonymous) {
+    json ch = json::array();
+    for (Channel c : p.anonymous->channels) ch.push_back(std::string(to_string(c)));
+    j["anonymous"] = {{"channels", ch},
+                      {"delivery", p.anonymous->delivery == AnonymousDelivery::posted ? "posted" : "not_required"},
+                      {"citation", p.anonymous->citation}};
+  }
   return j;
 }
 

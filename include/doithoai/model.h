@@ -229,6 +229,9 @@ struct Opinion {
   Date raised_on;
   std::string topic;
   std::vector<ItemId> items;
+  bool name_withheld = false;      // the raiser's name is withheld from every public view
+  bool anonymous = false;          // no raiser at all (not an escalation): profile "anonymous"
+  std::string tracking_code;       // the public code a citizen quotes (Engine::track)
 };
 
 struct SpotAnswer {

@@ -17,6 +17,9 @@ void Applier::operator()(const ev::OpinionSubmitted& e) {
   o.item_count = static_cast<std::uint32_t>(e.items.size());
   o.topic = s.topic_id(e.topic);
   o.channel = e.channel;
+  if (e.name_withheld.value_or(false)) o.flags |= kOpinionNameWithheld;  // issue 14
+  // e.tracking_code, when present, was checked (state_check.cpp) to be the code the frozen
+  // formula gives (views/track.h), which is what the state answers: nothing to store.
   if (s.opinions.size() <= e.opinion.value) {
     reserve_big(s.opinions, e.opinion.value + 1);
     s.opinions.resize(e.opinion.value + 1);

@@ -164,6 +164,10 @@ struct Decider {
   void operator()(const cmd::ApproveReply& c);
   void operator()(const cmd::ReturnReply& c);
 
+  // ---- public: names withheld, anonymous opinions, tracking codes (issue 14): src/rules/public.cpp ----
+  void anonymous_channel(Channel c) const;
+  std::string tracking_code(UnitId unit, const Date& raised_on, OpinionId id) const;
+
   // Commands of the views layer (publication, council sessions, voter requests): src/views/.
   template <class C>
   void operator()(const C& c) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "common.h"
+#include "track.h"
 #include "doithoai/error.h"
 #include "doithoai/views.h"
 
@@ -24,6 +25,9 @@ std::int32_t public_since(const StateImpl& s, std::uint32_t id) {
 
 std::string raiser_public(const StateImpl& s, const Redactor& red, std::uint32_t item) {
   const OpinionRec& o = s.opinions[s.items[item].opinion];
+  // Name withheld on this opinion (issue 14): never shown outside the office, whatever the
+  // raiser's general consent; an anonymous opinion has no one to name.
+  if (name_withheld(o) || is_anonymous(o)) return kWithheldLabel;
   if (o.raised_by_org) return s.organizations[o.raised_by_org.value].name;
   if (o.raised_by) return red.public_name(o.raised_by);
   if (o.from_unit) return s.units[o.from_unit.value].value.name;
