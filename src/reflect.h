@@ -109,7 +109,7 @@ DT_REFLECT(ev::ConferencePlanned, "conference_planned", 1, conference, unit, cod
 DT_REFLECT(ev::ConferenceHeld, "conference_held", 1, conference, held_on, chairs, attendance, report, reply_due, notice_due, co_chairs, deadline_items)
 DT_REFLECT(ev::ConclusionNoticeIssued, "conclusion_notice_issued", 1, conference, number, issued_on, text, due)
 DT_REFLECT(ev::ConferenceClosed, "conference_closed", 1, conference, on)
-DT_REFLECT(ev::OpinionSubmitted, "opinion_submitted", 1, opinion, first_item, unit, conference, channel, raised_by, raised_by_org, from_unit, raised_on, topic, items, deadline, name_withheld, tracking_code)
+DT_REFLECT(ev::OpinionSubmitted, "opinion_submitted", 1, opinion, first_item, unit, conference, channel, raised_by, raised_by_org, from_unit, raised_on, topic, items, deadline, name_withheld)
 DT_REFLECT(ev::ItemAnswered, "item_answered", 1, item, answered_by, gist, on)
 DT_REFLECT(ev::ItemMerged, "item_merged", 1, item, into, on)
 DT_REFLECT(ev::ItemAssigned, "item_assigned", 1, item, agency, deadline, on)

@@ -5,7 +5,6 @@
 
 #include "doithoai/error.h"
 #include "state_impl.h"
-#include "views/track.h"
 
 namespace doithoai::detail {
 namespace {
@@ -175,10 +174,6 @@ struct Checker {
     opt_person(e.raised_by, "person");
     opt_org(e.raised_by_org, "organization");
     opt_unit(e.from_unit, "from_unit");
-    // A recorded tracking code must be the frozen formula's (views/track.h): the state derives
-    // codes from it and keeps no table of others (issue 14).
-    if (e.tracking_code && !same_code(*e.tracking_code, tracking_code_of(s, e.unit, day_of(e.raised_on), e.opinion.value)))
-      bad("tracking_code '" + *e.tracking_code + "' is not the code of opinion " + std::to_string(e.opinion.value));
     // Topic numbers are u16 (profiles name a few dozen topics): refuse a log that would wrap them.
     if (s.topics.size() + 1 + e.items.size() > 0xFFFF) {
       std::size_t fresh = s.topic_ids.count(e.topic) ? 0 : 1;

@@ -48,11 +48,10 @@ struct ConferencePlanned { ConferenceId conference; UnitId unit; std::string cod
 struct ConferenceHeld { ConferenceId conference; Date held_on; std::vector<PersonId> chairs; std::uint32_t attendance = 0; std::string report; Date reply_due; Date notice_due; std::vector<PersonId> co_chairs; std::optional<std::vector<ItemId>> deadline_items; };
 struct ConclusionNoticeIssued { ConferenceId conference; std::string number; Date issued_on; std::string text; Date due; };
 struct ConferenceClosed { ConferenceId conference; Date on; };
-// name_withheld: the raiser asked that their name be withheld (absent: not asked).
-// tracking_code: the public code decided for the opinion (issue 14, docs/rules.md "Tracking
-// code"); absent in events written before it: the opinion's code is then the one the frozen
-// rule of src/apply/v1.cpp computes (the same formula decide uses).
-struct OpinionSubmitted { OpinionId opinion; ItemId first_item; UnitId unit; ConferenceId conference; Channel channel = Channel::letter; PersonId raised_by; OrganizationId raised_by_org; UnitId from_unit; Date raised_on; std::string topic; std::vector<ItemSpec> items; Date deadline; std::optional<bool> name_withheld; std::optional<std::string> tracking_code; };
+// name_withheld: the raiser asked that their name be withheld (absent: not asked). The
+// opinion's tracking code is not recorded: it is a frozen function of this event's fields
+// (src/views/track.h; docs/design-notes.md "Tracking codes").
+struct OpinionSubmitted { OpinionId opinion; ItemId first_item; UnitId unit; ConferenceId conference; Channel channel = Channel::letter; PersonId raised_by; OrganizationId raised_by_org; UnitId from_unit; Date raised_on; std::string topic; std::vector<ItemSpec> items; Date deadline; std::optional<bool> name_withheld; };
 struct ItemAnswered { ItemId item; PersonId answered_by; std::string gist; Date on; };
 struct ItemMerged { ItemId item; ItemId into; Date on; };
 struct ItemAssigned { ItemId item; AgencyId agency; Date deadline; Date on; };

@@ -18,8 +18,7 @@ void Applier::operator()(const ev::OpinionSubmitted& e) {
   o.topic = s.topic_id(e.topic);
   o.channel = e.channel;
   if (e.name_withheld.value_or(false)) o.flags |= kOpinionNameWithheld;  // issue 14
-  // e.tracking_code, when present, was checked (state_check.cpp) to be the code the frozen
-  // formula gives (views/track.h), which is what the state answers: nothing to store.
+  // The tracking code is the frozen formula's (views/track.h): nothing to store.
   if (s.opinions.size() <= e.opinion.value) {
     reserve_big(s.opinions, e.opinion.value + 1);
     s.opinions.resize(e.opinion.value + 1);

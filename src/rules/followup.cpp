@@ -71,10 +71,9 @@ void Decider::operator()(const cmd::SubmitOpinion& c) {
   ev::OpinionSubmitted e{id, first, c.unit, c.conference, c.channel, c.raised_by, c.raised_by_org,
                         UnitId(), raised, topic, c.items, deadline};
   if (c.withhold_name.value_or(false) && !anonymous) e.name_withheld = true;
-  // The tracking code is the frozen formula's (views/track.h): a function of this event's
-  // own fields, so it is left out of the event (recording it would add ~16 bytes to every
-  // opinion of the log; docs/design-notes.md "Tracking codes"). A rule that ever decides
-  // another code records it in e.tracking_code (Decider::tracking_code gives today's).
+  // The tracking code is the frozen formula's (views/track.h, Decider::tracking_code): a
+  // function of this event's own fields, so it is not recorded (it would add ~16 bytes to every
+  // opinion of the log; docs/design-notes.md "Tracking codes").
   emit(std::move(e));
 }
 

@@ -42,7 +42,7 @@ PublicItem public_item(const StateImpl& s, const Profile& p, const Redactor& red
   x.unit_name = s.units[r.raised_in.value].value.name;
   x.topic = s.topics[r.topic];
   x.topic_label = label_of(p.topics, x.topic);
-  x.text = red.redact(s.text().view(r.text));
+  x.text = public_text(s, red, id, s.text().view(r.text));
   x.status = r.status;
   x.raised_by = raiser_public(s, red, id);
   x.raised_on = date_of(r.raised_on);
@@ -55,10 +55,10 @@ PublicItem public_item(const StateImpl& s, const Profile& p, const Redactor& red
     pr.number = s.text().str(rep.number);
     pr.date = date_of(rep.date);
     pr.agency = rep.agency ? s.agencies[rep.agency.value].name : std::string();
-    pr.text = red.redact(s.text().view(rep.text));
+    pr.text = public_text(s, red, id, s.text().view(rep.text));
     x.reply = std::move(pr);
   }
-  if (const ItemCold* c = s.cold_of(id); c && c->answer) x.answer = red.redact(c->answer->gist);
+  if (const ItemCold* c = s.cold_of(id); c && c->answer) x.answer = public_text(s, red, id, c->answer->gist);
   return x;
 }
 }  // namespace detail

@@ -107,17 +107,17 @@ Tracking track(const State& state, const Profile& profile, std::string_view code
     const std::int32_t since = public_since(s, i);
     if (since != kNoDay) {
       x.published_on = date_of(since);
-      x.text = red.redact(s.text().view(r.text));
+      x.text = public_text(s, red, i, s.text().view(r.text));
       if (r.reply && s.view.reply_published_on(i) != kNoDay) {
         const ReplyRec& rep = s.replies[r.reply - 1];
         PublicReply pr;
         pr.number = s.text().str(rep.number);
         pr.date = date_of(rep.date);
         pr.agency = rep.agency ? s.agencies[rep.agency.value].name : std::string();
-        pr.text = red.redact(s.text().view(rep.text));
+        pr.text = public_text(s, red, i, s.text().view(rep.text));
         x.reply = std::move(pr);
       }
-      if (const ItemCold* c = s.cold_of(i); c && c->answer) x.answer = red.redact(c->answer->gist);
+      if (const ItemCold* c = s.cold_of(i); c && c->answer) x.answer = public_text(s, red, i, c->answer->gist);
     }
     t.items.push_back(std::move(x));
   }

@@ -10,6 +10,9 @@
 #include "doithoai/profile.h"
 #include "../state_impl.h"
 
+namespace doithoai {
+class Redactor;  // doithoai/views.h
+}
 namespace doithoai::detail {
 
 // ---- tracking code: FROZEN formula (docs/rules.md "Tracking code") ----
@@ -43,4 +46,7 @@ DeliveryNeed delivery_need(const StateImpl& s, const Profile& p, std::uint32_t i
 // consent, the anonymous label otherwise or when the name is withheld on this opinion (the
 // opinion wins over a general consent), an escalated proposal by the unit that proposed it.
 extern const char* const kWithheldLabel;
+// Text of `item` for the public: red.redact(text), and where the raiser withheld their name on
+// the item's opinion, their registered name and address removed too (src/views/redact.cpp).
+std::string public_text(const StateImpl& s, const Redactor& red, std::uint32_t item, std::string_view text);
 }  // namespace doithoai::detail
