@@ -3,7 +3,10 @@
 // src/rules/followup.cpp, src/views/view_events.cpp, publication.cpp, report.cpp).
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "fixture.h"
+#include "state_access.h"
 
 using namespace doithoai;
 
@@ -377,4 +380,28 @@ TEST_CASE("R04 names withheld and anonymous opinions replay from the log and its
   const State replayed = w.engine->state_as_of(Instant(Date(2030, 1, 1), boost::posix_time::hours(0)));
   CHECK(nlohmann::json(replayed.opinion(OpinionId(r.id))) == nlohmann::json(o));
   CHECK(replayed.opinion(OpinionId(1)).anonymous);
+}
+
+TEST_CASE("R04 opinions of the golden logs (written before issue 14) get their codes on replay") {
+  for (const char* name : {"bode", "random", "outcomes"}) {
+    INFO(name);
+    std::ifstream in(std::string(DOITHOAI_SOURCE_DIR) + "/tests/golden/" + name + ".jsonl", std::ios::binary);
+    REQUIRE(in.good());
+    State s;
+    std::string line;
+    while (std::getline(in, line)) detail::StateAccess::apply(s, recorded_from_json(nlohmann::json::parse(line)));
+    REQUIRE(s.opinion_count() > 0);
+    const Profile p = builtin_profile("hanoi-2200");
+    for (std::uint32_t id = 1; id <= s.opinion_count(); ++id) {
+      const Opinion o = s.opinion(OpinionId(id));
+      const Unit u = s.unit(o.unit);
+      char want[128];
+      std::snprintf(want, sizeof want, "%s-%04d-%06u", u.code.empty() ? std::to_string(u.id.value).c_str() : u.code.c_str(),
+                    static_cast<int>(o.raised_on.year()), id);
+      CHECK(o.tracking_code == want);
+      CHECK(!o.name_withheld);
+      CHECK(o.anonymous == (!o.raised_by && !o.raised_by_org && !o.from_unit && o.channel != Channel::escalation));
+      CHECK(track(s, p, o.tracking_code).opinion == OpinionId(id));
+    }
+  }
 }
