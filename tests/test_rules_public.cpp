@@ -7,6 +7,7 @@
 
 #include "fixture.h"
 #include "state_access.h"
+#include "store_support.h"
 
 using namespace doithoai;
 
@@ -404,4 +405,32 @@ TEST_CASE("R04 opinions of the golden logs (written before issue 14) get their c
       CHECK(track(s, p, o.tracking_code).opinion == OpinionId(id));
     }
   }
+}
+
+TEST_CASE("R13 a name withheld and an anonymous opinion survive a snapshot and reopening") {
+  sx::TempDir dir;
+  const std::string path = dir.file("public.db");
+  OpinionId withheld, anonymous;
+  std::string image;
+  {
+    auto e = open_engine(builtin_profile("hanoi-2200"), path, sx::options(sx::clock()));
+    const sx::Directory d = sx::build_directory(*e);
+    cmd::SubmitOpinion s{d.ward, ConferenceId(), Channel::letter, d.resident, OrganizationId(), Date(), "",
+                         {{"land", "Giữ kín tên"}}};
+    s.withhold_name = true;
+    withheld = OpinionId(e->execute(d.office, s).id);
+    anonymous = OpinionId(e->execute(d.office, cmd::SubmitOpinion{d.ward, ConferenceId(), Channel::mailbox, PersonId(),
+                                                                  OrganizationId(), Date(), "", {{"land", "Thư không ký"}}})
+                              .id);
+    REQUIRE(e->snapshot() == e->last_seq());
+    image = sx::image_of(*e);
+  }
+  auto e = open_engine(builtin_profile("hanoi-2200"), path, sx::options(sx::clock()));
+  CHECK(e->opinion(withheld).name_withheld);
+  CHECK(!e->opinion(withheld).anonymous);
+  CHECK(e->opinion(anonymous).anonymous);
+  CHECK(sx::image_of(*e) == image);
+  SqliteStore raw(path);
+  CHECK(sx::image_of(*e) == sx::replay_image(raw));
+  CHECK(track(*e, e->opinion(anonymous).tracking_code).channel == Channel::mailbox);
 }
