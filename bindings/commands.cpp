@@ -115,6 +115,9 @@ F convert(py::handle h, const char* field) {
       throw py::type_error(std::string(field) + ": expected a list of items, got " + Py_TYPE(h.ptr())->tp_name);
     for (auto x : py::reinterpret_borrow<py::iterable>(h)) v.push_back(item_spec_from(x));
     return v;
+  } else if constexpr (std::is_same_v<F, std::optional<bool>>) {  // None or exactly True/False
+    if (h.is_none()) return std::nullopt;
+    return arg_cast<bool>(h, field);
   } else {
     return arg_cast<F>(h, field);
   }
@@ -318,7 +321,8 @@ void init_commands(py::module_& m) {
       .field("raised_by_org", &cmd::SubmitOpinion::raised_by_org).field("raised_on", &cmd::SubmitOpinion::raised_on)
       .field("topic", &cmd::SubmitOpinion::topic).field("items", &cmd::SubmitOpinion::items, REQ)
       .field("place", &cmd::SubmitOpinion::place)
-      .field("attachments", &cmd::SubmitOpinion::attachments).done();
+      .field("attachments", &cmd::SubmitOpinion::attachments)
+      .field("withhold_name", &cmd::SubmitOpinion::withhold_name).done();
   Binder<cmd::AnswerOnSpot>(m, "AnswerOnSpot", "answer_on_spot", "Records an answer given at the conference (R06).")
       .field("item", &cmd::AnswerOnSpot::item, REQ).field("answered_by", &cmd::AnswerOnSpot::answered_by, REQ)
       .field("gist", &cmd::AnswerOnSpot::gist, REQ).done();

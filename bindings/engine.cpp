@@ -602,6 +602,15 @@ void init_engine(py::module_& m) {
         return en.use()->outbox_counts(unit, as_of);
       }, py::arg("as_of"), py::kw_only(), py::arg("unit") = py::none(),
       "Issued, delivered, late and pending notices as of the end of a day.")
+      .def("track", [](const PyEngine& en, py::handle code, py::handle as_of) {
+        const std::string c = arg_cast<std::string>(code, "code");
+        const std::optional<Date> d = as_of.is_none() ? std::nullopt : std::optional<Date>(arg_cast<Date>(as_of, "as_of"));
+        py::gil_scoped_release nogil;
+        return track(*en.use(), c, d);
+      }, py::arg("code"), py::kw_only(), py::arg("as_of") = py::none(),
+      "R04, R13: the public status of the opinion whose tracking code (Opinion.tracking_code) is `code` (either "
+      "case), redacted like the public feed; as_of: the end of a past day. InvalidArgument for a malformed code, "
+      "NotFound for an unknown one.")
       .def("close", [](PyEngine& en) {
         py::gil_scoped_release nogil;  // the calls it waits for and the subscribers it drains need the GIL
         en.close();

@@ -151,7 +151,9 @@ void init_model(py::module_& m) {
       .def_readonly("raised_by", &Opinion::raised_by).def_readonly("raised_by_org", &Opinion::raised_by_org)
       .def_readonly("from_unit", &Opinion::from_unit).def_readonly("raised_on", &Opinion::raised_on)
       .def_readonly("topic", &Opinion::topic).def_readonly("items", &Opinion::items)
-      .def_readonly("attachments", &Opinion::attachments);
+      .def_readonly("attachments", &Opinion::attachments)
+      .def_readonly("name_withheld", &Opinion::name_withheld).def_readonly("anonymous", &Opinion::anonymous)
+      .def_readonly("tracking_code", &Opinion::tracking_code);
   def_repr(op, "Opinion", {"id", "unit", "channel", "raised_on", "topic", "items"});
   def_to_dict<Opinion>(op);
 

@@ -146,6 +146,8 @@ void init_views(py::module_& m) {
       .RO(Report, as_of).RO(Report, citations).RO(Report, recipients).RO(Report, conferences).RO(Report, conferences_by_level)
       .RO(Report, conferences_by_kind).RO(Report, conferences_by_audience).RO(Report, department_dialogues)
       .RO(Report, conference_list).RO(Report, opinions).RO(Report, opinions_by_channel).RO(Report, items)
+      .RO(Report, opinions_anonymous).RO(Report, opinions_name_withheld).RO(Report, items_anonymous)
+      .RO(Report, items_name_withheld)
       .RO(Report, answered_on_spot).RO(Report, replied).RO(Report, handed_on).RO(Report, closed)
       .RO(Report, reopened_items).RO(Report, merged).RO(Report, received_by_escalation)
       .RO(Report, resolved_in_period).RO(Report, backlog_outstanding).RO(Report, by_topic).RO(Report, by_agency)
@@ -353,6 +355,27 @@ void init_views(py::module_& m) {
     return on_state(en, [&](const State& s, const Profile& p, const Calendar&) { return public_feed(s, p, unit, limit); });
   }, py::arg("engine"), py::kw_only(), py::arg("unit") = py::none(), py::arg("limit") = 100,
   "R13: published items of the subtree, most recently published first, redacted.");
+
+  // Issue 14: the tracking lookup (R04, R13).
+  ValueClass<TrackedItem> ti(m, "TrackedItem", "An item of a tracked opinion as the public may see it (redacted).");
+  ti.RO(TrackedItem, id).RO(TrackedItem, topic).RO(TrackedItem, topic_label).RO(TrackedItem, status)
+      .RO(TrackedItem, deadline).RO(TrackedItem, agency).RO(TrackedItem, published_on).RO(TrackedItem, text)
+      .RO(TrackedItem, answer).RO(TrackedItem, reply);
+  def_repr(ti, "TrackedItem", {"id", "topic", "status", "deadline", "agency"});
+  ValueClass<Tracking> tr(m, "Tracking", "R04, R13: the public status of an opinion found by its tracking code.");
+  tr.RO(Tracking, code).RO(Tracking, opinion).RO(Tracking, unit).RO(Tracking, unit_name).RO(Tracking, channel)
+      .RO(Tracking, raised_on).RO(Tracking, raised_by).RO(Tracking, items)
+      .def("to_dict", [](const Tracking& t) { return tracking_to_json(t); },
+           "The JSON form (schemas/tracking.schema.json) as a dict.");
+  def_repr(tr, "Tracking", {"code", "opinion", "unit_name", "raised_on", "items"});
+  m.def("track", [](const PyEngine& en, py::handle code, py::handle as_of) {
+    const std::string c = arg_cast<std::string>(code, "code");
+    const std::optional<Date> d = as_of.is_none() ? std::nullopt : std::optional<Date>(arg_cast<Date>(as_of, "as_of"));
+    py::gil_scoped_release nogil;
+    return track(*en.use(), c, d);
+  }, py::arg("engine"), py::arg("code"), py::kw_only(), py::arg("as_of") = py::none(),
+  "R04, R13: the public status of the opinion whose tracking code is `code` (either case), on the live state or "
+  "as of the end of a past day. InvalidArgument for a malformed code, NotFound for an unknown one.");
 
   ValueClass<ResultsPublication> rpub(m, "ResultsPublication", "R13: a held conference and the publication of its results.");
   rpub.RO(ResultsPublication, conference).RO(ResultsPublication, unit).RO(ResultsPublication, unit_name)

@@ -862,7 +862,8 @@ void to_json(json& j, const Opinion& v) {
   j = {{"id", enc(v.id)}, {"unit", enc(v.unit)}, {"conference", enc(v.conference)},
        {"channel", enc(v.channel)}, {"raised_by", enc(v.raised_by)},
        {"raised_by_org", enc(v.raised_by_org)}, {"from_unit", enc(v.from_unit)},
-       {"raised_on", enc(v.raised_on)}, {"topic", v.topic}, {"items", enc(v.items)}};
+       {"raised_on", enc(v.raised_on)}, {"topic", v.topic}, {"items", enc(v.items)},
+       {"name_withheld", v.name_withheld}, {"anonymous", v.anonymous}, {"tracking_code", v.tracking_code}};
   if (!v.attachments.empty()) j["attachments"] = enc(v.attachments);  // issue 14: absent when none
 }
 void to_json(json& j, const Item& v) {

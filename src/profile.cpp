@@ -295,6 +295,30 @@ AttachmentRule attachment_rule(const json& j) {
 }
 // ---- end evidence attachments ----
 
+// ---- Anonymous opinions (R04, R10; issue 14): "anonymous" ----
+AnonymousRule anonymous_rule(const json& j) {
+  const std::string path = "$.anonymous";
+  if (!j.is_object()) bad(path, "expected an object");
+  only(j, path, {"channels", "delivery", "citation"});
+  AnonymousRule r;
+  const json& ch = need(j, "channels", path);
+  if (!ch.is_array()) bad(path + ".channels", "expected an array of channel names");
+  for (std::size_t i = 0; i < ch.size(); ++i) {
+    const std::string at = path + ".channels[" + std::to_string(i) + "]";
+    const Channel c = enum_at<Channel>(ch[i], at);
+    if (c == Channel::escalation) bad(at, "escalation opinions have no raiser of their own");
+    if (std::find(r.channels.begin(), r.channels.end(), c) != r.channels.end()) bad(at, "listed twice");
+    r.channels.push_back(c);
+  }
+  const std::string d = str(need(j, "delivery", path), path + ".delivery");
+  if (d == "posted") r.delivery = AnonymousDelivery::posted;
+  else if (d == "not_required") r.delivery = AnonymousDelivery::not_required;
+  else bad(path + ".delivery", "expected \"posted\" or \"not_required\"");
+  r.citation = str(need(j, "citation", path), path + ".citation");
+  return r;
+}
+// ---- end anonymous opinions ----
+
 json extension_limits_json(const std::vector<ExtensionLimit>& v) {
   json a = json::array();
   for (const auto& l : v) {
@@ -316,6 +340,9 @@ bool AttachmentRule::allows(std::string_view media_type) const {
   return std::find(media_types.begin(), media_types.end(), media_type) != media_types.end();
 }
 
+bool AnonymousRule::allows(Channel c) const {
+  return std::find(channels.begin(), channels.end(), c) != channels.end();
+}
 bool ExtensionLimit::applies_to(std::string_view topic) const {
   return topics.empty() || std::find(topics.begin(), topics.end(), topic) != topics.end();
 }
@@ -347,7 +374,7 @@ Profile load_profile(const json& j) {
   only(j, "$", {"name", "title", "citation", "zone_offset_minutes", "calendar", "calendar_arrangements",
                 "deadlines", "reply_recipients", "supervisors", "levels", "public_notice_levels", "topics",
                 "audiences", "compliance", "triggers", "commune_dialogue", "reception", "reporting",
-                "templates", "extension_limits", "reply_review", "satisfaction", "attachments", "outbox"});
+                "templates", "extension_limits", "reply_review", "satisfaction", "attachments", "outbox", "anonymous"});
   Profile p;
   p.name = str(need(j, "name", "$"), "$.name");
   p.title = j.contains("title") ? str(j["title"], "$.title") : p.name;
@@ -431,6 +458,7 @@ Profile load_profile(const json& j) {
   if (j.contains("reply_review")) p.reply_review = reply_review(j["reply_review"]);  // R13, R14 review
   if (j.contains("attachments")) p.attachments = attachment_rule(j["attachments"]);  // issue 14 evidence
   if (j.contains("outbox")) detail::check_outbox_section(j["outbox"]);  // issue 15: read from source
+  if (j.contains("anonymous")) p.anonymous = anonymous_rule(j["anonymous"]);  // R04, R10 anonymous opinions
   p.source = j;
   // The sections the views read later, validated now (a bad one would fail only in a report).
   (void)detail::compliance_rules(p);
@@ -571,6 +599,15 @@ json profile_to_json(const Profile& p) {
         p.attachments.media_types != d.media_types)
       j["attachments"] = {{"max_bytes", p.attachments.max_bytes}, {"max_count", p.attachments.max_count},
                           {"media_types", p.attachments.media_types}};
+  }
+  // R04, R10 anonymous opinions (issue 14)
+  j.erase("anonymous");
+  if (p.anonymous) {
+    json ch = json::array();
+    for (Channel c : p.anonymous->channels) ch.push_back(std::string(to_string(c)));
+    j["anonymous"] = {{"channels", ch},
+                      {"delivery", p.anonymous->delivery == AnonymousDelivery::posted ? "posted" : "not_required"},
+                      {"citation", p.anonymous->citation}};
   }
   return j;
 }

@@ -44,9 +44,11 @@ constexpr bool is_absent_outcome(const T& v) {
 #define DT_FE_12(M, x, ...) M(x) DT_EXPAND(DT_FE_11(M, __VA_ARGS__))
 #define DT_FE_13(M, x, ...) M(x) DT_EXPAND(DT_FE_12(M, __VA_ARGS__))
 #define DT_FE_14(M, x, ...) M(x) DT_EXPAND(DT_FE_13(M, __VA_ARGS__))
-#define DT_GET(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, NAME, ...) NAME
+#define DT_FE_15(M, x, ...) M(x) DT_EXPAND(DT_FE_14(M, __VA_ARGS__))
+#define DT_FE_16(M, x, ...) M(x) DT_EXPAND(DT_FE_15(M, __VA_ARGS__))
+#define DT_GET(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, NAME, ...) NAME
 #define DT_FOR_EACH(M, ...)                                                                    \
-  DT_EXPAND(DT_GET(__VA_ARGS__, DT_FE_14, DT_FE_13, DT_FE_12, DT_FE_11, DT_FE_10, DT_FE_9,     \
+  DT_EXPAND(DT_GET(__VA_ARGS__, DT_FE_16, DT_FE_15, DT_FE_14, DT_FE_13, DT_FE_12, DT_FE_11, DT_FE_10, DT_FE_9,     \
                    DT_FE_8, DT_FE_7, DT_FE_6, DT_FE_5, DT_FE_4, DT_FE_3, DT_FE_2, DT_FE_1)(    \
       M, __VA_ARGS__))
 #define DT_FIELD(x) f(#x, s.x);
@@ -90,7 +92,7 @@ DT_REFLECT(cmd::PlanConference, "plan_conference", 1, unit, kind, audience, plan
 DT_REFLECT(cmd::HoldConference, "hold_conference", 1, conference, held_on, chairs, attendance, report, co_chairs)
 DT_REFLECT(cmd::IssueConclusionNotice, "issue_conclusion_notice", 1, conference, number, issued_on, text)
 DT_REFLECT(cmd::CloseConference, "close_conference", 1, conference, on)
-DT_REFLECT(cmd::SubmitOpinion, "submit_opinion", 1, unit, conference, channel, raised_by, raised_by_org, raised_on, topic, items, place, attachments)
+DT_REFLECT(cmd::SubmitOpinion, "submit_opinion", 1, unit, conference, channel, raised_by, raised_by_org, raised_on, topic, items, place, attachments, withhold_name)
 DT_REFLECT(cmd::AnswerOnSpot, "answer_on_spot", 1, item, answered_by, gist)
 DT_REFLECT(cmd::MergeDuplicate, "merge_duplicate", 1, item, into)
 DT_REFLECT(cmd::Assign, "assign", 1, item, agency, deadline)
@@ -127,7 +129,7 @@ DT_REFLECT(ev::ConferencePlanned, "conference_planned", 1, conference, unit, cod
 DT_REFLECT(ev::ConferenceHeld, "conference_held", 1, conference, held_on, chairs, attendance, report, reply_due, notice_due, co_chairs, deadline_items)
 DT_REFLECT(ev::ConclusionNoticeIssued, "conclusion_notice_issued", 1, conference, number, issued_on, text, due)
 DT_REFLECT(ev::ConferenceClosed, "conference_closed", 1, conference, on)
-DT_REFLECT(ev::OpinionSubmitted, "opinion_submitted", 1, opinion, first_item, unit, conference, channel, raised_by, raised_by_org, from_unit, raised_on, topic, items, deadline, place, attachments)
+DT_REFLECT(ev::OpinionSubmitted, "opinion_submitted", 1, opinion, first_item, unit, conference, channel, raised_by, raised_by_org, from_unit, raised_on, topic, items, deadline, place, attachments, name_withheld)
 DT_REFLECT(ev::ItemAnswered, "item_answered", 1, item, answered_by, gist, on)
 DT_REFLECT(ev::ItemMerged, "item_merged", 1, item, into, on)
 DT_REFLECT(ev::ItemAssigned, "item_assigned", 1, item, agency, deadline, on)
@@ -139,7 +141,7 @@ DT_REFLECT(ev::ItemExtended, "item_extended", 1, item, deadline, notice_number, 
 DT_REFLECT(ev::FindingRecorded, "finding_recorded", 1, item, text, satisfactory, on, attachments)
 DT_REFLECT(ev::ItemReopened, "item_reopened", 1, item, reason, deadline, on, status)
 DT_REFLECT(ev::ItemClosed, "item_closed", 1, item, note, on)
-DT_REFLECT(ev::ReplyPublished, "reply_published", 1, item, on)
+DT_REFLECT(ev::ReplyPublished, "reply_published", 1, item, on, completes)
 DT_REFLECT(ev::ConferenceResultsPublished, "conference_results_published", 1, conference, date, due)
 DT_REFLECT(ev::CouncilSessionRecorded, "council_session_recorded", 1, unit, date, reference)
 DT_REFLECT(ev::VoterRequestRecorded, "voter_request_recorded", 1, unit, requesters, voters, on, reference)

@@ -75,7 +75,7 @@ template <class A> void io(A& a, Conference& v) {
 template <class A> void io(A& a, ConferenceRec& v) { a(v.value); a(v.notice_due); a(v.opinions); }
 template <class A> void io(A& a, OpinionRec& v) {
   a(v.unit); a(v.conference); a(v.raised_by); a(v.raised_by_org); a(v.from_unit); a(v.raised_on);
-  a(v.first_item); a(v.item_count); a(v.topic); a(v.channel);
+  a(v.first_item); a(v.item_count); a(v.topic); a(v.channel); a(v.flags);
 }
 template <class A> void io(A& a, ReplyRec& v) {
   a(v.number); a(v.text); a(v.date); a(v.completed_on);

@@ -7,6 +7,7 @@
 #include "apply/applier.h"
 #include "state_check.h"
 #include "state_impl.h"
+#include "views/track.h"
 
 namespace doithoai {
 namespace detail {
@@ -337,6 +338,9 @@ Opinion State::opinion(OpinionId id) const {
   v.topic = impl_->topics[o.topic];
   for (std::uint32_t i = o.first_item; i < o.first_item + o.item_count; ++i) v.items.push_back(ItemId(i));
   if (!impl_->attachments.opinions.empty()) v.attachments = detail::AttachmentTables::of(impl_->attachments.opinions, id.value);
+  v.name_withheld = detail::name_withheld(o);
+  v.anonymous = detail::is_anonymous(o);
+  v.tracking_code = detail::tracking_code_of(*impl_, id.value);
   return v;
 }
 std::size_t State::opinion_count() const { return impl_->opinions.size() - 1; }

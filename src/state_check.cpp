@@ -278,7 +278,12 @@ struct Checker {
   }
 
   // ---- views ----
-  void operator()(const ev::ReplyPublished& e) const { item(e.item); }
+  void operator()(const ev::ReplyPublished& e) const {
+    item(e.item);
+    // completes (issue 14): the posting completes an anonymous item's written reply.
+    if (e.completes.value_or(false) && s.items[e.item.value].status != ItemStatus::reply_written)
+      bad("reply_published completes only a written reply awaiting delivery");
+  }
   void operator()(const ev::ConferenceResultsPublished& e) const { conference(e.conference); }
   void operator()(const ev::CouncilSessionRecorded& e) const { unit(e.unit, "unit"); }
   void operator()(const ev::VoterRequestRecorded& e) const { unit(e.unit, "unit"); }

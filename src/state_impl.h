@@ -93,8 +93,17 @@ struct OpinionRec {
   std::uint32_t item_count = 0;
   std::uint16_t topic = 0;
   Channel channel = Channel::letter;
-  std::uint8_t pad_ = 0;  // explicit padding: snapshots copy these records' bytes
+  // Bits of kOpinion* (issue 14). Was explicit padding (always 0), so records of older
+  // snapshots read as "no flag"; snapshots copy these records' bytes.
+  std::uint8_t flags = 0;
 };
+constexpr std::uint8_t kOpinionNameWithheld = 1;  // the raiser asked that their name be withheld
+// An opinion with no raiser at all (not an escalation, which names its lower unit instead).
+inline bool is_anonymous(const OpinionRec& o) {
+  return !o.raised_by && !o.raised_by_org && !o.from_unit && o.channel != Channel::escalation;
+}
+// The raiser is not shown outside the office: withheld, or there is no one to show.
+inline bool name_withheld(const OpinionRec& o) { return (o.flags & kOpinionNameWithheld) != 0; }
 
 // Recipients are bits 1 << (Recipient - 1).
 struct ReplyRec {

@@ -168,6 +168,7 @@ std::string topic_label(const Profile& p, const std::string& code) {
 // The raiser as the public view shows them (R13): an organization by name, a person by name
 // only with consent, an escalated proposal by the unit that proposed it.
 std::string raiser_public(const State& s, const Opinion& o) {
+  if (o.name_withheld || o.anonymous) return kAnonymous;  // issue 14: the opinion wins over consent
   if (o.raised_by_org) return s.organization(o.raised_by_org).name;
   if (o.raised_by) {
     const Person who = s.person(o.raised_by);

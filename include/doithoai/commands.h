@@ -101,6 +101,12 @@ struct SubmitOpinion {
   // Evidence (issue 14): metadata only; the bytes are put in the engine's AttachmentStore
   // first (EngineOptions::attachments). Left out of the JSON when empty.
   std::vector<Attachment> attachments;
+  // The raiser asks that their name be withheld (issue 14): known to the office, never shown
+  // outside it (public feed, public exports, Open311, public templates, tracking lookup).
+  // An opinion with neither raised_by nor raised_by_org is anonymous: accepted only through
+  // the channels of the profile's "anonymous" section (R04). Absent (or false): not asked;
+  // an optional so that commands without it keep their exact JSON form.
+  std::optional<bool> withhold_name;
 };
 struct AnswerOnSpot { ItemId item; PersonId answered_by; std::string gist; };
 struct MergeDuplicate { ItemId item; ItemId into; };

@@ -67,7 +67,10 @@ struct ConferencePlanned { ConferenceId conference; UnitId unit; std::string cod
 struct ConferenceHeld { ConferenceId conference; Date held_on; std::vector<PersonId> chairs; std::uint32_t attendance = 0; std::string report; Date reply_due; Date notice_due; std::vector<PersonId> co_chairs; std::optional<std::vector<ItemId>> deadline_items; };
 struct ConclusionNoticeIssued { ConferenceId conference; std::string number; Date issued_on; std::string text; Date due; };
 struct ConferenceClosed { ConferenceId conference; Date on; };
-struct OpinionSubmitted { OpinionId opinion; ItemId first_item; UnitId unit; ConferenceId conference; Channel channel = Channel::letter; PersonId raised_by; OrganizationId raised_by_org; UnitId from_unit; Date raised_on; std::string topic; std::vector<ItemSpec> items; Date deadline; std::optional<Place> place; std::vector<Attachment> attachments; };
+// name_withheld: the raiser asked that their name be withheld (absent: not asked). The
+// opinion's tracking code is not recorded: it is a frozen function of this event's fields
+// (src/views/track.h; docs/design-notes.md "Tracking codes").
+struct OpinionSubmitted { OpinionId opinion; ItemId first_item; UnitId unit; ConferenceId conference; Channel channel = Channel::letter; PersonId raised_by; OrganizationId raised_by_org; UnitId from_unit; Date raised_on; std::string topic; std::vector<ItemSpec> items; Date deadline; std::optional<Place> place; std::vector<Attachment> attachments; std::optional<bool> name_withheld; };
 struct ItemAnswered { ItemId item; PersonId answered_by; std::string gist; Date on; };
 struct ItemMerged { ItemId item; ItemId into; Date on; };
 struct ItemAssigned { ItemId item; AgencyId agency; Date deadline; Date on; };
@@ -86,7 +89,9 @@ struct FindingRecorded { ItemId item; std::string text; bool satisfactory = true
 struct ItemReopened { ItemId item; std::string reason; Date deadline; Date on; std::optional<ItemStatus> status; };
 struct ItemClosed { ItemId item; std::string note; Date on; };
 // Views (R13, R17)
-struct ReplyPublished { ItemId item; Date on; };
+// completes: the publication completes R10's delivery of an anonymous item whose raiser is
+// reached by public posting (profile "anonymous".delivery = posted); absent: it does not.
+struct ReplyPublished { ItemId item; Date on; std::optional<bool> completes; };
 struct ConferenceResultsPublished { ConferenceId conference; Date date; Date due; };
 struct CouncilSessionRecorded { UnitId unit; Date date; std::string reference; };
 struct VoterRequestRecorded { UnitId unit; std::uint32_t requesters = 0; std::uint32_t voters = 0; Date on; std::string reference; };

@@ -263,6 +263,9 @@ struct Opinion {
   std::string topic;
   std::vector<ItemId> items;
   std::vector<Attachment> attachments;  // evidence the raiser gave (issue 14)
+  bool name_withheld = false;      // the raiser's name is withheld from every public view
+  bool anonymous = false;          // no raiser at all (not an escalation): profile "anonymous"
+  std::string tracking_code;       // the public code a citizen quotes (Engine::track)
 };
 
 struct SpotAnswer {

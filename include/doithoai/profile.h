@@ -92,6 +92,19 @@ struct AttachmentRule {
   bool allows(std::string_view media_type) const;
 };
 
+// ---- Anonymous opinions (R04, R10; issue 14) ----
+// "anonymous": the channels through which an opinion with no raiser (no person, no
+// organization) is accepted, and how R10's delivery "to the person who raised it" is met for
+// its items: posted (the reply's public posting, R13, stands for it) or not_required (the
+// other recipients suffice). Absent: no anonymous opinion is accepted.
+enum class AnonymousDelivery : std::uint8_t { posted = 1, not_required = 2 };
+struct AnonymousRule {
+  std::vector<Channel> channels;
+  AnonymousDelivery delivery = AnonymousDelivery::posted;
+  std::string citation;
+  bool allows(Channel c) const;
+};
+
 struct Profile {
   std::string name;      // e.g. "hanoi-2200"
   std::string title;     // Vietnamese title
@@ -124,6 +137,7 @@ struct Profile {
   std::vector<ExtensionLimit> extension_limits;         // R12 caps; empty: no cap
   std::optional<ReplyReviewRule> reply_review;          // R13/R14 review; none: no review
   AttachmentRule attachments;                           // issue 14 evidence limits (defaults when absent)
+  std::optional<AnonymousRule> anonymous;               // R04/R10 anonymous opinions; none: refused
 
   nlohmann::json source;  // the document it was loaded from, for sections other layers read
 

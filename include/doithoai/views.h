@@ -201,6 +201,10 @@ struct Report {
   // Opinions raised in the period (R04, R05) and their items' standing as of as_of (R15)
   std::uint64_t opinions = 0;
   std::vector<Count> opinions_by_channel;
+  std::uint64_t opinions_anonymous = 0;      // no raiser (profile "anonymous"; issue 14)
+  std::uint64_t opinions_name_withheld = 0;  // raiser known to the office, name withheld
+  std::uint64_t items_anonymous = 0;         // items of those opinions raised in the period
+  std::uint64_t items_name_withheld = 0;
   Tally items;
   std::uint64_t answered_on_spot = 0;
   std::uint64_t replied = 0;
@@ -398,6 +402,44 @@ struct PublicItem {
 DOITHOAI_API std::vector<PublicItem> public_feed(const State& state, const Profile& profile, UnitId unit,
                                                  std::size_t limit = 100);
 DOITHOAI_API nlohmann::json public_feed_to_json(const std::vector<PublicItem>& feed);
+
+// ---- Tracking lookup (issue 14; R04, R13): an opinion's public status by its code ----
+// Every opinion has a tracking code "<unit>-<year>-<number>" (Opinion::tracking_code;
+// docs/rules.md "Tracking code"), which the citizen quotes without an account. The lookup
+// shows what anyone may see: the unit, channel, date, the raiser as the public feed names
+// them (a withheld name never), and per item its topic, status, deadline and agency; the
+// item's text, answer and reply only once the item is public (its reply published, or its
+// on-the-spot answer in published conference results), redacted as in the public feed.
+// Codes are sequential, so nothing here is more than anyone may see.
+struct TrackedItem {
+  ItemId id;
+  std::string topic;
+  std::string topic_label;
+  ItemStatus status = ItemStatus::open;
+  std::optional<Date> deadline;
+  std::string agency;
+  std::optional<Date> published_on;  // none: not public yet (text, answer and reply empty)
+  std::string text;                  // redacted, when public
+  std::string answer;                // an on-the-spot answer's gist, redacted, when public
+  std::optional<PublicReply> reply;  // the published reply, redacted
+};
+struct Tracking {
+  std::string code;
+  OpinionId opinion;
+  UnitId unit;
+  std::string unit_name;
+  Channel channel = Channel::letter;
+  Date raised_on;
+  std::string raised_by;  // as the public feed names the raiser
+  std::vector<TrackedItem> items;
+};
+// On a state: Error(invalid_argument) for a malformed code, Error(not_found) for a
+// well-formed code no opinion of the state has (ASCII letters match in either case).
+DOITHOAI_API Tracking track(const State& state, const Profile& profile, std::string_view code);
+// On the engine's live state, or as of the end of a past local day (the state
+// Engine::state_as_of gives for that day; an opinion submitted later is not_found).
+DOITHOAI_API Tracking track(const Engine& engine, std::string_view code, std::optional<Date> as_of = std::nullopt);
+DOITHOAI_API nlohmann::json tracking_to_json(const Tracking& t);
 
 struct ResultsPublication {
   ConferenceId conference;

@@ -161,6 +161,8 @@ def kind_of(field: str, t: str) -> str:
         return "text"
     if t == "bool":
         return "bool"
+    if t == "bool | None":  # an optional flag (SubmitOpinion.withhold_name): None is "not asked"
+        return "optbool"
     if t == "list[ItemSpec]":
         return "items"
     if t.startswith("Place"):
@@ -195,6 +197,7 @@ MUTATIONS = {
     "enum": [("unknown name", "no_such_value", IA), ("int", 1, T), ("None", None, T), ("bytes", b"letter", T),
              ("capitals", "LETTER", IA), ("lone surrogate", "\udc00", IA)],
     "bool": [("int 1", 1, T), ("int 0", 0, T), ("str", "true", T), ("str false", "false", T), ("None", None, T)],
+    "optbool": [("int 1", 1, T), ("int 0", 0, T), ("str", "true", T), ("str false", "false", T), ("list", [True], T)],
     "items": [("str", "land", T), ("int", 3, T), ("list of int", [1], T), ("tuple with a number text", [("land", 7)], T),
               ("tuple with bytes", [("land", b"x")], T), ("dict with a number topic", [{"topic": 7, "text": "x"}], T),
               ("dict with a non-str key", [{1: "x"}], T), ("one-tuple", [("land",)], IA),

@@ -17,6 +17,8 @@ void Applier::operator()(const ev::OpinionSubmitted& e) {
   o.item_count = static_cast<std::uint32_t>(e.items.size());
   o.topic = s.topic_id(e.topic);
   o.channel = e.channel;
+  if (e.name_withheld.value_or(false)) o.flags |= kOpinionNameWithheld;  // issue 14
+  // The tracking code is the frozen formula's (views/track.h): nothing to store.
   if (s.opinions.size() <= e.opinion.value) {
     reserve_big(s.opinions, e.opinion.value + 1);
     s.opinions.resize(e.opinion.value + 1);

@@ -717,6 +717,14 @@ const std::unordered_map<std::string, Method>& methods() {
       const std::size_t limit = a.count("limit", 100);
       return e.engine->read([&](const State& s) { return public_feed_to_json(public_feed(s, e.engine->profile(), u, limit)); });
     };
+    // Issue 14: the public status of an opinion by its tracking code (as_of: a past day).
+    t["track"] = [](dt_engine& e, const Args& a) {
+      a.allow({"code", "as_of"});
+      if (!a.has("code")) invalid("track: code is required");
+      const std::string code = a.text("code");
+      return tracking_to_json(a.has("as_of") ? track(*e.engine, code, a.date("as_of"))
+                                             : track(*e.engine, code));
+    };
     t["results_publication"] = [](dt_engine& e, const Args& a) {
       a.allow({"unit", "as_of"});
       return results_publication_json(results_publication(*e.engine, a.id<UnitId>("unit"), a.date("as_of", true)));

@@ -171,6 +171,9 @@ struct Decider {
   void operator()(const cmd::RecordSatisfaction& c);
   // ---- evidence: src/rules/evidence.cpp (issue 14; R04, R10, R14) ----
   void evidence(const std::vector<Attachment>& v) const;
+  // ---- public: names withheld, anonymous opinions, tracking codes (issue 14): src/rules/public.cpp ----
+  void anonymous_channel(Channel c) const;
+  std::string tracking_code(UnitId unit, const Date& raised_on, OpinionId id) const;
 
   // Commands of the views layer (publication, council sessions, voter requests): src/views/.
   template <class C>

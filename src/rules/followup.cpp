@@ -1,6 +1,7 @@
 // Rules of intake and follow-up: R04/R05 opinions and their items, R09 assignment, R10 written replies and their deliveries, R11 escalation and intake decisions, R12 extensions.
 // Tests: tests/test_rules_followup.cpp. Shared checks: decider.h.
 #include "rules/decider.h"
+#include "views/track.h"
 
 namespace doithoai::detail::rules {
 
@@ -8,8 +9,10 @@ namespace doithoai::detail::rules {
 void Decider::operator()(const cmd::SubmitOpinion& c) {
   active_unit(c.unit);
   if (c.channel == Channel::escalation) invalid("escalation opinions are created by Escalate only");
-  if (static_cast<bool>(c.raised_by) == static_cast<bool>(c.raised_by_org))
+  const bool anonymous = !c.raised_by && !c.raised_by_org;
+  if (c.raised_by && c.raised_by_org)
     invalid("an opinion is raised by exactly one person or one organization (R04)");
+  if (anonymous) anonymous_channel(c.channel);
   if (c.raised_by) person(c.raised_by, "person");
   if (c.raised_by_org && !s.has_org(c.raised_by_org)) missing("organization", c.raised_by_org.value);
   // R04/R19: the heads, office and front of the opinion's unit or of any unit above it enter
@@ -67,8 +70,13 @@ void Decider::operator()(const cmd::SubmitOpinion& c) {
   out.result.id = id.value;
   for (std::size_t k = 0; k < c.items.size(); ++k)
     out.result.items.push_back(ItemId(first.value + static_cast<std::uint32_t>(k)));
-  emit(ev::OpinionSubmitted{id, first, c.unit, c.conference, c.channel, c.raised_by, c.raised_by_org,
-                            UnitId(), raised, topic, c.items, deadline, place, c.attachments});
+  ev::OpinionSubmitted e{id, first, c.unit, c.conference, c.channel, c.raised_by, c.raised_by_org,
+                        UnitId(), raised, topic, c.items, deadline, place, c.attachments};
+  if (c.withhold_name.value_or(false) && !anonymous) e.name_withheld = true;
+  // The tracking code is the frozen formula's (views/track.h, Decider::tracking_code): a
+  // function of this event's own fields, so it is not recorded (it would add ~16 bytes to every
+  // opinion of the log; docs/design-notes.md "Tracking codes").
+  emit(std::move(e));
 }
 
 // ---- follow-up ----
@@ -135,9 +143,15 @@ void Decider::operator()(const cmd::RecordDelivery& c) {
   if (rep.delivered & bit) transition("the reply was already delivered to " + std::string(to_string(c.recipient)));
   const Date on = when(c.on, "on");
   if (on < date_of(rep.date)) invalid("delivered before the reply was written");
-  std::uint8_t need = 0;
-  for (Recipient x : p.reply_recipients) need |= static_cast<std::uint8_t>(1u << (static_cast<int>(x) - 1));
-  emit(ev::ReplyDelivered{c.item, c.recipient, on, ((rep.delivered | bit) & need) == need});
+  // R10 for anonymous opinions (issue 14): no raiser to deliver to; the profile's
+  // "anonymous".delivery says whether the reply's public posting stands for it.
+  const DeliveryNeed need = delivery_need(s, p, c.item.value);
+  if (c.recipient == Recipient::raiser && is_anonymous(s.opinions[r.opinion]))
+    invalid("item " + id_str(c.item.value) + " comes from an anonymous opinion: there is no raiser to deliver to (" +
+            (need.posting ? "its reply reaches the raiser by public posting: PublishReply" : "the profile requires no delivery to the raiser") +
+            ", R10)");
+  const bool posted = !need.posting || s.view.reply_published_on(c.item.value) != kNoDay;
+  emit(ev::ReplyDelivered{c.item, c.recipient, on, ((rep.delivered | bit) & need.recipients) == need.recipients && posted});
 }
 void Decider::operator()(const cmd::Escalate& c) {
   const ItemRec& r = item(c.item);

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "common.h"
+#include "track.h"
 #include "doithoai/error.h"
 #include "doithoai/views.h"
 
@@ -73,7 +74,7 @@ struct Selection {
     const std::int32_t dl = s.items[e].deadline;
     return dl == kNoDay || dl >= as_of ? Standing::not_yet_due : Standing::overdue;
   }
-  std::string text(std::string_view t) const { return pub ? red->redact(t) : std::string(t); }
+  std::string text(std::uint32_t id, std::string_view t) const { return pub ? public_text(s, *red, id, t) : std::string(t); }
   std::string raiser(std::uint32_t id) const {
     if (pub) return raiser_public(s, *red, id);
     const OpinionRec& op = s.opinions[s.items[id].opinion];
@@ -123,7 +124,7 @@ json detail::export_items_json(const State& state, const Profile& profile, const
     x["raised_by"] = sel.raiser(id);
     x["topic"] = s.topics[r.topic];
     x["topic_label"] = label_of(profile.topics, s.topics[r.topic]);
-    x["text"] = sel.text(s.text().view(r.text));
+    x["text"] = sel.text(id, s.text().view(r.text));
     x["status"] = std::string(to_string(r.status));
     x["standing"] = std::string(to_string(sel.standing(id)));
     x["raised_on"] = jday(r.raised_on);
@@ -140,14 +141,14 @@ json detail::export_items_json(const State& state, const Profile& profile, const
     if (const ReplyRec* rep = sel.reply(id)) {
       x["reply"] = {{"number", s.text().str(rep->number)}, {"date", jday(rep->date)},
                     {"agency", rep->agency ? s.agencies[rep->agency.value].name : std::string()},
-                    {"text", sel.text(s.text().view(rep->text))}};
+                    {"text", sel.text(id, s.text().view(rep->text))}};
       // Evidence (issue 14): public exports list the public attachments only (R13), names
       // redacted; internal ones every attachment with its publishable flag. Absent when none.
       if (!s.attachments.replies.empty()) {
         json at = json::array();
         for (const Attachment& a : AttachmentTables::of(s.attachments.replies, r.reply)) {
           if (sel.pub && !s.attachment_public(r.reply, a)) continue;
-          json t = {{"name", sel.text(a.name)}, {"media_type", a.media_type}, {"size", a.size}, {"sha256", a.sha256}};
+          json t = {{"name", sel.text(id, a.name)}, {"media_type", a.media_type}, {"size", a.size}, {"sha256", a.sha256}};
           if (!sel.pub) t["publishable"] = a.publishable;
           at.push_back(std::move(t));
         }
@@ -288,7 +289,7 @@ std::size_t detail::export_items_csv(const State& state, const Profile& profile,
     w.text(s.topics[r.topic]);
     w.text(o.item ? label_of(profile.topics, s.topics[r.topic]) : topic_labels[r.topic]);
     if (sel.pub) {
-      scratch = sel.text(s.text().view(r.text));
+      scratch = sel.text(id, s.text().view(r.text));
       w.text(scratch, true);
     } else {
       w.text(s.text().view(r.text), true);
@@ -311,7 +312,7 @@ std::size_t detail::export_items_csv(const State& state, const Profile& profile,
       w.text(s.text().view(rep->number));
       w.day(rep->date);
       if (sel.pub) {
-        scratch = sel.text(s.text().view(rep->text));
+        scratch = sel.text(id, s.text().view(rep->text));
         w.text(scratch, true);
       } else {
         w.text(s.text().view(rep->text), true);
@@ -362,13 +363,13 @@ json detail::export_open311(const State& state, const Profile& profile, const Ex
     std::string notes = status_label(s.items[sel.eff(id)].status);
     if (const ReplyRec* rep = sel.reply(id))
       notes = "Văn bản số " + s.text().str(rep->number) + " ngày " + iso_day(rep->date) + ": " +
-              sel.text(s.text().view(rep->text));
+              sel.text(id, s.text().view(rep->text));
     else if (const ItemCold* c = s.cold_of(id); c && c->answer && (!sel.pub || since != kNoDay))
-      notes = "Đã trả lời tại hội nghị: " + sel.text(c->answer->gist);
+      notes = "Đã trả lời tại hội nghị: " + sel.text(id, c->answer->gist);
     x["status_notes"] = notes;
     x["service_name"] = label_of(profile.topics, s.topics[r.topic]);
     x["service_code"] = s.topics[r.topic];
-    x["description"] = sel.text(s.text().view(r.text));
+    x["description"] = sel.text(id, s.text().view(r.text));
     x["agency_responsible"] = r.agency ? json(s.agencies[r.agency.value].name) : json(nullptr);
     x["service_notice"] = notice;
     x["requested_datetime"] = at(r.raised_on, "00:00:00");
@@ -384,7 +385,7 @@ json detail::export_open311(const State& state, const Profile& profile, const Ex
     if (!s.places.of_item.empty())
       if (auto pl = s.places.of_item.find(id); pl != s.places.of_item.end()) {
         const std::string_view raw = s.text().view(pl->second.address);
-        const std::string shown = sel.text(raw);
+        const std::string shown = sel.text(id, raw);
         if (shown == raw) {
           x["lat"] = from_e7(pl->second.lat7);
           x["long"] = from_e7(pl->second.lon7);
@@ -468,7 +469,7 @@ std::string detail::export_ical(const State& state, const Profile& profile, Agen
     ical_line(out, "DTSTART;VALUE=DATE:" + compact_day(r.deadline));
     ical_line(out, "DTEND;VALUE=DATE:" + compact_day(r.deadline + 1));
     ical_line(out, "SUMMARY:" + ical_text("Hạn trả lời nội dung #" + std::to_string(i) + ": " + topic));
-    std::string desc = sel.text(s.text().view(r.text)) + "\nĐơn vị: " + s.units[r.raised_in.value].value.name;
+    std::string desc = sel.text(static_cast<std::uint32_t>(i), s.text().view(r.text)) + "\nĐơn vị: " + s.units[r.raised_in.value].value.name;
     if (r.original_deadline != kNoDay && r.original_deadline != r.deadline)
       desc += "\nHạn ban đầu: " + iso_day(r.original_deadline) + "; đã gia hạn " + std::to_string(r.extensions) + " lần";
     ical_line(out, "DESCRIPTION:" + ical_text(desc));

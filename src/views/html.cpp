@@ -246,6 +246,8 @@ th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjus
   };
   card("Hội nghị đối thoại", "Conferences", T.num(r.conferences));
   card("Ý kiến, kiến nghị", "Opinions", T.num(r.opinions));
+  card("Ý kiến ẩn danh", "Anonymous opinions", T.num(r.opinions_anonymous));
+  card("Ý kiến giữ kín tên", "Name withheld", T.num(r.opinions_name_withheld));
   card("Nội dung", "Items", T.num(r.items.items));
   card("Đã giải quyết", "Resolved", T.num(r.items.resolved));
   card("Còn tồn", "Outstanding", T.num(r.items.outstanding));

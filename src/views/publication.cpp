@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "common.h"
+#include "track.h"
 #include "doithoai/error.h"
 #include "doithoai/views.h"
 
@@ -24,6 +25,9 @@ std::int32_t public_since(const StateImpl& s, std::uint32_t id) {
 
 std::string raiser_public(const StateImpl& s, const Redactor& red, std::uint32_t item) {
   const OpinionRec& o = s.opinions[s.items[item].opinion];
+  // Name withheld on this opinion (issue 14): never shown outside the office, whatever the
+  // raiser's general consent; an anonymous opinion has no one to name.
+  if (name_withheld(o) || is_anonymous(o)) return kWithheldLabel;
   if (o.raised_by_org) return s.organizations[o.raised_by_org.value].name;
   if (o.raised_by) return red.public_name(o.raised_by);
   if (o.from_unit) return s.units[o.from_unit.value].value.name;
@@ -38,7 +42,7 @@ PublicItem public_item(const StateImpl& s, const Profile& p, const Redactor& red
   x.unit_name = s.units[r.raised_in.value].value.name;
   x.topic = s.topics[r.topic];
   x.topic_label = label_of(p.topics, x.topic);
-  x.text = red.redact(s.text().view(r.text));
+  x.text = public_text(s, red, id, s.text().view(r.text));
   x.status = r.status;
   x.raised_by = raiser_public(s, red, id);
   x.raised_on = date_of(r.raised_on);
@@ -51,7 +55,7 @@ PublicItem public_item(const StateImpl& s, const Profile& p, const Redactor& red
     pr.number = s.text().str(rep.number);
     pr.date = date_of(rep.date);
     pr.agency = rep.agency ? s.agencies[rep.agency.value].name : std::string();
-    pr.text = red.redact(s.text().view(rep.text));
+    pr.text = public_text(s, red, id, s.text().view(rep.text));
     // Evidence (issue 14, R13): the publishable attachments of a published reply only.
     if (!s.attachments.replies.empty())
       for (const Attachment& a : AttachmentTables::of(s.attachments.replies, r.reply))
@@ -61,7 +65,7 @@ PublicItem public_item(const StateImpl& s, const Profile& p, const Redactor& red
         }
     x.reply = std::move(pr);
   }
-  if (const ItemCold* c = s.cold_of(id); c && c->answer) x.answer = red.redact(c->answer->gist);
+  if (const ItemCold* c = s.cold_of(id); c && c->answer) x.answer = public_text(s, red, id, c->answer->gist);
   return x;
 }
 }  // namespace detail

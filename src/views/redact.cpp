@@ -692,6 +692,41 @@ std::string Redactor::public_name(PersonId person) const {
 std::string redact_numbers(std::string_view text) { return redact_numbers_impl(text, nullptr); }
 
 namespace detail {
+// Issue 14: the public text of an item whose raiser withheld their name on its opinion. The
+// Redactor keeps a consenting person's name; here the opinion wins: the raiser's registered
+// name and address (two words or more, folded as the Redactor folds) are removed as well.
+std::string public_text(const StateImpl& s, const Redactor& red, std::uint32_t item, std::string_view text) {
+  std::string out = red.redact(text);
+  const OpinionRec& o = s.opinions[s.items[item].opinion];
+  if (!name_withheld(o) || !o.raised_by || !s.has_person(o.raised_by)) return out;
+  const Person& p = s.persons[o.raised_by.value].value;
+  if (!p.consent_public) return out;  // a non-consenting raiser was redacted already
+  for (const auto& [phrase, token] : {std::pair<const std::string&, const char*>{p.name, kName}, {p.address, kAddress}}) {
+    const auto target = words(phrase);
+    if (target.size() < 2) continue;
+    const auto ws = words(out);
+    std::string next;
+    std::size_t copied = 0;
+    for (std::size_t i = 0; i + target.size() <= ws.size();) {
+      bool match = true;
+      for (std::size_t k = 0; match && k < target.size(); ++k) match = ws[i + k].folded == target[k].folded;
+      if (!match) {
+        ++i;
+        continue;
+      }
+      next.append(out, copied, ws[i].begin - copied);
+      next += token;
+      copied = ws[i + target.size() - 1].end;
+      i += target.size();
+    }
+    if (copied) {
+      next.append(out, copied, std::string::npos);
+      out = std::move(next);
+    }
+  }
+  return out;
+}
+
 // src/similar.h: the words duplicate suggestions compare, folded as the redaction folds them.
 std::vector<std::string> folded_words(std::string_view text) {
   std::vector<std::string> out;

@@ -158,6 +158,8 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
     if (!in_period(o.raised_on)) continue;
     ++rep.opinions;
     ++by_channel[static_cast<int>(o.channel)];
+    if (is_anonymous(o)) ++rep.opinions_anonymous;        // issue 14
+    else if (name_withheld(o)) ++rep.opinions_name_withheld;
     ++rep.trend[month_of[o.raised_on - from]].opinions;
   }
   for (int c = 1; c <= 9; ++c)
@@ -208,6 +210,8 @@ Report make_report(const State& state, const Profile& profile, const Calendar& c
     if (r.status == ItemStatus::merged) ++rep.merged;
     if (r.reopened) ++rep.reopened_items;
     if (s.opinions[r.opinion].channel == Channel::escalation) ++rep.received_by_escalation;
+    if (is_anonymous(s.opinions[r.opinion])) ++rep.items_anonymous;  // issue 14
+    else if (name_withheld(s.opinions[r.opinion])) ++rep.items_name_withheld;
     if (resolved_as_of(s, eff_id, asof)) {
       // How it was resolved, whether or not the Front has closed it since.
       switch (resolution_of(s, eff_id)) {

@@ -7,6 +7,7 @@
 #include "../rules.h"
 #include "../state_impl.h"
 #include "../text.h"
+#include "track.h"
 
 namespace doithoai::detail {
 namespace {
@@ -41,13 +42,28 @@ void decide_view_command(const DecideInput& in, const cmd::PublishReply& c, Deci
   const ItemRec& r = s.items[c.item.value];
   if (!s.is_head_or_office(in.actor, r.unit))
     deny("only the heads of unit " + std::to_string(r.unit.value) + " or their office may publish replies (R13, R19)");
-  if (r.status != ItemStatus::replied && r.status != ItemStatus::closed)
+  // R10 for anonymous opinions (issue 14): where the profile says their raiser is reached by
+  // public posting, a written (and, under review, approved) reply is published before it is
+  // "replied", and the posting completes it once the other recipients have it.
+  const DeliveryNeed need = delivery_need(s, in.profile, c.item.value);
+  const bool posting = need.posting && r.status == ItemStatus::reply_written && r.reply &&
+                       s.replies[r.reply - 1].review != 1;
+  if (r.status != ItemStatus::replied && r.status != ItemStatus::closed && !posting)
     transition("the item is " + std::string(to_string(r.status)) +
-               "; only replied or closed items are published (R13)");
+               "; only replied or closed items are published (R13)" +
+               (need.posting && r.status == ItemStatus::reply_written
+                    ? std::string("; the draft reply awaits review (R13, R14)")
+                    : std::string()));
   if (s.view.reply_published_on(c.item.value) != kNoDay) transition("the reply is already published");
   const Date on = when(in, c.on, "on");
   if (on < date_of(r.raised_on)) invalid("published before the item was raised");
-  out.events.emplace_back(ev::ReplyPublished{c.item, on});
+  ev::ReplyPublished e{c.item, on, std::nullopt};
+  if (posting) {
+    const ReplyRec& rep = s.replies[r.reply - 1];
+    if (on < date_of(rep.date)) invalid("published before the reply was written");
+    if ((rep.delivered & need.recipients) == need.recipients) e.completes = true;
+  }
+  out.events.emplace_back(std::move(e));
 }
 
 void decide_view_command(const DecideInput& in, const cmd::PublishConferenceResults& c, Decision& out) {
@@ -133,6 +149,14 @@ void apply_view_event(StateImpl& s, const ev::ReplyPublished& e) {
   grow(s.view.reply_published, e.item.value + 1);
   s.view.reply_published[e.item.value] = day_of(e.on);
   s.view.published_items.push_back(e.item.value);
+  if (e.completes.value_or(false)) {  // issue 14: the posting completes an anonymous item's reply
+    ItemRec& r = s.items[e.item.value];
+    ReplyRec& p = s.replies[r.reply - 1];
+    p.completed_on = day_of(e.on);
+    r.status = ItemStatus::replied;
+    r.resolved_on = p.completed_on;
+    s.reindex(e.item.value);
+  }
 }
 
 void apply_view_event(StateImpl& s, const ev::ConferenceResultsPublished& e) {

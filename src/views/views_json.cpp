@@ -76,7 +76,8 @@ json report_to_json(const Report& r) {
   conf["results_published_late"] = r.results_published_late;
   conf["results_unpublished_overdue"] = r.results_unpublished_overdue;
   j["conferences"] = conf;
-  j["opinions"] = {{"total", r.opinions}, {"by_channel", counts(r.opinions_by_channel)}};
+  j["opinions"] = {{"total", r.opinions}, {"by_channel", counts(r.opinions_by_channel)},
+                   {"anonymous", r.opinions_anonymous}, {"name_withheld", r.opinions_name_withheld}};
   json items = tally(r.items);
   items["answered_on_spot"] = r.answered_on_spot;
   items["replied"] = r.replied;
@@ -87,6 +88,8 @@ json report_to_json(const Report& r) {
   items["received_by_escalation"] = r.received_by_escalation;
   items["resolved_in_period"] = r.resolved_in_period;
   items["backlog_outstanding"] = r.backlog_outstanding;
+  items["anonymous"] = r.items_anonymous;
+  items["name_withheld"] = r.items_name_withheld;
   j["items"] = items;
   json topics = json::array();
   for (const auto& t : r.by_topic) {

@@ -203,6 +203,17 @@ int main() {
       CHECK(dt_try_call(m, method, nullptr, &out, nullptr) == DT_WOULD_BLOCK);
     CHECK(call(m, "last_seq", nullptr) == "1");  // nothing was imported
     CHECK(std::string(dt_status_name(DT_WOULD_BLOCK)) == "would_block");
+    // track (issue 14; R04, R13): hostile codes and arguments, nothing changed.
+    CHECK(dt_call(m, "track", "{}", &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "track", "{\"code\": 5}", &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "track", "{\"code\": \"1-22-1\"}", &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "track", "{\"code\": \"1-2022-99999999999\"}", &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "track", "{\"code\": \"1-2022-000001\\u0000\"}", &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "track", "{\"code\": \"1-2022-000001\", \"extra\": 1}", &out, nullptr) == DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "track", "{\"code\": \"1-2022-000001\", \"as_of\": \"2022-13-01\"}", &out, nullptr) ==
+          DT_INVALID_ARGUMENT);
+    CHECK(dt_call(m, "track", "{\"code\": \"1-2022-999999\"}", &out, nullptr) == DT_NOT_FOUND);
+    CHECK(call(m, "last_seq", nullptr) == "1");
     // similar_items (R07 at intake): a unit without items suggests nothing; bad arguments.
     CHECK(call(m, "similar_items", "{\"unit\": 1, \"text\": \"Đường ngõ 5\"}") == "[]");
     CHECK(dt_call(m, "similar_items", "{\"unit\": 99, \"text\": \"x\"}", &out, nullptr) == DT_NOT_FOUND);

@@ -79,6 +79,11 @@ check report_html 0 report bode.db --unit HN-LB-BD --period 2022 --format html -
 check overdue 0 overdue bode.db --as-of 2022-11-01
 check overdue_json 0 overdue bode.db --as-of 2022-10-31 --format json
 check history 0 history bode.db 22
+# tracking codes (issue 14): the public status by code, either case; malformed 5, unknown 3
+check track 0 track bode.db HN-LB-BD-2022-000001
+check track_json 0 track bode.db hn-lb-bd-2022-000001 --format json --as-of 2022-10-01
+check track_malformed 5 track bode.db HN-LB-BD-22-1
+check track_unknown 3 track bode.db HN-LB-BD-2022-999999
 # Reply templates (docs/templates.md): listed, rendered from the state; records nothing.
 check template_list 0 template bode.db
 check template_reply 0 template bode.db tra_loi --item 22 --values '{"signer": "KT. CHỦ TỊCH\nNguyễn Văn Luyện", "number": "125/UBND-ĐC", "date": "20/10/2022", "answer": "Đã thay bóng đèn ngày 15/10/2022."}'

@@ -174,6 +174,66 @@ def test_public_views_validate(world):
     assert st == 400 and err["error"]["code"] == "invalid_argument"
 
 
+def test_R13_public_track_by_code_redacted_and_hostile_codes(world):
+    """Issue 14: GET /v1/public/track/{code} needs no key, shows the public status only
+    (redacted, no unpublished text), honours as_of, and answers hostile codes 400/404."""
+    s = world["server"]
+    _, opinion, _ = request(s, "GET", f"/v1/opinions/{world['opinion']}", key="ward")
+    code = opinion["tracking_code"]
+    assert code == f"{BD}-2022-{world['opinion']:06d}"
+    assert opinion["name_withheld"] is False and opinion["anonymous"] is False
+    st, t, _ = request(s, "GET", f"/v1/public/track/{code}")
+    assert st == 200 and t["code"] == code and t["opinion"] == world["opinion"]
+    assert [i["id"] for i in t["items"]] == [world["item1"], world["item2"]]
+    first, second = t["items"]
+    assert first["status"] == "replied" and first["reply"]["text"] == "Đã trả lời"
+    assert second["status"] == "open" and second["text"] == "" and second["reply"] is None
+    text = json.dumps(t, ensure_ascii=False)
+    assert "Bí Mật" not in text and "0912345678" not in text and "Nội bộ" not in text
+    assert t["raised_by"] == "Người dân (ẩn danh)"
+    # as of a past day: not submitted yet
+    st, err, _ = request(s, "GET", f"/v1/public/track/{code}", query={"as_of": "2022-09-29"})
+    assert st == 404 and err["error"]["code"] == "not_found"
+    st, same, _ = request(s, "GET", f"/v1/public/track/{code}", query={"as_of": "2022-09-30"})
+    assert st == 200 and same == t
+    # a name withheld, an anonymous mailbox letter
+    r = cmd(s, "ward", {"type": "submit_opinion", "unit": BD, "channel": "letter", "raised_by": CITIZEN,
+                        "withhold_name": True, "items": [{"topic": "land", "text": "Giữ kín tên"}]})
+    _, o2, _ = request(s, "GET", f"/v1/opinions/{r['id']}", key="ward")
+    assert o2["name_withheld"] is True and o2["raised_by"] == CITIZEN
+    r = cmd(s, "ward", {"type": "submit_opinion", "unit": BD, "channel": "mailbox",
+                        "items": [{"topic": "land", "text": "Thư không ký tên"}]})
+    _, o3, _ = request(s, "GET", f"/v1/opinions/{r['id']}", key="ward")
+    assert o3["anonymous"] is True
+    st, t3, _ = request(s, "GET", f"/v1/public/track/{o3['tracking_code'].lower()}")
+    assert st == 200 and t3["channel"] == "mailbox"
+    st, err, _ = request(s, "POST", "/v1/commands", key="ward", body={"command": {
+        "type": "submit_opinion", "unit": BD, "channel": "letter", "items": [{"topic": "land", "text": "x"}]}})
+    assert st == 400 and "anonymous" in err["error"]["message"]
+    st, err, _ = request(s, "POST", "/v1/commands", key="ward", body={"command": {
+        "type": "submit_opinion", "unit": BD, "channel": "letter", "raised_by": CITIZEN, "withhold_name": "yes",
+        "items": [{"topic": "land", "text": "x"}]}})
+    assert st == 400
+    # hostile codes: malformed 400, unknown 404, nothing changed
+    _, before, _ = request(s, "GET", "/v1/items", key="boot")
+    for bad in ["x", "3-22-000001", "3-2022-", "3-2022-1x", "3-2022-" + "9" * 40, "a" * 300 + "-2022-000001",
+                "3-2022-000001\u0001", "3-2022-0"]:
+        st, err, _ = request(s, "GET", "/v1/public/track/" + bad)
+        assert st == 400 and err["error"]["code"] == "invalid_argument", bad
+    for unknown in [f"{BD}-2022-999999", f"{GL}-2022-{world['opinion']:06d}", f"{BD}-2021-{world['opinion']:06d}"]:
+        st, err, _ = request(s, "GET", "/v1/public/track/" + unknown)
+        assert st == 404 and err["error"]["code"] == "not_found", unknown
+    reply = s.request("GET", "/v1/public/track/3-2022-%C3%28")  # invalid UTF-8 once decoded
+    validate("GET", "/v1/public/track/x", reply.status, reply.headers.get("content-type", ""), reply.body)
+    assert reply.status == 400
+    st, err, _ = request(s, "GET", f"/v1/public/track/{code}", query={"as_of": "2022-13-45"})
+    assert st == 400
+    st, err, _ = request(s, "GET", f"/v1/public/track/{code}", query={"unit": 3})
+    assert st == 400
+    _, after, _ = request(s, "GET", "/v1/items", key="boot")
+    assert after == before
+
+
 def test_hostile_queries_and_bodies_change_nothing(world):
     s = world["server"]
     _, before, _ = request(s, "GET", "/v1/items", key="boot")

@@ -584,6 +584,31 @@ int cmd_verify(const Args& a) {
 
 // ---- history -----------------------------------------------------------------------------
 
+// Issue 14 (R04, R13): an opinion's public status by its tracking code, as the public sees it.
+int cmd_track(const Args& a) {
+  const std::string format = format_arg(a, {"text", "json"});
+  Opened o = open_engine_on(a, a.positional[0]);
+  std::optional<Date> as_of;
+  if (auto d = a.get("--as-of")) as_of = date_arg(*d, "--as-of");
+  const Tracking t = track(*o.engine, a.positional[1], as_of);
+  if (format == "json") {
+    emit(a, tracking_to_json(t).dump(2) + "\n");
+    return 0;
+  }
+  std::ostringstream out;
+  out << t.code << " — " << t.unit_name << ", " << format_date(t.raised_on) << ", " << to_string(t.channel) << ", "
+      << t.raised_by << "\n";
+  for (const auto& x : t.items) {
+    out << "  #" << x.id.value << " " << x.topic_label << ": " << to_string(x.status);
+    if (x.deadline) out << ", hạn " << format_date(*x.deadline);
+    if (!x.agency.empty()) out << ", " << x.agency;
+    out << "\n";
+    if (x.reply) out << "    Văn bản số " << x.reply->number << " ngày " << format_date(x.reply->date) << ": " << x.reply->text << "\n";
+  }
+  emit(a, out.str());
+  return 0;
+}
+
 int cmd_history(const Args& a) {
   const std::string format = format_arg(a, {"text", "json"});
   Opened o = open_engine_on(a, a.positional[0]);
@@ -799,6 +824,13 @@ std::vector<Command>& commands() {
        "  --format F    text (default: seq, local date and time, type, actor, data) or json (lines)\n"
        "  --output FILE write there instead of stdout\n",
        {"--format=", "--output="}, 2, 2, cmd_history},
+      {"track", "STORE CODE", "an opinion's public status by its tracking code (R04, R13)",
+       "CODE: the opinion's tracking code, e.g. BD-2022-000123 (either case). Shows what the\n"
+       "public may see, redacted like the public feed (docs/rules.md \"Tracking code\").\n"
+       "  --as-of DATE  as of the end of that day (default: now)\n"
+       "  --format F    text (default) or json (doithoai.tracking/1)\n"
+       "  --output FILE write there instead of stdout\n",
+       {"--as-of=", "--format=", "--output="}, 2, 2, cmd_track},
       {"template", "STORE [KEY]", "render a reply template (R08, R10-R12) or list the templates",
        "Without KEY, lists the templates of the store's profile (key, kind, topic, title).\n"
        "With KEY, renders it from the store's state and prints the text; records nothing: pass\n"

@@ -117,6 +117,8 @@ std::string report_text(const Report& r) {
 
   o << "2. Ý kiến, kiến nghị: " << r.opinions << " ý kiến, " << r.items.items << " nội dung\n";
   counts(o, "Theo kênh tiếp nhận", r.opinions_by_channel);
+  o << "  Ẩn danh " << r.opinions_anonymous << " ý kiến (" << r.items_anonymous << " nội dung); giữ kín tên người nêu "
+    << r.opinions_name_withheld << " ý kiến (" << r.items_name_withheld << " nội dung)\n";
   o << "  Đã giải quyết " << r.items.resolved << " (trả lời tại hội nghị " << r.answered_on_spot << ", trả lời bằng văn bản "
     << r.replied << ", chuyển cấp trên " << r.handed_on << ", kết thúc " << r.closed << "); còn tồn "
     << r.items.outstanding << " (chưa đến hạn " << r.items.not_yet_due << ", quá hạn " << r.items.overdue << ")\n"

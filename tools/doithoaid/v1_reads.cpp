@@ -462,6 +462,19 @@ Response get_public_report(Context& ctx, Request& req) {
   return report_response(ctx, unit, period, q, "html");
 }
 
+// Issue 14 (R04, R13): an opinion's public status by its tracking code, with no key, redacted
+// like the public feed (the engine's track; docs/rules.md "Tracking code"). as_of: a past day.
+// A malformed code is 400, an unknown one 404.
+Response get_public_track(Context& ctx, Request& req) {
+  const Query q(req, {"as_of"});
+  const auto it = req.params.find("code");
+  const std::string code = it == req.params.end() ? std::string() : it->second;
+  if (!valid_utf8(code)) bad("tracking code: not valid UTF-8");
+  json args = {{"code", code}};
+  if (const auto d = q.date("as_of")) args["as_of"] = *d;
+  return json_response(call(ctx, "track", args));
+}
+
 }  // namespace
 
 void add_v1_read_routes(Router& router, Context& ctx) {
@@ -499,6 +512,7 @@ void add_v1_read_routes(Router& router, Context& ctx) {
              [c, feed_cache](Request& req) { return get_public_feed(*c, req, *feed_cache); });
   router.add("GET", "/v1/public/units/{id}/report.html", Access::open,
              [c](Request& req) { return get_public_report(*c, req); });
+  router.add("GET", "/v1/public/track/{code}", Access::open, [c](Request& req) { return get_public_track(*c, req); });
 }
 
 }  // namespace doithoaid::v1
