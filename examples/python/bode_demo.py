@@ -10,9 +10,16 @@ security & public order; culture & society). The conclusion: a notice to the age
 competent level (Long Biên district), complex matters extended with a written notice to the
 person who raised them, periodic reports to the Front, which supervises.
 
+Besides the seed, what citizens expect of such a system today (issue 14): an unsigned letter
+from the ward's suggestion mailbox (anonymous, R04) answered by public posting (R10, R13) and
+followed by its tracking code; a written reply with its evidence in an attachment store,
+published and verified (R20); and a raiser who rates the first reply on the market's sanitation
+"not satisfied", which puts it on the Front's supervision list until the Front reopens it (R14).
+
 Dates are replayed on a ManualClock under the built-in profile "hanoi-2200". The log is kept
 in memory, or in a SQLite file when a path is given (a new file: the demo writes the whole
-history; an existing one: it is reopened, verified and reported on). Run:
+history; an existing one: it is reopened, verified and reported on; evidence bytes go to the
+directory <path>.attachments). Run:
 
     PYTHONPATH=build/python python3 examples/python/bode_demo.py [bode.db]
 
@@ -22,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Sequence
 
 import doithoai as d
 
@@ -91,7 +98,8 @@ def print_report(e: d.Engine, unit: int, out: Callable[[str], None]) -> d.Report
 def run(out: Callable[[str], None] = print, path: Optional[str] = None) -> Dict[str, object]:
     clock = d.ManualClock(at(D(2022, 8, 9)))
     # In memory, or on a SQLite file (created when missing, replayed when it holds a log).
-    e = d.Engine("hanoi-2200", clock=clock, store=d.SqliteStore(path) if path else None)
+    evidence_store = d.DirectoryAttachmentStore(path + ".attachments") if path else d.MemoryAttachmentStore()
+    e = d.Engine("hanoi-2200", clock=clock, store=d.SqliteStore(path) if path else None, attachments=evidence_store)
     if e.last_seq:
         v = e.store.verify()
         out(f"{path}: {e.last_seq} sự kiện, chuỗi băm {'hợp lệ' if v.ok else 'HỎNG tại ' + str(v.first_bad)} "
@@ -184,6 +192,13 @@ def run(out: Callable[[str], None] = print, path: Optional[str] = None) -> Dict[
     out(f"Thông báo kết luận {notice.number} ngày {notice.issued_on:%d/%m/%Y} (hạn {notice.due:%d/%m/%Y}, "
         f"{'đúng hạn' if notice.on_time else 'muộn'}); hạn trả lời {e.conference(conf).reply_due:%d/%m/%Y}")
 
+    # ---- an unsigned letter from the suggestion mailbox (issue 14, R04): no raiser at all ----
+    letter = e.submit_opinion(office, bo_de, [("security", "Thư không ký tên: quán karaoke tổ 14 hát sau 22 giờ")],
+                              channel=d.Channel.mailbox)
+    anon_item = letter.items[0]
+    e.assign(office, anon_item, agencies[2])
+    code = e.opinion(letter.id).tracking_code
+
     # ---- the district handles the proposal under the same rules (R11) ----
     e.assign(district_office, proposal, district_tnmt)
 
@@ -193,9 +208,10 @@ def run(out: Callable[[str], None] = print, path: Optional[str] = None) -> Dict[
              notice_date=D(2022, 10, 25), reason="Liên quan nhiều ngành, cần xác minh nguồn gốc đất")
 
     # ---- written replies (R10): number, date, signer, four deliveries ----
-    def reply(it: int, day: dt.date, officer: int, actor: int, n: int) -> None:
+    def reply(it: int, day: dt.date, officer: int, actor: int, n: int, evidence: Sequence[d.Attachment] = ()) -> None:
         clock.set(at(day, 15))
-        e.write_reply(officer, it, f"{n}/TL-UBND", date=day, signer=officer, text="Trả lời bằng văn bản")
+        e.write_reply(officer, it, f"{n}/TL-UBND", date=day, signer=officer, text="Trả lời bằng văn bản",
+                      attachments=evidence)
         for r in d.Recipient:
             e.record_delivery(actor, it, r, on=day)
 
@@ -203,17 +219,40 @@ def run(out: Callable[[str], None] = print, path: Optional[str] = None) -> Dict[
     for n, it in enumerate(to_reply, start=1):
         reply(it, D(2022, 10, 10) + dt.timedelta(days=n % 18), officers[group_of[it]], office, n)
     reply(proposal, D(2022, 10, 28), district_officer, district_office, 900)
-    reply(late_item, D(2022, 11, 3), officers[group_of[late_item]], office, 901)
+    # The anonymous letter's reply reaches its writer by public posting (R10, R13: the
+    # profile's anonymous.delivery "posted"): a delivery to the raiser would be refused.
+    clock.set(at(D(2022, 10, 28), 15))
+    e.write_reply(officers[2], anon_item, "88/CAP-TH", signer=officers[2],
+                  text="Công an phường đã kiểm tra, yêu cầu cơ sở karaoke chấm dứt hoạt động sau 22 giờ")
+    for r in (d.Recipient.party_head, d.Recipient.government_head, d.Recipient.front_chair):
+        e.record_delivery(office, anon_item, r)
+    clock.set(at(D(2022, 10, 31)))
+    e.publish_reply(office, anon_item)
+    # The late reply carries its evidence: bytes into the store first, metadata in the event.
+    record = ("BIÊN BẢN KIỂM TRA\nĐường Ngọc Lâm: đã vá 12 ổ gà, hoàn trả mặt đường ngày 02/11/2022.\n"
+              "Đại diện Đội Trật tự đô thị, Tổ dân phố 13 và đơn vị thi công cùng ký.\n").encode()
+    evidence = d.Attachment("bien-ban-kiem-tra-duong-ngoc-lam.txt", "text/plain", len(record),
+                            evidence_store.put(record), publishable=True)
+    reply(late_item, D(2022, 11, 3), officers[group_of[late_item]], office, 901, [evidence])
+    e.publish_reply(office, late_item)
+
+    # ---- the raiser of the market's sanitation is not satisfied (issue 14; R10, R14) ----
+    market_raiser = e.opinion(e.item(reopened_item).opinion).raised_by
+    clock.set(at(D(2022, 11, 4)))
+    e.record_satisfaction(market_raiser, reopened_item, d.Satisfaction.not_satisfied,
+                          comment="Chợ vẫn bẩn, rác vẫn để qua đêm")
 
     # ---- the Front supervises (R14): a finding, a reopening, then closing what is resolved ----
     clock.set(at(D(2022, 11, 8)))
     e.record_finding(front, reopened_item, "Chợ vẫn mất vệ sinh sau khi trả lời", satisfactory=False)
     e.reopen(front, reopened_item, "Chưa xử lý dứt điểm")
     reply(reopened_item, D(2022, 11, 25), officers[group_of[reopened_item]], office, 902)
+    clock.set(at(D(2022, 11, 28)))
+    e.record_satisfaction(market_raiser, reopened_item, d.Satisfaction.satisfied, comment="Chợ đã sạch")
     reply(complex_item, D(2022, 12, 12), officers[group_of[complex_item]], office, 903)
     clock.set(at(D(2022, 12, 20)))
     closed = 0
-    for it in all_items:
+    for it in all_items + [anon_item]:
         if d.is_resolved(e.item_status(it)) and e.item_status(it) is not d.ItemStatus.closed:
             e.close_item(front, it, note="MTTQ giám sát: đã giải quyết")
             closed += 1
@@ -248,11 +287,28 @@ def run(out: Callable[[str], None] = print, path: Optional[str] = None) -> Dict[
     district = e.accounting(long_bien, D(2022, 12, 31))
     out(f"\nQuận Long Biên (gồm phường Bồ Đề) đến 31/12/2022: {district.items} nội dung, "
         f"{district.received_by_escalation} nhận từ cấp dưới, {district.resolved} đã giải quyết")
+    # ---- issue 14 as citizens and the Front see it ----
+    states = []
+    for day in (D(2022, 10, 7), D(2022, 10, 31), D(2022, 12, 31)):
+        t = e.track(code, as_of=day).items[0]
+        states.append(f"{day:%d/%m/%Y} {t.status.value}" + (f" ({t.reply.number})" if t.reply else ""))
+    out(f"\nThư không ký tên, mã tra cứu {code} (R04, R10, R13): " + "; ".join(states))
+    checked = e.verify_attachments()
+    out(f"Minh chứng kèm văn bản 901/TL-UBND: {evidence.name} ({evidence.media_type}, {evidence.size} byte, "
+        f"SHA-256 {evidence.sha256}); kiểm tra kho minh chứng: {checked.checked} tệp, "
+        f"{'khớp mã băm' if checked.ok else 'LỖI'} (R20)")
+    watch = {day: d.supervision_list(e, unit=bo_de, as_of=day) for day in (D(2022, 11, 3), D(2022, 11, 4), D(2022, 11, 8))}
+    out("Danh sách giám sát của MTTQ (người nêu không hài lòng, R14): " + "; ".join(
+        f"{day:%d/%m/%Y}: " + (", ".join(f"#{x['item']} {x['comment']}" for x in lst) or "trống")
+        for day, lst in watch.items()))
     out(f"Nhật ký: {e.last_seq} sự kiện; lịch sử nội dung {complex_item}: "
         + ", ".join(ev.type for ev in e.history(item=complex_item)))
     summary: Dict[str, object] = {"opinions": len(OPINIONS), "items": len(all_items), "answered": len(rec.answered),
                                   "closed": closed, "accounting": report,
-                                  "conference_status": e.conference(conf).status.value}
+                                  "conference_status": e.conference(conf).status.value,
+                                  "tracking": states, "evidence_ok": checked.ok and checked.checked == 1,
+                                  "supervision": {k.isoformat(): [x["item"] for x in v] for k, v in watch.items()},
+                                  "reopened_item": reopened_item, "anonymous_item": anon_item}
     if path:
         v = e.store.verify()
         out(f"Lưu trong {path}: {e.last_seq} sự kiện, chuỗi băm {'hợp lệ' if v.ok else 'HỎNG'} (R20)")
