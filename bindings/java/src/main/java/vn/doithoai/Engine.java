@@ -453,7 +453,7 @@ public final class Engine implements AutoCloseable {
   // ---------------------------------------------------------------- issue 14: evidence attachments
 
   /**
-   * Puts bytes (at least one) into the engine's attachment store ({@link Options#set} "attachments")
+   * Puts bytes (at least one) into the engine's attachment store ({@link Options#attachments})
    * and returns their SHA-256 (64 lowercase hex digits); putting existing content is a no-op.
    * UnsupportedException when the engine has no attachment store.
    */

@@ -43,7 +43,7 @@ class FollowupTest {
     }
     profile.put("outbox", Map.of("reply_due_days", 3));
     e = Engine.open(Options.memory().profileJson(Json.write(profile)).clock(TestSupport.local(2022, 9, 1))
-        .set("attachments", dir.resolve("att").toString()));
+        .attachments(dir.resolve("att").toString()));
     w = TestSupport.ward(e);
     front = person("Chủ tịch MTTQ", Role.FRONT_CHAIR);
     officer = e.execute(Actor.SYSTEM, Command.registerPerson("Trưởng bộ phận")).id();
