@@ -97,7 +97,7 @@ class FollowupTest {
   }
 
   @Test
-  void placesAndPlaceQueries() {
+  void r04PlacesAndPlaceQueries() {
     long a = submit(letter("Ngõ 30").place(new Place(LAT, LON, "Ngõ 30 Bồ Đề"))).items().get(0);
     long b = submit(letter("Ngập úng").with("place", new Place(LAT + 0.001, LON))).items().get(0);
     long none = submit(letter("Không có địa điểm")).items().get(0);
@@ -134,7 +134,7 @@ class FollowupTest {
   }
 
   @Test
-  void trackingCodesAnonymousOpinionsAndWithheldNames() {
+  void r04R13TrackingCodesAnonymousOpinionsAndWithheldNames() {
     Result op = submit(letter("Xin giữ kín tên").withholdName());
     String code = e.trackingCode(op.id());
     assertTrue(code.matches("BD-2022-\\d+"), code);
@@ -162,7 +162,7 @@ class FollowupTest {
   }
 
   @Test
-  void evidenceAttachments() {
+  void r10R13R20EvidenceAttachments() {
     String sha = e.putAttachment(JPEG);
     assertEquals(Attachment.sha256Hex(JPEG), sha);
     assertEquals(sha, e.putAttachment(JPEG), "putting existing content is a no-op");
@@ -206,7 +206,7 @@ class FollowupTest {
   }
 
   @Test
-  void satisfactionAndTheSupervisionList() {
+  void r10R14SatisfactionAndTheSupervisionList() {
     long item = replied(List.of());
     long unreplied = submit(letter("Chưa trả lời")).items().get(0);
     Actor resident = Actor.person(w.resident());
@@ -246,7 +246,7 @@ class FollowupTest {
   }
 
   @Test
-  void theNotificationOutbox() {
+  void r09R10R15TheNotificationOutbox() {
     replied(List.of());
     submit(letter("Chưa trả lời: nhắc hạn"));
     List<OutboxNotice> pending = e.outbox(null, OutboxStatus.PENDING, 0, 0, 1000);
