@@ -6,8 +6,14 @@
 // some issues are answered on the spot, the rest assigned with replies due 30/10/2022; the
 // conclusion notice is due 10/10/2022; one complex issue is extended with a written notice,
 // one is escalated to Long Biên district; the Front supervises, reopens one and closes the rest.
+// What citizens expect today (issue 14): an anonymous letter from the ward's suggestion mailbox,
+// answered by public posting; a written reply with its evidence (the acceptance record of the
+// street light's repair) kept in an attachment store and verified; the raiser of the flooded
+// lane rates the first reply "not satisfied", the item goes on the Front's supervision list and
+// the Front reopens it; the second reply is rated satisfied.
 //
 // Usage: bode_demo [database.db | --memory] [--outbox]   (default: bode-2022.db in the current directory)
+// Evidence bytes go to the directory <database.db>.attachments (in memory with --memory).
 // --outbox: under the profile with the notification outbox on (issue 15), and print the outbox
 // of 10/10/2022 (the notices the rules required, who is to be told, by when, delivered or not).
 // Without it the log is the one the Java and PHP demos compare against (no notices).
@@ -93,6 +99,10 @@ int main(int argc, char** argv) {
     doc["outbox"] = {{"reply_due_days", 3}};
     profile = load_profile(doc);
   }
+  if (path == "--memory")
+    options.attachments = std::make_shared<MemoryAttachmentStore>();
+  else
+    options.attachments = std::make_shared<DirectoryAttachmentStore>(path + ".attachments");
   std::unique_ptr<Engine> owned;
   if (path == "--memory")
     owned = std::make_unique<Engine>(profile, options);
@@ -212,6 +222,13 @@ int main(int argc, char** argv) {
   }
   run(office, cmd::Assign{adv1.items[0], agencies[3], std::nullopt});
   run(office, cmd::Assign{adv2.items[0], agencies[3], std::nullopt});
+  // Issue 14 (R04): an unsigned letter from the ward's suggestion mailbox, entered by the office
+  // (the profile's "anonymous" section allows the mailbox channel), assigned to the police.
+  day(2022, 10, 5);
+  const Result anon = run(office, cmd::SubmitOpinion{bode, ConferenceId(), Channel::mailbox, PersonId(), OrganizationId(),
+                                                     Date(), "", {{"security", "Thư không ký tên: quán karaoke tổ 14 hát sau 22 giờ"}}});
+  const ItemId anonymous = anon.items[0];
+  run(office, cmd::Assign{anonymous, agencies[2], std::nullopt});
   day(2022, 10, 7);
   run(office, cmd::IssueConclusionNotice{conf, "Thông báo kết luận số 125-TB/ĐU", Date(),
                                          "Kết luận của người đứng đầu cấp ủy, chính quyền phường tại hội nghị đối thoại năm 2022"});
@@ -221,14 +238,14 @@ int main(int argc, char** argv) {
                           "Liên quan nhiều ngành, cần thời gian xác minh quỹ đất"});
 
   // ---- Written replies (R10): four deliveries each ----
-  auto reply = [&](ItemId id, const std::string& number, int y, int m, int d) {
+  auto reply = [&](ItemId id, const std::string& number, int y, int m, int d, std::vector<Attachment> evidence = {}) {
     day(y, m, d);
     const Item it = engine.item(id);
     PersonId officer;
     for (std::size_t k = 0; k < agencies.size(); ++k)
       if (agencies[k] == it.agency) officer = officers[k];
     if (it.agency == district_land) officer = district_officer;
-    run(officer, cmd::WriteReply{id, number, Date(), officer, "Trả lời bằng văn bản: " + it.text});
+    run(officer, cmd::WriteReply{id, number, Date(), officer, "Trả lời bằng văn bản: " + it.text, evidence});
     for (Recipient r : {Recipient::party_head, Recipient::government_head, Recipient::front_chair, Recipient::raiser})
       run(it.agency == district_land ? district_office : office, cmd::RecordDelivery{id, r, Date()});
   };
@@ -242,8 +259,34 @@ int main(int argc, char** argv) {
     }
   reply(adv1.items[0], std::to_string(++number) + "/UBND-VP", 2022, 10, 28);
   reply(adv2.items[0], std::to_string(++number) + "/UBND-VP", 2022, 10, 28);
-  reply(late, std::to_string(++number) + "/UBND-VP", 2022, 11, 2);  // two days late
+  // The anonymous letter has no raiser to deliver to: its reply reaches them by public posting
+  // (R10, R13; the profile's anonymous.delivery "posted"), which completes it.
+  {
+    day(2022, 10, 28);
+    run(officers[2], cmd::WriteReply{anonymous, "88/CAP-TH", Date(), officers[2],
+                                     "Công an phường đã kiểm tra, lập biên bản và yêu cầu cơ sở karaoke chấm dứt hoạt động sau 22 giờ"});
+    for (Recipient r : {Recipient::party_head, Recipient::government_head, Recipient::front_chair})
+      run(office, cmd::RecordDelivery{anonymous, r, Date()});
+    day(2022, 10, 31);
+    run(office, cmd::PublishReply{anonymous, Date()});
+  }
+  // The late reply carries its evidence (issue 14; R10, R13): the bytes go to the attachment
+  // store first (content-addressed: putting them again on a rerun changes nothing), the event
+  // records only name, media type, size and SHA-256. Published, so the evidence is public.
+  const std::string record =
+      "BIÊN BẢN NGHIỆM THU\nSửa chữa, thay thế 06 bộ đèn chiếu sáng ngõ 58 phố Bồ Đề.\n"
+      "Ngày 01/11/2022, đại diện Đội Trật tự đô thị phường, Tổ dân phố và đơn vị thi công kiểm tra:\n"
+      "các bộ đèn đã sáng bình thường từ 18 giờ.\n";
+  const Attachment evidence{"bien-ban-nghiem-thu-den-ngo-58.txt", "text/plain", record.size(),
+                            engine.attachment_store()->put(record), true};
+  reply(late, std::to_string(++number) + "/UBND-VP", 2022, 11, 2, {evidence});  // two days late
+  run(office, cmd::PublishReply{late, Date()});
   reply(engine.item(escalated).escalated_to, "1520/UBND-TNMT", 2022, 10, 31);
+  // ---- Satisfaction (issue 14; R10, R14): the raiser of the flooded lane is not satisfied ----
+  const PersonId flooded_raiser = engine.opinion(engine.item(reopened).opinion).raised_by;
+  day(2022, 11, 10);
+  run(flooded_raiser, cmd::RecordSatisfaction{reopened, Satisfaction::not_satisfied,
+                                              "Ngõ 30 vẫn ngập sau trận mưa ngày 08/11", Date()});
   reply(complex, std::to_string(++number) + "/UBND-VP", 2022, 11, 25);
 
   // ---- Supervision (R14): the Front checks, reopens one, closes the rest ----
@@ -251,6 +294,8 @@ int main(int argc, char** argv) {
   run(front, cmd::RecordFinding{reopened, "Ngõ 30 vẫn ngập khi mưa ngày 26/11; chưa giải quyết dứt điểm", false});
   run(front, cmd::Reopen{reopened, "Kết quả giải quyết chưa thỏa đáng"});
   reply(reopened, std::to_string(++number) + "/UBND-VP", 2022, 12, 15);
+  day(2022, 12, 18);
+  run(flooded_raiser, cmd::RecordSatisfaction{reopened, Satisfaction::satisfied, "Đã nạo vét cống, ngõ hết ngập", Date()});
   day(2022, 12, 20);
   std::vector<ItemId> all;
   engine.read([&](const State& s) {
@@ -323,6 +368,46 @@ int main(int argc, char** argv) {
             << report.items.escalated << "\n";
   for (const auto& t : report.by_topic)
     std::cout << "  " << cut(t.label, 44) << " " << t.tally.items << " nội dung, đã giải quyết " << t.tally.resolved << "\n";
+  std::cout << "  Ý kiến không ký tên (R04): " << report.opinions_anonymous << " ý kiến, " << report.items_anonymous
+            << " nội dung\n";
+  const SatisfactionTally& st = report.satisfaction;
+  std::cout << "  Mức độ hài lòng với văn bản trả lời (đánh giá sau cùng): " << st.rated << " đánh giá, hài lòng "
+            << st.satisfied << ", hài lòng một phần " << st.partly_satisfied << ", không hài lòng " << st.not_satisfied
+            << "\n";
+  for (const auto& a : report.by_agency)
+    if (a.replies_with_evidence)
+      std::cout << "  Văn bản trả lời có minh chứng: " << cut(a.name, 34) << " " << a.replies_with_evidence << "/"
+                << a.written_replies << "\n";
+
+  // Issue 14 as the citizen sees it: the tracking code of the unsigned letter, looked up as a
+  // visitor would (the public status only), on the day of its posting and at the year's end.
+  const std::string code = engine.opinion(OpinionId(anon.id)).tracking_code;
+  std::cout << "\nThư không ký tên, mã tra cứu " << code << " (R04, R10, R13):";
+  for (Date d : {Date(2022, 10, 5), Date(2022, 10, 31), Date(2022, 12, 31)}) {
+    const Tracking t = track(engine, code, d);
+    std::cout << " " << dmy(d) << " " << to_string(t.items.at(0).status);
+    if (t.items.at(0).reply) std::cout << " (" << t.items.at(0).reply->number << ")";
+    if (d != Date(2022, 12, 31)) std::cout << ";";
+  }
+  std::cout << "\n";
+  // The reply with evidence: what the event records, and the bytes checked against the store (R20).
+  const Item lit = engine.item(late);
+  std::cout << "Minh chứng kèm văn bản " << lit.reply->number << ": " << evidence.name << " (" << evidence.media_type
+            << ", " << evidence.size << " byte, SHA-256 " << evidence.sha256 << "), công khai: "
+            << (engine.read([&](const State& s) { return s.attachment_public(evidence.sha256); }) ? "có" : "không");
+  const AttachmentReport ar = engine.verify_attachments();
+  std::cout << "; kiểm tra kho minh chứng: " << ar.checked << " tệp, " << (ar.ok ? "khớp mã băm" : "LỖI") << "\n";
+  // R14: the Front's supervision list before and after it reopened the item.
+  std::cout << "Danh sách giám sát của MTTQ (người nêu không hài lòng, R14):";
+  for (Date d : {Date(2022, 11, 9), Date(2022, 11, 10), Date(2022, 11, 28)}) {
+    const auto list = supervision_list(engine, bode, d);
+    std::cout << " " << dmy(d) << ": ";
+    if (list.empty()) std::cout << "trống";
+    for (const SupervisionEntry& e : list) std::cout << "#" << e.item.value << " " << e.comment;
+    if (d != Date(2022, 11, 28)) std::cout << ";";
+  }
+  std::cout << "\n";
+
   bool chain_ok = true;
   if (auto* durable = dynamic_cast<const DurableStore*>(&engine.store())) {
     const VerifyReport v = durable->verify();
@@ -356,7 +441,11 @@ int main(int argc, char** argv) {
   }
   // The demo checks its own outcome, so running it is a test too.
   const Accounting end = engine.accounting(bode, Date(2022, 12, 31));
-  const bool ok = chain_ok && engine.conference(conf).status == ConferenceStatus::closed && report.items.items == 45 &&
+  const auto flagged = supervision_list(engine, bode, Date(2022, 11, 10));
+  const bool citizens_ok = report.opinions_anonymous == 1 && ar.ok && ar.checked == 1 && flagged.size() == 1 &&
+                           flagged[0].item == reopened && supervision_list(engine, bode, Date(2022, 11, 28)).empty() &&
+                           st.rated == 1 && st.satisfied == 1 && engine.item(anonymous).status == ItemStatus::closed;
+  const bool ok = chain_ok && citizens_ok && engine.conference(conf).status == ConferenceStatus::closed && report.items.items == 46 &&
                   end.outstanding == 0 && end.replied_late == 1 && engine.item(complex).original_deadline == Date(2022, 10, 30) &&
                   engine.item(reopened).reopened == 1 && engine.conference(conf).notice->on_time;
   if (!ok) std::cerr << "bode_demo: the replayed conference does not end as the seed says\n";

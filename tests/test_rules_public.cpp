@@ -154,6 +154,41 @@ TEST_CASE("R10 an anonymous item needs no raiser delivery where the profile says
   w.run(w.office, cmd::PublishReply{i, Date()});
 }
 
+TEST_CASE("R11 an anonymous item is escalated or handed on without telling a raiser") {
+  fx::World w;
+  const ItemId i = w.run(w.office, mailbox(w)).items.at(0);
+  const ItemId j = w.run(w.office, mailbox(w, "Đề nghị xử lý điểm tập kết rác tự phát")).items.at(0);
+  // No one to tell: the date is optional, and recorded when given (the public posting's day).
+  const Result r = w.run(w.office, cmd::Escalate{i, w.district, w.district_land, "Đề nghị quận xử lý", Date(), Date()});
+  Item it = w.engine->item(i);
+  CHECK(it.status == ItemStatus::handed_on);
+  CHECK(it.escalated_to == ItemId(r.id));
+  CHECK_FALSE(it.raiser_notified_on);
+  w.run(w.office, cmd::DecideIntake{j, Outcome::transferred, "", "Công an quận Long Biên", false, Date(), Date(2022, 9, 20)});
+  it = w.engine->item(j);
+  CHECK(it.status == ItemStatus::handed_on);
+  REQUIRE(it.raiser_notified_on);
+  CHECK(*it.raiser_notified_on == Date(2022, 9, 20));
+  // Both replay from the log, and their events' JSON forms read back unchanged.
+  const State replayed = w.engine->state_as_of(Instant(Date(2030, 1, 1), boost::posix_time::hours(0)));
+  CHECK(nlohmann::json(replayed.item(i)) == nlohmann::json(w.engine->item(i)));
+  CHECK(nlohmann::json(replayed.item(j)) == nlohmann::json(w.engine->item(j)));
+  w.engine->store().read(1, [&](const Recorded& e, std::string_view) {
+    const nlohmann::json j = recorded_to_json(e);
+    CHECK(recorded_to_json(recorded_from_json(j)) == j);
+    return true;
+  });
+  // A named item still needs the date, and a refusal changes nothing.
+  const ItemId named = w.letter(w.resident);
+  const auto seq = w.engine->last_seq();
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Escalate{named, w.district, AgencyId(), "Đề nghị", Date(), Date()}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::DecideIntake{named, Outcome::refused, "Không thuộc thẩm quyền", "", false, Date(), Date()}));
+  CHECK(w.engine->last_seq() == seq);
+  // An anonymous item's date, when given, is still checked.
+  const ItemId k = w.run(w.office, mailbox(w, "Đề nghị lắp đèn ngõ 12")).items.at(0);
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::Escalate{k, w.district, AgencyId(), "Đề nghị", Date(), Date(2300, 1, 1)}));
+}
+
 TEST_CASE("R13 a name withheld on the opinion is never shown outside the office") {
   fx::World w;
   const PersonId p = consenting(w);

@@ -121,7 +121,7 @@ struct Escalate {
   AgencyId to_agency;      // optional: a department of that unit
   std::string proposal;    // the formal proposal's text
   Date on;                 // default today
-  Date raiser_notified_on; // required: the raiser is told (R11)
+  Date raiser_notified_on; // required: the raiser is told (R11); optional for an anonymous item
 };
 struct DecideIntake {
   ItemId item;
@@ -130,7 +130,7 @@ struct DecideIntake {
   std::string target;     // the competent body, for transferred
   bool complex = false;   // a complex complaint gets the longer statutory time
   Date on;                // default today
-  Date raiser_notified_on;  // required for refused/transferred/redirected
+  Date raiser_notified_on;  // required for refused/transferred/redirected (optional: anonymous item)
 };
 struct Extend {
   ItemId item;

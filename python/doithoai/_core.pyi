@@ -1044,8 +1044,8 @@ class Escalate(metaclass=_pybind11_type):
     to_agency: AgencyId | None
     proposal: str
     on: _dt.date | None
-    raiser_notified_on: _dt.date
-    def __init__(self, item: ItemId, to_unit: UnitId, proposal: str, raiser_notified_on: _dt.date, *, to_agency: AgencyId | None = ..., on: _dt.date | None = ...) -> None: ...
+    raiser_notified_on: _dt.date | None
+    def __init__(self, item: ItemId, to_unit: UnitId, proposal: str, raiser_notified_on: _dt.date | None, *, to_agency: AgencyId | None = ..., on: _dt.date | None = ...) -> None: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 class DecideIntake(metaclass=_pybind11_type):

@@ -48,6 +48,22 @@ def test_R10_anonymous_reply_completed_by_public_posting(world):
     assert e.item(item).status == d.ItemStatus.replied
 
 
+def test_R11_anonymous_item_escalated_without_telling_a_raiser(world):
+    e, w = world.engine, world
+    item = mailbox(w).items[0]
+    before = e.last_seq
+    named = e.submit_opinion(w.office, w.ward, channel=d.Channel.letter, raised_by=w.resident,
+                             items=[("land", "Đất lấn chiếm")]).items[0]
+    with pytest.raises(d.InvalidArgument, match="raiser_notified_on"):
+        e.escalate(w.office, named, w.district, "Đề nghị quận xử lý", None)
+    assert e.last_seq == before + 1
+    r = e.escalate(w.office, item, w.district, "Đề nghị quận xử lý", None)
+    it = e.item(item)
+    assert it.status == d.ItemStatus.handed_on and it.escalated_to == r.id
+    assert it.raiser_notified_on is None
+    assert e.state_as_of(dt.date(2100, 1, 1)).item(item).to_dict() == it.to_dict()
+
+
 def test_R13_name_withheld_in_public_views_and_known_internally(world):
     e, w = world.engine, world
     S = d.SYSTEM

@@ -91,7 +91,7 @@ void Applier::operator()(const ev::ItemEscalated& e) {
   r.resolved_on = day_of(e.on);
   ItemCold& c = s.cold_mut(e.item.value);
   c.escalated_to = e.new_item;
-  c.raiser_notified_on = e.raiser_notified_on;
+  if (!e.raiser_notified_on.is_special()) c.raiser_notified_on = e.raiser_notified_on;  // anonymous: none (R11)
   s.reindex(e.item.value);
 
   OpinionRec o;

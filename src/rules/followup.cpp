@@ -169,8 +169,13 @@ void Decider::operator()(const cmd::Escalate& c) {
   }
   text(c.proposal, "proposal");
   const Date on = when(c.on, "on");
-  if (c.raiser_notified_on.is_special()) invalid("the raiser must be told of the escalation (R11): raiser_notified_on");
-  const Date told = when(c.raiser_notified_on, "raiser_notified_on");
+  // R11 for anonymous opinions (issue 14): there is no one to tell, so the date is optional
+  // (given: when the outcome was posted publicly, as the profile's "anonymous".delivery says).
+  const bool anonymous = is_anonymous(s.opinions[r.opinion]);
+  if (c.raiser_notified_on.is_special() && !anonymous)
+    invalid("the raiser must be told of the escalation (R11): raiser_notified_on");
+  Date told;
+  if (!c.raiser_notified_on.is_special()) told = when(c.raiser_notified_on, "raiser_notified_on");
   const OpinionId op(static_cast<std::uint32_t>(s.opinions.size()));
   const ItemId ni(static_cast<std::uint32_t>(s.items.size()));
   emit(ev::ItemEscalated{c.item, c.to_unit, c.to_agency, op, ni, c.proposal, on,
@@ -190,7 +195,8 @@ void Decider::operator()(const cmd::DecideIntake& c) {
   name(c.target, "target", c.outcome == Outcome::transferred);
   const Date on = when(c.on, "on");
   Date told;
-  if (hands_on) {
+  // As for Escalate: an anonymous opinion's raiser cannot be told, so the date is optional.
+  if (hands_on && !is_anonymous(s.opinions[r.opinion])) {
     if (c.raiser_notified_on.is_special()) invalid("the raiser must be told of this outcome (R11): raiser_notified_on");
     told = when(c.raiser_notified_on, "raiser_notified_on");
   } else if (!c.raiser_notified_on.is_special()) {
