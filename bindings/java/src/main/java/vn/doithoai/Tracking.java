@@ -14,9 +14,12 @@ import java.util.Map;
  */
 public record Tracking(String code, long opinion, long unit, String unitName, Channel channel, LocalDate raisedOn,
     String raisedBy, List<TrackedItem> items, Map<String, Object> json) {
-  /** One item of a tracked opinion; publishedOn null and text, answer empty while it is not public. */
+  /**
+   * One item of a tracked opinion; publishedOn and replyNumber null, text and answer empty while
+   * it is not public.
+   */
   public record TrackedItem(long id, String topic, String topicLabel, ItemStatus status, String statusLabel,
-      LocalDate deadline, String agency, LocalDate publishedOn, String text, String answer) {}
+      LocalDate deadline, String agency, LocalDate publishedOn, String text, String answer, String replyNumber) {}
 
   static Tracking parse(String text) {
     var m = Json.obj(Json.parse(text), "tracking");
@@ -26,7 +29,8 @@ public record Tracking(String code, long opinion, long unit, String unitName, Ch
       var i = Json.obj(o, "tracked item");
       items.add(new TrackedItem(Json.lng(i, "id"), Json.str(i, "topic"), Json.str(i, "topic_label"),
           ItemStatus.fromWire(Json.str(i, "status")), Json.str(i, "status_label"), Json.date(i, "deadline"),
-          Json.str(i, "agency"), Json.date(i, "published_on"), Json.str(i, "text"), Json.str(i, "answer")));
+          Json.str(i, "agency"), Json.date(i, "published_on"), Json.str(i, "text"), Json.str(i, "answer"),
+          i.get("reply") == null ? null : Json.str(Json.obj(i.get("reply"), "reply"), "number")));
     }
     return new Tracking(Json.str(m, "code"), Json.lng(m, "opinion"), Json.id(m, "unit"), Json.str(m, "unit_name"),
         Channel.fromWire(Json.str(m, "channel")), Json.date(m, "raised_on"), Json.str(m, "raised_by"),
