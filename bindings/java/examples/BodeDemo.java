@@ -4,9 +4,12 @@
 //
 // Usage: java -cp doithoai.jar:jna.jar:. BodeDemo [database.db | --memory]
 //        (the library: -Ddoithoai.library.path=build or DOITHOAI_LIBRARY_PATH)
+// Evidence bytes go to the directory <database.db>.attachments (a temporary one with --memory).
 // Every command carries an idempotency key, so running the demo again on the same file
 // continues it: nothing is appended twice.
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -107,6 +110,24 @@ public final class BodeDemo {
     String path = args.length > 0 ? args[0] : "bode-2022.db";
     boolean memory = path.equals("--memory");
     Options options = (memory ? Options.memory() : Options.store(path)).profile("hanoi-2200").clock(local(2022, 8, 15, 9));
+    try {
+      if (memory) {
+        java.nio.file.Path dir = Files.createTempDirectory("bode-attachments");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+          } catch (IOException ignored) {
+            // a temporary directory left behind is harmless
+          }
+        }));
+        options.attachments(dir.toString());
+      } else {
+        options.attachments(path + ".attachments");
+      }
+    } catch (IOException e) {
+      System.err.println("bode_demo: cannot make a directory for the attachments: " + e);
+      System.exit(1);
+    }
     int status;
     try (Engine engine = Engine.open(options)) {
       status = new BodeDemo(engine).play(memory ? "in memory" : path, !memory);
@@ -217,6 +238,13 @@ public final class BodeDemo {
     }
     run(office, Command.assign(adv1.items().get(0), agencies[3]));
     run(office, Command.assign(adv2.items().get(0), agencies[3]));
+    // Issue 14 (R04): an unsigned letter from the ward's suggestion mailbox, entered by the office
+    // (the profile's "anonymous" section allows the mailbox channel), assigned to the police.
+    day(2022, 10, 5);
+    final Result anon = run(office, Command.submitAnonymousOpinion(bode, 0, Channel.MAILBOX,
+        List.of(new ItemSpec("security", "Thư không ký tên: quán karaoke tổ 14 hát sau 22 giờ"))));
+    final long anonymous = anon.items().get(0);
+    run(office, Command.assign(anonymous, agencies[2]));
     day(2022, 10, 7);
     run(office, Command.issueConclusionNotice(conf, "Thông báo kết luận số 125-TB/ĐU",
         "Kết luận của người đứng đầu cấp ủy, chính quyền phường tại hội nghị đối thoại năm 2022"));
@@ -228,13 +256,17 @@ public final class BodeDemo {
     // ---- Written replies (R10): four deliveries each ----
     final class Replier {
       void reply(long id, String number, int y, int m, int d) {
+        reply(id, number, y, m, d, List.of());
+      }
+
+      void reply(long id, String number, int y, int m, int d, List<Attachment> evidence) {
         day(y, m, d);
         Item it = engine.item(id);
         long officer = 0;
         for (int k = 0; k < agencies.length; ++k)
           if (agencies[k] == it.agency()) officer = officers[k];
         if (it.agency() == districtLand) officer = districtOfficer;
-        run(officer, Command.writeReply(id, number, officer, "Trả lời bằng văn bản: " + it.text()));
+        run(officer, Command.writeReply(id, number, officer, "Trả lời bằng văn bản: " + it.text()).attachments(evidence));
         for (Recipient r : new Recipient[] {Recipient.PARTY_HEAD, Recipient.GOVERNMENT_HEAD, Recipient.FRONT_CHAIR, Recipient.RAISER})
           run(it.agency() == districtLand ? districtOffice : office, Command.recordDelivery(id, r));
       }
@@ -249,8 +281,31 @@ public final class BodeDemo {
       }
     rep.reply(adv1.items().get(0), (++number) + "/UBND-VP", 2022, 10, 28);
     rep.reply(adv2.items().get(0), (++number) + "/UBND-VP", 2022, 10, 28);
-    rep.reply(late, (++number) + "/UBND-VP", 2022, 11, 2);  // two days late
+    // The anonymous letter has no raiser to deliver to: its reply reaches them by public posting
+    // (R10, R13; the profile's anonymous.delivery "posted"), which completes it.
+    day(2022, 10, 28);
+    run(officers[2], Command.writeReply(anonymous, "88/CAP-TH", officers[2],
+        "Công an phường đã kiểm tra, lập biên bản và yêu cầu cơ sở karaoke chấm dứt hoạt động sau 22 giờ"));
+    for (Recipient r : new Recipient[] {Recipient.PARTY_HEAD, Recipient.GOVERNMENT_HEAD, Recipient.FRONT_CHAIR})
+      run(office, Command.recordDelivery(anonymous, r));
+    day(2022, 10, 31);
+    run(office, Command.of("publish_reply").with("item", anonymous));
+    // The late reply carries its evidence (issue 14; R10, R13): the bytes go to the attachment
+    // store first (content-addressed: putting them again on a rerun changes nothing), the event
+    // records only name, media type, size and SHA-256. Published, so the evidence is public.
+    final byte[] record = ("BIÊN BẢN NGHIỆM THU\nSửa chữa, thay thế 06 bộ đèn chiếu sáng ngõ 58 phố Bồ Đề.\n"
+        + "Ngày 01/11/2022, đại diện Đội Trật tự đô thị phường, Tổ dân phố và đơn vị thi công kiểm tra:\n"
+        + "các bộ đèn đã sáng bình thường từ 18 giờ.\n").getBytes(StandardCharsets.UTF_8);
+    final Attachment evidence = new Attachment("bien-ban-nghiem-thu-den-ngo-58.txt", "text/plain", record.length,
+        engine.putAttachment(record), true);
+    rep.reply(late, (++number) + "/UBND-VP", 2022, 11, 2, List.of(evidence));  // two days late
+    run(office, Command.of("publish_reply").with("item", late));
     rep.reply(engine.item(escalated).escalatedTo(), "1520/UBND-TNMT", 2022, 10, 31);
+    // ---- Satisfaction (issue 14; R10, R14): the raiser of the flooded lane is not satisfied ----
+    final long floodedRaiser =
+        ((Number) ((Map<?, ?>) engine.query("opinion", Map.of("id", engine.item(reopened).opinion()))).get("raised_by")).longValue();
+    day(2022, 11, 10);
+    run(floodedRaiser, Command.recordSatisfaction(reopened, Satisfaction.NOT_SATISFIED, "Ngõ 30 vẫn ngập sau trận mưa ngày 08/11"));
     rep.reply(complex, (++number) + "/UBND-VP", 2022, 11, 25);
 
     // ---- Supervision (R14): the Front checks, reopens one, closes the rest ----
@@ -258,6 +313,8 @@ public final class BodeDemo {
     run(front, Command.recordFinding(reopened, "Ngõ 30 vẫn ngập khi mưa ngày 26/11; chưa giải quyết dứt điểm", false));
     run(front, Command.reopen(reopened, "Kết quả giải quyết chưa thỏa đáng"));
     rep.reply(reopened, (++number) + "/UBND-VP", 2022, 12, 15);
+    day(2022, 12, 18);
+    run(floodedRaiser, Command.recordSatisfaction(reopened, Satisfaction.SATISFIED, "Đã nạo vét cống, ngõ hết ngập"));
     day(2022, 12, 20);
     final List<Long> all = engine.items(bode);
     for (long id : all)
@@ -333,6 +390,56 @@ public final class BodeDemo {
       out.append("  ").append(cut((String) tm.get("label"), 44)).append(' ').append(tm.get("items"))
           .append(" nội dung, đã giải quyết ").append(tm.get("resolved")).append('\n');
     }
+    out.append("  Ý kiến không ký tên (R04): ").append(((Map<?, ?>) report.get("opinions")).get("anonymous"))
+        .append(" ý kiến, ").append(ri.get("anonymous")).append(" nội dung\n");
+    Map<?, ?> st = report.get("satisfaction") instanceof Map<?, ?> m ? m : Map.of();
+    out.append("  Mức độ hài lòng với văn bản trả lời (đánh giá sau cùng): ").append(st.get("rated") == null ? 0 : st.get("rated"))
+        .append(" đánh giá, hài lòng ").append(st.get("satisfied") == null ? 0 : st.get("satisfied"))
+        .append(", hài lòng một phần ").append(st.get("partly_satisfied") == null ? 0 : st.get("partly_satisfied"))
+        .append(", không hài lòng ").append(st.get("not_satisfied") == null ? 0 : st.get("not_satisfied")).append('\n');
+    for (Object a : (List<?>) report.get("by_agency")) {
+      Map<?, ?> am = (Map<?, ?>) a;
+      if (((Number) am.get("replies_with_evidence")).longValue() != 0)
+        out.append("  Văn bản trả lời có minh chứng: ").append(cut((String) am.get("name"), 34)).append(' ')
+            .append(am.get("replies_with_evidence")).append('/').append(am.get("written_replies")).append('\n');
+    }
+
+    // Issue 14 as the citizen sees it: the tracking code of the unsigned letter, looked up as a
+    // visitor would (the public status only), on the day of its posting and at the year's end.
+    final String code = engine.trackingCode(anon.id());
+    out.append("\nThư không ký tên, mã tra cứu ").append(code).append(" (R04, R10, R13):");
+    final LocalDate yearEnd = LocalDate.of(2022, 12, 31);
+    for (LocalDate d : new LocalDate[] {LocalDate.of(2022, 10, 5), LocalDate.of(2022, 10, 31), yearEnd}) {
+      Tracking.TrackedItem ti = engine.track(code, d).items().get(0);
+      out.append(' ').append(dmy(d)).append(' ').append(ti.status().wireName());
+      if (ti.replyNumber() != null) out.append(" (").append(ti.replyNumber()).append(')');
+      if (!d.equals(yearEnd)) out.append(';');
+    }
+    out.append('\n');
+    // The reply with evidence: what the event records, and the bytes checked against the store (R20).
+    boolean isPublic;
+    try {
+      isPublic = java.util.Arrays.equals(engine.publicAttachment(evidence.sha256()), record);
+    } catch (NotFoundException e) {
+      isPublic = false;
+    }
+    out.append("Minh chứng kèm văn bản ").append(engine.item(late).replyNumber()).append(": ").append(evidence.name())
+        .append(" (").append(evidence.mediaType()).append(", ").append(evidence.size()).append(" byte, SHA-256 ")
+        .append(evidence.sha256()).append("), công khai: ").append(isPublic ? "có" : "không");
+    AttachmentReport ar = engine.verifyAttachments();
+    out.append("; kiểm tra kho minh chứng: ").append(ar.checked()).append(" tệp, ").append(ar.ok() ? "khớp mã băm" : "LỖI")
+        .append('\n');
+    // R14: the Front's supervision list before and after it reopened the item.
+    out.append("Danh sách giám sát của MTTQ (người nêu không hài lòng, R14):");
+    final LocalDate reopenDay = LocalDate.of(2022, 11, 28);
+    for (LocalDate d : new LocalDate[] {LocalDate.of(2022, 11, 9), LocalDate.of(2022, 11, 10), reopenDay}) {
+      List<SupervisionEntry> list = engine.supervisionList(bode, d);
+      out.append(' ').append(dmy(d)).append(": ");
+      if (list.isEmpty()) out.append("trống");
+      for (SupervisionEntry e : list) out.append('#').append(e.item()).append(' ').append(e.comment());
+      if (!d.equals(reopenDay)) out.append(';');
+    }
+    out.append('\n');
     boolean chainOk = true;
     if (durable) {
       VerifyReport v = engine.verify();
@@ -346,7 +453,12 @@ public final class BodeDemo {
     // The demo checks its own outcome, as the C++ one does.
     Accounting end = engine.accounting(bode, LocalDate.of(2022, 12, 31));
     Conference fin = engine.conference(conf);
-    boolean ok = chainOk && fin.status() == ConferenceStatus.CLOSED && ((Number) ri.get("items")).longValue() == 45
+    List<SupervisionEntry> flagged = engine.supervisionList(bode, LocalDate.of(2022, 11, 10));
+    boolean citizensOk = ((Number) ((Map<?, ?>) report.get("opinions")).get("anonymous")).longValue() == 1 && ar.ok()
+        && ar.checked() == 1 && flagged.size() == 1 && flagged.get(0).item() == reopened
+        && engine.supervisionList(bode, reopenDay).isEmpty() && st.get("rated") instanceof Long rated && rated == 1
+        && st.get("satisfied") instanceof Long sat && sat == 1 && engine.itemStatus(anonymous) == ItemStatus.CLOSED;
+    boolean ok = chainOk && citizensOk && fin.status() == ConferenceStatus.CLOSED && ((Number) ri.get("items")).longValue() == 46
         && end.outstanding() == 0 && end.repliedLate() == 1
         && LocalDate.of(2022, 10, 30).equals(engine.item(complex).originalDeadline())
         && engine.item(reopened).reopened() == 1 && fin.notice().onTime();

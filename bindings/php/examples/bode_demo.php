@@ -4,6 +4,7 @@
 // the same tables. ctest php_demo checks that both print the same (bindings/php/compare_demo.sh).
 //
 // Usage: php bindings/php/examples/bode_demo.php [database.db | --memory]   (default: bode-2022.db)
+// Evidence bytes go to the directory <database.db>.attachments (a temporary one with --memory).
 // Running it again on the same file continues it: every command is recognised by its key.
 // Exit status 0 when the conference ends as the seed says.
 
@@ -11,6 +12,7 @@ declare(strict_types=1);
 
 require __DIR__ . '/../autoload.php';
 
+use Doithoai\Attachment;
 use Doithoai\Engine;
 
 const GROUPS = [
@@ -63,8 +65,22 @@ function cut(string $s, int $n): string
 }
 
 $path = $argv[1] ?? 'bode-2022.db';
+if ($path === '--memory') {
+    $attachments = sys_get_temp_dir() . '/bode-attachments-' . getmypid() . '-' . bin2hex(random_bytes(4));
+    register_shutdown_function(static function () use ($attachments): void {
+        $remove = static function (string $d) use (&$remove): void {
+            foreach (glob("$d/*") ?: [] as $f) {
+                is_dir($f) ? $remove($f) : unlink($f);
+            }
+            is_dir($d) && rmdir($d);
+        };
+        $remove($attachments);
+    });
+} else {
+    $attachments = "$path.attachments";
+}
 $engine = new Engine($path === '--memory' ? ':memory:' : $path, 'hanoi-2200',
-    clock: new DateTimeImmutable('2022-08-15T09:00:00+07:00'));
+    clock: new DateTimeImmutable('2022-08-15T09:00:00+07:00'), options: ['attachments' => $attachments]);
 $zone = $engine->zone();
 $storedBefore = $engine->lastSeq();
 
@@ -204,6 +220,13 @@ foreach ($issues as $k => [$id, $g]) {
 }
 $track($engine->assign($office, $adv1->items[0], $agencies[3], idempotencyKey: $key()));
 $track($engine->assign($office, $adv2->items[0], $agencies[3], idempotencyKey: $key()));
+// Issue 14 (R04): an unsigned letter from the ward's suggestion mailbox, entered by the office
+// (the profile's "anonymous" section allows the mailbox channel), assigned to the police.
+$day(2022, 10, 5);
+$anon = $track($engine->submitOpinion($office, $bode, 'mailbox',
+    [['topic' => 'security', 'text' => 'Thư không ký tên: quán karaoke tổ 14 hát sau 22 giờ']], idempotencyKey: $key()));
+$anonymous = $anon->items[0];
+$track($engine->assign($office, $anonymous, $agencies[2], idempotencyKey: $key()));
 $day(2022, 10, 7);
 $track($engine->issueConclusionNotice($office, $conf, 'Thông báo kết luận số 125-TB/ĐU',
     'Kết luận của người đứng đầu cấp ủy, chính quyền phường tại hội nghị đối thoại năm 2022', idempotencyKey: $key()));
@@ -213,7 +236,7 @@ $track($engine->extend($office, $complex, date_of(2022, 11, 30), 'Thông báo 21
     'Liên quan nhiều ngành, cần thời gian xác minh quỹ đất', idempotencyKey: $key()));
 
 // ---- Written replies (R10): four deliveries each ----
-$reply = static function (int $id, string $number, int $y, int $m, int $d) use ($engine, $day, $key, $track, $agencies, $officers,
+$reply = static function (int $id, string $number, int $y, int $m, int $d, array $evidence = []) use ($engine, $day, $key, $track, $agencies, $officers,
     $districtLand, $districtOfficer, $districtOffice, $office): void {
     $day($y, $m, $d);
     $it = $engine->item($id);
@@ -226,7 +249,8 @@ $reply = static function (int $id, string $number, int $y, int $m, int $d) use (
     if ($it['agency'] === $districtLand) {
         $officer = $districtOfficer;
     }
-    $track($engine->writeReply($officer, $id, $number, $officer, 'Trả lời bằng văn bản: ' . $it['text'], idempotencyKey: $key()));
+    $track($engine->writeReply($officer, $id, $number, $officer, 'Trả lời bằng văn bản: ' . $it['text'], attachments: $evidence,
+        idempotencyKey: $key()));
     foreach (['party_head', 'government_head', 'front_chair', 'raiser'] as $r) {
         $track($engine->recordDelivery($it['agency'] === $districtLand ? $districtOffice : $office, $id, $r, idempotencyKey: $key()));
     }
@@ -243,8 +267,31 @@ foreach ($assigned as $id) {
 }
 $reply($adv1->items[0], ++$number . '/UBND-VP', 2022, 10, 28);
 $reply($adv2->items[0], ++$number . '/UBND-VP', 2022, 10, 28);
-$reply($late, ++$number . '/UBND-VP', 2022, 11, 2); // two days late
+// The anonymous letter has no raiser to deliver to: its reply reaches them by public posting
+// (R10, R13; the profile's anonymous.delivery "posted"), which completes it.
+$day(2022, 10, 28);
+$track($engine->writeReply($officers[2], $anonymous, '88/CAP-TH', $officers[2],
+    'Công an phường đã kiểm tra, lập biên bản và yêu cầu cơ sở karaoke chấm dứt hoạt động sau 22 giờ', idempotencyKey: $key()));
+foreach (['party_head', 'government_head', 'front_chair'] as $r) {
+    $track($engine->recordDelivery($office, $anonymous, $r, idempotencyKey: $key()));
+}
+$day(2022, 10, 31);
+$run($office, ['type' => 'publish_reply', 'item' => $anonymous]);
+// The late reply carries its evidence (issue 14; R10, R13): the bytes go to the attachment
+// store first (content-addressed: putting them again on a rerun changes nothing), the event
+// records only name, media type, size and SHA-256. Published, so the evidence is public.
+$record = "BIÊN BẢN NGHIỆM THU\nSửa chữa, thay thế 06 bộ đèn chiếu sáng ngõ 58 phố Bồ Đề.\n"
+    . "Ngày 01/11/2022, đại diện Đội Trật tự đô thị phường, Tổ dân phố và đơn vị thi công kiểm tra:\n"
+    . "các bộ đèn đã sáng bình thường từ 18 giờ.\n";
+$evidence = new Attachment('bien-ban-nghiem-thu-den-ngo-58.txt', 'text/plain', strlen($record), $engine->putAttachment($record), true);
+$reply($late, ++$number . '/UBND-VP', 2022, 11, 2, [$evidence]); // two days late
+$run($office, ['type' => 'publish_reply', 'item' => $late]);
 $reply($engine->item($escalated)['escalated_to'], '1520/UBND-TNMT', 2022, 10, 31);
+// ---- Satisfaction (issue 14; R10, R14): the raiser of the flooded lane is not satisfied ----
+$floodedRaiser = $engine->entity('opinion', $engine->item($reopened)['opinion'])['raised_by'];
+$day(2022, 11, 10);
+$track($engine->recordSatisfaction($floodedRaiser, $reopened, 'not_satisfied', 'Ngõ 30 vẫn ngập sau trận mưa ngày 08/11',
+    idempotencyKey: $key()));
 $reply($complex, ++$number . '/UBND-VP', 2022, 11, 25);
 
 // ---- Supervision (R14): the Front checks, reopens one, closes the rest ----
@@ -252,6 +299,8 @@ $day(2022, 11, 28);
 $track($engine->recordFinding($front, $reopened, 'Ngõ 30 vẫn ngập khi mưa ngày 26/11; chưa giải quyết dứt điểm', false, idempotencyKey: $key()));
 $track($engine->reopen($front, $reopened, 'Kết quả giải quyết chưa thỏa đáng', idempotencyKey: $key()));
 $reply($reopened, ++$number . '/UBND-VP', 2022, 12, 15);
+$day(2022, 12, 18);
+$track($engine->recordSatisfaction($floodedRaiser, $reopened, 'satisfied', 'Đã nạo vét cống, ngõ hết ngập', idempotencyKey: $key()));
 $day(2022, 12, 20);
 $all = $engine->items(['unit' => $bode]);
 foreach ($all as $id) {
@@ -333,6 +382,48 @@ echo "\nBáo cáo năm 2022 gửi MTTQ (R16): ", $report['change']['conferences'
 foreach ($report['by_topic'] as $t) {
     echo '  ', cut($t['label'], 44), ' ', $t['items'], ' nội dung, đã giải quyết ', $t['resolved'], "\n";
 }
+echo '  Ý kiến không ký tên (R04): ', $report['opinions']['anonymous'], ' ý kiến, ', $report['items']['anonymous'], " nội dung\n";
+$st = $report['satisfaction'] ?? [];
+echo '  Mức độ hài lòng với văn bản trả lời (đánh giá sau cùng): ', $st['rated'] ?? 0, ' đánh giá, hài lòng ', $st['satisfied'] ?? 0,
+    ', hài lòng một phần ', $st['partly_satisfied'] ?? 0, ', không hài lòng ', $st['not_satisfied'] ?? 0, "\n";
+foreach ($report['by_agency'] as $a) {
+    if ($a['replies_with_evidence']) {
+        echo '  Văn bản trả lời có minh chứng: ', cut($a['name'], 34), ' ', $a['replies_with_evidence'], '/', $a['written_replies'], "\n";
+    }
+}
+
+// Issue 14 as the citizen sees it: the tracking code of the unsigned letter, looked up as a
+// visitor would (the public status only), on the day of its posting and at the year's end.
+$code = $engine->trackingCode($anon->id);
+echo "\nThư không ký tên, mã tra cứu $code (R04, R10, R13):";
+$days = [date_of(2022, 10, 5), date_of(2022, 10, 31), date_of(2022, 12, 31)];
+foreach ($days as $k => $d) {
+    $ti = $engine->track($code, $d)['items'][0];
+    echo ' ', dmy($d), ' ', $ti['status'], $ti['reply'] ? " ({$ti['reply']['number']})" : '', $k < 2 ? ';' : '';
+}
+echo "\n";
+// The reply with evidence: what the event records, and the bytes checked against the store (R20).
+try {
+    $public = $engine->publicAttachment($evidence->sha256) === $record;
+} catch (Doithoai\NotFoundException) {
+    $public = false;
+}
+$ar = $engine->verifyAttachments();
+echo 'Minh chứng kèm văn bản ', $engine->item($late)['reply']['number'], ': ', $evidence->name, ' (', $evidence->mediaType, ', ',
+    $evidence->size, ' byte, SHA-256 ', $evidence->sha256, '), công khai: ', $public ? 'có' : 'không',
+    '; kiểm tra kho minh chứng: ', $ar['checked'], ' tệp, ', $ar['ok'] ? 'khớp mã băm' : 'LỖI', "\n";
+// R14: the Front's supervision list before and after it reopened the item.
+echo 'Danh sách giám sát của MTTQ (người nêu không hài lòng, R14):';
+$days = [date_of(2022, 11, 9), date_of(2022, 11, 10), date_of(2022, 11, 28)];
+foreach ($days as $k => $d) {
+    $list = $engine->supervisionList($d, $bode);
+    echo ' ', dmy($d), ': ', $list === [] ? 'trống' : '';
+    foreach ($list as $entry) {
+        echo '#', $entry['item'], ' ', $entry['comment'];
+    }
+    echo $k < 2 ? ';' : '';
+}
+echo "\n";
 $chainOk = true;
 if ($path !== '--memory') {
     $v = $engine->verify();
@@ -343,7 +434,11 @@ if ($path !== '--memory') {
 // The demo checks its own outcome, so running it is a test too.
 $end = $engine->accounting($bode, date_of(2022, 12, 31));
 $c = $engine->entity('conference', $conf);
-$ok = $chainOk && $c['status'] === 'closed' && $report['items']['items'] === 45 && $end->outstanding === 0
+$flagged = $engine->supervisionList(date_of(2022, 11, 10), $bode);
+$citizensOk = $report['opinions']['anonymous'] === 1 && $ar['ok'] && $ar['checked'] === 1 && count($flagged) === 1
+    && $flagged[0]['item'] === $reopened && $engine->supervisionList(date_of(2022, 11, 28), $bode) === []
+    && ($st['rated'] ?? 0) === 1 && ($st['satisfied'] ?? 0) === 1 && $engine->itemStatus($anonymous) === 'closed';
+$ok = $chainOk && $citizensOk && $c['status'] === 'closed' && $report['items']['items'] === 46 && $end->outstanding === 0
     && $end->repliedLate === 1 && $engine->item($complex)['original_deadline'] === '2022-10-30'
     && $engine->item($reopened)['reopened'] === 1 && $c['notice']['on_time'] && $engine->deadline($complex) == date_of(2022, 11, 30)->setTimezone($zone)->setTime(0, 0);
 $engine->close();

@@ -250,14 +250,24 @@ final class Engine
     /**
      * Submits an opinion holding one item per issue: $items is a list of
      * ['topic' => 'land', 'text' => '...']. The result's items are the new item ids.
+     *
+     * Issue 14: $place where the issue is (a Place, or ['lat' => .., 'long' => .., 'address' => ..]);
+     * $attachments evidence metadata (Attachment objects or their arrays; the bytes put first
+     * with putAttachment()); $withholdName true asks that the raiser's name be withheld from
+     * public views. With neither $raisedBy nor $raisedByOrg the opinion is anonymous, allowed
+     * only through the profile's anonymous channels (hanoi-2200: "mailbox", "collected_in_advance").
+     * The opinion's tracking code: trackingCode($result->id).
      */
     public function submitOpinion(int|string $actor, int $unit, string $channel, array $items, ?int $conference = null,
         ?int $raisedBy = null, ?int $raisedByOrg = null, ?\DateTimeInterface $raisedOn = null,
+        Place|array|null $place = null, ?array $attachments = null, ?bool $withholdName = null,
         ?string $idempotencyKey = null): CommandResult
     {
         return $this->command($actor, ['type' => 'submit_opinion', 'unit' => $unit, 'conference' => $conference,
             'channel' => $channel, 'raised_by' => $raisedBy, 'raised_by_org' => $raisedByOrg,
-            'raised_on' => Convert::date($raisedOn), 'items' => array_values($items)], $idempotencyKey);
+            'raised_on' => Convert::date($raisedOn), 'items' => array_values($items),
+            'place' => $place instanceof Place ? $place->toArray() : $place,
+            'attachments' => self::attachments($attachments), 'withhold_name' => $withholdName], $idempotencyKey);
     }
 
     /** The chair answers an item at the conference (R06). */
@@ -282,12 +292,12 @@ final class Engine
             'deadline' => Convert::date($deadline)], $idempotencyKey);
     }
 
-    /** Writes the agency's reply to an item (R10). */
+    /** Writes the agency's reply to an item (R10), with evidence $attachments (Attachment objects or arrays). */
     public function writeReply(int|string $actor, int $item, string $number, int $signer, string $text,
-        ?\DateTimeInterface $date = null, ?string $idempotencyKey = null): CommandResult
+        ?\DateTimeInterface $date = null, ?array $attachments = null, ?string $idempotencyKey = null): CommandResult
     {
         return $this->command($actor, ['type' => 'write_reply', 'item' => $item, 'number' => $number, 'signer' => $signer,
-            'text' => $text, 'date' => Convert::date($date)], $idempotencyKey);
+            'text' => $text, 'date' => Convert::date($date), 'attachments' => self::attachments($attachments)], $idempotencyKey);
     }
 
     /** Records a delivery of the reply ("party_head", "government_head", "front_chair", "raiser"). */
@@ -316,12 +326,13 @@ final class Engine
             'reason' => $reason], $idempotencyKey);
     }
 
-    /** Records a supervision finding (R14). */
+    /** Records a supervision finding (R14), with evidence $attachments (Attachment objects or arrays). */
     public function recordFinding(int|string $actor, int $item, string $text, bool $satisfactory,
-        ?\DateTimeInterface $on = null, ?string $idempotencyKey = null): CommandResult
+        ?\DateTimeInterface $on = null, ?array $attachments = null, ?string $idempotencyKey = null): CommandResult
     {
         return $this->command($actor, ['type' => 'record_finding', 'item' => $item, 'text' => $text,
-            'satisfactory' => $satisfactory, 'on' => Convert::date($on)], $idempotencyKey);
+            'satisfactory' => $satisfactory, 'on' => Convert::date($on), 'attachments' => self::attachments($attachments)],
+            $idempotencyKey);
     }
 
     /** Reopens a resolved item (R14). */
@@ -354,6 +365,34 @@ final class Engine
     {
         return $this->command($actor, ['type' => 'return_reply', 'item' => $item, 'reason' => $reason,
             'on' => Convert::date($on)], $idempotencyKey);
+    }
+
+    /**
+     * The raiser rates the delivered reply (issue 14, R10): $rating "satisfied",
+     * "partly_satisfied" or "not_satisfied"; a $comment is required unless satisfied. A
+     * not-satisfied rating puts the item on supervisionList() until the Front records a finding.
+     */
+    public function recordSatisfaction(int|string $actor, int $item, string $rating, ?string $comment = null,
+        ?\DateTimeInterface $on = null, ?string $idempotencyKey = null): CommandResult
+    {
+        return $this->command($actor, ['type' => 'record_satisfaction', 'item' => $item, 'rating' => $rating,
+            'comment' => $comment, 'on' => Convert::date($on)], $idempotencyKey);
+    }
+
+    /** Issues the outbox's reminders of a day (issue 15; R03, R09, R13, R15); $on default today. */
+    public function issueReminders(int|string $actor, ?\DateTimeInterface $on = null, ?int $limit = null,
+        ?string $idempotencyKey = null): CommandResult
+    {
+        return $this->command($actor, ['type' => 'issue_reminders', 'on' => Convert::date($on), 'limit' => $limit],
+            $idempotencyKey);
+    }
+
+    /** Records a delivery attempt of a notice (issue 15): $outcome "delivered" or "failed". */
+    public function acknowledgeNotice(int|string $actor, int $notice, string $outcome, ?string $detail = null,
+        ?\DateTimeInterface $on = null, ?string $idempotencyKey = null): CommandResult
+    {
+        return $this->command($actor, ['type' => 'acknowledge_notice', 'notice' => $notice, 'outcome' => $outcome,
+            'detail' => $detail, 'on' => Convert::date($on)], $idempotencyKey);
     }
 
     /**
@@ -493,6 +532,164 @@ final class Engine
         return $this->call('report', $args);
     }
 
+    /** The opinion's tracking code (issue 14), e.g. "BD-2022-000001": what the raiser gives to track(). */
+    public function trackingCode(int $opinion): string
+    {
+        return $this->call('opinion', ['id' => $opinion])['tracking_code'];
+    }
+
+    /**
+     * An opinion's public status by its tracking code (issue 14; docs/json.md), redacted (R13):
+     * ['schema', 'code', 'opinion', 'unit', 'unit_name', 'channel', 'raised_on', 'raised_by',
+     * 'items' => [['id', 'topic', 'topic_label', 'status', 'status_label', 'deadline', ...]]];
+     * $asOf a past day. A malformed code is an InvalidArgumentException, an unknown one NotFound.
+     */
+    public function track(string $code, ?\DateTimeInterface $asOf = null): array
+    {
+        $args = ['code' => $code];
+        if ($asOf !== null) {
+            $args['as_of'] = Convert::date($asOf);
+        }
+        return $this->call('track', $args);
+    }
+
+    /** The item's place (issue 14, R04), or null when its opinion has none. */
+    public function itemPlace(int $item): ?Place
+    {
+        $p = $this->call('item_place', ['item' => $item]);
+        return $p === null ? null : Place::fromJson($p);
+    }
+
+    /**
+     * Items within $radiusM metres of a point, nearest first (issue 14): a list of ['item',
+     * 'unit', 'status', 'topic', 'place' => ['lat', 'long', 'address'], 'distance_m'].
+     * $unit its subtree, $status an item status, $asOf a past day, $limit 1..10000 (100).
+     */
+    public function itemsNear(float $lat, float $lon, float $radiusM, ?int $unit = null, ?string $status = null,
+        ?\DateTimeInterface $asOf = null, ?int $limit = null): array
+    {
+        return $this->call('items_near', self::placeFilter(['lat' => $lat, 'long' => $lon, 'radius_m' => $radiusM],
+            $unit, $status, $asOf, $limit));
+    }
+
+    /** Items placed in a box of degrees (west > east crosses the antimeridian), by id; entries as itemsNear(). */
+    public function itemsInBox(float $south, float $west, float $north, float $east, ?int $unit = null,
+        ?string $status = null, ?\DateTimeInterface $asOf = null, ?int $limit = null): array
+    {
+        return $this->call('items_in_box', self::placeFilter(['south' => $south, 'west' => $west, 'north' => $north,
+            'east' => $east], $unit, $status, $asOf, $limit));
+    }
+
+    /** The latest rating of the item's reply (issue 14): ['item', 'rating', 'comment', 'on', 'awaiting_front'] or null. */
+    public function satisfaction(int $item): ?array
+    {
+        return $this->call('satisfaction', ['item' => $item]);
+    }
+
+    /**
+     * Items rated not satisfied and awaiting the Front at the end of $asOf (R14; issue 14): a
+     * list of ['item', 'unit', 'agency', 'topic', 'status', 'rated_on', 'comment'].
+     */
+    public function supervisionList(\DateTimeInterface $asOf, ?int $unit = null): array
+    {
+        $args = ['as_of' => Convert::date($asOf)];
+        if ($unit !== null) {
+            $args['unit'] = $unit;
+        }
+        return $this->call('supervision_list', $args);
+    }
+
+    // ---- evidence attachments (issue 14) ----
+
+    /**
+     * Puts bytes (at least one) into the engine's attachment store (the "attachments" option of
+     * the constructor) and returns their SHA-256 (64 lowercase hex digits); putting existing
+     * content is a no-op. UnsupportedException when the engine has no attachment store.
+     */
+    public function putAttachment(string $bytes): string
+    {
+        $h = $this->live();
+        $n = strlen($bytes);
+        $buf = null;
+        if ($n > 0) {
+            $buf = $this->ffi->new("char[$n]", false);
+            \FFI::memcpy($buf, $bytes, $n);
+        }
+        try {
+            $rc = $this->ffi->dt_attachment_put($h, $buf, $n, $this->outAddr, $this->errAddr);
+        } finally {
+            if ($buf !== null) {
+                \FFI::free($buf);
+            }
+        }
+        return $this->take($rc);
+    }
+
+    /** The bytes of a public attachment (R13: publishable, its reply published); anything else is NotFound. */
+    public function publicAttachment(string $sha256): string
+    {
+        $h = $this->live();
+        Convert::cString($sha256, 'sha256');
+        $len = $this->ffi->new('size_t');
+        $rc = $this->ffi->dt_public_attachment($h, $sha256, $this->outAddr, \FFI::addr($len), $this->errAddr);
+        $this->check($rc);
+        $bytes = \FFI::string($this->out, $len->cdata);
+        $this->ffi->dt_free($this->out);
+        return $bytes;
+    }
+
+    /**
+     * Checks every attachment the log references against the store (R20): ['ok', 'checked',
+     * 'references', 'problems' => [['kind' => 'missing'|'corrupt', 'sha256', 'name', 'owner', 'id']]].
+     */
+    public function verifyAttachments(): array
+    {
+        return $this->call('verify_attachments');
+    }
+
+    // ---- the notification outbox (issue 15) ----
+
+    /**
+     * Up to $limit (1..1000) pending notices, each leased for $leaseSeconds (1..86400) so that
+     * another worker does not fetch it meanwhile; a list of notices as docs/json.md describes
+     * ('id', 'kind', 'template_key', 'to', 'data', 'issued_on', 'due', 'rule', 'status', ...).
+     */
+    public function outboxFetch(int $limit = 10, int $leaseSeconds = 60): array
+    {
+        return $this->call('outbox_fetch', ['limit' => $limit, 'lease_seconds' => $leaseSeconds]);
+    }
+
+    /**
+     * Acknowledges a delivery attempt of a fetched notice ($outcome "delivered" or "failed"); a
+     * notice delivered already records nothing (the result's firstSeq is 0).
+     */
+    public function outboxAck(int $notice, string $outcome, ?string $detail = null, ?\DateTimeInterface $on = null): CommandResult
+    {
+        $args = ['notice' => $notice, 'outcome' => $outcome, 'detail' => $detail, 'on' => Convert::date($on)];
+        return CommandResult::fromJson($this->call('outbox_ack', array_filter($args, static fn ($v) => $v !== null)));
+    }
+
+    /**
+     * The notices as of the end of a day (default today): $status "pending", "delivered",
+     * "late" or "failed"; $unit its subtree; $after a notice id to page from; $limit 1..100000.
+     */
+    public function outbox(?\DateTimeInterface $asOf = null, ?string $status = null, ?int $unit = null, ?int $after = null,
+        ?int $limit = null): array
+    {
+        $args = ['as_of' => Convert::date($asOf), 'status' => $status, 'unit' => $unit, 'after' => $after, 'limit' => $limit];
+        return $this->call('outbox', array_filter($args, static fn ($v) => $v !== null));
+    }
+
+    /** ['issued', 'delivered', 'late', 'pending', 'failed_attempts'] at the end of $asOf ($unit: its subtree). */
+    public function outboxCounts(\DateTimeInterface $asOf, ?int $unit = null): array
+    {
+        $args = ['as_of' => Convert::date($asOf)];
+        if ($unit !== null) {
+            $args['unit'] = $unit;
+        }
+        return $this->call('outbox_counts', $args);
+    }
+
     /** The hash chain check of a durable store: ['ok', 'checked', 'first_bad', 'problem', 'head']. */
     public function verify(): array
     {
@@ -570,6 +767,31 @@ final class Engine
             $request['idempotency_key'] = $idempotencyKey;
         }
         return $this->execute($request);
+    }
+
+    /** Attachment objects (or their arrays) as the JSON list; null when none. */
+    private static function attachments(?array $list): ?array
+    {
+        if ($list === null || $list === []) {
+            return null;
+        }
+        $out = [];
+        foreach (array_values($list) as $k => $a) {
+            if ($a instanceof Attachment) {
+                $out[] = $a->toArray();
+            } elseif (is_array($a)) {
+                $out[] = $a;
+            } else {
+                throw new \TypeError("attachments[$k] must be a Doithoai\\Attachment or an array, " . get_debug_type($a) . ' given');
+            }
+        }
+        return $out;
+    }
+
+    private static function placeFilter(array $args, ?int $unit, ?string $status, ?\DateTimeInterface $asOf, ?int $limit): array
+    {
+        $more = ['unit' => $unit, 'status' => $status, 'as_of' => Convert::date($asOf), 'limit' => $limit];
+        return $args + array_filter($more, static fn ($v) => $v !== null);
     }
 
     private static function actor(int|string $actor): int|string

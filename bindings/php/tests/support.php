@@ -49,17 +49,18 @@ function throws(string $class, ?int $code, callable $fn, string $what = ''): ?Th
     return null;
 }
 
-/** A fresh temporary directory, removed at exit. */
+/** A fresh temporary directory, removed at exit with what it holds. */
 function temp_dir(): string
 {
     $dir = sys_get_temp_dir() . '/doithoai-php-' . getmypid() . '-' . bin2hex(random_bytes(4));
     mkdir($dir);
-    register_shutdown_function(static function () use ($dir): void {
-        foreach (glob("$dir/*") ?: [] as $f) {
-            unlink($f);
+    $remove = static function (string $d) use (&$remove): void {
+        foreach (glob("$d/*") ?: [] as $f) {
+            is_dir($f) ? $remove($f) : unlink($f);
         }
-        rmdir($dir);
-    });
+        rmdir($d);
+    };
+    register_shutdown_function(static fn () => $remove($dir));
     return $dir;
 }
 

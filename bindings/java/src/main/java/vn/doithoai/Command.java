@@ -93,6 +93,39 @@ public final class Command {
     return v;
   }
 
+  /**
+   * Where the issue is (submit_opinion, issue 14, R04): sets "place". Range is checked when
+   * the command runs (InvalidArgumentException); NaN and infinities when it is written.
+   */
+  public Command place(Place place) {
+    return put("place", need(place, "place"));
+  }
+
+  /**
+   * Evidence attachments (submit_opinion, write_reply, record_finding; issue 14): sets
+   * "attachments" (an empty list leaves the field out). Put the bytes first with
+   * {@link Engine#putAttachment}.
+   */
+  public Command attachments(List<Attachment> attachments) {
+    need(attachments, "attachments");
+    for (Attachment a : attachments) need(a, "an attachment of attachments");
+    if (attachments.isEmpty()) {
+      fields.remove("attachments");
+      return this;
+    }
+    return put("attachments", List.copyOf(attachments));
+  }
+
+  /** Evidence attachments, as {@link #attachments(List)}. */
+  public Command attachments(Attachment... attachments) {
+    return attachments(java.util.Arrays.asList(need(attachments, "attachments")));
+  }
+
+  /** submit_opinion: the raiser asks that their name be withheld from public views (issue 14, R13). */
+  public Command withholdName() {
+    return put("withhold_name", true);
+  }
+
   private Command put(String k, Object v) {
     fields.put(k, v);
     return this;
@@ -205,6 +238,15 @@ public final class Command {
     return c.put("items", list);
   }
 
+  /**
+   * submit_opinion without a raiser: an anonymous opinion (issue 14, R04), accepted only
+   * through the profile's anonymous channels (hanoi-2200: MAILBOX, COLLECTED_IN_ADVANCE;
+   * otherwise an InvalidArgumentException). Its reply reaches the raiser by public posting.
+   */
+  public static Command submitAnonymousOpinion(long unit, long conference, Channel channel, List<ItemSpec> items) {
+    return opinion(unit, conference, channel, items);
+  }
+
   /** answer_on_spot: a chair answers at the conference (R06). */
   public static Command answerOnSpot(long item, long answeredBy, String gist) {
     return new Command("answer_on_spot").put("item", item).put("answered_by", answeredBy).put("gist", need(gist, "gist"));
@@ -272,6 +314,27 @@ public final class Command {
   /** return_reply: the reviewer returns a draft reply for rework, with the reason (R13, R14). */
   public static Command returnReply(long item, String reason) {
     return new Command("return_reply").put("item", item).put("reason", need(reason, "reason"));
+  }
+
+  /**
+   * record_satisfaction: the raiser rates the delivered reply (issue 14, R10; today unless on
+   * is set). comment may be null when satisfied, and is required otherwise. Not satisfied puts
+   * the item on the Front's {@link Engine#supervisionList} until it records a finding (R14).
+   */
+  public static Command recordSatisfaction(long item, Satisfaction rating, String comment) {
+    Command c = new Command("record_satisfaction").put("item", item).put("rating", need(rating, "rating"));
+    return comment == null ? c : c.put("comment", comment);
+  }
+
+  /** issue_reminders: the outbox's reminders of today (issue 15; set "on" or "limit" with {@link #with}). */
+  public static Command issueReminders() {
+    return new Command("issue_reminders");
+  }
+
+  /** acknowledge_notice: a delivery attempt of an outbox notice (issue 15); detail may be null. */
+  public static Command acknowledgeNotice(long notice, DeliveryOutcome outcome, String detail) {
+    Command c = new Command("acknowledge_notice").put("notice", notice).put("outcome", need(outcome, "outcome"));
+    return detail == null ? c : c.put("detail", detail);
   }
 
   private static List<Long> ids(List<Long> ids, String what) {

@@ -51,6 +51,10 @@ final class DtNative {
 
   static native int dt_unsubscribe(long subscription);
 
+  static native int dt_attachment_put(long engine, byte[] data, long length, long[] sha256, long[] err);
+
+  static native int dt_public_attachment(long engine, byte[] sha256, long[] data, long[] length, long[] err);
+
   /** The ABI version this binding speaks (DT_ABI_VERSION of c.h). */
   static final int ABI_VERSION = 1;
 

@@ -356,6 +356,215 @@ public final class Engine implements AutoCloseable {
     return out;
   }
 
+  // ---------------------------------------------------------------- issue 14: tracking, places, satisfaction
+
+  /** The opinion's tracking code (issue 14), e.g. "BD-2022-000001": what the raiser gives to {@link #track}. */
+  public String trackingCode(long opinion) {
+    return Json.str(Json.obj(Json.parse(call("opinion", idArgs("id", opinion))), "opinion"), "tracking_code");
+  }
+
+  /**
+   * An opinion's public status by its tracking code (issue 14), redacted (R13). A malformed
+   * code is an InvalidArgumentException, an unknown one a NotFoundException.
+   */
+  public Tracking track(String code) {
+    return Tracking.parse(call("track", "{\"code\":" + Json.write(Command.need(code, "code")) + "}"));
+  }
+
+  /** {@link #track(String)} as of the end of a past day (NotFoundException before the opinion existed). */
+  public Tracking track(String code, LocalDate asOf) {
+    return Tracking.parse(call("track", "{\"code\":" + Json.write(Command.need(code, "code")) + ",\"as_of\":"
+        + date(asOf, "asOf") + "}"));
+  }
+
+  /** The item's place (issue 14, R04), empty when its opinion has none. */
+  public Optional<Place> itemPlace(long item) {
+    Object v = Json.parse(call("item_place", idArgs("item", item)));
+    return v == null ? Optional.empty() : Optional.of(Place.parse(v));
+  }
+
+  /** Items within radiusM metres (0 < radiusM ≤ 1,000,000) of a point, nearest first (at most 100). */
+  public List<PlacedItem> itemsNear(double lat, double lon, double radiusM) {
+    return itemsNear(lat, lon, radiusM, 0, null, null, 100);
+  }
+
+  /**
+   * Items within radiusM metres of a point, nearest first (issue 14): unit 0 for every unit
+   * (else its subtree), status null for any, asOf null for today (else the end of that day),
+   * limit 1..10000. Out-of-range or non-finite numbers are InvalidArgumentExceptions.
+   */
+  public List<PlacedItem> itemsNear(double lat, double lon, double radiusM, long unit, ItemStatus status, LocalDate asOf,
+      int limit) {
+    Map<String, Object> args = new java.util.LinkedHashMap<>();
+    args.put("lat", lat);
+    args.put("long", lon);
+    args.put("radius_m", radiusM);
+    return placed("items_near", args, unit, status, asOf, limit);
+  }
+
+  /** Items placed in a box of degrees (west > east crosses the antimeridian), by id (at most 100). */
+  public List<PlacedItem> itemsInBox(double south, double west, double north, double east) {
+    return itemsInBox(south, west, north, east, 0, null, null, 100);
+  }
+
+  /** Items placed in a box of degrees, with the filters of {@link #itemsNear(double, double, double, long, ItemStatus, LocalDate, int)}. */
+  public List<PlacedItem> itemsInBox(double south, double west, double north, double east, long unit, ItemStatus status,
+      LocalDate asOf, int limit) {
+    Map<String, Object> args = new java.util.LinkedHashMap<>();
+    args.put("south", south);
+    args.put("west", west);
+    args.put("north", north);
+    args.put("east", east);
+    return placed("items_in_box", args, unit, status, asOf, limit);
+  }
+
+  private List<PlacedItem> placed(String method, Map<String, Object> args, long unit, ItemStatus status, LocalDate asOf,
+      int limit) {
+    if (unit != 0) args.put("unit", unit);
+    if (status != null) args.put("status", status);
+    if (asOf != null) args.put("as_of", asOf);
+    args.put("limit", limit);
+    List<Object> a = Json.arr(Json.parse(call(method, Json.write(args))), method);
+    List<PlacedItem> out = new ArrayList<>(a.size());
+    for (Object o : a) out.add(PlacedItem.parse(o));
+    return out;
+  }
+
+  /** The latest rating of the item's reply (issue 14, R10), empty when it has none. */
+  public Optional<SatisfactionRating> satisfaction(long item) {
+    Object v = Json.parse(call("satisfaction", idArgs("item", item)));
+    return v == null ? Optional.empty() : Optional.of(SatisfactionRating.parse(v));
+  }
+
+  /** Items rated not satisfied and awaiting the Front at the end of a day, in every unit (R14). */
+  public List<SupervisionEntry> supervisionList(LocalDate asOf) {
+    return supervisionList(0, asOf);
+  }
+
+  /** Items of a unit's subtree (0: every unit) rated not satisfied and awaiting the Front at the end of a day (R14). */
+  public List<SupervisionEntry> supervisionList(long unit, LocalDate asOf) {
+    String args = "{" + (unit != 0 ? "\"unit\":" + unit + "," : "") + "\"as_of\":" + date(asOf, "asOf") + "}";
+    List<Object> a = Json.arr(Json.parse(call("supervision_list", args)), "supervision_list");
+    List<SupervisionEntry> out = new ArrayList<>(a.size());
+    for (Object o : a) out.add(SupervisionEntry.parse(o));
+    return out;
+  }
+
+  // ---------------------------------------------------------------- issue 14: evidence attachments
+
+  /**
+   * Puts bytes (at least one) into the engine's attachment store ({@link Options#attachments})
+   * and returns their SHA-256 (64 lowercase hex digits); putting existing content is a no-op.
+   * UnsupportedException when the engine has no attachment store.
+   */
+  public String putAttachment(byte[] data) {
+    Command.need(data, "data");
+    long h = enter();
+    try {
+      long[] out = new long[1];
+      long[] err = new long[1];
+      int rc = DtNative.dt_attachment_put(h, data, data.length, out, err);
+      if (rc != 0) throw DtNative.error(rc, err[0]);
+      return DtNative.take(out[0]);
+    } finally {
+      exit();
+    }
+  }
+
+  /** The bytes of a public attachment (R13: publishable, its reply published); anything else is a NotFoundException. */
+  public byte[] publicAttachment(String sha256) {
+    byte[] hash = DtNative.cstr(sha256, "sha256");
+    long h = enter();
+    try {
+      long[] out = new long[1];
+      long[] len = new long[1];
+      long[] err = new long[1];
+      int rc = DtNative.dt_public_attachment(h, hash, out, len, err);
+      if (rc != 0) throw DtNative.error(rc, err[0]);
+      if (out[0] == 0) throw new InternalException("dt_public_attachment succeeded without bytes");
+      try {
+        if (len[0] < 0 || len[0] > Integer.MAX_VALUE - 8)
+          throw new UnsupportedException("an attachment of " + len[0] + " bytes does not fit a Java array");
+        return new com.sun.jna.Pointer(out[0]).getByteArray(0, (int) len[0]);
+      } finally {
+        DtNative.dt_free(out[0]);
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /** Checks every attachment the log references against the store's bytes (R20); UnsupportedException without a store. */
+  public AttachmentReport verifyAttachments() {
+    return AttachmentReport.parse(call("verify_attachments", null));
+  }
+
+  // ---------------------------------------------------------------- issue 15: the notification outbox
+
+  /**
+   * Up to limit (1..1000) pending notices, each leased for lease (1 s..1 day, whole seconds) so
+   * that another worker does not fetch it meanwhile. Acknowledge each with {@link #outboxAck}.
+   */
+  public List<OutboxNotice> outboxFetch(int limit, java.time.Duration lease) {
+    Command.need(lease, "lease");
+    return notices(call("outbox_fetch", "{\"limit\":" + limit + ",\"lease_seconds\":" + lease.getSeconds() + "}"), "outbox_fetch");
+  }
+
+  /** Acknowledges a delivery attempt of a fetched notice, today. */
+  public Result outboxAck(long notice, DeliveryOutcome outcome) {
+    return outboxAck(notice, outcome, null, null);
+  }
+
+  /**
+   * Acknowledges a delivery attempt of a fetched notice; detail (null: none), on (null: today).
+   * A notice delivered already records nothing (the result's firstSeq is 0).
+   */
+  public Result outboxAck(long notice, DeliveryOutcome outcome, String detail, LocalDate on) {
+    Map<String, Object> args = new java.util.LinkedHashMap<>();
+    args.put("notice", notice);
+    args.put("outcome", Command.need(outcome, "outcome"));
+    if (detail != null) args.put("detail", detail);
+    if (on != null) args.put("on", on);
+    return Result.parse(call("outbox_ack", Json.write(args)));
+  }
+
+  /** Every notice as of today (at most 1000). */
+  public List<OutboxNotice> outbox() {
+    return outbox(null, null, 0, 0, 1000);
+  }
+
+  /**
+   * The notices as of the end of a day (null: today): status null for all, unit 0 for every
+   * unit (else its subtree), after a notice id to page from (0: the start), limit 1..100000.
+   */
+  public List<OutboxNotice> outbox(LocalDate asOf, OutboxStatus status, long unit, long after, int limit) {
+    Map<String, Object> args = new java.util.LinkedHashMap<>();
+    if (asOf != null) args.put("as_of", asOf);
+    if (status != null) args.put("status", status);
+    if (unit != 0) args.put("unit", unit);
+    if (after != 0) args.put("after", after);
+    args.put("limit", limit);
+    return notices(call("outbox", Json.write(args)), "outbox");
+  }
+
+  /** The outbox's counts in every unit as of the end of a day. */
+  public OutboxCounts outboxCounts(LocalDate asOf) {
+    return outboxCounts(0, asOf);
+  }
+
+  /** The outbox's counts in a unit's subtree (0: every unit) as of the end of a day. */
+  public OutboxCounts outboxCounts(long unit, LocalDate asOf) {
+    String args = "{" + (unit != 0 ? "\"unit\":" + unit + "," : "") + "\"as_of\":" + date(asOf, "asOf") + "}";
+    return OutboxCounts.parse(call("outbox_counts", args));
+  }
+
+  private static List<OutboxNotice> notices(String text, String what) {
+    List<Object> a = Json.arr(Json.parse(text), what);
+    List<OutboxNotice> out = new ArrayList<>(a.size());
+    for (Object o : a) out.add(OutboxNotice.parse(o));
+    return out;
+  }
+
   // ---------------------------------------------------------------- subscriptions
 
   /**

@@ -16,6 +16,12 @@ public record Item(long id, long opinion, long unit, long conference, String top
     long agency, LocalDate deadline, LocalDate originalDeadline, LocalDate resolvedOn, boolean answeredOnSpot,
     String replyNumber, LocalDate replyCompletedOn, int reopened, long mergedInto, long escalatedTo,
     long escalatedFrom, int extensions, Map<String, Object> json) {
+  /** The evidence attachments of the item's reply (issue 14; empty when none or no reply). */
+  public java.util.List<Attachment> replyAttachments() {
+    Object reply = json.get("reply");
+    return reply == null ? java.util.List.of() : Attachment.list(Json.obj(reply, "reply").get("attachments"));
+  }
+
   static Item parse(String text) {
     var m = Json.obj(Json.parse(text), "item");
     var reply = m.get("reply") == null ? null : Json.obj(m.get("reply"), "reply");

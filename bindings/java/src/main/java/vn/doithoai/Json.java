@@ -29,7 +29,7 @@ import java.util.Map;
  * {@code String}, {@code Boolean}, integral numbers, {@code BigDecimal}, finite doubles, {@code null},
  * {@link LocalDate} ({@code "2022-09-30"}), {@link Instant} and {@link OffsetDateTime}
  * (UTC, microseconds: {@code "2022-09-30T07:00:00.000000Z"}), {@link Json.Raw} (JSON text
- * inserted as is) and {@link Wire} enums (their wire name). Strings are written as UTF-8-safe
+ * inserted as is), {@link Wire} enums (their wire name) and {@link Value}s (their JSON form). Strings are written as UTF-8-safe
  * JSON: quotes, backslashes and control characters escaped; a lone surrogate is refused.
  */
 public final class Json {
@@ -44,6 +44,11 @@ public final class Json {
   /** Enums with a snake_case wire name. */
   public interface Wire {
     String wireName();
+  }
+
+  /** Values with a JSON form (a Map, List, ... that {@link #write} accepts), e.g. {@link Place}, {@link Attachment}. */
+  public interface Value {
+    Object jsonValue();
   }
 
   private static final DateTimeFormatter INSTANT =
@@ -89,6 +94,8 @@ public final class Json {
       b.append(r.json());
     } else if (v instanceof Wire w) {
       quote(b, w.wireName());
+    } else if (v instanceof Value x) {
+      write(b, x.jsonValue(), depth + 1);
     } else if (v instanceof Map<?, ?> m) {
       b.append('{');
       boolean first = true;
@@ -418,6 +425,12 @@ public final class Json {
   static long id(Map<String, Object> m, String key) {
     Object v = m.get(key);
     return v == null ? 0 : lng(v, key);
+  }
+
+  static double dbl(Map<String, Object> m, String key) {
+    Object v = m.get(key);
+    if (v instanceof Number n) return n.doubleValue();
+    throw new InternalException("expected a number for " + key + ", got " + v);
   }
 
   static String str(Map<String, Object> m, String key) {

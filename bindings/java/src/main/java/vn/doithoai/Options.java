@@ -15,7 +15,8 @@ import java.util.Map;
  * Store: {@code ":memory:"} (the default), a SQLite file path, {@code "sqlite:PATH"} or a
  * {@code postgresql://} URI. Profile: a built-in profile's name (default "hanoi-2200") or a
  * profile document as JSON text. Clock: a manual clock starting at that instant (move it with
- * {@link Engine#setClock}); by default the system clock. {@link #set} passes any other option
+ * {@link Engine#setClock}); by default the system clock. Attachments: where evidence bytes live
+ * ({@link #attachments}). {@link #set} passes any other option
  * (snapshot_every, max_conflict_retries, past_states_cached, sqlite, import_jsonl).
  */
 public final class Options {
@@ -67,6 +68,16 @@ public final class Options {
     Map<String, Object> sqlite = s instanceof Map ? new LinkedHashMap<>((Map<String, Object>) s) : new LinkedHashMap<>();
     sqlite.put("read_only", true);
     map.put("sqlite", sqlite);
+    return this;
+  }
+
+  /**
+   * Evidence attachments (issue 14): a directory for their bytes (content-addressed by
+   * SHA-256, created when missing) or a "postgresql://..." URI (builds with PostgreSQL). Without
+   * it {@link Engine#putAttachment} is an UnsupportedException.
+   */
+  public Options attachments(String store) {
+    map.put("attachments", Command.need(store, "attachments"));
     return this;
   }
 
