@@ -42,25 +42,15 @@ ItemSpec item_spec_from(py::handle h) {
 }
 
 // Issue 14: a place is a Place, a (lat, long[, address]) tuple or a {"lat", "long",
-// "address"?} dict; None for no place. Numbers must be int or float (a str is a TypeError);
-// their range is the engine's check (invalid_argument).
-double degrees(py::handle h, const char* what) {
-  if (PyBool_Check(h.ptr()) || !(PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr())))
-    throw py::type_error(std::string(what) + ": expected a number (int or float), got " + Py_TYPE(h.ptr())->tp_name);
-  const double d = PyFloat_AsDouble(h.ptr());
-  if (d == -1.0 && PyErr_Occurred()) {
-    PyErr_Clear();
-    invalid(std::string(what) + ": number out of range");
-  }
-  return d;
-}
+// "address"?} dict; None for no place. Numbers must be int or float (a str is a TypeError;
+// arg_number, common.h); their range is the engine's check (invalid_argument).
 std::optional<Place> place_from(py::handle h) {
   if (h.is_none()) return std::nullopt;
   if (py::isinstance<Place>(h)) return h.cast<Place>();
   if (py::isinstance<py::tuple>(h) || py::isinstance<py::list>(h)) {
     auto t = py::reinterpret_borrow<py::sequence>(h);
     if (t.size() != 2 && t.size() != 3) invalid("place: a place is (lat, long) or (lat, long, address)");
-    return Place{degrees(t[0], "place: lat"), degrees(t[1], "place: long"),
+    return Place{arg_number(t[0], "place: lat"), arg_number(t[1], "place: long"),
                  t.size() == 3 ? arg_cast<std::string>(t[2], "place: address") : std::string()};
   }
   if (py::isinstance<py::dict>(h)) {
@@ -70,7 +60,7 @@ std::optional<Place> place_from(py::handle h) {
       if (k != "lat" && k != "long" && k != "address") invalid("unknown place field '" + k + "' (lat, long, address)");
     }
     if (!d.contains("lat") || !d.contains("long")) invalid("place: lat and long are required");
-    return Place{degrees(d["lat"], "place: lat"), degrees(d["long"], "place: long"),
+    return Place{arg_number(d["lat"], "place: lat"), arg_number(d["long"], "place: long"),
                  d.contains("address") ? arg_cast<std::string>(d["address"], "place: address") : std::string()};
   }
   throw py::type_error(std::string("place: a Place, a (lat, long[, address]) tuple, a dict or None, got ") +
@@ -239,7 +229,7 @@ void init_commands(py::module_& m) {
                        "Where an opinion's matter is (issue 14; R04, R18, Open311): WGS84 lat in [-90, 90], long in "
                        "[-180, 180] (finite) and an optional address text. Never a person's home address field.");
   pl.def(py::init([](py::handle lat, py::handle lon, py::handle address) {
-           return Place{degrees(lat, "lat"), degrees(lon, "long"),
+           return Place{arg_number(lat, "lat"), arg_number(lon, "long"),
                         address.is_none() ? std::string() : arg_cast<std::string>(address, "address")};
          }),
          py::arg("lat"), py::arg("long"), py::arg("address") = "")

@@ -112,6 +112,23 @@ T arg_cast(py::handle h, const char* param) {
   }
 }
 
+// A number argument (coordinates, a radius in metres) as a double: an int or a float, not a
+// bool (anything else is TypeError "<what>: expected a number (int or float), got <type>");
+// an int too large for a double raises InvalidArgument "<what>: number out of range". NaN,
+// infinities and the coordinate ranges are the engine's checks (invalid_argument), so every
+// caller reports them alike. Shared by place arguments (commands.cpp) and the place queries
+// (views.cpp).
+inline double arg_number(py::handle h, const char* what) {
+  if (PyBool_Check(h.ptr()) || !(PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr())))
+    throw py::type_error(std::string(what) + ": expected a number (int or float), got " + Py_TYPE(h.ptr())->tp_name);
+  const double d = PyFloat_AsDouble(h.ptr());
+  if (d == -1.0 && PyErr_Occurred()) {
+    PyErr_Clear();
+    invalid(std::string(what) + ": number out of range");
+  }
+  return d;
+}
+
 // ---- enums: a registry filled by init_model, read by the caster ----
 template <class E>
 struct EnumInfo {

@@ -252,20 +252,10 @@ void init_views(py::module_& m) {
     (void)en;
     return f;
   };
-  auto number = [](py::handle h, const char* what) {
-    if (PyBool_Check(h.ptr()) || !(PyFloat_Check(h.ptr()) || PyLong_Check(h.ptr())))
-      throw py::type_error(std::string(what) + ": expected a number (int or float), got " + Py_TYPE(h.ptr())->tp_name);
-    const double d = PyFloat_AsDouble(h.ptr());
-    if (d == -1.0 && PyErr_Occurred()) {
-      PyErr_Clear();
-      invalid(std::string(what) + ": number out of range");
-    }
-    return d;
-  };
-  m.def("items_near", [filter, number](const PyEngine& en, py::handle lat, py::handle lon, py::handle radius_m, UnitId unit,
-                                       std::optional<ItemStatus> status, Date as_of, py::handle limit) {
+  m.def("items_near", [filter](const PyEngine& en, py::handle lat, py::handle lon, py::handle radius_m, UnitId unit,
+                               std::optional<ItemStatus> status, Date as_of, py::handle limit) {
     const PlaceFilter f = filter(en, unit, status, as_of, limit);
-    const double a = number(lat, "lat"), b = number(lon, "long"), r = number(radius_m, "radius_m");
+    const double a = arg_number(lat, "lat"), b = arg_number(lon, "long"), r = arg_number(radius_m, "radius_m");
     json out;
     {
       py::gil_scoped_release nogil;
@@ -277,11 +267,12 @@ void init_views(py::module_& m) {
   "Issue 14 (R04): placed items within radius_m metres (0 < r <= 1,000,000) of (lat, long), nearest first, as dicts "
   "{item, unit, status, topic, place, distance_m}; unit (its subtree), status, as_of (exact for a past day) and "
   "limit (1..10000, default 100) filter.");
-  m.def("items_in_box", [filter, number](const PyEngine& en, py::handle south, py::handle west, py::handle north,
-                                         py::handle east, UnitId unit, std::optional<ItemStatus> status, Date as_of,
-                                         py::handle limit) {
+  m.def("items_in_box", [filter](const PyEngine& en, py::handle south, py::handle west, py::handle north,
+                                 py::handle east, UnitId unit, std::optional<ItemStatus> status, Date as_of,
+                                 py::handle limit) {
     const PlaceFilter f = filter(en, unit, status, as_of, limit);
-    const double s = number(south, "south"), w = number(west, "west"), n = number(north, "north"), e = number(east, "east");
+    const double s = arg_number(south, "south"), w = arg_number(west, "west"), n = arg_number(north, "north"),
+                 e = arg_number(east, "east");
     json out;
     {
       py::gil_scoped_release nogil;
@@ -291,10 +282,10 @@ void init_views(py::module_& m) {
   }, py::arg("engine"), py::arg("south"), py::arg("west"), py::arg("north"), py::arg("east"), py::kw_only(),
   py::arg("unit") = py::none(), py::arg("status") = py::none(), py::arg("as_of") = py::none(), py::arg("limit") = py::none(),
   "Issue 14 (R04): placed items in the box (west > east crosses the antimeridian), by id, as dicts.");
-  m.def("similar_items_near", [number](const PyEngine& en, UnitId unit, py::handle text, py::handle lat, py::handle lon,
-                                       py::handle limit) {
+  m.def("similar_items_near", [](const PyEngine& en, UnitId unit, py::handle text, py::handle lat, py::handle lon,
+                               py::handle limit) {
     const std::string t = arg_cast<std::string>(text, "text");
-    const Place p{number(lat, "lat"), number(lon, "long"), ""};
+    const Place p{arg_number(lat, "lat"), arg_number(lon, "long"), ""};
     const long long n = limit.is_none() ? 10 : arg_cast<long long>(limit, "limit");
     if (n < 1 || n > 100) invalid("limit must be in 1..100");
     py::gil_scoped_release nogil;

@@ -82,6 +82,32 @@ def test_R04_hostile_query_arguments():
         d.items_near(e, LAT, LON, 10, unit=999)
 
 
+def test_R04_number_arguments_share_one_check():
+    """Every number argument (Place, a place tuple or dict, items_near, items_in_box,
+    similar_items_near) goes through one check (arg_number, bindings/common.h): the same
+    TypeError for a non-number and the same InvalidArgument for an int too large for a double."""
+    w = make_world()
+    e = w.engine
+    calls = {
+        "lat": lambda x: d.Place(x, LON),
+        "place: lat": lambda x: d.SubmitOpinion(w.ward, [("land", "x")], raised_by=w.resident, place=(x, LON)),
+        "place: long": lambda x: d.SubmitOpinion(w.ward, [("land", "x")], raised_by=w.resident,
+                                                 place={"lat": LAT, "long": x}),
+        "radius_m": lambda x: d.items_near(e, LAT, LON, x),
+        "east": lambda x: d.items_in_box(e, 21, 105, 22, x),
+        "long": lambda x: d.similar_items_near(e, w.ward, "vỉa hè", LAT, x),
+    }
+    for what, call in calls.items():
+        for bad in ("21", True, None, [1]):
+            with pytest.raises(TypeError) as t:
+                call(bad)
+            assert str(t.value) == f"{what}: expected a number (int or float), got {type(bad).__name__}"
+        with pytest.raises(d.InvalidArgument) as i:
+            call(10 ** 400)
+        assert str(i.value) == f"{what}: number out of range"
+        assert i.value.code == "invalid_argument"
+
+
 def test_R04_place_queries_as_of_match_state_as_of():
     w = make_world()
     e = w.engine

@@ -76,6 +76,13 @@ check report_q3_text 0 report bode.db --unit 3 --period 2022-Q3 --as-of 2022-10-
 check report_json 0 report bode.db --unit HN-LB-BD --period 2022 --format json
 check report_csv 0 report bode.db --unit HN-LB-BD --period 2022-Q4 --format csv
 check report_html 0 report bode.db --unit HN-LB-BD --period 2022 --format html --lang en
+# Issue 14 on a copy: a name-withheld letter and an anonymous mailbox note, replies (one with
+# evidence) and the three ratings; the reports then show non-zero satisfaction and evidence.
+cp bode.db sat.db
+check exec_satisfaction 0 exec sat.db "$HERE/satisfaction.jsonl" --today 2022-12-21
+check report_satisfaction_text 0 report sat.db --unit HN-LB-BD --period 2022
+check report_satisfaction_json 0 report sat.db --unit HN-LB-BD --period 2022-Q4 --format json
+check report_satisfaction_csv 0 report sat.db --unit HN-LB-BD --period 2022-Q4 --format csv
 check overdue 0 overdue bode.db --as-of 2022-11-01
 check overdue_json 0 overdue bode.db --as-of 2022-10-31 --format json
 check history 0 history bode.db 22

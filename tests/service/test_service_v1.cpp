@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -136,6 +137,41 @@ struct World {
 };
 
 json body(const Response& r) { return json::parse(r.body); }
+// The report CSV's rows after the header, each row's cells by column name (quoted cells
+// unquoted; BOM and CRLF as served).
+std::vector<std::map<std::string, std::string>> csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string cell;
+  bool quoted = false;
+  for (std::size_t i = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') cell += text[++i];
+      else if (c == '"') quoted = false;
+      else cell += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(cell);
+      cell.clear();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      rows.back().push_back(cell);
+      cell.clear();
+      ++i;
+      if (i + 1 < text.size()) rows.emplace_back();
+    } else {
+      cell += c;
+    }
+  }
+  std::vector<std::map<std::string, std::string>> out;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    REQUIRE(rows[r].size() == rows[0].size());
+    std::map<std::string, std::string> m;
+    for (std::size_t c = 0; c < rows[0].size(); ++c) m[rows[0][c]] = rows[r][c];
+    out.push_back(std::move(m));
+  }
+  return out;
+}
 std::string code(const Response& r) { return body(r)["error"]["code"].get<std::string>(); }
 
 }  // namespace
@@ -438,12 +474,27 @@ TEST_CASE("v1 reports: JSON, CSV and HTML by format or Accept", "[service][v1]")
   CHECK(csv.body.rfind("\xEF\xBB\xBFsection,code,label,items,", 0) == 0);
   CHECK(csv.body.find("\r\nall,,,2,1,") != std::string::npos);
   CHECK(csv.body.find("\r\ntopic,land,") != std::string::npos);
-  CHECK(csv.body.find(",escalated,returned\r\n") != std::string::npos);
-  // returned (R13, R14 review) is an agency row's count; the other rows leave it empty.
-  const std::size_t agency_row = csv.body.find("\r\nagency,");
-  REQUIRE(agency_row != std::string::npos);
-  CHECK(csv.body.substr(csv.body.find("\r\n", agency_row + 2) - 2, 2) == ",0");
-  CHECK(csv.body.substr(csv.body.find("\r\n", csv.body.find("\r\nall,") + 2) - 1, 1) == ",");
+  CHECK(csv.body.find(",escalated,returned,written_replies,replies_with_evidence,evidence_share,rated,satisfied,"
+                      "partly_satisfied,not_satisfied,satisfied_percent,not_satisfied_percent\r\n") != std::string::npos);
+  // returned (R13, R14 review) and the evidence of the replies (issue 14) are an agency row's
+  // counts; the other rows leave them empty. Nothing rated: the satisfaction cells are empty.
+  const auto rows = csv_rows(csv.body);
+  REQUIRE(rows.size() >= 2);
+  CHECK(rows[0].at("section") == "all");
+  CHECK(rows[0].at("returned").empty());
+  CHECK(rows[0].at("written_replies").empty());
+  CHECK(rows[0].at("rated").empty());
+  bool agency = false;
+  for (const auto& row : rows) {
+    if (row.at("section") != "agency") continue;
+    agency = true;
+    CHECK(row.at("returned") == "0");
+    CHECK(!row.at("written_replies").empty());
+    CHECK(row.at("replies_with_evidence") == "0");
+    CHECK(row.at("rated").empty());
+    CHECK(row.at("satisfied_percent").empty());
+  }
+  CHECK(agency);
   Response html = w.get(path, &w.ward, {{"period", "2022-10"}}, {{"accept", "text/html,application/xhtml+xml;q=0.9"}});
   REQUIRE(html.status == 200);
   CHECK(html.content_type == "text/html; charset=utf-8");
@@ -665,6 +716,23 @@ TEST_CASE("R04 v1 items near a point and in a box; R14 the supervision list; sco
   CHECK(body(w.get(unit + "/supervision", &w.ward, {{"as_of", "2022-10-11"}}))["items"].empty());
   CHECK(w.get(unit + "/supervision", &w.other_ward).status == 403);
   CHECK(w.post(&w.other_ward, {{"command", {{"type", "record_satisfaction"}, {"item", w.item1}, {"rating", "satisfied"}}}}).status == 403);
+  // R16 (issue 14): the report CSV carries the rating on the all, topic, agency and unit rows.
+  Response csv = w.get(unit + "/report", &w.ward, {{"period", "2022"}, {"format", "csv"}});
+  REQUIRE(csv.status == 200);
+  const json rep = body(w.get(unit + "/report", &w.ward, {{"period", "2022"}}));
+  REQUIRE(rep.contains("satisfaction"));
+  std::map<std::string, int> rated;
+  for (const auto& row : csv_rows(csv.body)) {
+    if (row.at("rated").empty()) continue;
+    ++rated[row.at("section")];
+    CHECK(row.at("rated") == "1");
+    CHECK(row.at("not_satisfied") == "1");
+    CHECK(row.at("satisfied") == "0");
+    CHECK(row.at("not_satisfied_percent") == "100.0");
+    if (row.at("section") == "agency") CHECK(row.at("code") == std::to_string(rep["satisfaction"]["by_agency"][0]["agency"].get<std::int64_t>()));
+    if (row.at("section") == "unit") CHECK(row.at("code") == std::to_string(w.bd));
+  }
+  CHECK(rated == std::map<std::string, int>{{"agency", 1}, {"all", 1}, {"topic", 1}, {"unit", 1}});
 }
 
 TEST_CASE("v1 outbox: the unit's notices and counts as of a day, scoped by the key", "[service][v1]") {

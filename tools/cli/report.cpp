@@ -1,9 +1,12 @@
 // tools/cli/report.cpp: the plain text and CSV forms of a periodic report (R16) that the
 // library does not render itself (it gives JSON and HTML). Text: Vietnamese labels, columns
-// padded by characters (not bytes), for a terminal or a plain e-mail. CSV: the JSON form
+// padded by characters (not bytes), for a terminal or a plain e-mail; it shows what the JSON
+// form shows, issue 14's figures included (anonymous and name-withheld opinions, replies with
+// evidence, satisfaction as section 7 when some reply was rated). CSV: the JSON form
 // (schemas/report.schema.json) flattened to key,value rows, so every figure is there under
 // a stable key (arrays indexed: by_topic.0.tally.items), UTF-8 with BOM and CRLF as the
 // item export writes CSV.
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -39,6 +42,14 @@ std::string rate(const Tally& t) {
   std::snprintf(b, sizeof b, "%.1f%%", *r * 100);
   return b;
 }
+// n of `of` as a percentage with one decimal, rounded as the JSON report rounds
+// (satisfied_percent); "—" when `of` is 0.
+std::string percent(std::uint64_t n, std::uint64_t of) {
+  if (!of) return "—";
+  char b[16];
+  std::snprintf(b, sizeof b, "%.1f%%", std::round(1000.0 * static_cast<double>(n) / static_cast<double>(of)) / 10);
+  return b;
+}
 std::string dmy(const std::optional<Date>& d) { return d ? format_date(*d) : "—"; }
 std::string change(const Change& c) {
   std::string s = num(c.previous) + " → " + num(c.current) + " (" + (c.delta >= 0 ? "+" : "") + std::to_string(c.delta);
@@ -57,6 +68,16 @@ void tally_row(std::ostringstream& o, const std::string& label, const Tally& t) 
 void tally_header(std::ostringstream& o, const std::string& first) {
   o << "  " << cut(first, 40) << right("Tổng", 6) << right("Đã GQ", 8) << right("Chưa hạn", 9) << right("Quá hạn", 8)
     << right("Đúng hạn", 9) << right("Trễ hạn", 8) << right("Tỷ lệ", 9) << "\n";
+}
+// Issue 14 (R16): the raisers' ratings of the replies.
+void satisfaction_header(std::ostringstream& o, const std::string& first) {
+  o << "  " << cut(first, 40) << right("Đánh giá", 9) << right("Hài lòng", 9) << right("Một phần", 9)
+    << right("Không HL", 9) << right("Tỷ lệ HL", 9) << right("Tỷ lệ KHL", 10) << "\n";
+}
+void satisfaction_row(std::ostringstream& o, const std::string& label, const SatisfactionTally& t) {
+  o << "  " << cut(label, 40) << right(num(t.rated), 9) << right(num(t.satisfied), 9)
+    << right(num(t.partly_satisfied), 9) << right(num(t.not_satisfied), 9) << right(percent(t.satisfied, t.rated), 9)
+    << right(percent(t.not_satisfied, t.rated), 10) << "\n";
 }
 void counts(std::ostringstream& o, const char* label, const std::vector<Count>& v) {
   if (v.empty()) return;
@@ -134,6 +155,21 @@ std::string report_text(const Report& r) {
   o << "\n4. Theo cơ quan giải quyết\n";
   tally_header(o, "Cơ quan");
   for (const auto& a : r.by_agency) tally_row(o, a.name, a.tally);
+  // Issue 14 (R16): replies with evidence (an attachment), per agency that wrote replies.
+  std::uint64_t written = 0, with_evidence = 0;
+  for (const auto& a : r.by_agency) {
+    written += a.written_replies;
+    with_evidence += a.replies_with_evidence;
+  }
+  o << "  Văn bản trả lời kèm tài liệu chứng minh: " << with_evidence << "/" << written << " ("
+    << percent(with_evidence, written) << ")\n";
+  if (written) {
+    o << "  " << cut("Cơ quan", 40) << right("Văn bản", 9) << right("Kèm TL", 9) << right("Tỷ lệ", 9) << "\n";
+    for (const auto& a : r.by_agency)
+      if (a.written_replies)
+        o << "  " << cut(a.name, 40) << right(num(a.written_replies), 9) << right(num(a.replies_with_evidence), 9)
+          << right(percent(a.replies_with_evidence, a.written_replies), 9) << "\n";
+  }
 
   o << "\n5. Diễn biến theo tháng\n  " << cut("Tháng", 10) << right("Hội nghị", 9) << right("Ý kiến", 8)
     << right("Nội dung", 9) << right("Đã GQ", 8) << "\n";
@@ -149,6 +185,20 @@ std::string report_text(const Report& r) {
     << "  Ý kiến: " << change(r.change_opinions) << "\n"
     << "  Nội dung: " << change(r.change_items) << "\n"
     << "  Giải quyết trong kỳ: " << change(r.change_resolved_in_period) << "\n";
+  // Issue 14 (R16): only when some reply was rated in the period, as the JSON and HTML forms.
+  if (r.satisfaction.rated) {
+    const auto& t = r.satisfaction;
+    o << "\n7. Mức độ hài lòng của người nêu với văn bản trả lời\n"
+      << "  Đã đánh giá " << t.rated << ": hài lòng " << t.satisfied << ", hài lòng một phần " << t.partly_satisfied
+      << ", không hài lòng " << t.not_satisfied << "; tỷ lệ hài lòng " << percent(t.satisfied, t.rated)
+      << ", không hài lòng " << percent(t.not_satisfied, t.rated) << "\n";
+    satisfaction_header(o, "Cơ quan");
+    for (const auto& l : r.satisfaction_by_agency) satisfaction_row(o, l.name, l.tally);
+    satisfaction_header(o, "Lĩnh vực");
+    for (const auto& l : r.satisfaction_by_topic) satisfaction_row(o, l.name.empty() ? l.code : l.name, l.tally);
+    satisfaction_header(o, "Đơn vị");
+    for (const auto& l : r.satisfaction_by_unit) satisfaction_row(o, l.name, l.tally);
+  }
   if (!r.recipients.empty()) {
     o << "\nNơi nhận:\n";
     for (const auto& x : r.recipients) o << "  - " << x << "\n";

@@ -328,24 +328,46 @@ std::string csv_cell(const json& v) {
   return out + "\"";
 }
 
-// The report's tallies as CSV: one row for all items, one per topic, one per agency. UTF-8
-// with BOM and CRLF, as the engine's CSV exports (docs/reports.md), so spreadsheets read it.
+// The report's tallies as CSV: one row for all items, one per topic, one per agency, then
+// (issue 14) one per unit with satisfaction ratings. UTF-8 with BOM and CRLF, as the engine's
+// CSV exports (docs/reports.md), so spreadsheets read it. Issue 14 columns (R16): the evidence
+// of the written replies (agency rows, as `returned`) and the raisers' ratings of the replies,
+// taken from the JSON `satisfaction` object (the `all` row its total, a topic, agency or unit
+// row its line there); a cell is empty where the JSON form has no figure (nothing rated).
 std::string report_csv(const json& report) {
   static const char* const cols[] = {"items", "resolved", "outstanding", "not_yet_due", "overdue", "on_time",
                                      "late", "on_time_rate", "extended_items", "extensions", "escalated",
-                                     "returned"};  // returned: agency rows (R13, R14 review)
+                                     "returned",  // returned: agency rows (R13, R14 review)
+                                     "written_replies", "replies_with_evidence", "evidence_share"};  // agency rows
+  static const char* const sat_cols[] = {"rated", "satisfied", "partly_satisfied", "not_satisfied",
+                                         "satisfied_percent", "not_satisfied_percent"};
+  const json none = json::object();
+  const json& sat = report.contains("satisfaction") ? report.at("satisfaction") : none;
+  // The satisfaction line of a topic, agency or unit: the row of sat[list] whose key is id.
+  auto line = [&](const char* list, const char* key, const json& id) -> const json& {
+    if (sat.contains(list))
+      for (const json& l : sat.at(list))
+        if (l.value(key, json()) == id) return l;
+    return none;
+  };
   std::ostringstream out;
   out << "\xEF\xBB\xBF" << "section,code,label";
   for (const char* c : cols) out << ',' << c;
+  for (const char* c : sat_cols) out << ',' << c;
   out << "\r\n";
-  auto row = [&](const char* section, const json& code, const json& label, const json& tally) {
+  auto row = [&](const char* section, const json& code, const json& label, const json& tally, const json& rating) {
     out << section << ',' << csv_cell(code) << ',' << csv_cell(label);
     for (const char* c : cols) out << ',' << csv_cell(tally.value(c, json()));
+    for (const char* c : sat_cols) out << ',' << csv_cell(rating.value(c, json()));
     out << "\r\n";
   };
-  row("all", "", "", report.at("items"));
-  for (const json& t : report.at("by_topic")) row("topic", t.at("topic"), t.at("label"), t);
-  for (const json& a : report.at("by_agency")) row("agency", a.at("agency"), a.at("name"), a);
+  row("all", "", "", report.at("items"), sat);
+  for (const json& t : report.at("by_topic"))
+    row("topic", t.at("topic"), t.at("label"), t, line("by_topic", "topic", t.at("topic")));
+  for (const json& a : report.at("by_agency"))
+    row("agency", a.at("agency"), a.at("name"), a, line("by_agency", "agency", a.at("agency")));
+  if (sat.contains("by_unit"))
+    for (const json& u : sat.at("by_unit")) row("unit", u.at("unit"), u.at("name"), none, u);
   return out.str();
 }
 
