@@ -401,6 +401,10 @@ TEST_CASE("R16 the report gives the share of written replies with evidence by ag
   const json j = report_to_json(r);
   for (const auto& row : j["by_agency"])
     CHECK(row.contains("evidence_share"));
+  // The HTML report shows it too, by agency: 2 written replies, 1 with evidence (50%).
+  const std::string html = report_html(r);
+  CHECK(html.find("Có tài liệu chứng minh") != std::string::npos);
+  CHECK(html.find("<td class=\"n\">2</td><td class=\"n\">1 (50%)</td>") != std::string::npos);
   (void)i3;
 }
 

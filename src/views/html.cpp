@@ -283,15 +283,30 @@ th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjus
   // Replies returned for rework (R13, R14 review): a column only where the profile's review
   // returned some, so reports of units without review keep their shape.
   const bool returns = std::any_of(r.by_agency.begin(), r.by_agency.end(), [](const auto& a) { return a.returned > 0; });
+  // Evidence (issue 14, R16): written replies in force and the share carrying an attachment,
+  // wherever the period has a written reply (0% is what the reader needs to see too).
+  const bool evidence =
+      std::any_of(r.by_agency.begin(), r.by_agency.end(), [](const auto& a) { return a.written_replies > 0; });
   std::string agency_head = tally_head(T, "Cơ quan", "Agency");
-  if (returns)
-    agency_head.insert(agency_head.size() - std::string("</tr></thead>").size(),
-                       "<th class=\"n\">" + std::string(T.t("Trả lại để hoàn thiện", "Returned for rework")) + "</th>");
+  std::string extra_head;
+  if (returns) extra_head += "<th class=\"n\">" + std::string(T.t("Trả lại để hoàn thiện", "Returned for rework")) + "</th>";
+  if (evidence)
+    extra_head += "<th class=\"n\">" + std::string(T.t("Trả lời bằng văn bản", "Written replies")) + "</th><th class=\"n\">" +
+                  std::string(T.t("Có tài liệu chứng minh", "With evidence")) + "</th>";
+  agency_head.insert(agency_head.size() - std::string("</tr></thead>").size(), extra_head);
   h += "<section id=\"agencies\"><h2>" + std::string(T.t("Theo cơ quan giải quyết", "By agency")) + "</h2><table>" +
        agency_head + "<tbody>";
-  for (const auto& a : r.by_agency)
+  for (const auto& a : r.by_agency) {
     h += "<tr><td>" + esc(a.name) + "</td>" + tally_cells(a.tally, T) +
-         (returns ? "<td class=\"n\">" + T.num(a.returned) + "</td>" : std::string()) + "</tr>";
+         (returns ? "<td class=\"n\">" + T.num(a.returned) + "</td>" : std::string());
+    if (evidence) {
+      h += "<td class=\"n\">" + T.num(a.written_replies) + "</td><td class=\"n\">" + T.num(a.replies_with_evidence);
+      if (a.written_replies)  // rounded as the satisfaction rates are
+        h += " (" + std::to_string((a.replies_with_evidence * 1000 / a.written_replies + 5) / 10) + "%)";
+      h += "</td>";
+    }
+    h += "</tr>";
+  }
   h += "</tbody></table></section>\n";
   // Issue 14: the raisers' ratings of the replies, only when some were recorded in the period.
   if (r.satisfaction.rated) {
