@@ -20,27 +20,6 @@ std::vector<CommandEntry>& registry() {
   return r;
 }
 
-// Items of an opinion: ItemSpec objects, (topic, text) tuples or {"topic", "text"} dicts.
-ItemSpec item_spec_from(py::handle h) {
-  if (py::isinstance<ItemSpec>(h)) return h.cast<ItemSpec>();
-  if (py::isinstance<py::tuple>(h) || py::isinstance<py::list>(h)) {
-    auto t = py::reinterpret_borrow<py::sequence>(h);
-    if (t.size() != 2) invalid("an item is (topic, text)");
-    return ItemSpec{arg_cast<std::string>(t[0], "items: topic"), arg_cast<std::string>(t[1], "items: text")};
-  }
-  if (py::isinstance<py::dict>(h)) {
-    auto d = py::reinterpret_borrow<py::dict>(h);
-    for (auto kv : d) {
-      const std::string k = arg_cast<std::string>(kv.first, "items: a field name");
-      if (k != "topic" && k != "text") invalid("unknown item field '" + k + "' (topic, text)");
-    }
-    return ItemSpec{d.contains("topic") ? arg_cast<std::string>(d["topic"], "items: topic") : std::string(),
-                    d.contains("text") ? arg_cast<std::string>(d["text"], "items: text") : std::string()};
-  }
-  throw py::type_error(std::string("items: an item is an ItemSpec, a (topic, text) tuple or a {'topic', 'text'} "
-                                   "dict, got ") + Py_TYPE(h.ptr())->tp_name);
-}
-
 // Issue 14: a place is a Place, a (lat, long[, address]) tuple or a {"lat", "long",
 // "address"?} dict; None for no place. Numbers must be int or float (a str is a TypeError;
 // arg_number, common.h); their range is the engine's check (invalid_argument).
@@ -65,6 +44,30 @@ std::optional<Place> place_from(py::handle h) {
   }
   throw py::type_error(std::string("place: a Place, a (lat, long[, address]) tuple, a dict or None, got ") +
                        Py_TYPE(h.ptr())->tp_name);
+}
+
+// Items of an opinion: ItemSpec objects, (topic, text[, place]) tuples or {"topic", "text",
+// "place"?} dicts (issue 14: an item's own place, overriding the opinion's).
+ItemSpec item_spec_from(py::handle h) {
+  if (py::isinstance<ItemSpec>(h)) return h.cast<ItemSpec>();
+  if (py::isinstance<py::tuple>(h) || py::isinstance<py::list>(h)) {
+    auto t = py::reinterpret_borrow<py::sequence>(h);
+    if (t.size() != 2 && t.size() != 3) invalid("an item is (topic, text) or (topic, text, place)");
+    return ItemSpec{arg_cast<std::string>(t[0], "items: topic"), arg_cast<std::string>(t[1], "items: text"),
+                    t.size() == 3 ? place_from(t[2]) : std::nullopt};
+  }
+  if (py::isinstance<py::dict>(h)) {
+    auto d = py::reinterpret_borrow<py::dict>(h);
+    for (auto kv : d) {
+      const std::string k = arg_cast<std::string>(kv.first, "items: a field name");
+      if (k != "topic" && k != "text" && k != "place") invalid("unknown item field '" + k + "' (topic, text, place)");
+    }
+    return ItemSpec{d.contains("topic") ? arg_cast<std::string>(d["topic"], "items: topic") : std::string(),
+                    d.contains("text") ? arg_cast<std::string>(d["text"], "items: text") : std::string(),
+                    d.contains("place") ? place_from(d["place"]) : std::nullopt};
+  }
+  throw py::type_error(std::string("items: an item is an ItemSpec, a (topic, text[, place]) tuple or a {'topic', "
+                                   "'text', 'place'} dict, got ") + Py_TYPE(h.ptr())->tp_name);
 }
 
 // Evidence attachments (issue 14): Attachment objects or dicts of its fields.
@@ -92,6 +95,9 @@ template <class F>
 F convert(py::handle h, const char* field) {
   if constexpr (std::is_same_v<F, std::optional<Place>>) {
     return place_from(h);
+  } else if constexpr (std::is_same_v<F, Place>) {  // a required place (PlaceItem)
+    if (h.is_none()) throw py::type_error(std::string(field) + ": a place is required, got None");
+    return *place_from(h);
   } else if constexpr (std::is_same_v<F, std::vector<Attachment>>) {
     std::vector<Attachment> v;
     if (py::isinstance<py::str>(h) || py::isinstance<py::bytes>(h) || py::isinstance<py::dict>(h) ||
@@ -216,14 +222,24 @@ constexpr bool REQ = true;
 const std::vector<CommandEntry>& command_registry() { return registry(); }
 
 void init_commands(py::module_& m) {
-  ValueClass<ItemSpec> is(m, "ItemSpec", "One item of an opinion: a topic code of the profile and its text.");
-  is.def(py::init([](py::handle topic, py::handle text) {
-           return ItemSpec{arg_cast<std::string>(topic, "topic"), arg_cast<std::string>(text, "text")};
+  ValueClass<ItemSpec> is(m, "ItemSpec",
+                          "One item of an opinion: a topic code of the profile, its text and, optionally, its own "
+                          "place (issue 14: it overrides the opinion's place for this item).");
+  is.def(py::init([](py::handle topic, py::handle text, py::handle place) {
+           return ItemSpec{arg_cast<std::string>(topic, "topic"), arg_cast<std::string>(text, "text"),
+                           place_from(place)};
          }),
-         py::arg("topic"), py::arg("text"))
+         py::arg("topic"), py::arg("text"), py::kw_only(), py::arg("place") = py::none())
       .def_readwrite("topic", &ItemSpec::topic).def_readwrite("text", &ItemSpec::text)
-      .def("__eq__", [](const ItemSpec& a, const ItemSpec& b) { return a.topic == b.topic && a.text == b.text; });
-  def_repr(is, "ItemSpec", {"topic", "text"});
+      .def_property(
+          "place", [](const ItemSpec& x) { return x.place; },
+          [](ItemSpec& x, py::handle v) { x.place = place_from(v); })
+      .def("__eq__", [](const ItemSpec& a, const ItemSpec& b) {
+        return a.topic == b.topic && a.text == b.text && a.place == b.place;
+      })
+      .state("place", [](const ItemSpec& x) { return py::cast(x.place); },
+             [](ItemSpec& x, py::handle v) { x.place = place_from(v); });
+  def_repr(is, "ItemSpec", {"topic", "text", "place"});
 
   ValueClass<Place> pl(m, "Place",
                        "Where an opinion's matter is (issue 14; R04, R18, Open311): WGS84 lat in [-90, 90], long in "
@@ -371,6 +387,12 @@ void init_commands(py::module_& m) {
                                   "(issue 14; R10, R14).")
       .field("item", &cmd::RecordSatisfaction::item, REQ).field("rating", &cmd::RecordSatisfaction::rating, REQ)
       .field("comment", &cmd::RecordSatisfaction::comment).field("on", &cmd::RecordSatisfaction::on).done();
+  Binder<cmd::PlaceItem>(m, "PlaceItem", "place_item",
+                         "Sets or corrects one item's own place, which overrides its opinion's (issue 14; R04, R18). "
+                         "By the heads or office of the item's unit, or an officer of the agency it is assigned to; "
+                         "refused on a merged or closed item.")
+      .field("item", &cmd::PlaceItem::item, REQ).field("place", &cmd::PlaceItem::place, REQ)
+      .field("on", &cmd::PlaceItem::on).done();
 
   // ---- the notification outbox (issue 15; doithoai/outbox.h) ----
   Binder<cmd::IssueReminders>(m, "IssueReminders", "issue_reminders",

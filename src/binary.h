@@ -157,6 +157,11 @@ void BinWriter::put(const T& v) {
   } else if constexpr (bin_is_vec<T>::value) {
     u(v.size());
     for (const auto& x : v) put(x);
+  } else if constexpr (std::is_same_v<T, ItemSpec>) {
+    // Issue 14: an item's own place is an item_placed event, never in opinion_submitted's
+    // items (the decider and the replay check see to it), so the bytes stay as they were.
+    put(v.topic);
+    put(v.text);
   } else {
     put_struct(v);
   }
@@ -219,6 +224,10 @@ void BinReader::get(T& v) {
     if (n > static_cast<std::uint64_t>(end_ - p_)) throw Error(ErrorCode::corruption, "bad binary vector size");
     v.resize(n);
     for (auto& x : v) get(x);
+  } else if constexpr (std::is_same_v<T, ItemSpec>) {  // topic and text only (put, above)
+    get(v.topic);
+    get(v.text);
+    v.place.reset();
   } else {
     get_struct(v);
   }

@@ -708,6 +708,8 @@ struct FieldCheck {
       for (const ItemSpec& it : v) Reflect<ItemSpec>::each(it, *this);
     } else if constexpr (std::is_same_v<T, std::optional<Place>>) {
       if (v) check_place(*v, field);
+    } else if constexpr (std::is_same_v<T, Place>) {  // item_placed (issue 14)
+      check_place(v, field);
     } else if constexpr (std::is_same_v<T, std::vector<Attachment>>) {  // evidence (issue 14): names
       for (const Attachment& a : v) Reflect<Attachment>::each(a, *this);
     } else if constexpr (std::is_same_v<T, std::vector<NoticeValue>>) {  // outbox (issue 15): its data

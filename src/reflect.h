@@ -63,7 +63,9 @@ constexpr bool is_absent_outcome(const T& v) {
     }                                                       \
   };
 
-DT_REFLECT(ItemSpec, "item", 1, topic, text)
+// place (issue 14): in the JSON form only when set; the binary form holds topic and text only
+// (binary.h), since events never carry it (item_placed does).
+DT_REFLECT(ItemSpec, "item", 1, topic, text, place)
 // A place's JSON names are Open311's ("long" is a C++ keyword, hence by hand).
 template <>
 struct Reflect<Place> {
@@ -114,6 +116,7 @@ DT_REFLECT(cmd::ReturnReply, "return_reply", 1, item, reason, on)
 DT_REFLECT(cmd::RecordSatisfaction, "record_satisfaction", 1, item, rating, comment, on)
 DT_REFLECT(cmd::IssueReminders, "issue_reminders", 1, on, limit)
 DT_REFLECT(cmd::AcknowledgeNotice, "acknowledge_notice", 1, notice, outcome, detail, on)
+DT_REFLECT(cmd::PlaceItem, "place_item", 1, item, place, on)
 
 // Events
 DT_REFLECT(ev::UnitCreated, "unit_created", 1, unit, code, name, level, parent, on, remote)
@@ -153,6 +156,7 @@ DT_REFLECT(NoticeRecipient, "notice_recipient", 1, role, unit, agency, person, o
 DT_REFLECT(NoticeValue, "notice_value", 1, name, value)
 DT_REFLECT(ev::NoticeIssued, "notice_issued", 1, notice, kind, template_key, to, data, on, due, rule, citation, item, conference, opinion, cause)
 DT_REFLECT(ev::NoticeAcknowledged, "notice_acknowledged", 1, notice, outcome, detail, on)
+DT_REFLECT(ev::ItemPlaced, "item_placed", 1, item, place, on)
 
 // Compile-time name lookup over a variant's alternatives.
 template <class V, std::size_t I = 0>

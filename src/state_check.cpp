@@ -182,6 +182,9 @@ struct Checker {
         bad(x.what());
       }
     }
+    // Issue 14: an item's own place is an item_placed event, never in the items (binary.h).
+    for (const ItemSpec& it : e.items)
+      if (it.place) bad("an item's own place is recorded by item_placed, not in opinion_submitted's items");
     // Topic numbers are u16 (profiles name a few dozen topics): refuse a log that would wrap them.
     if (s.topics.size() + 1 + e.items.size() > 0xFFFF) {
       std::size_t fresh = s.topic_ids.count(e.topic) ? 0 : 1;
@@ -299,6 +302,16 @@ struct Checker {
   }
   void operator()(const ev::NoticeAcknowledged& e) const {
     if (std::string why = check_outbox_event(s, e); !why.empty()) bad(why);
+  }
+
+  // ---- item places (issue 14) ----
+  void operator()(const ev::ItemPlaced& e) const {
+    item(e.item);
+    try {
+      check_place(e.place);
+    } catch (const Error& x) {
+      bad(x.what());
+    }
   }
 };
 

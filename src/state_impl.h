@@ -208,7 +208,7 @@ class PersonsDerived {
 };
 
 // ---- issue 14: place and satisfaction, side tables paid only when used ----
-// An item's place (inherited from its opinion): degrees * 1e7, as int32 (about 1 cm).
+// An item's place (its own, item_placed, else its opinion's): degrees * 1e7, as int32 (about 1 cm).
 struct PlaceRec {
   std::int32_t lat7 = 0;
   std::int32_t lon7 = 0;
@@ -233,8 +233,21 @@ struct PlaceIndex {
   static std::uint32_t cell(std::int32_t row, std::int32_t col) {
     return static_cast<std::uint32_t>(row) * kCols + static_cast<std::uint32_t>(col);
   }
+  // Sets the item's place; an item placed before (item_placed) leaves its former cell.
   void add(std::uint32_t item, const PlaceRec& p) {
-    of_item[item] = p;
+    auto [at, fresh] = of_item.try_emplace(item, p);
+    if (!fresh) {
+      const std::uint32_t was = cell(row_of(at->second.lat7), col_of(at->second.lon7));
+      at->second = p;
+      if (was == cell(row_of(p.lat7), col_of(p.lon7))) return;
+      auto g = grid.find(was);
+      if (g != grid.end()) {
+        auto& ids = g->second;
+        auto pos = std::lower_bound(ids.begin(), ids.end(), item);
+        if (pos != ids.end() && *pos == item) ids.erase(pos);
+        if (ids.empty()) grid.erase(g);
+      }
+    }
     auto& v = grid[cell(row_of(p.lat7), col_of(p.lon7))];
     if (v.empty() || v.back() < item) v.push_back(item);
     else v.insert(std::lower_bound(v.begin(), v.end(), item), item);

@@ -207,7 +207,17 @@ std::vector<Mutation> mutations_for() {
                        {"an item without text", json::array({{{"topic", "land"}}}), bad},
                        {"an item with a NUL text", json::array({{{"topic", "land"}, {"text", std::string("a\0", 2)}}}), bad},
                        {"an item of 16385 bytes", json::array({{{"topic", "land"}, {"text", kHuge}}}), bad},
-                       {"an item with an unknown topic", json::array({{{"topic", "weather"}, {"text", "x"}}}), bad}});
+                       {"an item with an unknown topic", json::array({{{"topic", "weather"}, {"text", "x"}}}), bad},
+                       // issue 14: an item's own place
+                       {"an item place at lat 91", json::array({{{"topic", "land"}, {"text", "x"}, {"place", {{"lat", 91}, {"long", 1}}}}}), bad},
+                       {"an item place of strings", json::array({{{"topic", "land"}, {"text", "x"}, {"place", {{"lat", "1"}, {"long", "2"}}}}}), bad},
+                       {"an item place without long", json::array({{{"topic", "land"}, {"text", "x"}, {"place", {{"lat", 1}}}}}), bad}});
+  } else if constexpr (std::is_same_v<F, Place>) {  // issue 14: place_item's place
+    m.insert(m.end(), {{"lat 91", json{{"lat", 91}, {"long", 1}}, bad}, {"long -180.5", json{{"lat", 1}, {"long", -180.5}}, bad},
+                       {"lat 1e308", json{{"lat", 1e308}, {"long", 1}}, bad}, {"a string lat", json{{"lat", "21"}, {"long", 1}}, bad},
+                       {"no long", json{{"lat", 1}}, bad}, {"null for a place", nullptr, bad}, {"a string place", "21,105", bad},
+                       {"an address of 513 bytes", json{{"lat", 1}, {"long", 1}, {"address", std::string(513, 'a')}}, bad},
+                       {"an unknown place field", json{{"lat", 1}, {"long", 1}, {"alt", 3}}, bad}});
   }
   return m;
 }

@@ -325,3 +325,280 @@ TEST_CASE("R07 duplicate suggestions with a place rank nearby items higher") {
   REQUIRE_ERROR(invalid_argument, similar_items_near(*w.engine, w.ward, text, at(kLat, kLon), 0));
   REQUIRE_ERROR(not_found, similar_items_near(*w.engine, UnitId(999), text, at(kLat, kLon), 10));
 }
+
+// ---- items with their own place (ItemSpec::place, cmd::PlaceItem, event item_placed) ----
+
+namespace {
+std::optional<Place> place_of(World& w, ItemId i) {
+  return w.engine->read([&](const State& s) { return item_place(s, i); });
+}
+std::vector<ItemId> near_ids(const Engine& e, double lat, double lon, double r, const PlaceFilter& f = {}) {
+  std::vector<ItemId> out;
+  for (const auto& x : items_near(e, lat, lon, r, f)) out.push_back(x.item);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("R04 an item's own place overrides its opinion's, recorded as item_placed after opinion_submitted") {
+  World w;
+  cmd::SubmitOpinion c{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "",
+                       {{"urban_order", "Lấn chiếm vỉa hè"}, {"land", "Đất công bị lấn"}, {"environment", "Rác"}}};
+  c.place = at(kLat, kLon, "Ngõ 30 Bồ Đề");
+  c.items[1].place = at(kLat + 0.0123456789, kLon, "Bãi đất trống cạnh đê");
+  c.items[2].place = at(kLat + 5 * kStep, kLon - kStep);
+  // Without item places the command's JSON form is as before: no "place" in its items.
+  cmd::SubmitOpinion plain = c;
+  for (auto& it : plain.items) it.place.reset();
+  const json pj = command_to_json(plain);
+  for (const json& it : pj["items"]) CHECK(it.size() == 2);
+  CHECK(command_to_json(command_from_json(pj)) == pj);
+  // With them: in the items' JSON, and back.
+  const json cj = command_to_json(c);
+  CHECK(cj["items"][1]["place"] == json{{"lat", kLat + 0.0123456789}, {"long", kLon}, {"address", "Bãi đất trống cạnh đê"}});
+  CHECK_FALSE(cj["items"][0].contains("place"));
+  CHECK(command_to_json(command_from_json(cj)) == cj);
+
+  const Result r = w.run(w.resident, c);
+  REQUIRE(r.items.size() == 3);
+  REQUIRE(r.last_seq == r.first_seq + 2);  // opinion_submitted, then one item_placed per placed item
+  const auto evs = w.engine->events(r.first_seq, 3);
+  // opinion_submitted keeps its form: the items carry no place, byte for byte as without them.
+  const json oj = event_to_json(evs[0].event);
+  for (const json& it : oj["items"]) CHECK_FALSE(it.contains("place"));
+  const json pj1 = event_to_json(evs[1].event);
+  CHECK(pj1 == json{{"item", r.items[1].value},
+                    {"place", {{"lat", 21.0528457}, {"long", kLon}, {"address", "Bãi đất trống cạnh đê"}}},
+                    {"on", "2022-09-20"}});
+  CHECK(event_type(evs[1].event) == "item_placed");
+  CHECK(event_to_json(event_from_json("item_placed", 1, pj1)) == pj1);
+  CHECK(std::get<ev::ItemPlaced>(evs[2].event).item == r.items[2]);
+  // The effective places: the item's own, else the opinion's.
+  CHECK(place_of(w, r.items[0])->address == "Ngõ 30 Bồ Đề");
+  CHECK(place_of(w, r.items[1])->lat == 21.0528457);  // rounded to 1e-7 degree
+  CHECK(place_of(w, r.items[2])->lon == Approx(kLon - kStep).margin(1e-7));
+  CHECK(near_ids(*w.engine, kLat, kLon, 50) == std::vector<ItemId>{r.items[0]});
+  CHECK(near_ids(*w.engine, kLat + 5 * kStep, kLon - kStep, 50) == std::vector<ItemId>{r.items[2]});
+  CHECK(items_in_box(*w.engine, 21.05, 105.8, 21.06, 105.9).at(0).item == r.items[1]);
+  // An opinion without a place: only the placed item has one.
+  cmd::SubmitOpinion d{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "",
+                       {{"urban_order", "a"}, {"urban_order", "b"}}};
+  d.items[1].place = at(kLat, kLon + kStep);
+  const Result r2 = w.run(w.resident, d);
+  CHECK_FALSE(place_of(w, r2.items[0]));
+  CHECK(place_of(w, r2.items[1])->lon == Approx(kLon + kStep).margin(1e-7));
+  CHECK(w.engine->history(r2.items[1]).size() == 2);  // opinion_submitted, item_placed
+  // A bad item place: invalid_argument naming the item, nothing recorded.
+  const std::uint64_t before = w.engine->last_seq();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const Place& p : {at(91, kLon), at(kLat, nan), at(kLat, -180.5), at(kLat, kLon, std::string("\xFF", 1)),
+                         at(kLat, kLon, std::string(100000, 'x'))}) {
+    cmd::SubmitOpinion bad = d;
+    bad.items[1].place = p;
+    try {
+      w.run(w.resident, bad);
+      FAIL("accepted a bad item place");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::invalid_argument);
+      CHECK(std::string(e.what()).find("items[1].place") != std::string::npos);
+    }
+  }
+  for (const json& p : {json{{"lat", "21"}, {"long", 105}}, json{{"lat", 21}}, json("here"), json{{"lat", 21}, {"long", 1e308}}}) {
+    json jc = command_to_json(d);
+    jc["items"][1]["place"] = p;
+    INFO(p.dump());
+    REQUIRE_ERROR(invalid_argument, w.engine->execute_json({{"actor", w.resident.value}, {"command", jc}}));
+  }
+  CHECK(w.engine->last_seq() == before);
+  // A log whose opinion_submitted carries an item place (not what decide writes) is refused.
+  json forged = event_to_json(evs[0].event);
+  forged["items"][0]["place"] = {{"lat", 1}, {"long", 2}};
+  State st = w.engine->state_as_of(Date(2022, 9, 20));
+  REQUIRE_ERROR(corruption, detail::StateAccess::apply(st, Recorded{st.last_seq() + 1, evs[0].at, evs[0].actor,
+                                                                    event_from_json("opinion_submitted", 1, forged)}));
+}
+
+TEST_CASE("R04 place_item sets or corrects an item's place: who may, and never on merged or closed items") {
+  World w;
+  const ItemId i = placed_letter(w, w.resident, at(kLat, kLon, "Ngõ 30"));
+  const ItemId j = placed_letter(w, w.resident2, std::nullopt);
+  REQUIRE_ERROR(permission_denied, w.run(w.resident, cmd::PlaceItem{i, at(kLat, kLon + kStep)}));
+  REQUIRE_ERROR(permission_denied, w.run(w.urban_officer, cmd::PlaceItem{i, at(kLat, kLon + kStep)}));  // not assigned yet
+  REQUIRE_ERROR(permission_denied, w.run(w.front_chair, cmd::PlaceItem{i, at(kLat, kLon + kStep)}));
+  REQUIRE_ERROR(not_found, w.run(w.office, cmd::PlaceItem{ItemId(999), at(kLat, kLon)}));
+  // The office moves it: the grid follows (found at the new place only).
+  const Result r = w.run(w.office, cmd::PlaceItem{i, at(kLat + 0.03, kLon, "Ngõ 30, đầu phố")});
+  REQUIRE(r.first_seq == r.last_seq);
+  CHECK(place_of(w, i)->address == "Ngõ 30, đầu phố");
+  CHECK(near_ids(*w.engine, kLat, kLon, 500).empty());
+  CHECK(near_ids(*w.engine, kLat + 0.03, kLon, 10) == std::vector<ItemId>{i});
+  // The same place again: nothing appended; a small correction in the same grid cell: recorded.
+  const std::uint64_t seq = w.engine->last_seq();
+  CHECK(w.run(w.office, cmd::PlaceItem{i, at(kLat + 0.03, kLon, "Ngõ 30, đầu phố")}).first_seq == 0);
+  CHECK(w.engine->last_seq() == seq);
+  w.run(w.gov_head, cmd::PlaceItem{i, at(kLat + 0.0301, kLon, "Ngõ 30, đầu phố")});
+  CHECK(near_ids(*w.engine, kLat + 0.0301, kLon, 5) == std::vector<ItemId>{i});
+  CHECK(items_in_box(*w.engine, 21, 105, 22, 106).size() == 1);  // once, not twice
+  // An item without any place gets one; the agency it is assigned to may correct it.
+  w.run(w.office, cmd::Assign{j, w.urban, std::nullopt});
+  REQUIRE_ERROR(permission_denied, w.run(w.land_officer, cmd::PlaceItem{j, at(kLat, kLon)}));
+  w.run(w.urban_officer, cmd::PlaceItem{j, at(kLat - kStep, kLon, "Chân cầu")});
+  CHECK(place_of(w, j)->address == "Chân cầu");
+  // Bad places and dates: invalid_argument, nothing recorded.
+  const std::uint64_t mid = w.engine->last_seq();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const Place& p : {at(91, kLon), at(nan, kLon), at(kLat, 181), at(kLat, kLon, std::string("\xC3\x28", 2)),
+                         at(kLat, kLon, std::string(513, 'a'))})
+    REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::PlaceItem{j, p}));
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::PlaceItem{j, at(kLat, kLon), Date(2022, 9, 1)}));  // before raised
+  REQUIRE_ERROR(invalid_argument, w.run(w.office, cmd::PlaceItem{j, at(kLat, kLon), Date(2030, 1, 1)}));  // future
+  CHECK(w.engine->last_seq() == mid);
+  // JSON (the C ABI and the service go through it): the command and its errors.
+  const json ok = {{"type", "place_item"}, {"item", j.value}, {"place", {{"lat", kLat}, {"long", kLon}}}};
+  CHECK(command_to_json(command_from_json(ok)) == json{{"type", "place_item"}, {"item", j.value},
+                                                       {"place", {{"lat", kLat}, {"long", kLon}, {"address", ""}}},
+                                                       {"on", nullptr}});
+  for (const json& p : {json{{"lat", 91}, {"long", 1}}, json{{"lat", "1"}, {"long", 1}}, json(nullptr), json{{"long", 1}}}) {
+    json bad = ok;
+    bad["place"] = p;
+    INFO(p.dump());
+    REQUIRE_ERROR(invalid_argument, w.engine->execute_json({{"actor", w.office.value}, {"command", bad}}));
+  }
+  CHECK(w.engine->last_seq() == mid);
+  w.engine->execute_json({{"actor", w.office.value}, {"command", ok}});
+  CHECK(place_of(w, j)->address.empty());
+  // Merged: place the item it follows. Closed for good: its record stands.
+  const ItemId dup = placed_letter(w, w.resident2, at(kLat, kLon));
+  w.run(w.office, cmd::MergeDuplicate{dup, j});
+  REQUIRE_ERROR(invalid_transition, w.run(w.office, cmd::PlaceItem{dup, at(kLat, kLon + kStep)}));
+  w.reply_all(j, w.urban_officer, Date(2022, 9, 20));
+  REQUIRE_ERROR(permission_denied, w.run(w.urban_officer, cmd::PlaceItem{j, at(kLat, kLon + kStep)}));  // replied
+  w.run(w.office, cmd::PlaceItem{j, at(kLat, kLon + kStep)});  // a replied item may still be corrected
+  w.run(w.front_chair, cmd::CloseItem{j});
+  REQUIRE_ERROR(invalid_transition, w.run(w.office, cmd::PlaceItem{j, at(kLat, kLon)}));
+}
+
+TEST_CASE("R04 items near a past date show the place before a later place_item, as state_as_of does") {
+  World w;
+  const ItemId a = placed_letter(w, w.resident, at(kLat, kLon, "Cũ"));
+  w.set_day(2022, 10, 5);
+  w.run(w.office, cmd::PlaceItem{a, at(kLat + 0.02, kLon, "Mới")});
+  w.set_day(2022, 10, 20);
+  PlaceFilter f;
+  f.as_of = Date(2022, 9, 30);
+  const State old = w.engine->state_as_of(Date(2022, 9, 30));
+  CHECK(item_place(old, a)->address == "Cũ");
+  CHECK(near_ids(*w.engine, kLat, kLon, 100, f) == std::vector<ItemId>{a});
+  CHECK(near_ids(*w.engine, kLat + 0.02, kLon, 100, f).empty());
+  CHECK(placed_items_to_json(items_near(*w.engine, kLat, kLon, 100, f)) ==
+        placed_items_to_json(items_near(old, kLat, kLon, 100, f)));
+  CHECK(placed_items_to_json(items_in_box(*w.engine, 21, 105, 22, 106, f)) ==
+        placed_items_to_json(items_in_box(old, 21, 105, 22, 106, f)));
+  f.as_of = Date(2022, 10, 5);
+  CHECK(near_ids(*w.engine, kLat, kLon, 100, f).empty());
+  CHECK(near_ids(*w.engine, kLat + 0.02, kLon, 100, f) == std::vector<ItemId>{a});
+  CHECK(item_place(w.engine->state_as_of(Date(2022, 10, 5)), a)->address == "Mới");
+}
+
+TEST_CASE("R18 grouping by distance and R07 ranking by place use an item's own place") {
+  json pj = builtin_profile("hanoi-2200").source;
+  pj["triggers"]["many_on_one_matter"]["min_items"] = 3;
+  pj["triggers"]["many_on_one_matter"]["place_radius_m"] = 300;
+  World w(load_profile(pj));
+  // One opinion placed across the city, whose three items are each within 300 m of Bồ Đề.
+  cmd::SubmitOpinion c{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "",
+                       {{"urban_order", "Lấn chiếm vỉa hè"}, {"urban_order", "Lấn chiếm lòng đường"}, {"urban_order", "Quán lấn vỉa hè"}}};
+  c.place = at(kLat + 0.2, kLon);
+  c.items[0].place = at(kLat, kLon);
+  c.items[1].place = at(kLat + kStep, kLon);
+  const Result r = w.run(w.resident, c);
+  auto matter = [&] {
+    std::vector<TriggerCandidate> out;
+    for (auto& x : unscheduled_triggers(*w.engine, w.district, Date(2022, 9, 20)))
+      if (x.reason == TriggerReason::many_on_one_matter && x.place) out.push_back(x);
+    return out;
+  };
+  CHECK(matter().empty());  // the third is at the opinion's place, 22 km away
+  w.run(w.office, cmd::PlaceItem{r.items[2], at(kLat + 2 * kStep, kLon)});
+  const auto m = matter();
+  REQUIRE(m.size() == 1);
+  CHECK(m[0].items == r.items);
+  // Duplicate suggestions: of two equal texts, the one whose own place is near comes first,
+  // though its opinion's place is 22 km away.
+  const char* text = "Rác thải tồn đọng đầu ngõ 30 phố Bồ Đề";
+  cmd::SubmitOpinion dup{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "",
+                         {{"environment", text}, {"environment", text}}};
+  dup.place = at(kLat + 0.2, kLon);
+  dup.items[1].place = at(kLat, kLon);
+  const Result rd = w.run(w.resident, dup);
+  const auto plain = w.engine->similar_items(w.ward, text, 2);
+  REQUIRE(plain.size() == 2);
+  CHECK(plain[0].item == rd.items[0]);  // equal text scores: by id
+  const auto v = similar_items_near(*w.engine, w.ward, text, at(kLat, kLon), 2);
+  REQUIRE(v.size() == 2);
+  CHECK(v[0].item == rd.items[1]);
+  CHECK(v[1].item == rd.items[0]);
+}
+
+TEST_CASE("R13 Open311 shows an item's own place, and leaves out one naming a person's home") {
+  World w;
+  const PersonId home = PersonId(w.run(kSystemActor, cmd::RegisterPerson{"Phạm Văn Đông", "", "", "", "Số 7 ngõ 45 Bồ Đề"}).id);
+  w.run(kSystemActor, cmd::GrantRole{home, Role::resident, w.ward});
+  cmd::SubmitOpinion c{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "",
+                       {{"urban_order", "Lấn chiếm vỉa hè"}, {"land", "Đất công bị lấn"}}};
+  c.place = at(kLat, kLon, "Ngõ 30 Bồ Đề");
+  c.items[1].place = at(kLat + kStep, kLon, "Bãi đất cạnh đê");
+  const Result r = w.run(w.resident, c);
+  for (ItemId i : r.items) {
+    w.run(w.office, cmd::Assign{i, w.urban, std::nullopt});
+    w.reply_all(i, w.urban_officer, Date(2022, 9, 20));
+    w.run(w.office, cmd::PublishReply{i});
+  }
+  auto by_id = [](const json& a, ItemId i) {
+    for (const json& x : a)
+      if (x["service_request_id"] == std::to_string(i.value)) return x;
+    return json();
+  };
+  json pub = export_open311(*w.engine, ExportOptions{});
+  CHECK(schema_check::errors(schema_check::load("open311-requests.schema.json"), pub).empty());
+  CHECK(by_id(pub, r.items[0])["address"] == "Ngõ 30 Bồ Đề");
+  CHECK(by_id(pub, r.items[1])["lat"].get<double>() == Approx(kLat + kStep).margin(1e-7));
+  CHECK(by_id(pub, r.items[1])["address"] == "Bãi đất cạnh đê");
+  // Corrected to a registered person's home: out of the public view, kept in the internal one.
+  w.run(w.office, cmd::PlaceItem{r.items[1], at(kLat + 2 * kStep, kLon, "Số 7 ngõ 45 Bồ Đề")});
+  pub = export_open311(*w.engine, ExportOptions{});
+  CHECK_FALSE(by_id(pub, r.items[1]).contains("lat"));
+  CHECK(by_id(pub, r.items[1])["address"] == "Phường Bồ Đề");
+  CHECK(pub.dump().find("Số 7 ngõ 45") == std::string::npos);
+  CHECK(by_id(pub, r.items[0])["lat"] == kLat);  // the opinion's place, for the other item
+  ExportOptions in;
+  in.visibility = Visibility::internal;
+  CHECK(by_id(export_open311(*w.engine, in), r.items[1])["address"] == "Số 7 ngõ 45 Bồ Đề");
+}
+
+TEST_CASE("R20 item places survive a snapshot and the binary log, at their own grid cells") {
+  World w;
+  cmd::SubmitOpinion c{w.ward, ConferenceId(), Channel::letter, w.resident, OrganizationId(), Date(), "",
+                       {{"urban_order", "a"}, {"urban_order", "b"}}};
+  c.place = at(kLat, kLon);
+  c.items[1].place = at(kLat + 0.05, kLon, "Xa");
+  const Result r = w.run(w.resident, c);
+  w.run(w.office, cmd::PlaceItem{r.items[0], at(kLat - 0.05, kLon, "Dời")});
+  sx::TempDir dir;
+  const std::string path = dir.file("itemplace.db");
+  {
+    SqliteStore store(path);
+    Batch b;
+    b.events = w.engine->events(1, 1000000);
+    store.append(b);
+  }
+  {
+    auto e = open_engine(builtin_profile("hanoi-2200"), path, sx::options(w.clock));
+    REQUIRE(e->snapshot() == w.engine->last_seq());
+  }
+  auto e = open_engine(builtin_profile("hanoi-2200"), path, sx::options(w.clock));
+  for (double lat : {kLat, kLat + 0.05, kLat - 0.05})
+    CHECK(placed_items_to_json(items_near(*e, lat, kLon, 100)) == placed_items_to_json(items_near(*w.engine, lat, kLon, 100)));
+  CHECK(near_ids(*e, kLat, kLon, 100).empty());
+  SqliteStore raw(path);
+  CHECK(sx::image_of(*e) == sx::replay_image(raw));
+}

@@ -21,6 +21,11 @@ namespace doithoai {
 struct ItemSpec {
   std::string topic;  // a topic code of the profile
   std::string text;   // what was raised, 1..kMaxTextBytes bytes of UTF-8
+  // Issue 14: where this item's matter is, when it differs from the opinion's place (or the
+  // opinion has none). Recorded as an item_placed event after opinion_submitted (whose items
+  // never carry it), so it overrides the opinion's place for this item only. Checked like the
+  // opinion's place (check_place: invalid_argument). Absent from the JSON form when unset.
+  std::optional<Place> place = std::nullopt;  // (initialised: ItemSpec{topic, text} stays warning-free)
 };
 
 namespace cmd {
@@ -197,6 +202,16 @@ struct IssueReminders { Date on; std::uint32_t limit = 1000; };
 // By the system actor, or a head or the office of the notice's unit. Acknowledging a notice
 // already delivered appends nothing and succeeds.
 struct AcknowledgeNotice { NoticeId notice; std::string outcome; std::string detail; Date on; };
+// ---- Item places (issue 14; R04, R07, R18): src/rules/place.cpp ----
+// Sets or corrects where one item's matter is; it overrides the opinion's place for that item
+// (place queries, R18 grouping, duplicate ranking, Open311 lat/long). By the heads or office
+// of the item's unit (or a unit above), or an officer of the agency the item is assigned to
+// while it is assigned (status assigned or reply_written). Refused (invalid_transition) on a
+// merged item (its target carries the matter: place that one) and on a closed one (closed
+// for good by the front, R14: its record stands as closed). `on` (default today) is not
+// before the item was raised nor in the future. A place equal to the item's present one
+// appends nothing and succeeds.
+struct PlaceItem { ItemId item; Place place; Date on; };
 
 }  // namespace cmd
 
@@ -209,7 +224,7 @@ using Command = std::variant<
     cmd::Reopen, cmd::CloseItem, cmd::PublishReply, cmd::PublishConferenceResults,
     cmd::RecordCouncilSession, cmd::RecordVoterRequest, cmd::RecordReception, cmd::ApproveReply,
     cmd::ReturnReply, cmd::RecordSatisfaction, cmd::IssueReminders,
-    cmd::AcknowledgeNotice>;
+    cmd::AcknowledgeNotice, cmd::PlaceItem>;
 
 // What a successful command returns.
 struct Result {

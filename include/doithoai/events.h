@@ -112,6 +112,10 @@ struct NoticeIssued { NoticeId notice; std::string kind; std::string template_ke
 // The integrator's report of one delivery attempt: outcome "delivered" (the notice is done)
 // or "failed" (it stays pending and is fetched again), with a free-text detail.
 struct NoticeAcknowledged { NoticeId notice; std::string outcome; std::string detail; Date on; };
+// Issue 14 (R04, R18): the item's own place, overriding its opinion's (cmd::PlaceItem, or an
+// ItemSpec with a place: then in the same batch, right after opinion_submitted). Rounded to
+// 1e-7 degree, as the state keeps it.
+struct ItemPlaced { ItemId item; Place place; Date on; };
 
 }  // namespace ev
 
@@ -124,7 +128,7 @@ using Event = std::variant<
     ev::FindingRecorded, ev::ItemReopened, ev::ItemClosed, ev::ReplyPublished,
     ev::ConferenceResultsPublished, ev::CouncilSessionRecorded, ev::VoterRequestRecorded,
     ev::ReceptionRecorded, ev::ReplyApproved, ev::ReplyReturned, ev::SatisfactionRecorded,
-    ev::NoticeIssued, ev::NoticeAcknowledged>;
+    ev::NoticeIssued, ev::NoticeAcknowledged, ev::ItemPlaced>;
 
 // An event as recorded: its place in the log, when, and who.
 struct Recorded {

@@ -197,6 +197,7 @@ __all__ = [
     "HAVE_POSTGRES",
     "MonthPoint",
     "Period",
+    "PlaceItem",
     "PublicItem",
     "PublicReply",
     "PublishConferenceResults",

@@ -15,7 +15,7 @@ def test_package_surface():
     for name in d.__all__:
         assert hasattr(d, name), name
     fields = {cls: (method, f) for cls, method, f in d._core._command_fields()}
-    assert len(fields) == 35  # the 29 of the first floor, RecordReception (vn-2025, R17), ApproveReply and ReturnReply (R13, R14), RecordSatisfaction (issue 14), IssueReminders and AcknowledgeNotice (the outbox, issue 15)
+    assert len(fields) == 36  # the 29 of the first floor, RecordReception (vn-2025, R17), ApproveReply and ReturnReply (R13, R14), RecordSatisfaction (issue 14), IssueReminders and AcknowledgeNotice (the outbox, issue 15), PlaceItem (issue 14)
     assert "RecordReception" in fields
     for cls, (method, _) in fields.items():
         assert hasattr(d, cls) and hasattr(d.Engine, method) and getattr(d, cls).type == method

@@ -68,6 +68,7 @@ COMMAND_SAMPLES = {
     "recipient": "raiser", "to_unit": 1, "proposal": "Đề nghị", "raiser_notified_on": D(2022, 10, 3),
     "outcome": "accepted", "deadline": D(2022, 11, 30), "notice_number": "7/TB", "notice_date": D(2022, 10, 5),
     "reason": "Phức tạp", "date": D(2022, 10, 1), "requesters": 10, "voters": 100, "rating": "satisfied", "on": D(2022, 10, 1), "notice": 1,
+    "place": (21.0405, 105.8747, "Ngõ 30"),
 }
 
 

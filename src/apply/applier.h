@@ -70,6 +70,9 @@ struct Applier {
   void operator()(const ev::NoticeIssued& e) { apply_outbox_event(s, e); }
   void operator()(const ev::NoticeAcknowledged& e) { apply_outbox_event(s, e); }
 
+  // ---- item places (issue 14; R04, R18): src/apply/place.cpp ----
+  void operator()(const ev::ItemPlaced& e);
+
   // Events of the views layer (publication, council sessions, voter requests): src/views/.
   template <class E>
   void operator()(const E& e) {

@@ -1,5 +1,6 @@
 // Apply for places (issue 14; R04, R18): an opinion's place is every item's, in the side
-// table StateImpl::places (no ItemRec growth). See applier.h.
+// table StateImpl::places (no ItemRec growth), unless the item has its own (item_placed),
+// which replaces the entry: the table holds each item's effective place. See applier.h.
 #include "apply/applier.h"
 
 namespace doithoai::detail {
@@ -18,6 +19,14 @@ void Applier::copy_place(std::uint32_t from, std::uint32_t to) {
   if (it == s.places.of_item.end()) return;
   const PlaceRec r = it->second;
   s.places.add(to, r);
+}
+
+void Applier::operator()(const ev::ItemPlaced& e) {
+  PlaceRec r;
+  r.lat7 = to_e7(e.place.lat);
+  r.lon7 = to_e7(e.place.lon);
+  r.address = s.text().add(e.place.address);
+  s.places.add(e.item.value, r);  // moves it out of its former grid cell, if any
 }
 
 }  // namespace doithoai::detail

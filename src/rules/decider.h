@@ -174,6 +174,9 @@ struct Decider {
   // ---- public: names withheld, anonymous opinions, tracking codes (issue 14): src/rules/public.cpp ----
   void anonymous_channel(Channel c) const;
   std::string tracking_code(UnitId unit, const Date& raised_on, OpinionId id) const;
+  // ---- item places (issue 14; R04, R18): src/rules/place.cpp ----
+  void item_places(const cmd::SubmitOpinion& c, ItemId first, const Date& raised);
+  void operator()(const cmd::PlaceItem& c);
 
   // Commands of the views layer (publication, council sessions, voter requests): src/views/.
   template <class C>

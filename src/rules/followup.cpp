@@ -77,6 +77,7 @@ void Decider::operator()(const cmd::SubmitOpinion& c) {
   // function of this event's own fields, so it is not recorded (it would add ~16 bytes to every
   // opinion of the log; docs/design-notes.md "Tracking codes").
   emit(std::move(e));
+  item_places(c, first, raised);  // issue 14: items with their own place (src/rules/place.cpp)
 }
 
 // ---- follow-up ----

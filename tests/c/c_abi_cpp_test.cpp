@@ -263,6 +263,22 @@ int main() {
       CHECK(submit(place) == DT_INVALID_ARGUMENT);
     CHECK(call(m, "last_seq", nullptr) == seq_placed);
     CHECK(seq_placed != seq_before);
+    // An item's own place (issue 14) through the same JSON dispatcher: recorded as item_placed,
+    // found at its own place; place_item reaches the rules (the raiser may not place it).
+    CHECK(execute(m, "{\"actor\": " + raiser + ", \"command\": {\"type\": \"submit_opinion\", \"unit\": 1, "
+                     "\"channel\": \"letter\", \"raised_by\": " + raiser + ", \"place\": {\"lat\": 21.04, \"long\": 105.87}, "
+                     "\"items\": [{\"topic\": \"land\", \"text\": \"y\", \"place\": {\"lat\": 10.77, \"long\": 106.7}}]}}") == DT_OK);
+    const std::string seq_item_placed = call(m, "last_seq", nullptr);
+    CHECK(std::stoull(seq_item_placed) == std::stoull(seq_placed) + 2);
+    CHECK(call(m, "items_near", "{\"lat\": 10.77, \"long\": 106.7, \"radius_m\": 10}").find("\"lat\":10.77") != std::string::npos);
+    auto place_item = [&](const std::string& place) {
+      return execute(m, "{\"actor\": " + raiser + ", \"command\": {\"type\": \"place_item\", \"item\": 2, \"place\": " + place + "}}");
+    };
+    CHECK(place_item("{\"lat\": 21, \"long\": 105}") == DT_PERMISSION_DENIED);
+    for (const char* bad : {"{\"lat\": \"21\", \"long\": 105}", "{\"lat\": 1e400, \"long\": 105}", "{\"long\": 105}",
+                            "null", "{\"lat\": 21, \"long\": 105, \"address\": \"\xC3\x28\"}"})
+      CHECK(place_item(bad) == DT_INVALID_ARGUMENT);
+    CHECK(call(m, "last_seq", nullptr) == seq_item_placed);
     // Under concurrent commands every answer is the read's or DT_WOULD_BLOCK, nothing else.
     std::atomic<int> odd{0}, answered{0};
     std::thread writer([&] {

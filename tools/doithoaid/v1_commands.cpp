@@ -50,6 +50,7 @@ const std::map<std::string, CommandRule>& rules() {
       {"approve_reply", {Target::item, false}},  // R13, R14 review (issue 15)
       {"return_reply", {Target::item, false}},
       {"record_satisfaction", {Target::item, false}},  // issue 14 (R10, R14)
+      {"place_item", {Target::item, false}},           // issue 14 (R04, R18): an item's own place
       {"record_council_session", {Target::unit, false}},
       {"record_voter_request", {Target::unit, false}},
       {"record_reception", {Target::unit, false}},
