@@ -265,9 +265,39 @@ final class Engine
     {
         return $this->command($actor, ['type' => 'submit_opinion', 'unit' => $unit, 'conference' => $conference,
             'channel' => $channel, 'raised_by' => $raisedBy, 'raised_by_org' => $raisedByOrg,
-            'raised_on' => Convert::date($raisedOn), 'items' => array_values($items),
+            'raised_on' => Convert::date($raisedOn), 'items' => self::itemSpecs($items),
             'place' => $place instanceof Place ? $place->toArray() : $place,
             'attachments' => self::attachments($attachments), 'withhold_name' => $withholdName], $idempotencyKey);
+    }
+
+    /**
+     * The items of submitOpinion as JSON: an item's 'place' (a Place or its array) is its own
+     * place (issue 14, R04), overriding the opinion's for that item.
+     * @param list<array<string, mixed>> $items
+     * @return list<array<string, mixed>>
+     */
+    private static function itemSpecs(array $items): array
+    {
+        $out = [];
+        foreach ($items as $item) {
+            if (is_array($item) && ($item['place'] ?? null) instanceof Place) {
+                $item['place'] = $item['place']->toArray();
+            }
+            $out[] = $item;
+        }
+        return $out;
+    }
+
+    /**
+     * Sets or corrects one item's place (issue 14, R04): by the heads or office of its unit or an
+     * officer of the agency it is assigned to; refused on a merged or closed item. Placing an
+     * item where it already is records nothing.
+     */
+    public function placeItem(int|string $actor, int $item, Place|array $place, ?\DateTimeInterface $on = null,
+        ?string $idempotencyKey = null): CommandResult
+    {
+        return $this->command($actor, ['type' => 'place_item', 'item' => $item,
+            'place' => $place instanceof Place ? $place->toArray() : $place, 'on' => Convert::date($on)], $idempotencyKey);
     }
 
     /** The chair answers an item at the conference (R06). */

@@ -86,6 +86,20 @@ throws(NotFoundException::class, 1, fn () => $e->itemsNear(LAT, LON, 10, unit: 9
 throws(NotFoundException::class, 1, fn () => $e->itemPlace(999), 'the place of an unknown item');
 $typeError(fn () => $e->itemsNear('21', LON, 10), 'a string lat in a query');
 
+// ---- Items with their own place, and place_item (R04) ----
+$market = new Place(21.0505, 105.8847);
+$two = $e->submitOpinion($office, $ward, 'letter', [['topic' => 'land', 'text' => 'Chợ bẩn', 'place' => $market],
+    ['topic' => 'land', 'text' => 'Ngõ 30']], raisedBy: $resident, place: new Place(LAT, LON))->items;
+check($e->itemPlace($two[0]) == $market && $e->itemPlace($two[1]) == new Place(LAT, LON), "an item's own place overrides the opinion's");
+$e->placeItem($office, $two[1], $market);
+check($e->itemPlace($two[1]) == $market, 'place_item moves the item');
+check(array_column($e->itemsNear(21.0505, 105.8847, 10), 'item') === [$two[0], $two[1]], 'both near the market');
+$unchanged(fn () => $e->placeItem($office, $two[1], new Place(LAT, NAN)), Invalid::class, 4, 'place_item with NAN');
+$unchanged(fn () => $e->placeItem($office, 999999, $market), NotFoundException::class, 1, 'place_item of an unknown item');
+$unchanged(fn () => $e->submitOpinion($office, $ward, 'letter', [['topic' => 'land', 'text' => 'x', 'place' => new Place(91, LON)]],
+    raisedBy: $resident), Invalid::class, 4, "an item's place at lat 91");
+$typeError(fn () => $e->placeItem($office, $two[1], '21,105'), 'place_item with a string place');
+
 // ---- Tracking codes (issue 14) and anonymous opinions, withheld names (R04) ----
 $op = $e->submitOpinion($office, $ward, 'letter', [['topic' => 'land', 'text' => 'Xin giữ kín tên']], raisedBy: $resident,
     withholdName: true);

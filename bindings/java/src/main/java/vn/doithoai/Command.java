@@ -233,6 +233,7 @@ public final class Command {
       Map<String, Object> m = new LinkedHashMap<>(4);
       m.put("topic", s.topic());
       m.put("text", s.text());
+      if (s.place() != null) m.put("place", s.place());
       list.add(m);
     }
     return c.put("items", list);
@@ -324,6 +325,15 @@ public final class Command {
   public static Command recordSatisfaction(long item, Satisfaction rating, String comment) {
     Command c = new Command("record_satisfaction").put("item", item).put("rating", need(rating, "rating"));
     return comment == null ? c : c.put("comment", comment);
+  }
+
+  /**
+   * place_item: sets or corrects one item's place (issue 14, R04), by the heads or office of its
+   * unit or an officer of the agency it is assigned to; refused on a merged or closed item.
+   * Placing an item where it already is records nothing. Set "on" with {@link #with}.
+   */
+  public static Command placeItem(long item, Place place) {
+    return new Command("place_item").put("item", item).put("place", need(place, "place"));
   }
 
   /** issue_reminders: the outbox's reminders of today (issue 15; set "on" or "limit" with {@link #with}). */

@@ -97,6 +97,28 @@ class FollowupTest {
   }
 
   @Test
+  void r04ItemsWithTheirOwnPlaceAndPlaceItem() {
+    Place lane = new Place(LAT, LON, "Ngõ 30 Bồ Đề");
+    Place market = new Place(21.0505, 105.8847);
+    Result r = submit(Command.submitOpinion(w.unit(), 0, Channel.LETTER, w.resident(),
+        List.of(new ItemSpec("land", "Ngõ 30 ngập", market), new ItemSpec("land", "Chợ bẩn"))).place(lane));
+    long own = r.items().get(0), inherits = r.items().get(1);
+    assertEquals(market, e.itemPlace(own).orElseThrow());
+    assertEquals(lane, e.itemPlace(inherits).orElseThrow());
+    e.execute(Actor.person(w.office()), Command.placeItem(inherits, market));
+    assertEquals(market, e.itemPlace(inherits).orElseThrow());
+    assertEquals(List.of(own, inherits), e.itemsNear(market.lat(), market.lon(), 10).stream().map(PlacedItem::item).toList());
+    // Bad places and unknown items: typed exceptions, nothing appended.
+    invalid(() -> submit(Command.submitOpinion(w.unit(), 0, Channel.LETTER, w.resident(),
+        List.of(new ItemSpec("land", "x", new Place(91, LON))))));
+    invalid(() -> e.execute(Actor.person(w.office()), Command.placeItem(own, new Place(LAT, Double.NaN))));
+    invalid(() -> e.execute(Actor.person(w.office()), Command.placeItem(own, null)));
+    notFound(() -> e.execute(Actor.person(w.office()), Command.placeItem(999_999, market)));
+    refused(PermissionDeniedException.class, ErrorCode.PERMISSION_DENIED,
+        () -> e.execute(Actor.person(w.resident()), Command.placeItem(own, lane)));
+  }
+
+  @Test
   void r04PlacesAndPlaceQueries() {
     long a = submit(letter("Ngõ 30").place(new Place(LAT, LON, "Ngõ 30 Bồ Đề"))).items().get(0);
     long b = submit(letter("Ngập úng").with("place", new Place(LAT + 0.001, LON))).items().get(0);
