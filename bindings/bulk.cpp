@@ -117,7 +117,7 @@ ImportReport run_import(Engine& en, PersonId actor, const std::vector<cmd::Submi
 // of imports from spreadsheets).
 cmd::SubmitOpinion from_dict(const py::dict& d) {
   cmd::SubmitOpinion c;
-  py::handle text, item_list, topic;
+  py::handle text, item_list, topic, place, withhold;
   PyObject *k, *v;
   Py_ssize_t pos = 0;
   while (PyDict_Next(d.ptr(), &pos, &k, &v)) {
@@ -135,9 +135,12 @@ cmd::SubmitOpinion from_dict(const py::dict& d) {
     else if (f == "topic") topic = h;
     else if (f == "text") text = h;
     else if (f == "items") item_list = h;
+    else if (f == "place") place = h;
+    else if (f == "withhold_name") withhold = h;
     else
       throw py::type_error("unknown row field '" + std::string(f) +
-                           "' (unit, conference, channel, raised_by, raised_by_org, raised_on, topic, text, items)");
+                           "' (unit, conference, channel, raised_by, raised_by_org, raised_on, topic, text, items, "
+                           "place, withhold_name)");
   }
   if (topic) c.topic = arg_cast<std::string>(topic, "topic");
   if (text) {
@@ -147,6 +150,17 @@ cmd::SubmitOpinion from_dict(const py::dict& d) {
     c.items = py::type::of<cmd::SubmitOpinion>()(py::arg("unit") = py::none(), py::arg("items") = item_list)
                   .cast<const cmd::SubmitOpinion&>()
                   .items;
+  }
+  if (place || withhold) {  // issue 14: converted as SubmitOpinion's own fields are (same checks, same errors)
+    py::dict kw;
+    kw["unit"] = py::none();
+    kw["items"] = py::list();
+    if (place) kw["place"] = place;
+    if (withhold) kw["withhold_name"] = withhold;
+    const py::object o = py::type::of<cmd::SubmitOpinion>()(**kw);
+    const auto& parsed = o.cast<const cmd::SubmitOpinion&>();
+    c.place = parsed.place;
+    c.withhold_name = parsed.withhold_name;
   }
   return c;
 }
@@ -225,7 +239,8 @@ void init_bulk(py::module_& m) {
   py::arg("idempotency_prefix") = "", py::arg("start_row") = 1,
   "Imports opinions from a UTF-8 CSV file with a header row. Columns: topic, text (required); unit, conference, "
   "channel, raised_by (id or person code), raised_by_org, raised_on, opinion (consecutive rows with the same "
-  "non-empty opinion key become items of one opinion). Missing columns take the keyword defaults. Parsing "
+  "non-empty opinion key become items of one opinion), lat, long, address (the row's item's own place), "
+  "withhold_name (true/false/1/0). Missing columns take the keyword defaults. Parsing "
   "and the loop run without the GIL. The whole file is read and every row converted before any is submitted "
   "(a row that cannot be read imports nothing); then each opinion is committed on its own, resumable as in "
   "import_opinions (rows are the file's line numbers, the header being line 1).");

@@ -2,6 +2,8 @@
 // so that the C ABI reads files the same way, with the same messages.
 #include "csv_import.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -93,6 +95,44 @@ IdT id_or_code(const State& s, const std::string& v, const char* what, std::size
   return *found;
 }
 
+// A CSV coordinate: a decimal number (no spaces, no locale), finite; the range is the
+// engine's check (R04), made when the opinion is submitted.
+double checked_degrees(const std::string& v, const char* column, std::size_t row) {
+  double d = 0;
+  const char* end = v.data() + v.size();
+  const auto [p, ec] = std::from_chars(v.data(), end, d);
+  if (v.empty() || ec != std::errc() || p != end || !std::isfinite(d))
+    throw Error(ErrorCode::invalid_argument, "CSV row " + std::to_string(row) + ", column '" + column +
+                                                 "': expected a number of degrees, got '" + v.substr(0, 64) + "'");
+  return d;
+}
+
+// The row's place (issue 14, R04): lat and long together, address only with them.
+std::optional<Place> row_place(const std::string& lat, const std::string& lon, const std::string& address,
+                               std::size_t row) {
+  if (lat.empty() && lon.empty()) {
+    if (!address.empty())
+      throw Error(ErrorCode::invalid_argument, "CSV row " + std::to_string(row) +
+                                                   ": an address needs the columns 'lat' and 'long' (R04)");
+    return std::nullopt;
+  }
+  if (lat.empty() || lon.empty())
+    throw Error(ErrorCode::invalid_argument, "CSV row " + std::to_string(row) + ": a place needs both 'lat' and 'long'");
+  Place p;
+  p.lat = checked_degrees(lat, "lat", row);
+  p.lon = checked_degrees(lon, "long", row);
+  p.address = address;
+  return p;
+}
+
+std::optional<bool> checked_flag(const std::string& v, const char* column, std::size_t row) {
+  if (v.empty()) return std::nullopt;
+  if (v == "true" || v == "1") return true;
+  if (v == "false" || v == "0") return false;
+  throw Error(ErrorCode::invalid_argument, "CSV row " + std::to_string(row) + ", column '" + column +
+                                               "': expected true, false, 1 or 0, got '" + v.substr(0, 64) + "'");
+}
+
 }  // namespace
 
 CsvOpinions read_opinions_csv(const State& s, const std::string& text, const CsvDefaults& defaults) {
@@ -104,17 +144,19 @@ CsvOpinions read_opinions_csv(const State& s, const std::string& text, const Csv
       if (header[i] == name) return static_cast<int>(i);
     return -1;
   };
-  static const char* known[] = {"unit", "conference", "channel", "raised_by", "raised_by_org",
-                                "raised_on", "topic", "text", "opinion"};
+  static const char* known[] = {"unit",      "conference", "channel", "raised_by", "raised_by_org", "raised_on",
+                                "topic",     "text",       "opinion", "lat",       "long",          "address",
+                                "withhold_name"};
   for (const auto& h : header) {
     bool ok = false;
     for (const char* k : known) ok = ok || h == k;
     if (!ok) invalid("CSV: unknown column '" + h + "' (known: unit, conference, channel, raised_by, "
-                     "raised_by_org, raised_on, topic, text, opinion)");
+                     "raised_by_org, raised_on, topic, text, opinion, lat, long, address, withhold_name)");
   }
   const int c_unit = col("unit"), c_conf = col("conference"), c_chan = col("channel"), c_by = col("raised_by"),
             c_org = col("raised_by_org"), c_on = col("raised_on"), c_topic = col("topic"), c_text = col("text"),
-            c_op = col("opinion");
+            c_op = col("opinion"), c_lat = col("lat"), c_lon = col("long"), c_addr = col("address"),
+            c_withhold = col("withhold_name");
   if (c_text < 0 || c_topic < 0) invalid("CSV: the columns \"topic\" and \"text\" are required");
   CsvOpinions out;
   auto& cmds = out.commands;
@@ -133,8 +175,11 @@ CsvOpinions read_opinions_csv(const State& s, const std::string& text, const Csv
       return c < 0 ? empty : row[static_cast<std::size_t>(c)];
     };
     const std::string& key = at(c_op);
+    // Each row is an item; its place (if any) is the item's own (issue 14: item_placed).
+    ItemSpec item{at(c_topic), at(c_text)};
+    item.place = row_place(at(c_lat), at(c_lon), at(c_addr), line);
     if (!key.empty() && key == last_key && !cmds.empty()) {  // another item of the same opinion
-      cmds.back().items.push_back(ItemSpec{at(c_topic), at(c_text)});
+      cmds.back().items.push_back(std::move(item));
       continue;
     }
     last_key = key;
@@ -149,12 +194,13 @@ CsvOpinions read_opinions_csv(const State& s, const std::string& text, const Csv
       c.raised_by = id_or_code<PersonId>(s, at(c_by), "person", line);
       if (!at(c_org).empty()) c.raised_by_org = checked_id<OrganizationId>(at(c_org), "raised_by_org", line);
       c.raised_on = at(c_on).empty() ? defaults.raised_on : parse_date(at(c_on));
+      c.withhold_name = checked_flag(at(c_withhold), "withhold_name", line);
     } catch (const Error& e) {
       const std::string what = e.what();
       if (what.rfind("CSV row", 0) == 0 || what.rfind("row ", 0) == 0) throw;
       throw Error(e.code(), "CSV row " + std::to_string(line) + ": " + what + " (nothing was imported)");
     }
-    c.items.push_back(ItemSpec{at(c_topic), at(c_text)});
+    c.items.push_back(std::move(item));
     cmds.push_back(std::move(c));
     numbers.push_back(line);
   }

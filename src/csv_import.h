@@ -3,8 +3,9 @@
 //
 // Columns: topic, text (required); unit (id or unit code), conference, channel, raised_by
 // (id or person code), raised_by_org, raised_on, opinion (consecutive rows with the same
-// non-empty opinion key become items of one opinion). Missing columns or empty cells take
-// the defaults. Every row is converted before any command is returned, so a row that cannot
+// non-empty opinion key become items of one opinion), lat, long, address (the row's item's
+// own place, issue 14), withhold_name (true/false/1/0, from the opinion's first row). Missing
+// columns or empty cells take the defaults. Every row is converted before any command is returned, so a row that cannot
 // be read throws (naming its line, the header being line 1) and nothing is imported.
 // Internal (not installed); exported so that the tests link against a shared build.
 #pragma once

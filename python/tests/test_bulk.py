@@ -70,6 +70,72 @@ def test_import_csv(world, tmp_path):
         world.engine.import_csv(world.office, str(tmp_path / "missing.csv"))
 
 
+def test_R04_import_csv_places_and_withheld_names(world, tmp_path):
+    # Each row's lat/long/address is its item's own place (item_placed); withhold_name comes
+    # from the opinion's first row; a row without them has neither.
+    path = tmp_path / "hotline.csv"
+    path.write_text(
+        "unit,raised_by,opinion,topic,text,lat,long,address,withhold_name\n"
+        'BD,CD-001,A,land,Lấn chiếm ngõ 30,21.0405,105.8747,"Ngõ 30, Bồ Đề",true\n'
+        "BD,CD-001,A,environment,Rác chợ,21.0505,105.8847,,\n"
+        "BD,CD-001,,land,Không có địa điểm,,,,\n", encoding="utf-8")
+    rep = world.engine.import_csv(world.office, str(path))
+    assert (rep.submitted, rep.items) == (2, 3)
+    op1, op2 = (world.engine.opinion(o) for o in rep.opinions)
+    assert op1.name_withheld and not op2.name_withheld
+    places = [d.item_place(world.engine, i) for i in op1.items + op2.items]
+    assert places[0].address == "Ngõ 30, Bồ Đề" and places[0].lat == pytest.approx(21.0405)
+    assert places[1].long == pytest.approx(105.8847) and places[2] is None
+
+
+@pytest.mark.parametrize("row, match", [
+    ("land,x,21.04,,", "both 'lat' and 'long'"),
+    ("land,x,,,Ngõ 30", "an address needs"),
+    ("land,x,abc,105.8,", "column 'lat': expected a number"),
+    ("land,x,21.0,1e999,", "column 'long': expected a number"),
+    ("land,x,nan,105.8,", "column 'lat'"),
+    ("land,x, 21.0,105.8,", "column 'lat'"),
+    ("land,x,21.0,105.8,,maybe", "withhold_name"),
+])
+def test_R04_import_csv_bad_places_import_nothing(world, tmp_path, row, match):
+    path = tmp_path / "bad.csv"
+    extra = ",withhold_name" if row.count(",") == 5 else ""
+    path.write_text(f"topic,text,lat,long,address{extra}\nland,một,,,{',' if extra else ''}\n{row}\n", encoding="utf-8")
+    n = world.engine.last_seq
+    with pytest.raises(d.InvalidArgument, match=match):
+        world.engine.import_csv(world.office, str(path), unit=world.ward)
+    assert world.engine.last_seq == n
+
+
+def test_R04_import_opinions_rows_carry_place_and_withhold_name(world):
+    e = world.engine
+    rows = [{"unit": world.ward, "raised_by": world.resident, "topic": "land", "text": "Lấn chiếm",
+             "place": {"lat": 21.0405, "long": 105.8747, "address": "Ngõ 30"}, "withhold_name": True},
+            {"unit": world.ward, "raised_by": world.resident,
+             "items": [{"topic": "land", "text": "Chợ", "place": (21.0505, 105.8847)}, ("land", "Không nơi")]}]
+    rep = e.import_opinions(world.office, rows)
+    op1, op2 = (e.opinion(o) for o in rep.opinions)
+    assert op1.name_withheld and d.item_place(e, op1.items[0]).address == "Ngõ 30"
+    assert d.item_place(e, op2.items[0]).lat == pytest.approx(21.0505) and d.item_place(e, op2.items[1]) is None
+    n = e.last_seq
+    for bad, exc in [({"place": {"lat": "21", "long": 105.0}}, (TypeError, d.InvalidArgument)),
+                     ({"place": {"lat": 91.0, "long": 105.0}}, d.InvalidArgument),
+                     ({"withhold_name": "yes"}, (TypeError, d.InvalidArgument))]:
+        row = {"unit": world.ward, "raised_by": world.resident, "topic": "land", "text": "x", **bad}
+        with pytest.raises(exc):
+            e.import_opinions(world.office, [row])
+        assert e.last_seq == n
+
+
+def test_R04_import_csv_place_out_of_range_is_refused_at_its_row(world, tmp_path):
+    path = tmp_path / "far.csv"
+    path.write_text("raised_by,topic,text,lat,long\nCD-001,land,một,21.0,105.8\nCD-001,land,hai,91,105.8\n",
+                    encoding="utf-8")
+    with pytest.raises(d.InvalidArgument, match="row 3"):
+        world.engine.import_csv(world.office, str(path), unit=world.ward)
+    assert world.engine.item_count == 1  # row 2 stays, as for any failing row
+
+
 def test_a_failed_row_says_where_it_stopped_and_the_import_resumes_there(world):
     e = world.engine
     rows = [{"unit": world.ward, "channel": "mailbox", "raised_by": world.resident, "topic": "land",
