@@ -33,6 +33,22 @@ constexpr double kLat = 21.0405, kLon = 105.8747;
 // About 111 m of latitude.
 constexpr double kStep = 0.001;
 
+// The world's log copied into a SQLite file, snapshotted there, and the engine reopened
+// from that snapshot (R20: what a restart reads back).
+std::unique_ptr<Engine> reopened_from_snapshot(fx::World& w, const std::string& path) {
+  {
+    SqliteStore store(path);
+    Batch b;
+    b.events = w.engine->events(1, 1000000);
+    store.append(b);
+  }
+  {
+    auto e = open_engine(builtin_profile("hanoi-2200"), path, sx::options(w.clock));
+    REQUIRE(e->snapshot() == w.engine->last_seq());
+  }
+  return open_engine(builtin_profile("hanoi-2200"), path, sx::options(w.clock));
+}
+
 }  // namespace
 
 TEST_CASE("R04 a place on an opinion is inherited by its items and kept as recorded") {
@@ -196,17 +212,7 @@ TEST_CASE("R11 an escalated item keeps its place; R20 places survive a snapshot 
   CHECK(w.engine->read([&](const State& s) { return item_place(s, up); })->address == "Ngõ 30");
   sx::TempDir dir;
   const std::string path = dir.file("place.db");
-  {
-    SqliteStore store(path);
-    Batch b;
-    b.events = w.engine->events(1, 1000000);
-    store.append(b);
-  }
-  {
-    auto e = open_engine(builtin_profile("hanoi-2200"), path, sx::options(w.clock));
-    REQUIRE(e->snapshot() == w.engine->last_seq());
-  }
-  auto e = open_engine(builtin_profile("hanoi-2200"), path, sx::options(w.clock));
+  auto e = reopened_from_snapshot(w, path);
   CHECK(placed_items_to_json(items_near(*e, kLat, kLon, 100)) == placed_items_to_json(items_near(*w.engine, kLat, kLon, 100)));
   SqliteStore raw(path);
   CHECK(sx::image_of(*e) == sx::replay_image(raw));
@@ -585,17 +591,7 @@ TEST_CASE("R20 item places survive a snapshot and the binary log, at their own g
   w.run(w.office, cmd::PlaceItem{r.items[0], at(kLat - 0.05, kLon, "Dời")});
   sx::TempDir dir;
   const std::string path = dir.file("itemplace.db");
-  {
-    SqliteStore store(path);
-    Batch b;
-    b.events = w.engine->events(1, 1000000);
-    store.append(b);
-  }
-  {
-    auto e = open_engine(builtin_profile("hanoi-2200"), path, sx::options(w.clock));
-    REQUIRE(e->snapshot() == w.engine->last_seq());
-  }
-  auto e = open_engine(builtin_profile("hanoi-2200"), path, sx::options(w.clock));
+  auto e = reopened_from_snapshot(w, path);
   for (double lat : {kLat, kLat + 0.05, kLat - 0.05})
     CHECK(placed_items_to_json(items_near(*e, lat, kLon, 100)) == placed_items_to_json(items_near(*w.engine, lat, kLon, 100)));
   CHECK(near_ids(*e, kLat, kLon, 100).empty());
